@@ -1,0 +1,53 @@
+# The README's commands. Everything runs inside .venv, created on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+FLASK := FACILITATOR_ENV=development $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint format translations compile-translations db-upgrade demo clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Compile the translation catalogs (.mo files are built, never committed).
+compile-translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d translations -D messages >/dev/null
+
+## Apply the migrations to the development database (instance/facilitator.sqlite).
+db-upgrade: $(STAMP)
+	$(FLASK) db upgrade
+
+## Serve the app with the demo data on http://$(HOST):$(PORT)
+run: $(STAMP) compile-translations db-upgrade
+	$(FLASK) demo-data --if-empty
+	@echo "facilitator runs on http://$(HOST):$(PORT)  (demo log-in: camille@demo.example.org / demo-password-2026)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## Run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
+test: $(STAMP) compile-translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Extract messages, update the fr/it catalogs, compile them.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext \
+		--no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations \
+		--no-fuzzy-matching --ignore-obsolete
+	$(MAKE) compile-translations
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,38 @@
+"""facilitator: scheduling, roles and calendars for self-help groups."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create and configure the application."""
+    from facilitator import cli, errors, i18n, security
+    from facilitator import config as settings
+    from facilitator.blueprints import register_blueprints
+    from facilitator.extensions import csrf, db, limiter, login_manager, migrate
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.config.from_mapping(settings.from_environment())
+    if config:
+        app.config.from_mapping(config)
+    settings.check(app.config)
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=app.config["MIGRATIONS_DIRECTORY"],
+        render_as_batch=True,
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    register_blueprints(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,15 @@
+"""The web layer: one blueprint per area."""
+
+from __future__ import annotations
+
+
+def register_blueprints(app) -> None:
+    from facilitator.blueprints.account import bp as account_bp
+    from facilitator.blueprints.auth import bp as auth_bp
+    from facilitator.blueprints.groups import bp as groups_bp
+    from facilitator.blueprints.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(account_bp, url_prefix="/account")
+    app.register_blueprint(groups_bp)

@@ -1,0 +1,62 @@
+"""Small helpers shared by the blueprints: access checks, redirects, forms."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, flash, render_template, request
+from flask_login import current_user
+
+from facilitator.extensions import db
+from facilitator.i18n import use_context_language
+from facilitator.models import Group, Membership
+from facilitator.services.errors import DomainError
+
+
+def load_group(group_id: int, *, coresponsible: bool = False) -> tuple[Group, Membership]:
+    """Check access to a group as a named step: 404 for outsiders, 403 for
+    members where co-responsibility is needed."""
+    group = db.session.get(Group, group_id)
+    if group is None or not current_user.is_authenticated:
+        abort(404)
+    membership = db.session.scalar(Membership.select_for(current_user.id, group.id))
+    if membership is None:
+        abort(404)  # never reveal that a group exists
+    if coresponsible and not membership.is_coresponsible:
+        abort(403)
+    return group, membership
+
+
+def safe_next(default: str) -> str:
+    """The ``next`` target if it stays on this site, else ``default``."""
+    target = request.values.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+        return target
+    return default
+
+
+def render_form(template: str, form, status_if_invalid: int = 400, **context):
+    """Render a form page; a submitted form with errors answers with a 4xx."""
+    status = status_if_invalid if form.errors else 200
+    return render_template(template, form=form, **context), status
+
+
+def field_error(form, exc: DomainError, template: str, **context):
+    """Show a domain error next to its field (or as a form-level message)."""
+    db.session.rollback()
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(exc.message)]
+    else:
+        flash(str(exc.message), "error")
+    return render_template(template, form=form, **context), exc.status
+
+
+def invalid_invitation(exc: DomainError):
+    """Explain why an invitation link cannot be used, in the group's language."""
+    db.session.rollback()
+    language = getattr(exc, "language", None)
+    if language:
+        use_context_language(language)
+    return render_template("groups/invitation_invalid.html", message=exc.message), exc.status

@@ -1,0 +1,105 @@
+"""Form fields and validators shared by several blueprints.
+
+Every validator is given an explicit, translatable message so that no
+English text from WTForms reaches a French or Italian page.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
+
+from facilitator.i18n import UI_LANGUAGES
+from facilitator.models.users import DISPLAY_NAME_MAX, EMAIL_MAX
+from facilitator.services.accounts import PASSWORD_MAX, password_problem
+
+REQUIRED = _l("This field is required.")
+CHOICE_ERROR = _l("Choose one of the options in the list.")
+
+
+def required():
+    return DataRequired(message=REQUIRED)
+
+
+def max_length(n: int):
+    return Length(max=n, message=_l("Use at most %(max)d characters.", max=n))
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def email_field(label=None):
+    return EmailField(
+        label or _l("Email address"),
+        validators=[
+            required(),
+            max_length(EMAIL_MAX),
+            Email(
+                message=_l("Enter a valid email address, such as name@example.ch."),
+                check_deliverability=False,
+            ),
+        ],
+        filters=[strip, lower],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+def display_name_field():
+    return StringField(
+        _l("Display name"),
+        validators=[required(), max_length(DISPLAY_NAME_MAX)],
+        filters=[strip],
+        description=_l(
+            "How other members of your groups see you. A first name or a pseudonym is fine."
+        ),
+        render_kw={"autocomplete": "nickname"},
+    )
+
+
+def choice_field(label, options, **kwargs):
+    """A select list whose options come from ``options()``: (value, label) pairs.
+
+    An unknown value gets our translated message, not WTForms' own.
+    """
+    return SelectField(
+        label,
+        choices=lambda: [SelectChoice(value, text) for value, text in options()],
+        validators=[InputRequired(message=REQUIRED)],
+        invalid_choice_message=CHOICE_ERROR,
+        invalid_value_message=CHOICE_ERROR,
+        **kwargs,
+    )
+
+
+def language_field(label=None):
+    return choice_field(
+        label or _l("Language"),
+        lambda: [(code, name) for code, (_, name) in UI_LANGUAGES.items()],
+    )
+
+
+class StrongPassword:
+    """Reject weak passwords with a translated reason."""
+
+    def __call__(self, form, field):
+        email = getattr(getattr(form, "email", None), "data", None) or getattr(form, "_email", "")
+        name = getattr(getattr(form, "display_name", None), "data", None) or ""
+        problem = password_problem(field.data or "", email=email or "", display_name=name)
+        if problem:
+            raise ValidationError(problem)
+
+
+def new_password_field(label=None):
+    return PasswordField(
+        label or _l("Password"),
+        validators=[InputRequired(message=REQUIRED), StrongPassword()],
+        description=_l("At least 10 characters. A few words in a row are easy to remember."),
+        render_kw={"autocomplete": "new-password", "maxlength": PASSWORD_MAX},
+    )

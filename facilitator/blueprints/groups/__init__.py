@@ -1,0 +1,235 @@
+"""Groups: creation, the group page, members, invitations, settings, audit."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from facilitator.blueprints.common import invalid_invitation, load_group, render_form
+from facilitator.errors import flash_error
+from facilitator.extensions import db
+from facilitator.i18n import use_context_language
+from facilitator.services import audit, invitations
+from facilitator.services import groups as group_service
+from facilitator.services.errors import AlreadyMember, DomainError
+
+from . import labels
+from .forms import GroupForm, InvitationForm
+
+bp = Blueprint("groups", __name__, template_folder="templates")
+bp.record_once(labels.init_app)
+
+AUDIT_PAGE_SIZE = 50
+
+
+def _group_data(form: GroupForm) -> group_service.GroupData:
+    return group_service.GroupData(
+        name=form.name.data,
+        description=form.description.data or "",
+        theme=form.theme.data,
+        canton=form.canton.data,
+        language=form.language.data,
+        timezone=form.timezone.data,
+        default_location=form.default_location.data or "",
+        all_coresponsible=bool(form.all_coresponsible.data),
+    )
+
+
+@bp.route("/groups/new", methods=["GET", "POST"])
+@login_required
+def create():
+    """Create a group with the current user as co-responsible."""
+    form = GroupForm()
+    if request.method == "GET":
+        form.language.data = current_user.locale if current_user.locale in ("fr", "it") else "fr"
+        form.canton.data = "TI" if form.language.data == "it" else "VD"
+    if form.validate_on_submit():
+        group = group_service.create_group(current_user, _group_data(form))
+        flash(_("The group has been created. Invite its members next."), "success")
+        return redirect(url_for("groups.show", group_id=group.id))
+    return render_form("groups/form.html", form, group=None)
+
+
+@bp.get("/groups/<int:group_id>")
+@login_required
+def show(group_id: int):
+    """Show a group's page to its members."""
+    group, membership = load_group(group_id)
+    return render_template(
+        "groups/show.html",
+        group=group,
+        membership=membership,
+        member_count=group_service.member_count(group),
+    )
+
+
+@bp.route("/groups/<int:group_id>/settings", methods=["GET", "POST"])
+@login_required
+def settings(group_id: int):
+    """Change the group's settings."""
+    group, membership = load_group(group_id, coresponsible=True)
+    form = GroupForm(obj=group)
+    if form.validate_on_submit():
+        group_service.update_group(group, current_user, _group_data(form))
+        flash(_("The settings have been saved."), "success")
+        return redirect(url_for("groups.show", group_id=group.id))
+    return render_form("groups/form.html", form, group=group, membership=membership)
+
+
+def _members_page(group, membership, status=200):
+    memberships = db.session.scalars(group_service.members_of(group)).all()
+    return render_template(
+        "groups/members.html", group=group, membership=membership, memberships=memberships
+    ), status
+
+
+@bp.get("/groups/<int:group_id>/members")
+@login_required
+def members(group_id: int):
+    """List the group's members and who is co-responsible."""
+    return _members_page(*load_group(group_id))
+
+
+def _member_action(group_id: int, member_id: int, action, done_message: str):
+    group, membership = load_group(group_id, coresponsible=True)
+    member = group_service.membership_in(group, member_id)
+    try:
+        action(group, current_user, member)
+    except DomainError as exc:
+        flash_error(exc)
+        return _members_page(group, membership, exc.status)
+    flash(done_message, "success")
+    return redirect(url_for("groups.members", group_id=group.id))
+
+
+@bp.post("/groups/<int:group_id>/members/<int:member_id>/grant")
+@login_required
+def grant(group_id: int, member_id: int):
+    """Make a member co-responsible."""
+    return _member_action(
+        group_id,
+        member_id,
+        group_service.grant_coresponsibility,
+        _("Co-responsibility has been granted."),
+    )
+
+
+@bp.post("/groups/<int:group_id>/members/<int:member_id>/withdraw")
+@login_required
+def withdraw(group_id: int, member_id: int):
+    """Withdraw a member's co-responsibility."""
+    return _member_action(
+        group_id,
+        member_id,
+        group_service.withdraw_coresponsibility,
+        _("Co-responsibility has been withdrawn."),
+    )
+
+
+@bp.route("/groups/<int:group_id>/members/<int:member_id>/remove", methods=["GET", "POST"])
+@login_required
+def remove(group_id: int, member_id: int):
+    """Confirm, then remove a member from the group."""
+    group, membership = load_group(group_id, coresponsible=True)
+    member = group_service.membership_in(group, member_id)
+    if request.method == "GET":
+        return render_template(
+            "groups/confirm_remove.html", group=group, membership=membership, member=member
+        )
+    return _member_action(
+        group_id,
+        member_id,
+        group_service.remove_member,
+        _("%(name)s is no longer a member of the group.", name=member.user.display_name),
+    )
+
+
+@bp.route("/groups/<int:group_id>/leave", methods=["GET", "POST"])
+@login_required
+def leave(group_id: int):
+    """Confirm, then leave the group."""
+    group, membership = load_group(group_id)
+    if request.method == "GET":
+        return render_template("groups/confirm_leave.html", group=group, membership=membership)
+    try:
+        group_service.leave_group(group, membership)
+    except DomainError as exc:
+        flash_error(exc)
+        return render_template(
+            "groups/confirm_leave.html", group=group, membership=membership
+        ), exc.status
+    flash(_("You have left the group %(name)s.", name=group.name), "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/groups/<int:group_id>/invitations", methods=["GET", "POST"])
+@login_required
+def invitations_page(group_id: int):
+    """List open invitation links and create a new one."""
+    group, membership = load_group(group_id, coresponsible=True)
+    form = InvitationForm()
+    new_link = None
+    if form.validate_on_submit():
+        _invitation, token = invitations.create_invitation(
+            group, current_user, form.days.data, form.max_uses.data
+        )
+        new_link = url_for("groups.invitation", token=token, _external=True)
+        form = InvitationForm(formdata=None)
+    open_ones = db.session.scalars(invitations.open_invitations(group)).all()
+    return render_form(
+        "groups/invitations.html",
+        form,
+        group=group,
+        membership=membership,
+        open_invitations=open_ones,
+        new_link=new_link,
+    )
+
+
+@bp.post("/groups/<int:group_id>/invitations/<int:invitation_id>/revoke")
+@login_required
+def revoke_invitation(group_id: int, invitation_id: int):
+    """Revoke an invitation link."""
+    group, _membership = load_group(group_id, coresponsible=True)
+    invitations.revoke(group, current_user, invitation_id)
+    flash(_("The invitation link has been revoked. It no longer works."), "success")
+    return redirect(url_for("groups.invitations_page", group_id=group.id))
+
+
+@bp.get("/groups/<int:group_id>/audit")
+@login_required
+def audit_trail(group_id: int):
+    """Show the group's audit trail to co-responsibles."""
+    group, membership = load_group(group_id, coresponsible=True)
+    page = db.paginate(
+        audit.select_events(group.id),
+        per_page=AUDIT_PAGE_SIZE,
+        max_per_page=AUDIT_PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template("groups/audit.html", group=group, membership=membership, page=page)
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    """Show an invitation and let a logged-in user join the group."""
+    try:
+        invite = invitations.find(token)
+    except DomainError as exc:
+        return invalid_invitation(exc)
+    group = invite.group
+    use_context_language(group.language)
+    if request.method == "POST":
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.path))
+        try:
+            invitations.accept(token, current_user)
+        except AlreadyMember:
+            db.session.rollback()
+        except DomainError as exc:
+            return invalid_invitation(exc)
+        else:
+            flash(_("Welcome to %(name)s!", name=group.name), "success")
+        return redirect(url_for("groups.show", group_id=group.id))
+    return render_template("groups/invitation.html", group=group, token=token)

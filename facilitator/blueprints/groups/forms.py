@@ -1,0 +1,88 @@
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+
+from facilitator.blueprints.forms import REQUIRED, choice_field, max_length, required, strip
+from facilitator.i18n import GROUP_LANGUAGE_NAMES
+from facilitator.models import CANTONS, LANGUAGES, THEMES
+from facilitator.models.groups import DESCRIPTION_MAX, LOCATION_MAX, NAME_MAX
+from facilitator.services.invitations import MAX_DAYS, MAX_USES
+
+from .labels import CANTON_NAMES, THEME_NAMES
+
+_TIMEZONES = frozenset(available_timezones())
+
+
+def known_timezone(form, field):
+    if field.data not in _TIMEZONES:
+        raise ValidationError(_l("Unknown time zone. Use a name such as Europe/Zurich."))
+
+
+class GroupForm(FlaskForm):
+    name = StringField(
+        _l("Name of the group"), validators=[required(), max_length(NAME_MAX)], filters=[strip]
+    )
+    description = TextAreaField(
+        _l("Short description"),
+        validators=[max_length(DESCRIPTION_MAX)],
+        filters=[strip],
+        description=_l("Who the group is for and how it works. Members see it; nobody else does."),
+    )
+    theme = choice_field(_l("Theme"), lambda: [(code, THEME_NAMES[code]) for code in THEMES])
+    canton = choice_field(_l("Canton"), lambda: [(code, CANTON_NAMES[code]) for code in CANTONS])
+    language = choice_field(
+        _l("Language of the group"),
+        lambda: [(code, GROUP_LANGUAGE_NAMES[code]) for code in LANGUAGES],
+    )
+    timezone = StringField(
+        _l("Time zone"),
+        default="Europe/Zurich",
+        validators=[required(), max_length(64), known_timezone],
+        filters=[strip],
+        description=_l("Europe/Zurich for all of Switzerland."),
+    )
+    default_location = StringField(
+        _l("Usual meeting place"),
+        validators=[max_length(LOCATION_MAX)],
+        filters=[strip],
+        description=_l("For example: Maison des associations, room B, Rue de l'Ale 1, Lausanne."),
+    )
+    all_coresponsible = BooleanField(
+        _l("Every member is co-responsible"),
+        description=_l("Everyone can then plan meetings, invite people and manage members."),
+    )
+
+
+class InvitationForm(FlaskForm):
+    days = IntegerField(
+        _l("Valid for (days)"),
+        default=14,
+        validators=[
+            InputRequired(message=REQUIRED),
+            NumberRange(
+                min=1, max=MAX_DAYS, message=_l("Choose between %(min)s and %(max)s days.")
+            ),
+        ],
+        render_kw={"min": 1, "max": MAX_DAYS, "inputmode": "numeric"},
+    )
+    max_uses = IntegerField(
+        _l("How many people may use it"),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1, max=MAX_USES, message=_l("Choose between %(min)s and %(max)s people.")
+            ),
+        ],
+        description=_l("Leave empty for no limit until the link expires."),
+        render_kw={"min": 1, "max": MAX_USES, "inputmode": "numeric"},
+    )
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        for field in (self.days, self.max_uses):
+            if field.errors and field.raw_data and field.data is None:
+                field.errors = [str(_l("Enter a whole number."))]
+        return ok

@@ -1,0 +1,60 @@
+"""Translated names of themes, cantons, languages and audit actions."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from facilitator.i18n import GROUP_LANGUAGE_NAMES
+
+THEME_NAMES = {
+    "health": _l("Physical health, chronic or rare illness"),
+    "psychological": _l("Mental health"),
+    "addiction": _l("Addiction"),
+    "grief": _l("Grief and loss"),
+    "family": _l("Family and parenthood"),
+    "social": _l("Social situation and identity"),
+    "other": _l("Other"),
+}
+
+CANTON_NAMES = {
+    "VD": _l("Vaud"), "GE": _l("Geneva"), "NE": _l("Neuchâtel"), "JU": _l("Jura"),
+    "FR": _l("Fribourg"), "VS": _l("Valais"), "BE": _l("Bern"), "TI": _l("Ticino"),
+    "GR": _l("Graubünden"), "AG": _l("Aargau"), "AI": _l("Appenzell Innerrhoden"),
+    "AR": _l("Appenzell Ausserrhoden"), "BL": _l("Basel-Landschaft"), "BS": _l("Basel-Stadt"),
+    "GL": _l("Glarus"), "LU": _l("Lucerne"), "NW": _l("Nidwalden"), "OW": _l("Obwalden"),
+    "SG": _l("St. Gallen"), "SH": _l("Schaffhausen"), "SO": _l("Solothurn"), "SZ": _l("Schwyz"),
+    "TG": _l("Thurgau"), "UR": _l("Uri"), "ZG": _l("Zug"), "ZH": _l("Zurich"),
+}  # fmt: skip
+
+AUDIT_TEXTS = {
+    "group_created": _l("%(actor)s created the group."),
+    "group_updated": _l("%(actor)s changed the group's settings."),
+    "coresponsibility_granted": _l("%(actor)s made %(subject)s co-responsible."),
+    "coresponsibility_withdrawn": _l("%(actor)s withdrew co-responsibility from %(subject)s."),
+    "member_removed": _l("%(actor)s removed %(subject)s from the group."),
+    "member_left": _l("%(subject)s left the group."),
+    "member_joined": _l("%(subject)s joined the group with an invitation link."),
+    "invitation_created": _l("%(actor)s created an invitation link."),
+    "invitation_revoked": _l("%(actor)s revoked an invitation link."),
+}
+
+
+def person(user) -> str:
+    return user.display_name if user is not None else _("a former member")
+
+
+def audit_text(event) -> str:
+    template = AUDIT_TEXTS.get(event.action)
+    if template is None:
+        return event.action
+    return str(template) % {"actor": person(event.actor), "subject": person(event.subject)}
+
+
+def init_app(state) -> None:
+    app = state.app
+    app.add_template_filter(lambda code: THEME_NAMES.get(code, code), "theme_name")
+    app.add_template_filter(lambda code: CANTON_NAMES.get(code, code), "canton_name")
+    app.add_template_filter(lambda code: GROUP_LANGUAGE_NAMES.get(code, code), "language_name")
+    app.add_template_filter(audit_text, "audit_text")
+    app.add_template_filter(person, "person")

@@ -1,0 +1,137 @@
+"""flask commands: demo data and maintenance."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app, url_for
+from sqlalchemy import func, select
+
+from facilitator.extensions import db
+from facilitator.models import Group, Membership, User
+from facilitator.models.groups import MemberRole
+from facilitator.services import groups as group_service
+from facilitator.services import invitations
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented demo login
+DEMO_DOMAIN = "demo.example.org"
+
+DEMO_GROUPS = [
+    {
+        "data": group_service.GroupData(
+            name="Vivre avec la fibromyalgie – Lausanne",
+            description=(
+                "Groupe d'entraide autogéré pour personnes vivant avec la fibromyalgie. "
+                "Nous nous retrouvons un mardi sur deux pour échanger, nous soutenir et "
+                "partager nos astuces du quotidien. Confidentialité et bienveillance."
+            ),
+            theme="health",
+            canton="VD",
+            language="fr",
+            timezone="Europe/Zurich",
+            default_location="Maison de quartier de Chailly, salle 2, Av. de la Vallonnette 12, Lausanne",
+        ),
+        "members": [
+            ("camille", "Camille", "fr", True),
+            ("mathis", "Mathis R.", "fr", True),
+            ("elodie", "Élodie", "fr", False),
+            ("noemie", "Noémie", "fr", False),
+            ("jp", "Jean-Pierre", "fr", False),
+        ],
+    },
+    {
+        "data": group_service.GroupData(
+            name="Gruppo di auto-aiuto lutto – Lugano",
+            description=(
+                "Gruppo di auto-aiuto per chi ha perso una persona cara. Ci incontriamo il "
+                "secondo giovedì del mese per condividere, ascoltare e sostenerci a vicenda. "
+                "Quello che si dice nel gruppo resta nel gruppo."
+            ),
+            theme="grief",
+            canton="TI",
+            language="it",
+            timezone="Europe/Zurich",
+            default_location="Casa del Quartiere Molino Nuovo, sala 1, Via Ciani 4, Lugano",
+        ),
+        "members": [
+            ("giulia", "Giulia", "it", True),
+            ("marco", "Marco B.", "it", False),
+            ("chiara", "Chiara", "it", False),
+            ("sandro", "Sandro", "it", False),
+        ],
+    },
+]
+
+
+def _demo_user(login: str, name: str, locale: str) -> User:
+    user = User(email=f"{login}@{DEMO_DOMAIN}", display_name=name, locale=locale)
+    user.set_password(DEMO_PASSWORD)
+    db.session.add(user)
+    return user
+
+
+def load_demo_data() -> list[str]:
+    """Create the demo groups and members; return the invitation links made."""
+    links = []
+    for spec in DEMO_GROUPS:
+        users = [_demo_user(login, name, locale) for login, name, locale, _c in spec["members"]]
+        db.session.flush()
+        group = group_service.create_group(users[0], spec["data"])
+        for user, (_l, _n, _loc, coresp) in zip(users[1:], spec["members"][1:], strict=True):
+            role = MemberRole.CORESPONSIBLE if coresp else MemberRole.MEMBER
+            db.session.add(Membership(user=user, group=group, role=role))
+        db.session.commit()
+        _invitation, token = invitations.create_invitation(group, users[0], days=30, max_uses=5)
+        links.append(token)
+    return links
+
+
+def reset_demo_data() -> None:
+    demo_users = select(User.id).where(User.email.like(f"%@{DEMO_DOMAIN}"))
+    group_ids = db.session.scalars(
+        select(Membership.group_id).where(Membership.user_id.in_(demo_users)).distinct()
+    ).all()
+    for group in db.session.scalars(select(Group).where(Group.id.in_(group_ids))):
+        db.session.delete(group)
+    for user in db.session.scalars(select(User).where(User.id.in_(demo_users))):
+        db.session.delete(user)
+    db.session.commit()
+
+
+def demo_present() -> bool:
+    return bool(
+        db.session.scalar(
+            select(func.count()).select_from(User).where(User.email.like(f"%@{DEMO_DOMAIN}"))
+        )
+    )
+
+
+@click.command("demo-data")
+@click.option("--reset", is_flag=True, help="Delete the existing demo data first.")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) if any account exists.")
+def demo_data_command(reset: bool, if_empty: bool) -> None:
+    """Load demo groups in Lausanne (French) and Lugano (Italian)."""
+    if if_empty and db.session.scalar(select(func.count()).select_from(User)):
+        click.echo("The database already holds data: demo data not loaded.")
+        return
+    if demo_present():
+        if not reset:
+            raise click.ClickException(
+                "Demo data is already loaded. Use --reset to delete and load it again."
+            )
+        reset_demo_data()
+    tokens = load_demo_data()
+    base = current_app.config.get("DEMO_BASE_URL", "http://127.0.0.1:5000")
+    click.echo("Demo data loaded.")
+    click.echo(f"Log in at {base}/auth/login with one of these accounts, password {DEMO_PASSWORD}:")
+    for spec in DEMO_GROUPS:
+        for login, name, _locale, coresp in spec["members"]:
+            role = "co-responsible" if coresp else "member"
+            click.echo(f"  {login + '@' + DEMO_DOMAIN:<36} {name} ({role}, {spec['data'].name})")
+    with current_app.test_request_context(base_url=base):
+        for spec, token in zip(DEMO_GROUPS, tokens, strict=True):
+            link = url_for("groups.invitation", token=token, _external=True)
+            click.echo(f"Pending invitation to {spec['data'].name}: {link}")
+
+
+def init_app(app) -> None:
+    app.cli.add_command(demo_data_command)

@@ -1,0 +1,89 @@
+"""Languages: which locale a request is answered in, and date formatting.
+
+The order (DESIGN.md section 5, with the invitation rule of the foundation
+issue): the user's saved preference, then an explicit ``?lang=`` choice
+remembered in the session, then the language of the group a page is about
+for visitors (an invitation opens in the group's language), then the
+browser's Accept-Language, then French.
+"""
+
+from __future__ import annotations
+
+from flask import g, request, session
+from flask_babel import get_locale, refresh
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from facilitator.extensions import babel, db
+
+# UI languages: code -> (Babel locale with Swiss formats, name in itself)
+UI_LANGUAGES = {
+    "fr": ("fr_CH", "Français"),
+    "it": ("it_CH", "Italiano"),
+    "en": ("en_CH", "English"),
+}
+DEFAULT_LANGUAGE = "fr"
+
+# Group languages (what the group speaks), named in the reader's language.
+GROUP_LANGUAGE_NAMES = {"fr": _l("French"), "it": _l("Italian"), "de": _l("German")}
+
+
+def ui_language(code: str | None) -> str | None:
+    """Return ``code`` if it is a UI language we offer, else None."""
+    return code if code in UI_LANGUAGES else None
+
+
+def select_language() -> str:
+    if current_user and current_user.is_authenticated and ui_language(current_user.locale):
+        return current_user.locale
+    chosen = ui_language(session.get("lang"))
+    if chosen:
+        return chosen
+    context = ui_language(g.get("context_language"))
+    if context:
+        return context
+    best = request.accept_languages.best_match(list(UI_LANGUAGES))
+    return best or DEFAULT_LANGUAGE
+
+
+def select_locale() -> str:
+    return UI_LANGUAGES[select_language()][0]
+
+
+def current_language() -> str:
+    """The two-letter code of the language this request is answered in."""
+    return get_locale().language
+
+
+def use_context_language(language: str) -> None:
+    """Answer in ``language`` unless the reader chose otherwise (invitations)."""
+    g.context_language = language
+    refresh()
+
+
+def remember_language_choice() -> None:
+    """Store an explicit ``?lang=`` choice in the session (and the profile)."""
+    chosen = ui_language(request.args.get("lang"))
+    if not chosen:
+        return
+    session["lang"] = chosen
+    if current_user.is_authenticated and current_user.locale != chosen:
+        current_user.locale = chosen
+        db.session.commit()
+    refresh()
+
+
+def init_app(app) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.before_request(remember_language_choice)
+
+    @app.context_processor
+    def language_context():
+        lang = current_language()
+        locale = get_locale()
+        html_lang = lang if locale.territory is None else f"{lang}-{locale.territory}"
+        return {
+            "ui_languages": UI_LANGUAGES,
+            "current_language": lang,
+            "html_lang": html_lang,
+        }

@@ -1,0 +1,16 @@
+"""The domain model: one module per aggregate."""
+
+from facilitator.models.audit import AuditEvent
+from facilitator.models.groups import CANTONS, LANGUAGES, THEMES, Group, Invitation, Membership
+from facilitator.models.users import User
+
+__all__ = [
+    "CANTONS",
+    "LANGUAGES",
+    "THEMES",
+    "AuditEvent",
+    "Group",
+    "Invitation",
+    "Membership",
+    "User",
+]

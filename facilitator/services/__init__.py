@@ -1,0 +1,1 @@
+"""Domain logic: plain functions that know nothing of Flask requests."""

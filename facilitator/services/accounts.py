@@ -1,0 +1,254 @@
+"""Accounts: registration by confirmed email, log-in, password changes and resets.
+
+No answer here reveals whether an email address has an account: registration
+and reset always send a message to the address given (a different one when
+it is unknown or already registered) and answer the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
+
+from facilitator.extensions import db
+from facilitator.models import User
+from facilitator.models._common import utcnow
+from facilitator.services import mail
+from facilitator.services.errors import EmailTaken, InvalidToken, WrongPassword
+
+REGISTRATION_SALT = "registration"
+RESET_SALT = "password-reset"
+
+# A short list of passwords that attackers try first; longer lists belong in a
+# dedicated package, this one stops the obvious.
+COMMON_PASSWORDS = frozenset(
+    [
+        "password",
+        "password1",
+        "password12",
+        "password123",
+        "passwort",
+        "motdepasse",
+        "passw0rd",
+        "1234567890",
+        "0123456789",
+        "12345678910",
+        "qwertyuiop",
+        "azertyuiop",
+        "qwertzuiop",
+        "iloveyou123",
+        "welcome123",
+        "bienvenue1",
+        "benvenuto1",
+        "letmein123",
+        "abcdefghij",
+        "1111111111",
+        "0000000000",
+        "aaaaaaaaaa",
+        "facilitator",
+        "facilitator1",
+    ]
+)
+PASSWORD_MIN = 10
+PASSWORD_MAX = 200
+
+
+def password_problem(password: str, *, email: str = "", display_name: str = "") -> str | None:
+    """Return a translated reason why ``password`` is too weak, or None."""
+    if len(password) < PASSWORD_MIN:
+        return _("Choose a password of at least %(n)d characters.", n=PASSWORD_MIN)
+    if len(password) > PASSWORD_MAX:
+        return _("A password may have at most %(n)d characters.", n=PASSWORD_MAX)
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4:
+        return _("This password is too easy to guess. Choose a less common one.")
+    local = email.split("@", 1)[0].lower()
+    if (local and len(local) >= 4 and local in lowered) or (
+        display_name and lowered == display_name.strip().lower()
+    ):
+        return _("Your password must not contain your email address or your name.")
+    return None
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _send(to: str, locale: str, subject_msg: Callable[[], str], template: str, **context) -> None:
+    with force_locale(locale):
+        subject = subject_msg()
+        body = render_template(template, **context)
+    mail.send(to, subject, body)
+
+
+# --- registration ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What a confirmed registration link proves: who owns the address."""
+
+    email: str
+    invitation: str | None
+
+
+def start_registration(
+    email: str, locale: str, link_for: Callable[[str], str], invitation: str | None = None
+) -> None:
+    """Email a link that lets the owner of ``email`` finish creating the account.
+
+    Someone who already has an account gets a reminder to log in instead; the
+    caller's answer is the same in both cases.
+    """
+    email = User.normalize_email(email)
+    existing = db.session.scalar(User.select_by_email(email))
+    if existing is not None:
+        _send(
+            email,
+            existing.locale,
+            lambda: _("You already have a facilitator account"),
+            "mail/already_registered.txt",
+            user=existing,
+        )
+        return
+    token = _serializer(REGISTRATION_SALT).dumps({"email": email, "invitation": invitation})
+    _send(
+        email,
+        locale,
+        lambda: _("Finish creating your facilitator account"),
+        "mail/confirm_registration.txt",
+        link=link_for(token),
+    )
+
+
+def read_registration(token: str) -> Registration:
+    max_age = current_app.config["EMAIL_CONFIRM_MAX_AGE"]
+    try:
+        data = _serializer(REGISTRATION_SALT).loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired) as exc:
+        raise InvalidToken() from exc
+    return Registration(email=data["email"], invitation=data.get("invitation"))
+
+
+def create_account(email: str, display_name: str, password: str, locale: str) -> User:
+    """Create the account for a confirmed address."""
+    email = User.normalize_email(email)
+    if db.session.scalar(User.select_by_email(email)) is not None:
+        raise EmailTaken(field="email")
+    user = User(email=email, display_name=display_name.strip(), locale=locale)
+    user.set_password(password)
+    user.last_login_at = utcnow()
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # the same link used twice at the same moment
+        db.session.rollback()
+        raise EmailTaken(field="email") from exc
+    return user
+
+
+# --- log-in ---------------------------------------------------------------
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the user whose email and password match, or None."""
+    user = db.session.scalar(User.select_by_email(email))
+    if user is None:
+        # Spend the same time as a real check, so timing does not tell.
+        User(password_hash=_dummy_hash()).check_password(password)
+        return None
+    if not user.check_password(password):
+        return None
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+_DUMMY: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY:
+        probe = User()
+        probe.set_password("not-a-real-password")
+        _DUMMY[method] = probe.password_hash
+    return _DUMMY[method]
+
+
+# --- profile and password ---------------------------------------------------
+
+
+def update_profile(user: User, display_name: str, locale: str) -> None:
+    user.display_name = display_name.strip()
+    user.locale = locale
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the password; every other session of the user ends."""
+    if not user.check_password(current):
+        raise WrongPassword(field="current_password")
+    _set_password(user, new)
+
+
+def _set_password(user: User, new: str) -> None:
+    user.set_password(new)
+    user.session_version += 1
+    db.session.commit()
+
+
+# --- password reset ---------------------------------------------------------
+
+
+def request_password_reset(
+    email: str, locale: str, link_for: Callable[[str], str], register_link: str
+) -> None:
+    """Email a single-use reset link, or tell an unknown address it has no account."""
+    email = User.normalize_email(email)
+    user = db.session.scalar(User.select_by_email(email))
+    if user is None:
+        _send(
+            email,
+            locale,
+            lambda: _("Password reset requested"),
+            "mail/reset_unknown.txt",
+            register_link=register_link,
+        )
+        return
+    # The token is bound to the current password hash: it stops working as
+    # soon as it has been used (or the password changed otherwise).
+    token = _serializer(RESET_SALT).dumps({"id": user.id, "h": user.password_hash[-16:]})
+    _send(
+        user.email,
+        user.locale,
+        lambda: _("Reset your facilitator password"),
+        "mail/reset_password.txt",
+        user=user,
+        link=link_for(token),
+        hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600 or 1,
+    )
+
+
+def user_for_reset(token: str) -> User:
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    try:
+        data = _serializer(RESET_SALT).loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired) as exc:
+        raise InvalidToken() from exc
+    user = db.session.get(User, data.get("id"))
+    if user is None or user.password_hash[-16:] != data.get("h"):
+        raise InvalidToken()
+    return user
+
+
+def reset_password(token: str, new: str) -> User:
+    user = user_for_reset(token)
+    _set_password(user, new)
+    return user

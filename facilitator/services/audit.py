@@ -1,0 +1,34 @@
+"""Writing to and reading from the audit trail."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from facilitator.extensions import db
+from facilitator.models import AuditEvent, Group, User
+
+
+def record(
+    group: Group, actor: User | None, action: str, subject: User | None = None, **details
+) -> AuditEvent:
+    """Add an audit event to the session (committed with the change it records)."""
+    if group.id is None:
+        db.session.flush()
+    event = AuditEvent(
+        group_id=group.id,
+        actor_id=actor.id if actor else None,
+        subject_id=subject.id if subject else None,
+        action=action,
+        details=details,
+    )
+    db.session.add(event)
+    return event
+
+
+def select_events(group_id: int):
+    """The group's audit events, newest first."""
+    return (
+        select(AuditEvent)
+        .where(AuditEvent.group_id == group_id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    )

@@ -1,0 +1,84 @@
+"""The domain errors that services raise and blueprints turn into 4xx answers.
+
+Each error carries a translatable message (evaluated in the reader's
+language when shown) and, where it concerns one form field, that field's name.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+
+class DomainError(Exception):
+    status = 400
+    message = _l("The request could not be carried out.")
+
+    def __init__(self, message=None, *, field: str | None = None):
+        super().__init__(message or self.message)
+        if message is not None:
+            self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    status = 404
+    message = _l("This page does not exist or is not available to you.")
+
+
+class Forbidden(DomainError):
+    status = 403
+    message = _l("Only the group's co-responsible members can do this.")
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class Gone(DomainError):
+    status = 410
+
+
+class WrongPassword(DomainError):
+    message = _l("The current password is not correct.")
+
+
+class EmailTaken(Conflict):
+    message = _l("An account with this email address already exists. Log in instead.")
+
+
+class InvalidToken(DomainError):
+    message = _l("This link is invalid or has expired. Please ask for a new one.")
+
+
+class LastCoresponsible(Conflict):
+    message = _l(
+        "A group always keeps at least one co-responsible member. "
+        "Hand over co-responsibility to another member first."
+    )
+
+
+class AlreadyMember(Conflict):
+    message = _l("You are already a member of this group.")
+
+
+class InvitationUnknown(NotFound):
+    message = _l("This invitation link is not valid. Check that you copied it completely.")
+
+
+class InvitationExpired(Gone):
+    message = _l("This invitation has expired. Ask the group for a new link.")
+
+
+class InvitationRevoked(Gone):
+    message = _l("This invitation has been withdrawn by the group. Ask the group for a new link.")
+
+
+class InvitationUsedUp(Gone):
+    message = _l("This invitation has already been used as often as allowed. Ask for a new link.")
+
+
+class MailError(DomainError):
+    status = 503
+    message = _l(
+        "We could not send the email right now. Nothing was changed; please try again later."
+    )

@@ -1,0 +1,147 @@
+"""Groups and membership: creating groups, co-responsibility, leaving.
+
+A group always keeps at least one co-responsible member. Every membership
+change is written to the audit trail in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from facilitator.extensions import db
+from facilitator.models import Group, Membership, User
+from facilitator.models.groups import MemberRole
+from facilitator.services import audit
+from facilitator.services.errors import LastCoresponsible, NotFound
+
+
+@dataclass
+class GroupData:
+    """The editable settings of a group, already validated by the form."""
+
+    name: str
+    description: str
+    theme: str
+    canton: str
+    language: str
+    timezone: str
+    default_location: str
+    all_coresponsible: bool = False
+
+
+def create_group(creator: User, data: GroupData) -> Group:
+    """Create a group; its creator becomes its first co-responsible member."""
+    group = Group()
+    _apply(group, data)
+    db.session.add(group)
+    db.session.add(Membership(user=creator, group=group, role=MemberRole.CORESPONSIBLE))
+    audit.record(group, creator, "group_created")
+    db.session.commit()
+    return group
+
+
+def update_group(group: Group, actor: User, data: GroupData) -> None:
+    changed = sorted(name for name, value in vars(data).items() if getattr(group, name) != value)
+    if not changed:
+        return
+    if group.all_coresponsible and not data.all_coresponsible:
+        # Whoever turns the setting off stays co-responsible, so the group
+        # never ends up without one.
+        mine = db.session.scalar(Membership.select_for(actor.id, group.id))
+        if mine is not None:
+            mine.role = MemberRole.CORESPONSIBLE
+    _apply(group, data)
+    audit.record(group, actor, "group_updated", fields=changed)
+    db.session.commit()
+
+
+def _apply(group: Group, data: GroupData) -> None:
+    for name, value in vars(data).items():
+        setattr(group, name, value)
+
+
+def memberships_of(user: User):
+    """The user's memberships with their groups, by group name."""
+    return (
+        select(Membership)
+        .join(Membership.group)
+        .where(Membership.user_id == user.id)
+        .order_by(func.lower(Group.name))
+    )
+
+
+def members_of(group: Group):
+    """The group's memberships, co-responsibles first, then by display name."""
+    return (
+        select(Membership)
+        .join(Membership.user)
+        .where(Membership.group_id == group.id)
+        .order_by(Membership.role, func.lower(User.display_name))
+    )
+
+
+def membership_in(group: Group, membership_id: int) -> Membership:
+    member = db.session.get(Membership, membership_id)
+    if member is None or member.group_id != group.id:
+        raise NotFound()
+    return member
+
+
+def _lock(group: Group) -> None:
+    """Serialise membership changes of one group (PostgreSQL row lock)."""
+    db.session.execute(select(Group.id).where(Group.id == group.id).with_for_update())
+
+
+def _coresponsible_count(group: Group) -> int:
+    query = select(func.count()).select_from(Membership).where(Membership.group_id == group.id)
+    if not group.all_coresponsible:
+        query = query.where(Membership.role == MemberRole.CORESPONSIBLE)
+    return db.session.scalar(query)
+
+
+def _ensure_not_last(group: Group, member: Membership) -> None:
+    if member.is_coresponsible and _coresponsible_count(group) <= 1:
+        raise LastCoresponsible()
+
+
+def grant_coresponsibility(group: Group, actor: User, member: Membership) -> None:
+    if member.role == MemberRole.CORESPONSIBLE:
+        return
+    member.role = MemberRole.CORESPONSIBLE
+    audit.record(group, actor, "coresponsibility_granted", subject=member.user)
+    db.session.commit()
+
+
+def withdraw_coresponsibility(group: Group, actor: User, member: Membership) -> None:
+    if member.role != MemberRole.CORESPONSIBLE:
+        return
+    _lock(group)
+    if _coresponsible_count(group) <= 1 and not group.all_coresponsible:
+        raise LastCoresponsible()
+    member.role = MemberRole.MEMBER
+    audit.record(group, actor, "coresponsibility_withdrawn", subject=member.user)
+    db.session.commit()
+
+
+def remove_member(group: Group, actor: User, member: Membership) -> None:
+    _lock(group)
+    _ensure_not_last(group, member)
+    audit.record(group, actor, "member_removed", subject=member.user)
+    db.session.delete(member)
+    db.session.commit()
+
+
+def leave_group(group: Group, member: Membership) -> None:
+    _lock(group)
+    _ensure_not_last(group, member)
+    audit.record(group, member.user, "member_left", subject=member.user)
+    db.session.delete(member)
+    db.session.commit()
+
+
+def member_count(group: Group) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Membership).where(Membership.group_id == group.id)
+    )

@@ -1,0 +1,126 @@
+"""Invitation links: created by co-responsibles, used by newcomers to join.
+
+Only a SHA-256 hash of each token is stored; the link is shown once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+
+from facilitator.extensions import db
+from facilitator.models import Group, Invitation, Membership, User
+from facilitator.models._common import utcnow
+from facilitator.models.groups import MemberRole
+from facilitator.services import audit
+from facilitator.services.errors import (
+    AlreadyMember,
+    InvitationExpired,
+    InvitationRevoked,
+    InvitationUnknown,
+    InvitationUsedUp,
+    NotFound,
+)
+
+MAX_DAYS = 90
+MAX_USES = 100
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_invitation(
+    group: Group, actor: User, days: int, max_uses: int | None
+) -> tuple[Invitation, str]:
+    """Create an invitation; return it with its token (shown once, never stored)."""
+    token = secrets.token_urlsafe(24)
+    invitation = Invitation(
+        group_id=group.id,
+        created_by_id=actor.id,
+        token_hash=hash_token(token),
+        expires_at=utcnow() + timedelta(days=days),
+        max_uses=max_uses,
+    )
+    db.session.add(invitation)
+    audit.record(group, actor, "invitation_created", days=days, max_uses=max_uses)
+    db.session.commit()
+    return invitation, token
+
+
+def open_invitations(group: Group):
+    now = utcnow()
+    return (
+        select(Invitation)
+        .where(
+            Invitation.group_id == group.id,
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+            or_(Invitation.max_uses.is_(None), Invitation.uses < Invitation.max_uses),
+        )
+        .order_by(Invitation.created_at.desc())
+    )
+
+
+def revoke(group: Group, actor: User, invitation_id: int) -> None:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.group_id != group.id:
+        raise NotFound()
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+        audit.record(group, actor, "invitation_revoked")
+        db.session.commit()
+
+
+def find(token: str) -> Invitation:
+    """Return the open invitation behind ``token``, or raise why it cannot be used."""
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    )
+    if invitation is None:
+        raise InvitationUnknown()
+    problem = None
+    if invitation.revoked_at is not None:
+        problem = InvitationRevoked()
+    elif invitation.expires_at <= utcnow():
+        problem = InvitationExpired()
+    elif invitation.max_uses is not None and invitation.uses >= invitation.max_uses:
+        problem = InvitationUsedUp()
+    if problem is not None:
+        # The page that explains it speaks the group's language.
+        problem.language = invitation.group.language
+        raise problem
+    return invitation
+
+
+def accept(token: str, user: User) -> Membership:
+    """Make ``user`` a member of the invitation's group, counting one use."""
+    invitation = find(token)
+    group = invitation.group
+    if db.session.scalar(Membership.select_for(user.id, group.id)) is not None:
+        raise AlreadyMember()
+    # Count the use atomically: two people using the last place at the same
+    # moment cannot both get in.
+    now = utcnow()
+    counted = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+            or_(Invitation.max_uses.is_(None), Invitation.uses < Invitation.max_uses),
+        )
+        .values(uses=Invitation.uses + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if counted != 1:
+        db.session.rollback()
+        raise InvitationUsedUp()
+    membership = Membership(user_id=user.id, group_id=group.id, role=MemberRole.MEMBER)
+    db.session.add(membership)
+    audit.record(group, user, "member_joined", subject=user)
+    db.session.commit()
+    return membership

@@ -1,0 +1,85 @@
+"""Sending email: SMTP in production, files under instance/mail in development.
+
+Tests use the ``memory`` backend, which keeps the messages in
+``app.extensions["mail_outbox"]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from flask import current_app
+
+from facilitator.services.errors import MailError
+
+log = logging.getLogger(__name__)
+
+
+def build_message(to: str, subject: str, body: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain="facilitator")
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(body)
+    return msg
+
+
+def send(to: str, subject: str, body: str) -> None:
+    """Send one plain-text message; raise MailError when it cannot be sent."""
+    msg = build_message(to, subject, body)
+    backend = current_app.config["MAIL_BACKEND"]
+    try:
+        if backend == "memory":
+            current_app.extensions.setdefault("mail_outbox", []).append(msg)
+        elif backend == "file":
+            _write_file(msg)
+        else:
+            _send_smtp(msg)
+    except (OSError, smtplib.SMTPException) as exc:
+        # Never log the address or the body: they may hold a secret link.
+        log.warning("mail could not be sent: %s", type(exc).__name__)
+        raise MailError() from exc
+
+
+def _write_file(msg: EmailMessage) -> None:
+    folder = Path(current_app.instance_path) / "mail"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = msg["Message-ID"].strip("<>").replace("@", "_") + ".eml"
+    path = folder / name
+    # Readable as plain text: headers, a blank line, the decoded body.
+    headers = "".join(
+        f"{key}: {value}\n"
+        for key, value in msg.items()
+        if key not in ("Content-Transfer-Encoding",)
+    )
+    path.write_text(headers + "\n" + msg.get_content(), encoding="utf-8")
+    log.info("mail written to %s", path)
+    print(f"[facilitator] mail written to {path}")
+
+
+def _send_smtp(msg: EmailMessage) -> None:
+    cfg = current_app.config
+    timeout = cfg["MAIL_TIMEOUT"]
+    if cfg["MAIL_USE_SSL"]:
+        smtp = smtplib.SMTP_SSL(
+            cfg["MAIL_SERVER"],
+            cfg["MAIL_PORT"],
+            timeout=timeout,
+            context=ssl.create_default_context(),
+        )
+    else:
+        smtp = smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=timeout)
+    with smtp:
+        if cfg["MAIL_USE_TLS"] and not cfg["MAIL_USE_SSL"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if cfg["MAIL_USERNAME"]:
+            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
+        smtp.send_message(msg)

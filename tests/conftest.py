@@ -1,0 +1,217 @@
+"""Fixtures: one app and database per test session, emptied after each test.
+
+The suite runs on SQLite by default. With TEST_DATABASE_URL set (for example
+postgresql://postgres@127.0.0.1:5432/test) it runs on PostgreSQL, inside a
+schema of its own that is dropped at the end, so the database is left as it
+was found even when a run fails.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from facilitator import create_app
+from facilitator.config import database_url
+from facilitator.extensions import db, limiter
+from facilitator.models import Group, Membership, User
+from facilitator.models.groups import MemberRole
+from facilitator.services import groups as group_service
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+PASSWORD = "correct horse battery staple"
+
+
+@contextmanager
+def isolated_database(tmp_path_factory, name="db"):
+    """Yield (uri, engine options) for a database nobody else uses."""
+    if TEST_DATABASE_URL:
+        url = database_url(TEST_DATABASE_URL)
+        schema = f"test_{name}_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(url)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            yield url, {"connect_args": {"options": f"-csearch_path={schema}"}}
+        finally:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            admin.dispose()
+    else:
+        path = tmp_path_factory.mktemp(name) / "test.sqlite"
+        yield f"sqlite:///{path}", {}
+
+
+def test_config(uri: str, engine_options: dict, tmp_path) -> dict:
+    return {
+        "TESTING": True,
+        "ENV_NAME": "testing",
+        "SECRET_KEY": "test-secret-key-" + "x" * 16,
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "WTF_CSRF_ENABLED": False,
+        "MAIL_BACKEND": "memory",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": "facilitator.test",
+        "PREFERRED_URL_SCHEME": "https",
+        "SESSION_COOKIE_SECURE": False,
+    }
+
+
+test_config.__test__ = False  # a helper, not a test
+
+
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context (fresh ``g`` and database
+    session), as in production, even while the test holds one open."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()  # the test's own session sees what changed
+        return response
+
+
+@pytest.fixture(scope="session")
+def _app(tmp_path_factory):
+    with isolated_database(tmp_path_factory, "app") as (uri, options):
+        app = create_app(test_config(uri, options, tmp_path_factory.mktemp("instance")))
+        app.test_client_class = FreshContextClient
+        with app.app_context():
+            db.create_all()
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(_app):
+    """The application, with an app context and an empty database per test."""
+    _app.extensions["mail_outbox"] = []
+    limiter.reset()
+    with _app.app_context():
+        yield _app
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app):
+    return app.extensions["mail_outbox"]
+
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 10_000))
+
+    def make(
+        name: str | None = None,
+        *,
+        email: str | None = None,
+        locale: str = "fr",
+        password: str = PASSWORD,
+    ) -> User:
+        n = next(counter)
+        user = User(
+            email=email or f"user{n}@example.org",
+            display_name=name or f"Person {n}",
+            locale=locale,
+        )
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_group(app, make_user):
+    def make(owner: User | None = None, **fields) -> Group:
+        data = group_service.GroupData(
+            name=fields.pop("name", "Groupe de parole Lausanne"),
+            description=fields.pop("description", "Un groupe d'entraide."),
+            theme=fields.pop("theme", "health"),
+            canton=fields.pop("canton", "VD"),
+            language=fields.pop("language", "fr"),
+            timezone=fields.pop("timezone", "Europe/Zurich"),
+            default_location=fields.pop("default_location", "Salle B"),
+            all_coresponsible=fields.pop("all_coresponsible", False),
+        )
+        assert not fields, f"unknown group fields {fields}"
+        return group_service.create_group(owner or make_user("Owner"), data)
+
+    return make
+
+
+@pytest.fixture
+def add_member(app):
+    def add(group: Group, user: User, *, coresponsible: bool = False) -> Membership:
+        role = MemberRole.CORESPONSIBLE if coresponsible else MemberRole.MEMBER
+        membership = Membership(group_id=group.id, user_id=user.id, role=role)
+        db.session.add(membership)
+        db.session.commit()
+        return membership
+
+    return add
+
+
+@dataclass
+class Auth:
+    client: object
+
+    def login(self, user: User, password: str = PASSWORD, **extra):
+        return self.client.post(
+            "/auth/login", data={"email": user.email, "password": password, **extra}
+        )
+
+    def logout(self):
+        return self.client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def login(client, auth):
+    """Log ``user`` in on the shared test client and return the client."""
+
+    def do(user: User):
+        response = auth.login(user)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return do
+
+
+def link_in(message) -> str:
+    """The first https link in an email message, as a path."""
+    body = message.get_content()
+    match = re.search(r"https://facilitator\.test(/\S+)", body)
+    assert match, body
+    return match.group(1)
+
+
+def text_of(response) -> str:
+    """The response body with HTML entities decoded (``&#39;`` is ``'``)."""
+    return html.unescape(response.get_data(as_text=True))

@@ -1,0 +1,134 @@
+"""Every route, walked as anonymous, outsider, member and co-responsible.
+
+The table below must name every (endpoint, method) of the app: a new route
+without an entry fails ``test_every_route_is_in_the_table``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from facilitator.services import accounts, invitations
+from tests.conftest import PASSWORD
+
+ROLES = ("anonymous", "outsider", "member", "coresponsible")
+ANYONE = (200, 200, 200, 200)
+LOGGED_IN = (302, 200, 200, 200)
+GROUP_MEMBERS = (302, 404, 200, 200)
+CORESPONSIBLES = (302, 404, 403, 200)
+
+
+@dataclass(frozen=True)
+class Case:
+    path: str
+    expected: tuple[int, int, int, int]
+
+
+# (endpoint, method) -> path template and expected status per role.
+ROUTES: dict[tuple[str, str], Case] = {
+    ("main.index", "GET"): Case("/", ANYONE),
+    ("auth.login", "GET"): Case("/auth/login", (200, 302, 302, 302)),
+    ("auth.login", "POST"): Case("/auth/login", (400, 302, 302, 302)),
+    ("auth.logout", "POST"): Case("/auth/logout", (302, 302, 302, 302)),
+    ("auth.register", "GET"): Case("/auth/register", ANYONE),
+    ("auth.register", "POST"): Case("/auth/register", (400, 400, 400, 400)),
+    ("auth.register_finish", "GET"): Case("/auth/register/{registration_token}", ANYONE),
+    ("auth.register_finish", "POST"): Case(
+        "/auth/register/{registration_token}", (400, 400, 400, 400)
+    ),
+    ("auth.reset_request", "GET"): Case("/auth/reset", ANYONE),
+    ("auth.reset_request", "POST"): Case("/auth/reset", (400, 400, 400, 400)),
+    ("auth.reset_password", "GET"): Case("/auth/reset/{reset_token}", ANYONE),
+    ("auth.reset_password", "POST"): Case("/auth/reset/{reset_token}", (400, 400, 400, 400)),
+    ("account.profile", "GET"): Case("/account/", LOGGED_IN),
+    ("account.profile", "POST"): Case("/account/", (302, 400, 400, 400)),
+    ("account.password", "GET"): Case("/account/password", LOGGED_IN),
+    ("account.password", "POST"): Case("/account/password", (302, 400, 400, 400)),
+    ("groups.create", "GET"): Case("/groups/new", LOGGED_IN),
+    ("groups.create", "POST"): Case("/groups/new", (302, 400, 400, 400)),
+    ("groups.show", "GET"): Case("/groups/{group}", GROUP_MEMBERS),
+    ("groups.settings", "GET"): Case("/groups/{group}/settings", CORESPONSIBLES),
+    ("groups.settings", "POST"): Case("/groups/{group}/settings", (302, 404, 403, 400)),
+    ("groups.members", "GET"): Case("/groups/{group}/members", GROUP_MEMBERS),
+    ("groups.grant", "POST"): Case(
+        "/groups/{group}/members/{target}/grant", (302, 404, 403, 302)
+    ),
+    ("groups.withdraw", "POST"): Case(
+        "/groups/{group}/members/{target}/withdraw", (302, 404, 403, 302)
+    ),
+    ("groups.remove", "GET"): Case("/groups/{group}/members/{target}/remove", CORESPONSIBLES),
+    ("groups.remove", "POST"): Case(
+        "/groups/{group}/members/{target}/remove", (302, 404, 403, 302)
+    ),
+    ("groups.leave", "GET"): Case("/groups/{group}/leave", GROUP_MEMBERS),
+    ("groups.leave", "POST"): Case("/groups/{group}/leave", (302, 404, 302, 302)),
+    ("groups.invitations_page", "GET"): Case("/groups/{group}/invitations", CORESPONSIBLES),
+    ("groups.invitations_page", "POST"): Case(
+        "/groups/{group}/invitations", (302, 404, 403, 400)
+    ),
+    ("groups.revoke_invitation", "POST"): Case(
+        "/groups/{group}/invitations/{invitation}/revoke", (302, 404, 403, 302)
+    ),
+    ("groups.audit_trail", "GET"): Case("/groups/{group}/audit", CORESPONSIBLES),
+    ("groups.invitation", "GET"): Case("/invite/{invitation_token}", ANYONE),
+    ("groups.invitation", "POST"): Case("/invite/{invitation_token}", (302, 302, 302, 302)),
+}
+
+
+def test_every_route_is_in_the_table(app):
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert sorted(routes - ROUTES.keys()) == []
+    assert sorted(ROUTES.keys() - routes) == []
+
+
+@pytest.fixture
+def world(app, make_user, make_group, add_member):
+    coresponsible = make_user("Coresponsible")
+    group = make_group(coresponsible)
+    member = make_user("Member")
+    add_member(group, member)
+    # A second co-responsible, so that even "leave" works for the first.
+    add_member(group, make_user("Second"), coresponsible=True)
+    target = add_member(group, make_user("Target"))
+    outsider = make_user("Outsider")
+    invitation, token = invitations.create_invitation(group, coresponsible, days=7, max_uses=None)
+    with app.test_request_context():
+        registration = accounts._serializer(accounts.REGISTRATION_SALT).dumps(
+            {"email": "new@example.org", "invitation": None}
+        )
+        reset = accounts._serializer(accounts.RESET_SALT).dumps(
+            {"id": member.id, "h": member.password_hash[-16:]}
+        )
+    return {
+        "users": {"outsider": outsider, "member": member, "coresponsible": coresponsible},
+        "values": {
+            "group": group.id,
+            "target": target.id,
+            "invitation": invitation.id,
+            "invitation_token": token,
+            "registration_token": registration,
+            "reset_token": reset,
+        },
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", sorted(ROUTES), ids=lambda r: f"{r[0]}-{r[1]}")
+def test_route_answers_each_role_as_expected(client, world, route, role):
+    _endpoint, method = route
+    case = ROUTES[route]
+    if role != "anonymous":
+        user = world["users"][role]
+        login = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+        assert login.status_code == 302
+    path = case.path.format(**world["values"])
+    response = client.open(path, method=method)
+    expected = case.expected[ROLES.index(role)]
+    assert response.status_code == expected, f"{method} {path} as {role}"

@@ -1,0 +1,53 @@
+"""The demo-data command."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from facilitator.cli import DEMO_PASSWORD
+from facilitator.extensions import db
+from facilitator.models import Group, Invitation, Membership, User
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_demo_data_loads_a_french_and_an_italian_group(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo-data"])
+    assert result.exit_code == 0, result.output
+    groups = {g.language: g for g in db.session.scalars(select(Group))}
+    assert set(groups) == {"fr", "it"}
+    assert "Lausanne" in groups["fr"].name
+    assert "Lugano" in groups["it"].name
+    assert count(Invitation) == 2
+    assert "/invite/" in result.output
+    assert DEMO_PASSWORD in result.output
+    coresponsibles = db.session.scalar(
+        select(func.count()).select_from(Membership).where(Membership.role == "coresponsible")
+    )
+    assert coresponsibles >= 2
+    camille = db.session.scalar(User.select_by_email("camille@demo.example.org"))
+    assert camille.check_password(DEMO_PASSWORD)
+
+
+def test_demo_data_refuses_to_run_twice_unless_reset(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo-data"])
+    users = count(User)
+    again = runner.invoke(args=["demo-data"])
+    assert again.exit_code != 0
+    assert "--reset" in again.output
+    assert count(User) == users
+    reset = runner.invoke(args=["demo-data", "--reset"])
+    assert reset.exit_code == 0, reset.output
+    assert count(User) == users
+    assert count(Group) == 2
+
+
+def test_demo_data_if_empty_leaves_real_data_alone(app, make_user):
+    make_user()
+    result = app.test_cli_runner().invoke(args=["demo-data", "--if-empty"])
+    assert result.exit_code == 0
+    assert count(Group) == 0

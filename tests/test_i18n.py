@@ -1,0 +1,104 @@
+"""Languages: locale choice, formats, and complete French and Italian catalogs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from flask_babel import format_datetime
+
+from facilitator.extensions import db
+from tests.conftest import text_of
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG_LANGUAGES = ("fr", "it")
+
+
+def test_french_is_the_default(client):
+    page = text_of(client.get("/"))
+    assert '<html lang="fr-CH">' in page
+    assert "Se connecter" in page
+
+
+def test_accept_language_is_followed(client):
+    page = text_of(client.get("/", headers={"Accept-Language": "it-CH,it;q=0.9"}))
+    assert '<html lang="it-CH">' in page
+    assert "Accedi" in page
+
+
+def test_explicit_choice_sticks_for_the_session(client):
+    client.get("/?lang=it")
+    page = text_of(client.get("/auth/login", headers={"Accept-Language": "fr"}))
+    assert '<html lang="it-CH">' in page
+    assert "Password dimenticata?" in page
+
+
+def test_unknown_language_choice_is_ignored(client):
+    assert '<html lang="fr-CH">' in text_of(client.get("/?lang=klingon"))
+
+
+def test_saved_preference_wins_and_the_switcher_updates_it(client, login, make_user):
+    user = make_user(locale="it")
+    login(user)
+    page = text_of(client.get("/", headers={"Accept-Language": "fr"}))
+    assert "I miei gruppi" in page
+    client.get("/?lang=fr")
+    db.session.refresh(user)
+    assert user.locale == "fr"
+    assert "Mes groupes" in text_of(client.get("/"))
+
+
+def test_every_page_offers_the_language_switcher(client):
+    page = text_of(client.get("/auth/reset"))
+    assert 'href="?lang=it"' in page
+    assert 'lang="it"' in page
+
+
+def test_dates_use_swiss_formats(app):
+    moment = datetime(2026, 3, 31, 17, 0, tzinfo=UTC)  # 19:00 in Zurich (summer time)
+    with app.test_request_context("/?lang=fr"):
+        app.preprocess_request()
+        assert format_datetime(moment, "short") == "31.03.26 19:00"
+        assert format_datetime(moment, "EEEE d MMMM") == "mardi 31 mars"
+    with app.test_request_context("/?lang=it"):
+        app.preprocess_request()
+        assert format_datetime(moment, "EEEE d MMMM") == "martedì 31 marzo"
+
+
+@pytest.mark.parametrize("language", CATALOG_LANGUAGES)
+def test_catalog_has_no_untranslated_or_fuzzy_entry(language):
+    path = ROOT / "translations" / language / "LC_MESSAGES" / "messages.po"
+    catalog = read_po(path.open("rb"), locale=language)
+    problems = []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(s and s.strip() for s in strings):
+            problems.append(message.id)
+    assert problems == []
+
+
+@pytest.fixture(scope="module")
+def extracted_ids(tmp_path_factory):
+    """The message ids in the code today, extracted as `make translations` does."""
+    pot = tmp_path_factory.mktemp("pot") / "messages.pot"
+    subprocess.run(
+        [str(Path(sys.executable).parent / "pybabel"), "extract",
+         "-F", "translations/babel.cfg", "-k", "_l", "-k", "lazy_gettext",
+         "-o", str(pot), "."],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(pot.open("rb")) if m.id}
+
+
+@pytest.mark.parametrize("language", CATALOG_LANGUAGES)
+def test_catalog_covers_every_message_in_the_code(language, extracted_ids):
+    path = ROOT / "translations" / language / "LC_MESSAGES" / "messages.po"
+    catalog = read_po(path.open("rb"), locale=language)
+    translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+    assert sorted(extracted_ids - translated) == []

@@ -52,9 +52,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("groups.settings", "GET"): Case("/groups/{group}/settings", CORESPONSIBLES),
     ("groups.settings", "POST"): Case("/groups/{group}/settings", (302, 404, 403, 400)),
     ("groups.members", "GET"): Case("/groups/{group}/members", GROUP_MEMBERS),
-    ("groups.grant", "POST"): Case(
-        "/groups/{group}/members/{target}/grant", (302, 404, 403, 302)
-    ),
+    ("groups.grant", "POST"): Case("/groups/{group}/members/{target}/grant", (302, 404, 403, 302)),
     ("groups.withdraw", "POST"): Case(
         "/groups/{group}/members/{target}/withdraw", (302, 404, 403, 302)
     ),
@@ -65,9 +63,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("groups.leave", "GET"): Case("/groups/{group}/leave", GROUP_MEMBERS),
     ("groups.leave", "POST"): Case("/groups/{group}/leave", (302, 404, 302, 302)),
     ("groups.invitations_page", "GET"): Case("/groups/{group}/invitations", CORESPONSIBLES),
-    ("groups.invitations_page", "POST"): Case(
-        "/groups/{group}/invitations", (302, 404, 403, 400)
-    ),
+    ("groups.invitations_page", "POST"): Case("/groups/{group}/invitations", (302, 404, 403, 400)),
     ("groups.revoke_invitation", "POST"): Case(
         "/groups/{group}/invitations/{invitation}/revoke", (302, 404, 403, 302)
     ),

@@ -96,8 +96,7 @@ def test_newcomer_registers_from_the_link_and_joins(app, client, outbox, owner_a
     finish = link_in(outbox[-1])
     response = visitor.post(
         finish,
-        data={"display_name": "Luca", "password": PASSWORD, "confirm": PASSWORD,
-              "language": "it"},
+        data={"display_name": "Luca", "password": PASSWORD, "confirm": PASSWORD, "language": "it"},
     )
     assert response.status_code == 302
     assert response.location == f"/groups/{group.id}"

@@ -140,8 +140,7 @@ def register_finish(token: str):
                 form.language.data,
             )
         except DomainError as exc:
-            flash_error(exc)
-            return redirect(url_for("auth.login"))
+            return field_error(form, exc, "auth/register_finish.html", email=registration.email)
         login_user(user)
         flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
         if registration.invitation:

@@ -43,7 +43,7 @@ format: $(STAMP)
 
 ## Extract messages, update the fr/it catalogs, compile them.
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext \
+	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 \
 		--no-location --sort-output -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations \
 		--no-fuzzy-matching --ignore-obsolete

@@ -9,7 +9,7 @@ browser's Accept-Language, then French.
 
 from __future__ import annotations
 
-from flask import g, request, session
+from flask import g, has_request_context, request, session
 from flask_babel import get_locale, refresh
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -34,6 +34,8 @@ def ui_language(code: str | None) -> str | None:
 
 
 def select_language() -> str:
+    if not has_request_context():  # CLI commands, background work
+        return DEFAULT_LANGUAGE
     if current_user and current_user.is_authenticated and ui_language(current_user.locale):
         return current_user.locale
     chosen = ui_language(session.get("lang"))

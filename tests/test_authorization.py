@@ -7,10 +7,12 @@ without an entry fails ``test_every_route_is_in_the_table``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time
 
 import pytest
 
-from facilitator.services import accounts, invitations
+from facilitator.services import accounts, invitations, schedule
+from facilitator.services.recurrence import WEEKLY, Rule
 from tests.conftest import PASSWORD
 
 ROLES = ("anonymous", "outsider", "member", "coresponsible")
@@ -18,6 +20,8 @@ ANYONE = (200, 200, 200, 200)
 LOGGED_IN = (302, 200, 200, 200)
 GROUP_MEMBERS = (302, 404, 200, 200)
 CORESPONSIBLES = (302, 404, 403, 200)
+FORM_FOR_CORESP = (302, 404, 403, 400)  # an empty form: access is checked first
+ACTION = (302, 404, 403, 302)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,30 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("groups.audit_trail", "GET"): Case("/groups/{group}/audit", CORESPONSIBLES),
     ("groups.invitation", "GET"): Case("/invite/{invitation_token}", ANYONE),
     ("groups.invitation", "POST"): Case("/invite/{invitation_token}", (302, 302, 302, 302)),
+    ("meetings.index", "GET"): Case("/groups/{group}/meetings", GROUP_MEMBERS),
+    ("meetings.past", "GET"): Case("/groups/{group}/meetings/past", GROUP_MEMBERS),
+    ("meetings.new_series", "GET"): Case("/groups/{group}/series/new", CORESPONSIBLES),
+    ("meetings.new_series", "POST"): Case("/groups/{group}/series/new", FORM_FOR_CORESP),
+    ("meetings.edit_series", "GET"): Case("/groups/{group}/series/{series}/edit", CORESPONSIBLES),
+    ("meetings.edit_series", "POST"): Case("/groups/{group}/series/{series}/edit", FORM_FOR_CORESP),
+    ("meetings.pause_series", "GET"): Case("/groups/{group}/series/{series}/pause", CORESPONSIBLES),
+    ("meetings.pause_series", "POST"): Case(
+        "/groups/{group}/series/{series}/pause", FORM_FOR_CORESP
+    ),
+    ("meetings.end_series", "GET"): Case("/groups/{group}/series/{series}/end", CORESPONSIBLES),
+    ("meetings.end_series", "POST"): Case("/groups/{group}/series/{series}/end", FORM_FOR_CORESP),
+    ("meetings.new_meeting", "GET"): Case("/groups/{group}/meetings/new", CORESPONSIBLES),
+    ("meetings.new_meeting", "POST"): Case("/groups/{group}/meetings/new", FORM_FOR_CORESP),
+    ("meetings.show", "GET"): Case("/groups/{group}/meetings/{occurrence}", GROUP_MEMBERS),
+    ("meetings.edit_meeting", "GET"): Case(
+        "/groups/{group}/meetings/{occurrence}/edit", CORESPONSIBLES
+    ),
+    ("meetings.edit_meeting", "POST"): Case(
+        "/groups/{group}/meetings/{occurrence}/edit", FORM_FOR_CORESP
+    ),
+    ("meetings.cancel", "POST"): Case("/groups/{group}/meetings/{occurrence}/cancel", ACTION),
+    ("meetings.restore", "POST"): Case("/groups/{group}/meetings/{occurrence}/restore", ACTION),
+    ("meetings.delete", "POST"): Case("/groups/{group}/meetings/{one_off}/delete", ACTION),
 }
 
 
@@ -95,6 +123,15 @@ def world(app, make_user, make_group, add_member):
     target = add_member(group, make_user("Target"))
     outsider = make_user("Outsider")
     invitation, token = invitations.create_invitation(group, coresponsible, days=7, max_uses=None)
+    series = schedule.create_series(
+        group, coresponsible,
+        schedule.SeriesData(start_date=date(2026, 9, 1), start_time=time(19),
+                            duration_minutes=120, rule=Rule(WEEKLY, byday=("TU",))),
+    )  # fmt: skip
+    one_off = schedule.create_one_off(
+        group, coresponsible,
+        schedule.MeetingData(start=datetime(2026, 9, 5, 10), duration_minutes=60),
+    )  # fmt: skip
     with app.test_request_context():
         registration = accounts._serializer(accounts.REGISTRATION_SALT).dumps(
             {"email": "new@example.org", "invitation": None}
@@ -111,6 +148,9 @@ def world(app, make_user, make_group, add_member):
             "invitation_token": token,
             "registration_token": registration,
             "reset_token": reset,
+            "series": series.id,
+            "occurrence": f"s{series.id}-202609081900",
+            "one_off": f"m{one_off.id}",
         },
     }
 

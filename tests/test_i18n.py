@@ -89,7 +89,7 @@ def extracted_ids(tmp_path_factory):
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
         [str(Path(sys.executable).parent / "pybabel"), "extract",
-         "-F", "translations/babel.cfg", "-k", "_l", "-k", "lazy_gettext",
+         "-F", "translations/babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2",
          "-o", str(pot), "."],
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip

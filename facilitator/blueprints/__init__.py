@@ -8,8 +8,10 @@ def register_blueprints(app) -> None:
     from facilitator.blueprints.auth import bp as auth_bp
     from facilitator.blueprints.groups import bp as groups_bp
     from facilitator.blueprints.main import bp as main_bp
+    from facilitator.blueprints.meetings import bp as meetings_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(groups_bp)
+    app.register_blueprint(meetings_bp)

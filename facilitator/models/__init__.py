@@ -2,6 +2,7 @@
 
 from facilitator.models.audit import AuditEvent
 from facilitator.models.groups import CANTONS, LANGUAGES, THEMES, Group, Invitation, Membership
+from facilitator.models.meetings import Meeting, MeetingSeries
 from facilitator.models.users import User
 
 __all__ = [
@@ -11,6 +12,8 @@ __all__ = [
     "AuditEvent",
     "Group",
     "Invitation",
+    "Meeting",
+    "MeetingSeries",
     "Membership",
     "User",
 ]

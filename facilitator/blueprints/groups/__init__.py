@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from facilitator.blueprints.common import invalid_invitation, load_group, render_form
 from facilitator.errors import flash_error
 from facilitator.extensions import db
-from facilitator.i18n import use_context_language
-from facilitator.services import audit, invitations
+from facilitator.i18n import current_language, use_context_language
+from facilitator.services import audit, clock, invitations, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.errors import AlreadyMember, DomainError
 
@@ -21,6 +21,7 @@ bp = Blueprint("groups", __name__, template_folder="templates")
 bp.record_once(labels.init_app)
 
 AUDIT_PAGE_SIZE = 50
+NEXT_MEETINGS = 5
 
 
 def _group_data(form: GroupForm) -> group_service.GroupData:
@@ -56,12 +57,12 @@ def create():
 def show(group_id: int):
     """Show a group's page to its members."""
     group, membership = load_group(group_id)
+    upcoming = schedule.upcoming([group.id], clock.now(), limit=NEXT_MEETINGS)
+    schedule.mark_holidays(upcoming, {group.id: group.canton}, current_language())
     return render_template(
-        "groups/show.html",
-        group=group,
-        membership=membership,
-        member_count=group_service.member_count(group),
-    )
+        "groups/show.html", group=group, membership=membership,
+        member_count=group_service.member_count(group), upcoming=upcoming,
+    )  # fmt: skip
 
 
 @bp.route("/groups/<int:group_id>/settings", methods=["GET", "POST"])

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from facilitator.formatting import day_text, time_text
 from facilitator.i18n import GROUP_LANGUAGE_NAMES
 
 THEME_NAMES = {
@@ -37,6 +40,15 @@ AUDIT_TEXTS = {
     "member_joined": _l("%(subject)s joined the group with an invitation link."),
     "invitation_created": _l("%(actor)s created an invitation link."),
     "invitation_revoked": _l("%(actor)s revoked an invitation link."),
+    "series_created": _l("%(actor)s planned regular meetings from %(when)s."),
+    "series_changed": _l("%(actor)s changed the regular meetings from %(when)s."),
+    "series_paused": _l("%(actor)s paused the regular meetings from %(when)s."),
+    "series_ended": _l("%(actor)s ended the regular meetings from %(when)s."),
+    "meeting_created": _l("%(actor)s planned a single meeting on %(when)s."),
+    "meeting_cancelled": _l("%(actor)s cancelled the meeting of %(when)s."),
+    "meeting_restored": _l("%(actor)s restored the meeting of %(when)s."),
+    "meeting_changed": _l("%(actor)s changed the meeting of %(when)s."),
+    "meeting_deleted": _l("%(actor)s deleted the meeting of %(when)s."),
 }
 
 
@@ -44,11 +56,26 @@ def person(user) -> str:
     return user.display_name if user is not None else _("a former member")
 
 
+def _when(details: dict) -> str:
+    """The date an audit event is about, from its details."""
+    if details.get("start"):
+        moment = datetime.fromisoformat(details["start"])
+        return f"{day_text(moment, 'medium')} {time_text(moment)}"
+    for key in ("day", "first"):
+        if details.get(key):
+            return day_text(date.fromisoformat(details[key]), "medium")
+    return ""
+
+
 def audit_text(event) -> str:
     template = AUDIT_TEXTS.get(event.action)
     if template is None:
         return event.action
-    return str(template) % {"actor": person(event.actor), "subject": person(event.subject)}
+    return str(template) % {
+        "actor": person(event.actor),
+        "subject": person(event.subject),
+        "when": _when(event.details or {}),
+    }
 
 
 def init_app(state) -> None:

@@ -4,9 +4,13 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from facilitator.extensions import db
+from facilitator.i18n import current_language
+from facilitator.services import clock, schedule
 from facilitator.services import groups as group_service
 
 bp = Blueprint("main", __name__, template_folder="templates")
+
+NEXT_MEETINGS = 10
 
 
 @bp.get("/")
@@ -15,4 +19,11 @@ def index():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
     memberships = db.session.scalars(group_service.memberships_of(current_user)).all()
-    return render_template("main/dashboard.html", memberships=memberships)
+    groups = {m.group_id: m.group for m in memberships}
+    upcoming = schedule.upcoming(groups, clock.now(), limit=NEXT_MEETINGS)
+    schedule.mark_holidays(
+        upcoming, {gid: g.canton for gid, g in groups.items()}, current_language()
+    )
+    return render_template(
+        "main/dashboard.html", memberships=memberships, groups=groups, upcoming=upcoming
+    )

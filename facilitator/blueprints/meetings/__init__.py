@@ -1,0 +1,295 @@
+"""Meetings: the schedule members see, and the changes co-responsibles make."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from facilitator.blueprints.common import field_error, load_group, render_form
+from facilitator.extensions import db
+from facilitator.i18n import current_language
+from facilitator.models import MeetingSeries
+from facilitator.services import clock, schedule
+from facilitator.services.errors import NotFound
+
+from . import labels
+from .forms import CancelForm, EndForm, MeetingForm, PauseForm, SeriesForm
+
+bp = Blueprint(
+    "meetings", __name__, template_folder="templates", url_prefix="/groups/<int:group_id>"
+)
+bp.record_once(labels.init_app)
+
+PAST_PAGE_SIZE = 20
+HOLIDAY_LOOKAHEAD = 12  # occurrences checked for public holidays after saving
+
+
+def _series(group, series_id: int) -> MeetingSeries:
+    series = db.session.get(MeetingSeries, series_id)
+    if series is None or series.group_id != group.id:
+        raise NotFound()
+    return series
+
+
+def _occurrence(group, key: str):
+    return schedule.find(group, key)
+
+
+def _with_holidays(group, items):
+    schedule.mark_holidays(items, {group.id: group.canton}, current_language())
+    return items
+
+
+def _warn_holidays(group, series) -> None:
+    upcoming = [
+        o for o in schedule.occurrences(
+            [group.id], series.start_date, series.start_date + timedelta(days=400)
+        ) if o.series is series
+    ][:HOLIDAY_LOOKAHEAD]  # fmt: skip
+    _with_holidays(group, upcoming)
+    hits = [f"{labels.day_text(o.start, 'medium')} ({o.holiday})" for o in upcoming if o.holiday]
+    if hits:
+        flash(
+            _("Some meetings fall on a public holiday: %(dates)s. Cancel or move them if "
+              "the room is closed.", dates="; ".join(hits)),
+            "warning",
+        )  # fmt: skip
+
+
+@bp.get("/meetings")
+@login_required
+def index(group_id: int):
+    """List the group's next meetings and its series."""
+    group, membership = load_group(group_id)
+    items = _with_holidays(group, schedule.upcoming([group.id], clock.now(), limit=None))
+    series_list = db.session.scalars(
+        schedule.series_of([group.id], clock.today(group.timezone), None)
+    ).all()
+    return render_template(
+        "meetings/index.html", group=group, membership=membership, items=items,
+        series_list=series_list,
+    )  # fmt: skip
+
+
+@bp.get("/meetings/past")
+@login_required
+def past(group_id: int):
+    """Show the archive of past meetings, newest first."""
+    group, membership = load_group(group_id)
+    since = group.created_at.date() - timedelta(days=3 * 366)
+    first = db.session.scalar(
+        select(MeetingSeries.start_date)
+        .where(MeetingSeries.group_id == group.id)
+        .order_by(MeetingSeries.start_date)
+        .limit(1)
+    )
+    if first is not None:
+        since = min(since, first)
+    items = schedule.past([group.id], clock.now(), since)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    pages = max((len(items) + PAST_PAGE_SIZE - 1) // PAST_PAGE_SIZE, 1)
+    if page > pages:
+        raise NotFound()
+    shown = items[(page - 1) * PAST_PAGE_SIZE : page * PAST_PAGE_SIZE]
+    return render_template(
+        "meetings/past.html", group=group, membership=membership, items=shown,
+        page=page, pages=pages, total=len(items),
+    )  # fmt: skip
+
+
+@bp.route("/series/new", methods=["GET", "POST"])
+@login_required
+def new_series(group_id: int):
+    """Plan a recurring series, with a preview before saving."""
+    group, membership = load_group(group_id, coresponsible=True)
+    form = SeriesForm()
+    if request.method == "GET":
+        form.location.data = group.default_location
+        form.start_date.data = clock.today(group.timezone)
+    return _series_form(group, membership, form, None)
+
+
+@bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_series(group_id: int, series_id: int):
+    """Change a series from a date on; earlier meetings stay as they were."""
+    group, membership = load_group(group_id, coresponsible=True)
+    series = _series(group, series_id)
+    form = SeriesForm()
+    if request.method == "GET":
+        form.fill_from(series, max(clock.today(group.timezone), series.start_date))
+    return _series_form(group, membership, form, series)
+
+
+def _series_form(group, membership, form, series):
+    template = "meetings/series_form.html"
+    context = {"group": group, "membership": membership, "series": series, "preview": None}
+    if not form.validate_on_submit():
+        return render_form(template, form, **context)
+    data = form.to_series_data()
+    try:
+        if "preview" in request.form:
+            schedule.check_series(data)
+            dates = schedule.preview(data, limit=10)
+            context["preview"] = [
+                (d, schedule.holiday_on(group.canton, d.date(), current_language())) for d in dates
+            ]
+            return render_template(template, form=form, **context)
+        if series is None:
+            saved = schedule.create_series(group, current_user, data)
+            flash(_("The meetings have been planned."), "success")
+        else:
+            result = schedule.split(group, current_user, series, data)
+            saved = result.series
+            flash(_("The series has been changed from %(date)s on.",
+                    date=labels.day_text(data.start_date, "long")), "success")  # fmt: skip
+            if result.dropped:
+                flash(
+                    ngettext(
+                        "%(num)d change to a single meeting no longer fits the new rhythm and was removed: %(dates)s.",
+                        "%(num)d changes to single meetings no longer fit the new rhythm and were removed: %(dates)s.",
+                        len(result.dropped),
+                        dates=", ".join(labels.day_text(m.original_start, "medium") for m in result.dropped),
+                    ),
+                    "warning",
+                )  # fmt: skip
+    except schedule.ScheduleError as exc:
+        return field_error(form, exc, template, **context)
+    _warn_holidays(group, saved)
+    return redirect(url_for("meetings.index", group_id=group.id))
+
+
+@bp.route("/series/<int:series_id>/pause", methods=["GET", "POST"])
+@login_required
+def pause_series(group_id: int, series_id: int):
+    """Cancel the meetings of a period in one step (a summer break)."""
+    group, membership = load_group(group_id, coresponsible=True)
+    series = _series(group, series_id)
+    form = PauseForm()
+    context = {"group": group, "membership": membership, "series": series}
+    if form.validate_on_submit():
+        try:
+            count = schedule.pause(
+                group, current_user, series, form.first.data, form.last.data, form.reason.data
+            )
+        except schedule.ScheduleError as exc:
+            return field_error(form, exc, "meetings/pause.html", **context)
+        flash(
+            ngettext("%(num)d meeting has been cancelled.", "%(num)d meetings have been cancelled.", count),
+            "success",
+        )  # fmt: skip
+        return redirect(url_for("meetings.index", group_id=group.id))
+    return render_form("meetings/pause.html", form, **context)
+
+
+@bp.route("/series/<int:series_id>/end", methods=["GET", "POST"])
+@login_required
+def end_series(group_id: int, series_id: int):
+    """End a series: meetings from a date on go, earlier ones stay."""
+    group, membership = load_group(group_id, coresponsible=True)
+    series = _series(group, series_id)
+    form = EndForm()
+    if request.method == "GET":
+        form.day.data = max(clock.today(group.timezone), series.start_date)
+    if form.validate_on_submit():
+        deleted = schedule.end_series(group, current_user, series, form.day.data)
+        if deleted:
+            flash(_("The series has been deleted: it had no meeting before this date."), "success")
+        else:
+            flash(_("The series has been ended. Earlier meetings stay in the archive."), "success")
+        return redirect(url_for("meetings.index", group_id=group.id))
+    return render_form("meetings/end.html", form, group=group, membership=membership, series=series)
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@login_required
+def new_meeting(group_id: int):
+    """Plan a one-off meeting."""
+    group, membership = load_group(group_id, coresponsible=True)
+    form = MeetingForm()
+    if request.method == "GET":
+        form.location.data = group.default_location
+    if form.validate_on_submit():
+        meeting = schedule.create_one_off(group, current_user, form.to_meeting_data())
+        holiday = schedule.holiday_on(group.canton, meeting.start.date(), current_language())
+        flash(_("The meeting has been planned."), "success")
+        if holiday:
+            flash(_("This date is a public holiday: %(name)s.", name=holiday), "warning")
+        return redirect(url_for("meetings.show", group_id=group.id, key=f"m{meeting.id}"))
+    return render_form(
+        "meetings/meeting_form.html", form, group=group, membership=membership, occurrence=None
+    )
+
+
+@bp.get("/meetings/<key>")
+@login_required
+def show(group_id: int, key: str):
+    """Show one meeting."""
+    group, membership = load_group(group_id)
+    occurrence = _occurrence(group, key)
+    _with_holidays(group, [occurrence])
+    return render_template(
+        "meetings/show.html", group=group, membership=membership, occurrence=occurrence,
+        cancel_form=CancelForm(), now=clock.now(),
+    )  # fmt: skip
+
+
+@bp.route("/meetings/<key>/edit", methods=["GET", "POST"])
+@login_required
+def edit_meeting(group_id: int, key: str):
+    """Move one meeting, or change its place or note."""
+    group, membership = load_group(group_id, coresponsible=True)
+    occurrence = _occurrence(group, key)
+    form = MeetingForm()
+    if request.method == "GET":
+        form.fill_from(occurrence)
+    if form.validate_on_submit():
+        schedule.change(group, current_user, occurrence, form.to_meeting_data())
+        flash(_("The meeting has been changed."), "success")
+        return redirect(url_for("meetings.show", group_id=group.id, key=key))
+    return render_form(
+        "meetings/meeting_form.html", form, group=group, membership=membership,
+        occurrence=occurrence,
+    )  # fmt: skip
+
+
+@bp.post("/meetings/<key>/cancel")
+@login_required
+def cancel(group_id: int, key: str):
+    """Cancel one meeting, with an optional reason."""
+    group, membership = load_group(group_id, coresponsible=True)
+    occurrence = _occurrence(group, key)
+    form = CancelForm()
+    if not form.validate():
+        return render_template(
+            "meetings/show.html", group=group, membership=membership, occurrence=occurrence,
+            cancel_form=form, now=clock.now(),
+        ), 400  # fmt: skip
+    schedule.cancel(group, current_user, occurrence, form.reason.data or "")
+    flash(_("The meeting has been cancelled."), "success")
+    return redirect(url_for("meetings.show", group_id=group.id, key=key))
+
+
+@bp.post("/meetings/<key>/restore")
+@login_required
+def restore(group_id: int, key: str):
+    """Restore a cancelled meeting."""
+    group, _membership = load_group(group_id, coresponsible=True)
+    schedule.restore(group, current_user, _occurrence(group, key))
+    flash(_("The meeting takes place again."), "success")
+    return redirect(url_for("meetings.show", group_id=group.id, key=key))
+
+
+@bp.post("/meetings/<key>/delete")
+@login_required
+def delete(group_id: int, key: str):
+    """Delete a one-off meeting."""
+    group, _membership = load_group(group_id, coresponsible=True)
+    schedule.delete_one_off(group, current_user, _occurrence(group, key))
+    flash(_("The meeting has been deleted."), "success")
+    return redirect(url_for("meetings.index", group_id=group.id))

@@ -1,0 +1,248 @@
+"""Recurrence rules: the supported RFC 5545 RRULE subset and its expansion.
+
+Pure functions on dates, no Flask and no database. An occurrence is a local
+wall-clock datetime (naive) in the series' time zone: a meeting at 19:00
+stays at 19:00 across the daylight-saving switches, and UTC appears only at
+the edges (feeds).
+
+Supported:
+- DAILY, every N days;
+- WEEKLY, every N weeks, on one or more weekdays (weeks start on Monday);
+- MONTHLY, every N months, on a day of the month (a month without that day
+  is skipped, as RFC 5545 says) or on "the 2nd Tuesday" / "the last Thursday"
+  (BYDAY=2TU, BYDAY=-1TH; a month without a 5th Tuesday is skipped);
+- ending never, on a date (UNTIL, inclusive) or after N occurrences (COUNT).
+
+Bounds: at most MAX_OCCURRENCES occurrences and HORIZON_YEARS years from the
+first one; a series "without end" stops at the horizon.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+MAX_OCCURRENCES = 1000
+HORIZON_YEARS = 10
+MAX_INTERVAL = 99
+
+DAILY, WEEKLY, MONTHLY = "DAILY", "WEEKLY", "MONTHLY"
+FREQUENCIES = (DAILY, WEEKLY, MONTHLY)
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+SETPOS = (1, 2, 3, 4, 5, -1)
+
+
+class RecurrenceError(ValueError):
+    """A rule outside the supported subset or its bounds; ``code`` says which."""
+
+    def __init__(self, code: str, field: str | None = None):
+        super().__init__(code)
+        self.code = code
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Rule:
+    freq: str
+    interval: int = 1
+    # WEEKLY: the weekdays; MONTHLY by weekday: exactly one weekday.
+    byday: tuple[str, ...] = field(default_factory=tuple)
+    # MONTHLY by weekday: which one in the month (1..5, -1 for the last).
+    setpos: int | None = None
+    # MONTHLY by day of the month (1..31).
+    monthday: int | None = None
+    count: int | None = None
+    until: date | None = None  # inclusive, local date
+
+    def with_until(self, until: date | None) -> Rule:
+        return replace(self, until=until, count=None if until else self.count)
+
+
+def horizon(start: date) -> date:
+    """The last date a series starting on ``start`` may reach."""
+    try:
+        return start.replace(year=start.year + HORIZON_YEARS)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + HORIZON_YEARS, day=28)
+
+
+def check(rule: Rule, start: date) -> None:
+    """Raise RecurrenceError unless ``rule`` is supported and bounded."""
+    if rule.freq not in FREQUENCIES:
+        raise RecurrenceError("frequency", "frequency")
+    if not 1 <= rule.interval <= MAX_INTERVAL:
+        raise RecurrenceError("interval", "interval")
+    if any(day not in WEEKDAYS for day in rule.byday) or len(set(rule.byday)) != len(rule.byday):
+        raise RecurrenceError("weekday", "weekdays")
+    if rule.freq == WEEKLY and not rule.byday:
+        raise RecurrenceError("weekday", "weekdays")
+    if rule.freq == MONTHLY:
+        by_weekday = rule.setpos is not None
+        if by_weekday == (rule.monthday is not None):
+            raise RecurrenceError("monthly", "frequency")
+        if by_weekday and (rule.setpos not in SETPOS or len(rule.byday) != 1):
+            raise RecurrenceError("weekday", "weekday")
+        if not by_weekday and not 1 <= rule.monthday <= 31:
+            raise RecurrenceError("monthday", "monthday")
+    elif rule.setpos is not None or rule.monthday is not None:
+        raise RecurrenceError("frequency", "frequency")
+    if rule.freq == DAILY and rule.byday:
+        raise RecurrenceError("frequency", "frequency")
+    if rule.count is not None and rule.until is not None:
+        raise RecurrenceError("end", "ends")
+    if rule.count is not None and not 1 <= rule.count <= MAX_OCCURRENCES:
+        raise RecurrenceError("count", "count")
+    if rule.until is not None:
+        if rule.until < start:
+            raise RecurrenceError("until_before_start", "until")
+        if rule.until > horizon(start):
+            raise RecurrenceError("too_long", "until")
+    first = next(_candidates(rule, start), None)
+    if first is None or first > horizon(start):
+        raise RecurrenceError("empty", "start_date")
+    if rule.count is not None:
+        produced = sum(1 for _ in zip(range(rule.count), _candidates(rule, first), strict=False))
+        if produced < rule.count:
+            raise RecurrenceError("too_long", "count")
+    else:
+        limit = min(rule.until or horizon(start), horizon(first))
+        for produced, day in enumerate(_candidates(rule, first), start=1):
+            if day > limit:
+                break
+            if produced > MAX_OCCURRENCES:
+                raise RecurrenceError("too_many", "ends")
+    if rule.until is not None and first > rule.until:
+        raise RecurrenceError("empty", "until")
+
+
+def first_date(rule: Rule, start: date) -> date:
+    """The first occurrence on or after ``start`` (a series starts there)."""
+    first = next(_candidates(rule, start), None)
+    if first is None:
+        raise RecurrenceError("empty", "start_date")
+    return first
+
+
+def dates(rule: Rule, start: date, window_start: date, window_end: date) -> list[date]:
+    """The occurrence dates within [window_start, window_end], in order.
+
+    ``start`` must be the first occurrence (see ``first_date``).
+    """
+    end = min(window_end, rule.until or window_end, horizon(start))
+    if window_start > end:
+        return []
+    found = []
+    if rule.count is None:
+        iterator = _candidates(rule, start, skip_to=window_start)
+        for day in iterator:
+            if day > end:
+                break
+            if day >= window_start:
+                found.append(day)
+        return found
+    for index, day in enumerate(_candidates(rule, start)):
+        if index >= rule.count or day > end:
+            break
+        if day >= window_start:
+            found.append(day)
+    return found
+
+
+def last_date(rule: Rule, start: date) -> date:
+    """The date of the last occurrence (the horizon bounds "never")."""
+    return dates(rule, start, start, horizon(start))[-1]
+
+
+def occurs_on(rule: Rule, start: date, day: date) -> bool:
+    return day in dates(rule, start, day, day)
+
+
+def _candidates(rule: Rule, start: date, skip_to: date | None = None) -> Iterator[date]:
+    """All dates the rule produces from ``start`` on, without COUNT/UNTIL.
+
+    ``skip_to`` lets the generator jump close to a later window cheaply; the
+    dates it yields are the same as without it, minus those before skip_to's
+    period.
+    """
+    stop = horizon(start)
+    if rule.freq == DAILY:
+        offset = 0
+        if skip_to and skip_to > start:
+            offset = (skip_to - start).days // rule.interval
+        day = start + timedelta(days=offset * rule.interval)
+        while day <= stop:
+            yield day
+            day += timedelta(days=rule.interval)
+    elif rule.freq == WEEKLY:
+        weekdays = sorted(WEEKDAYS.index(d) for d in rule.byday)
+        week = start - timedelta(days=start.weekday())
+        if skip_to and skip_to > start:
+            weeks = (skip_to - week).days // 7 // rule.interval
+            week += timedelta(weeks=weeks * rule.interval)
+        while week <= stop:
+            for weekday in weekdays:
+                day = week + timedelta(days=weekday)
+                if start <= day <= stop:
+                    yield day
+            week += timedelta(weeks=rule.interval)
+    else:
+        year, month = start.year, start.month
+        while date(year, month, 1) <= stop:
+            day = _monthly_day(rule, year, month)
+            if day is not None and start <= day <= stop:
+                yield day
+            month += rule.interval
+            year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+
+
+def _monthly_day(rule: Rule, year: int, month: int) -> date | None:
+    days_in_month = calendar.monthrange(year, month)[1]
+    if rule.monthday is not None:
+        return date(year, month, rule.monthday) if rule.monthday <= days_in_month else None
+    weekday = WEEKDAYS.index(rule.byday[0])
+    matching = [
+        date(year, month, d)
+        for d in range(1, days_in_month + 1)
+        if date(year, month, d).weekday() == weekday
+    ]
+    if rule.setpos == -1:
+        return matching[-1]
+    return matching[rule.setpos - 1] if rule.setpos <= len(matching) else None
+
+
+# --- RFC 5545 ---------------------------------------------------------------
+
+
+def to_rrule(rule: Rule, start_time: time, timezone: str) -> str:
+    """The rule as an RFC 5545 RRULE value (UNTIL in UTC, as DTSTART has a TZID)."""
+    parts = [f"FREQ={rule.freq}"]
+    if rule.interval != 1:
+        parts.append(f"INTERVAL={rule.interval}")
+    if rule.freq == WEEKLY:
+        ordered = sorted(rule.byday, key=WEEKDAYS.index)
+        parts.append("BYDAY=" + ",".join(ordered))
+    elif rule.freq == MONTHLY and rule.setpos is not None:
+        parts.append(f"BYDAY={rule.setpos}{rule.byday[0]}")
+    elif rule.freq == MONTHLY:
+        parts.append(f"BYMONTHDAY={rule.monthday}")
+    if rule.count is not None:
+        parts.append(f"COUNT={rule.count}")
+    elif rule.until is not None:
+        parts.append(
+            "UNTIL=" + until_utc(rule.until, start_time, timezone).strftime("%Y%m%dT%H%M%SZ")
+        )
+    return ";".join(parts)
+
+
+def until_utc(until: date, start_time: time, timezone: str) -> datetime:
+    """The UTC instant of the last allowed occurrence's start."""
+    local = datetime.combine(until, start_time, tzinfo=ZoneInfo(timezone))
+    return local.astimezone(UTC)
+
+
+def to_aware(moment: datetime, timezone: str) -> datetime:
+    """A local wall-clock datetime made aware in ``timezone``."""
+    return moment.replace(tzinfo=ZoneInfo(timezone))

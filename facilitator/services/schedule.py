@@ -1,0 +1,549 @@
+"""The schedule: expanding series into occurrences, and changing them.
+
+Listing meetings expands the series of the requested groups over a bounded
+window and merges the stored Meetings (overrides and one-offs) into it. Every
+change bumps the group's ``version`` (feeds use it for ETags) and is written
+to the audit trail in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+
+import holidays as holiday_calendars
+from sqlalchemy import and_, or_, select
+
+from facilitator.extensions import db
+from facilitator.models import Group, Meeting, MeetingSeries, User
+from facilitator.services import audit
+from facilitator.services import recurrence as rec
+from facilitator.services.errors import DomainError, NotFound
+
+UPCOMING_DAYS = 183
+KEY_FORMAT = "%Y%m%d%H%M"
+
+
+class ScheduleError(DomainError):
+    """A schedule change that cannot be made; ``code`` says why."""
+
+    def __init__(self, code: str, field: str | None = None):
+        from facilitator.services.schedule_messages import message_for
+
+        super().__init__(message_for(code), field=field)
+        self.code = code
+
+
+@dataclass
+class SeriesData:
+    """What a co-responsible enters for a series, already parsed."""
+
+    start_date: date
+    start_time: time
+    duration_minutes: int
+    rule: rec.Rule
+    location: str = ""
+    title: str = ""
+    note: str = ""
+
+
+@dataclass
+class MeetingData:
+    """A one-off meeting, or the new values of one occurrence."""
+
+    start: datetime  # local wall time
+    duration_minutes: int
+    location: str = ""
+    title: str = ""
+    note: str = ""
+
+
+@dataclass
+class Occurrence:
+    """One meeting as members see it: a series occurrence or a one-off."""
+
+    group_id: int
+    series: MeetingSeries | None
+    meeting: Meeting | None
+    original_start: datetime | None
+    start: datetime
+    duration: timedelta
+    timezone: str
+    title: str
+    location: str
+    note: str
+    cancelled: bool = False
+    cancel_reason: str = ""
+    holiday: str | None = field(default=None)
+
+    @property
+    def key(self) -> str:
+        if self.series is not None:
+            return f"s{self.series.id}-{self.original_start.strftime(KEY_FORMAT)}"
+        return f"m{self.meeting.id}"
+
+    @property
+    def end(self) -> datetime:
+        return self.start + self.duration
+
+    @property
+    def moved(self) -> bool:
+        return self.original_start is not None and self.start != self.original_start
+
+    @property
+    def start_utc(self) -> datetime:
+        return rec.to_aware(self.start, self.timezone).astimezone(UTC)
+
+    @property
+    def end_utc(self) -> datetime:
+        return rec.to_aware(self.end, self.timezone).astimezone(UTC)
+
+    @property
+    def start_aware(self) -> datetime:
+        return rec.to_aware(self.start, self.timezone)
+
+    @property
+    def original_aware(self) -> datetime | None:
+        if self.original_start is None:
+            return None
+        return rec.to_aware(self.original_start, self.timezone)
+
+
+# --- reading ------------------------------------------------------------------
+
+
+def _from_series(series: MeetingSeries, original: datetime, meeting: Meeting | None) -> Occurrence:
+    occurrence = Occurrence(
+        group_id=series.group_id,
+        series=series,
+        meeting=meeting,
+        original_start=original,
+        start=original,
+        duration=series.duration,
+        timezone=series.timezone,
+        title=series.title,
+        location=series.location,
+        note=series.note,
+    )
+    if meeting is not None:
+        _overlay(occurrence, meeting)
+    return occurrence
+
+
+def _overlay(occurrence: Occurrence, meeting: Meeting) -> None:
+    occurrence.start = meeting.start
+    if meeting.duration_minutes is not None:
+        occurrence.duration = timedelta(minutes=meeting.duration_minutes)
+    if meeting.location is not None:
+        occurrence.location = meeting.location
+    if meeting.title is not None:
+        occurrence.title = meeting.title
+    if meeting.note:
+        occurrence.note = meeting.note
+    occurrence.cancelled = meeting.cancelled
+    occurrence.cancel_reason = meeting.cancel_reason
+
+
+def _from_meeting(meeting: Meeting) -> Occurrence:
+    return Occurrence(
+        group_id=meeting.group_id,
+        series=None,
+        meeting=meeting,
+        original_start=None,
+        start=meeting.start,
+        duration=timedelta(minutes=meeting.duration_minutes or 0),
+        timezone=meeting.timezone,
+        title=meeting.title or "",
+        location=meeting.location or "",
+        note=meeting.note or "",
+        cancelled=meeting.cancelled,
+        cancel_reason=meeting.cancel_reason,
+    )
+
+
+def series_of(group_ids, window_start: date | None = None, window_end: date | None = None):
+    query = select(MeetingSeries).where(MeetingSeries.group_id.in_(group_ids))
+    if window_end is not None:
+        query = query.where(MeetingSeries.start_date <= window_end)
+    if window_start is not None:
+        query = query.where(or_(MeetingSeries.until.is_(None), MeetingSeries.until >= window_start))
+    return query.order_by(MeetingSeries.start_date, MeetingSeries.id)
+
+
+def occurrences(group_ids, window_start: date, window_end: date) -> list[Occurrence]:
+    """All meetings of the groups whose start lies in [window_start, window_end]
+    (local dates), cancelled ones included, in order. Two queries in all."""
+    group_ids = list(group_ids)
+    if not group_ids:
+        return []
+    low = datetime.combine(window_start, time.min)
+    high = datetime.combine(window_end + timedelta(days=1), time.min)
+    series_list = db.session.scalars(series_of(group_ids, window_start, window_end)).all()
+    stored = db.session.scalars(
+        select(Meeting).where(
+            Meeting.group_id.in_(group_ids),
+            or_(
+                and_(Meeting.start >= low, Meeting.start < high),
+                and_(Meeting.original_start >= low, Meeting.original_start < high),
+            ),
+        )
+    ).all()
+    by_key = {(m.series_id, m.original_start): m for m in stored if m.series_id is not None}
+    result: list[Occurrence] = []
+    seen = set()
+    for series in series_list:
+        for day in rec.dates(series.rule, series.start_date, window_start, window_end):
+            original = datetime.combine(day, series.start_time)
+            meeting = by_key.get((series.id, original))
+            seen.add((series.id, original))
+            occurrence = _from_series(series, original, meeting)
+            if low <= occurrence.start < high:
+                result.append(occurrence)
+    series_by_id = {s.id: s for s in series_list}
+    for meeting in stored:
+        if meeting.series_id is None:
+            if low <= meeting.start < high:
+                result.append(_from_meeting(meeting))
+        elif (
+            meeting.series_id,
+            meeting.original_start,
+        ) not in seen and low <= meeting.start < high:
+            # Moved into the window from a date outside it.
+            series = series_by_id.get(meeting.series_id) or meeting.series
+            if rec.occurs_on(series.rule, series.start_date, meeting.original_start.date()):
+                result.append(_from_series(series, meeting.original_start, meeting))
+    result.sort(key=lambda o: (o.start_utc, o.group_id, o.key))
+    return result
+
+
+def upcoming(group_ids, now: datetime, limit: int | None = 10, days: int = UPCOMING_DAYS):
+    """The next meetings (not yet over) of the groups, cancelled ones included."""
+    today = now.date()
+    found = [
+        o
+        for o in occurrences(group_ids, today - timedelta(days=1), today + timedelta(days=days))
+        if o.end_utc > now
+    ]
+    return found[:limit] if limit else found
+
+
+def past(group_ids, now: datetime, since: date) -> list[Occurrence]:
+    """Meetings that are over, newest first."""
+    today = now.date()
+    found = [
+        o for o in occurrences(group_ids, since, today + timedelta(days=1)) if o.end_utc <= now
+    ]
+    found.reverse()
+    return found
+
+
+def find(group: Group, key: str) -> Occurrence:
+    """The occurrence behind a URL key, or NotFound."""
+    try:
+        if key.startswith("m"):
+            meeting = db.session.get(Meeting, int(key[1:]))
+            if meeting is None or meeting.group_id != group.id or meeting.series_id is not None:
+                raise NotFound()
+            return _from_meeting(meeting)
+        if key.startswith("s"):
+            series_id, stamp = key[1:].split("-", 1)
+            original = datetime.strptime(stamp, KEY_FORMAT)
+            series = db.session.get(MeetingSeries, int(series_id))
+        else:
+            raise NotFound()
+    except ValueError as exc:
+        raise NotFound() from exc
+    if series is None or series.group_id != group.id or original.time() != series.start_time:
+        raise NotFound()
+    if not rec.occurs_on(series.rule, series.start_date, original.date()):
+        raise NotFound()
+    meeting = db.session.scalar(
+        select(Meeting).where(Meeting.series_id == series.id, Meeting.original_start == original)
+    )
+    return _from_series(series, original, meeting)
+
+
+def preview(data: SeriesData, limit: int = 8) -> list[datetime]:
+    """The first occurrences of a series not yet saved."""
+    rule = data.rule
+    first = rec.first_date(rule, data.start_date)
+    found = []
+    for day in rec.dates(rule, first, first, rec.horizon(first)):
+        found.append(datetime.combine(day, data.start_time))
+        if len(found) >= limit:
+            break
+    return found
+
+
+HOLIDAY_LANGUAGES = {"fr": "fr", "it": "it", "de": "de", "en": "en_US"}
+
+
+@lru_cache(maxsize=256)
+def _holiday_calendar(canton: str, year: int, language: str):
+    return holiday_calendars.country_holidays(
+        "CH", subdiv=canton, years=year, language=HOLIDAY_LANGUAGES.get(language, "fr")
+    )
+
+
+def holiday_on(canton: str, day: date, language: str) -> str | None:
+    """The name of the public holiday on ``day`` in ``canton``, if any."""
+    try:
+        return _holiday_calendar(canton, day.year, language).get(day)
+    except (NotImplementedError, KeyError):
+        return None
+
+
+def mark_holidays(items: list[Occurrence], cantons: dict[int, str], language: str) -> None:
+    for item in items:
+        item.holiday = holiday_on(cantons[item.group_id], item.start.date(), language)
+
+
+# --- changing -----------------------------------------------------------------
+
+
+def _touch(group: Group) -> None:
+    group.version += 1
+
+
+def check_series(data: SeriesData) -> date:
+    try:
+        rec.check(data.rule, data.start_date)
+        return rec.first_date(data.rule, data.start_date)
+    except rec.RecurrenceError as exc:
+        raise ScheduleError(exc.code, field=exc.field) from exc
+
+
+def create_series(group: Group, actor: User, data: SeriesData) -> MeetingSeries:
+    first = check_series(data)
+    series = MeetingSeries(
+        group_id=group.id,
+        title=data.title,
+        location=data.location,
+        note=data.note,
+        start_date=first,
+        start_time=data.start_time,
+        duration_minutes=data.duration_minutes,
+        timezone=group.timezone,
+    )
+    series.rule = data.rule
+    db.session.add(series)
+    _touch(group)
+    db.session.flush()
+    audit.record(group, actor, "series_created", series=series.id, start=first.isoformat())
+    db.session.commit()
+    return series
+
+
+def create_one_off(group: Group, actor: User, data: MeetingData) -> Meeting:
+    meeting = Meeting(
+        group_id=group.id,
+        start=data.start,
+        timezone=group.timezone,
+        duration_minutes=data.duration_minutes,
+        location=data.location,
+        title=data.title,
+        note=data.note,
+    )
+    db.session.add(meeting)
+    _touch(group)
+    db.session.flush()
+    audit.record(group, actor, "meeting_created", start=data.start.isoformat())
+    db.session.commit()
+    return meeting
+
+
+def _materialize(occurrence: Occurrence) -> Meeting:
+    """The stored Meeting of an occurrence, created if needed."""
+    if occurrence.meeting is not None:
+        return occurrence.meeting
+    meeting = Meeting(
+        group_id=occurrence.group_id,
+        series_id=occurrence.series.id,
+        original_start=occurrence.original_start,
+        start=occurrence.original_start,
+        timezone=occurrence.timezone,
+        cancelled=False,
+        cancel_reason="",
+    )
+    db.session.add(meeting)
+    occurrence.meeting = meeting
+    return meeting
+
+
+def _save(group: Group, meeting: Meeting) -> None:
+    """Keep a changed occurrence, or drop it when it equals its series again."""
+    meeting.sequence = (meeting.sequence or 0) + 1
+    if meeting.carries_nothing():
+        db.session.delete(meeting)
+    _touch(group)
+
+
+def cancel(group: Group, actor: User, occurrence: Occurrence, reason: str) -> None:
+    meeting = _materialize(occurrence)
+    meeting.cancelled = True
+    meeting.cancel_reason = reason
+    _save(group, meeting)
+    audit.record(group, actor, "meeting_cancelled", start=occurrence.start.isoformat())
+    db.session.commit()
+
+
+def restore(group: Group, actor: User, occurrence: Occurrence) -> None:
+    if occurrence.meeting is None or not occurrence.meeting.cancelled:
+        return
+    meeting = occurrence.meeting
+    meeting.cancelled = False
+    meeting.cancel_reason = ""
+    _save(group, meeting)
+    audit.record(group, actor, "meeting_restored", start=occurrence.start.isoformat())
+    db.session.commit()
+
+
+def change(group: Group, actor: User, occurrence: Occurrence, data: MeetingData) -> None:
+    """Move an occurrence or a one-off, or change its place, title or note."""
+    meeting = _materialize(occurrence)
+    meeting.start = data.start
+    if occurrence.series is not None:
+        series = occurrence.series
+        meeting.duration_minutes = (
+            None if data.duration_minutes == series.duration_minutes else data.duration_minutes
+        )
+        meeting.location = None if data.location == series.location else data.location
+        meeting.title = None if data.title == series.title else data.title
+        meeting.note = None if data.note == series.note else data.note
+    else:
+        meeting.duration_minutes = data.duration_minutes
+        meeting.location = data.location
+        meeting.title = data.title
+        meeting.note = data.note
+    _save(group, meeting)
+    audit.record(
+        group, actor, "meeting_changed",
+        start=(occurrence.original_start or occurrence.start).isoformat(),
+        new_start=data.start.isoformat(),
+    )  # fmt: skip
+    db.session.commit()
+
+
+def delete_one_off(group: Group, actor: User, occurrence: Occurrence) -> None:
+    if occurrence.series is not None:
+        raise NotFound()
+    db.session.delete(occurrence.meeting)
+    _touch(group)
+    audit.record(group, actor, "meeting_deleted", start=occurrence.start.isoformat())
+    db.session.commit()
+
+
+def pause(
+    group: Group, actor: User, series: MeetingSeries, first: date, last: date, reason: str
+) -> int:
+    """Cancel every occurrence of the series from ``first`` to ``last``; return how many."""
+    if last < first:
+        raise ScheduleError("pause_end_before_start", field="until")
+    count = 0
+    by_start = {m.original_start: m for m in series.meetings}
+    for day in rec.dates(series.rule, series.start_date, first, last):
+        original = datetime.combine(day, series.start_time)
+        occurrence = _from_series(series, original, by_start.get(original))
+        if occurrence.cancelled:
+            continue
+        stored = _materialize(occurrence)
+        stored.cancelled = True
+        stored.cancel_reason = reason
+        stored.sequence = (stored.sequence or 0) + 1
+        count += 1
+    if count:
+        _touch(group)
+        audit.record(
+            group, actor, "series_paused", series=series.id,
+            first=first.isoformat(), last=last.isoformat(), cancelled=count,
+        )  # fmt: skip
+        db.session.commit()
+    return count
+
+
+def _end_before(series: MeetingSeries, day: date) -> bool:
+    """End the series before ``day``; return False when nothing would remain."""
+    rule = series.rule
+    before = rec.dates(rule, series.start_date, series.start_date, day - timedelta(days=1))
+    if not before:
+        return False
+    series.rule = rule.with_until(before[-1])
+    series.sequence += 1
+    for meeting in list(series.meetings):
+        if meeting.original_start.date() >= day:
+            db.session.delete(meeting)
+    return True
+
+
+def end_series(group: Group, actor: User, series: MeetingSeries, day: date) -> bool:
+    """Remove the occurrences from ``day`` on; return True if the whole series went.
+
+    Past occurrences and what is attached to them stay.
+    """
+    kept = _end_before(series, day)
+    if not kept:
+        db.session.delete(series)
+    _touch(group)
+    audit.record(group, actor, "series_ended", series=series.id, day=day.isoformat())
+    db.session.commit()
+    return not kept
+
+
+@dataclass
+class SplitResult:
+    series: MeetingSeries
+    carried: int
+    dropped: list[Meeting]
+
+
+def split(group: Group, actor: User, series: MeetingSeries, data: SeriesData) -> SplitResult:
+    """Change a series from ``data.start_date`` on: the old one ends before it
+    and a new one (new UID) starts. Overrides on dates that the new series
+    still has carry over; the others are dropped and returned."""
+    day = data.start_date
+    if day < series.start_date:
+        raise ScheduleError("split_before_start", field="start_date")
+    first = check_series(data)
+    later = [m for m in series.meetings if m.original_start.date() >= day]
+    new = MeetingSeries(
+        group_id=group.id,
+        previous_id=series.id,
+        title=data.title,
+        location=data.location,
+        note=data.note,
+        start_date=first,
+        start_time=data.start_time,
+        duration_minutes=data.duration_minutes,
+        timezone=series.timezone,
+    )
+    new.rule = data.rule
+    db.session.add(new)
+    db.session.flush()
+    new_dates = set(rec.dates(new.rule, first, day, rec.horizon(first)))
+    carried, dropped = 0, []
+    for meeting in later:
+        original_day = meeting.original_start.date()
+        if original_day in new_dates:
+            was_moved = meeting.start != meeting.original_start
+            meeting.series = new
+            meeting.original_start = datetime.combine(original_day, data.start_time)
+            if not was_moved:
+                meeting.start = meeting.original_start
+            meeting.sequence += 1
+            carried += 1
+        else:
+            dropped.append(meeting)
+    for meeting in dropped:
+        series.meetings.remove(meeting)
+        db.session.delete(meeting)
+    kept = _end_before(series, day)
+    if not kept:
+        new.previous_id = series.previous_id
+        db.session.delete(series)
+    _touch(group)
+    audit.record(
+        group, actor, "series_changed", series=new.id, day=day.isoformat(), dropped=len(dropped)
+    )
+    db.session.commit()
+    return SplitResult(series=new, carried=carried, dropped=dropped)

@@ -7,7 +7,7 @@ FLASK := FACILITATOR_ENV=development $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format translations compile-translations db-upgrade demo clean
+.PHONY: run test lint format translations compile-translations db-upgrade demo clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 
 ## Compile the translation catalogs (.mo files are built, never committed).
 compile-translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -d translations -D messages >/dev/null
+	$(BIN)/pybabel compile --use-fuzzy -d translations -D messages >/dev/null 2>&1
 
 ## Apply the migrations to the development database (instance/facilitator.sqlite).
 db-upgrade: $(STAMP)
@@ -51,3 +51,8 @@ translations: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+## Benchmarks (see bench/README.md); BENCH_DATABASE_URL selects PostgreSQL.
+bench: $(STAMP) compile-translations
+	@command -v wrk >/dev/null || (apt-get install -y -qq wrk >/dev/null 2>&1 || echo "install wrk first")
+	$(BIN)/python bench/run.py

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
 import click
 from flask import current_app, url_for
 from sqlalchemy import func, select
@@ -9,8 +11,9 @@ from sqlalchemy import func, select
 from facilitator.extensions import db
 from facilitator.models import Group, Membership, User
 from facilitator.models.groups import MemberRole
+from facilitator.services import clock, invitations, schedule
 from facilitator.services import groups as group_service
-from facilitator.services import invitations
+from facilitator.services.recurrence import MONTHLY, WEEKLY, Rule
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented demo login
 DEMO_DOMAIN = "demo.example.org"
@@ -37,6 +40,17 @@ DEMO_GROUPS = [
             ("noemie", "Noémie", "fr", False),
             ("jp", "Jean-Pierre", "fr", False),
         ],
+        "schedule": {
+            "rule": Rule(WEEKLY, interval=2, byday=("TU",)),
+            "time": time(19),
+            "minutes": 120,
+            "cancel_reason": "Salle indisponible (assemblée de quartier)",
+            "moved_to": "Maison de quartier de Chailly, salle 1",
+            "moved_note": "Exceptionnellement le jeudi, dans la petite salle.",
+            "pause": "Pause estivale",
+            "one_off_place": "Parc de Mon-Repos, Lausanne (sous le grand cèdre)",
+            "one_off_title": "Pique-nique canadien",
+        },
     },
     {
         "data": group_service.GroupData(
@@ -58,6 +72,17 @@ DEMO_GROUPS = [
             ("chiara", "Chiara", "it", False),
             ("sandro", "Sandro", "it", False),
         ],
+        "schedule": {
+            "rule": Rule(MONTHLY, byday=("TH",), setpos=2),
+            "time": time(18, 30),
+            "minutes": 90,
+            "cancel_reason": "Sala occupata",
+            "moved_to": "Biblioteca cantonale, sala riunioni",
+            "moved_note": "Eccezionalmente di sabato, in biblioteca.",
+            "pause": "Pausa estiva",
+            "one_off_place": "Parco Ciani, Lugano (vicino all'imbarcadero)",
+            "one_off_title": "Passeggiata insieme",
+        },
     },
 ]
 
@@ -67,6 +92,38 @@ def _demo_user(login: str, name: str, locale: str) -> User:
     user.set_password(DEMO_PASSWORD)
     db.session.add(user)
     return user
+
+
+def _demo_schedule(group: Group, actor: User, spec: dict) -> None:
+    """A series running since about four months, with a cancelled meeting, a
+    moved one, a paused period, and a one-off meeting."""
+    today = clock.today(group.timezone)
+    rule, at, minutes = spec["rule"], spec["time"], spec["minutes"]
+    series = schedule.create_series(
+        group, actor,
+        schedule.SeriesData(start_date=today - timedelta(weeks=17), start_time=at,
+                            duration_minutes=minutes, rule=rule,
+                            location=group.default_location),
+    )  # fmt: skip
+    coming = schedule.occurrences([group.id], today, today + timedelta(days=400))
+    cancelled, moved = coming[1], coming[2]
+    schedule.cancel(group, actor, cancelled, spec["cancel_reason"])
+    schedule.change(
+        group, actor, moved,
+        schedule.MeetingData(
+            start=moved.start + timedelta(days=2), duration_minutes=minutes,
+            location=spec["moved_to"], note=spec["moved_note"],
+        ),
+    )  # fmt: skip
+    summer = date(today.year + (today.month > 6), 7, 1)
+    schedule.pause(group, actor, series, summer, summer.replace(month=8, day=31), spec["pause"])
+    schedule.create_one_off(
+        group, actor,
+        schedule.MeetingData(
+            start=datetime.combine(today + timedelta(days=10), time(12)), duration_minutes=150,
+            location=spec["one_off_place"], title=spec["one_off_title"],
+        ),
+    )  # fmt: skip
 
 
 def load_demo_data() -> list[str]:
@@ -80,6 +137,7 @@ def load_demo_data() -> list[str]:
             role = MemberRole.CORESPONSIBLE if coresp else MemberRole.MEMBER
             db.session.add(Membership(user=user, group=group, role=role))
         db.session.commit()
+        _demo_schedule(group, users[0], spec["schedule"])
         _invitation, token = invitations.create_invitation(group, users[0], days=30, max_uses=5)
         links.append(token)
     return links

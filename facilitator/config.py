@@ -57,6 +57,9 @@ def from_environment() -> dict:
         # HTTPS: the CSRF token and SameSite cookies protect the forms.
         "WTF_CSRF_SSL_STRICT": False,
         "WTF_CSRF_TIME_LIMIT": None,
+        # Every validator carries our own translated message; loading WTForms'
+        # catalogs on each request would cost time for nothing.
+        "WTF_I18N_ENABLED": False,
         "PREFERRED_URL_SCHEME": os.environ.get(
             "PREFERRED_URL_SCHEME", "https" if production else "http"
         ),

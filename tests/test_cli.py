@@ -51,3 +51,26 @@ def test_demo_data_if_empty_leaves_real_data_alone(app, make_user):
     result = app.test_cli_runner().invoke(args=["demo-data", "--if-empty"])
     assert result.exit_code == 0
     assert count(Group) == 0
+
+
+def test_demo_groups_have_a_schedule_with_exceptions(app):
+    from facilitator.models import Meeting, MeetingSeries
+
+    app.test_cli_runner().invoke(args=["demo-data"])
+    for group in db.session.scalars(select(Group)):
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(MeetingSeries)
+                .where(MeetingSeries.group_id == group.id)
+            )
+            == 1
+        )
+        stored = db.session.scalars(select(Meeting).where(Meeting.group_id == group.id)).all()
+        cancelled = [m for m in stored if m.cancelled]
+        moved = [m for m in stored if m.series_id and m.start != m.original_start]
+        one_offs = [m for m in stored if m.series_id is None]
+        assert len(cancelled) >= 2  # a single cancellation and the summer break
+        assert any(m.cancel_reason.startswith("Paus") for m in cancelled)
+        assert len(moved) == 1
+        assert len(one_offs) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -102,3 +103,21 @@ def test_catalog_covers_every_message_in_the_code(language, extracted_ids):
     catalog = read_po(path.open("rb"), locale=language)
     translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
     assert sorted(extracted_ids - translated) == []
+
+
+TEMPLATE_CALL = re.compile(r"""\b_\(\s*(["'])(.+?)(?<!\\)\1""", re.S)
+
+
+@pytest.mark.parametrize("language", CATALOG_LANGUAGES)
+def test_every_string_in_the_templates_is_translated(language):
+    """A second look, independent of the extractor (which can fail silently)."""
+    path = ROOT / "translations" / language / "LC_MESSAGES" / "messages.po"
+    catalog = read_po(path.open("rb"), locale=language)
+    translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+    missing = set()
+    for template in (ROOT / "facilitator").rglob("templates/**/*.*"):
+        for _quote, raw in TEMPLATE_CALL.findall(template.read_text(encoding="utf-8")):
+            text = raw.replace('\\"', '"').replace("\\'", "'")
+            if text not in translated:
+                missing.add((template.name, text))
+    assert sorted(missing) == []

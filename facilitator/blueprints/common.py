@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, render_template, request
 from flask_login import current_user
+from sqlalchemy.orm import contains_eager
 
 from facilitator.extensions import db
 from facilitator.i18n import use_context_language
@@ -16,12 +17,15 @@ from facilitator.services.errors import DomainError
 def load_group(group_id: int, *, coresponsible: bool = False) -> tuple[Group, Membership]:
     """Check access to a group as a named step: 404 for outsiders, 403 for
     members where co-responsibility is needed."""
-    group = db.session.get(Group, group_id)
-    if group is None or not current_user.is_authenticated:
+    if not current_user.is_authenticated:
         abort(404)
-    membership = db.session.scalar(Membership.select_for(current_user.id, group.id))
+    membership = db.session.scalar(
+        Membership.select_for(current_user.id, group_id).options(contains_eager(Membership.group))
+        .join(Membership.group)
+    )  # fmt: skip
     if membership is None:
         abort(404)  # never reveal that a group exists
+    group = membership.group
     if coresponsible and not membership.is_coresponsible:
         abort(403)
     return group, membership

@@ -22,6 +22,7 @@ from facilitator.services import recurrence as rec
 from facilitator.services.errors import DomainError, NotFound
 
 UPCOMING_DAYS = 183
+SHORT_WINDOW_DAYS = 42
 KEY_FORMAT = "%Y%m%d%H%M"
 
 
@@ -218,13 +219,24 @@ def occurrences(group_ids, window_start: date, window_end: date) -> list[Occurre
 
 
 def upcoming(group_ids, now: datetime, limit: int | None = 10, days: int = UPCOMING_DAYS):
-    """The next meetings (not yet over) of the groups, cancelled ones included."""
+    """The next meetings (not yet over) of the groups, cancelled ones included.
+
+    With a limit, a short window is tried first: most groups meet at least
+    monthly, so the next few meetings rarely need half a year of expansion.
+    """
     today = now.date()
-    found = [
-        o
-        for o in occurrences(group_ids, today - timedelta(days=1), today + timedelta(days=days))
-        if o.end_utc > now
-    ]
+    short = max(SHORT_WINDOW_DAYS, 7 * limit + 7) if limit else days
+    windows = (min(short, days), days) if limit else (days,)
+    for window in windows:
+        found = [
+            o
+            for o in occurrences(
+                group_ids, today - timedelta(days=1), today + timedelta(days=window)
+            )
+            if o.end_utc > now
+        ]
+        if limit and len(found) >= limit:
+            return found[:limit]
     return found[:limit] if limit else found
 
 

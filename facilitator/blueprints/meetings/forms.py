@@ -163,6 +163,7 @@ class SeriesForm(TimesMixin, FlaskForm):
         _l("On these weekdays"),
         choices=lambda: [SelectChoice(code, name) for code, name in weekday_names()],
         invalid_choice_message=_l("Choose one of the options in the list."),
+        invalid_value_message=_l("Choose one of the options in the list."),
         description=_l("For a weekly rhythm."),
     )
     setpos = choice_field(

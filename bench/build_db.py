@@ -1,0 +1,129 @@
+"""Build the benchmark database: 2,000 groups, 30,000 members, each group with
+a weekly series over five years and 50 overrides.
+
+    python bench/build_db.py            # into $BENCH_DATABASE_URL (default SQLite)
+
+Rows are inserted in bulk with SQLAlchemy Core; every member shares one
+password hash (``bench-password``) so that building takes seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time as timer
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import insert
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from facilitator import create_app
+from facilitator.extensions import db
+from facilitator.models import Group, Meeting, MeetingSeries, Membership, User
+from facilitator.services import recurrence as rec
+
+GROUPS = int(os.environ.get("BENCH_GROUPS", 2000))
+MEMBERS_PER_GROUP = int(os.environ.get("BENCH_MEMBERS_PER_GROUP", 15))
+OVERRIDES_PER_GROUP = 50
+PASSWORD = "bench-password"  # noqa: S105
+WEEKDAYS = rec.WEEKDAYS[:5]
+
+
+def bench_app():
+    url = os.environ.get("BENCH_DATABASE_URL", "sqlite:///bench.sqlite")
+    return create_app(
+        {
+            "ENV_NAME": "bench",
+            "SECRET_KEY": "bench-secret-key-not-for-production",
+            "SQLALCHEMY_DATABASE_URI": url,
+        }
+    )
+
+
+def build() -> dict:
+    app = bench_app()
+    started = timer.perf_counter()
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        probe = User(email="x@example.org", display_name="x", locale="fr")
+        probe.set_password(PASSWORD)
+        now = datetime.now(UTC)
+        today = now.date()
+        series_start = today - timedelta(days=5 * 365 // 2)  # 2.5 years back, 5 years long
+        users, groups, memberships, series_rows, meetings = [], [], [], [], []
+        user_id = 0
+        for g in range(1, GROUPS + 1):
+            groups.append({
+                "id": g, "name": f"Groupe {g}", "description": "", "theme": "health",
+                "canton": "VD" if g % 3 else "TI", "language": "fr" if g % 3 else "it",
+                "timezone": "Europe/Zurich", "default_location": f"Salle {g}",
+                "all_coresponsible": False, "attendance_enabled": False,
+                "feed_title_mode": "full", "listed": False, "version": 1,
+                "created_at": now, "updated_at": now,
+            })  # fmt: skip
+            for m in range(MEMBERS_PER_GROUP):
+                user_id += 1
+                users.append({
+                    "id": user_id, "email": f"member{user_id}@bench.example.org",
+                    "password_hash": probe.password_hash, "display_name": f"Membre {user_id}",
+                    "locale": "fr", "session_version": 1, "created_at": now,
+                })  # fmt: skip
+                memberships.append({
+                    "user_id": user_id, "group_id": g, "joined_at": now,
+                    "role": "coresponsible" if m == 0 else "member",
+                })  # fmt: skip
+            weekday = WEEKDAYS[g % len(WEEKDAYS)]
+            rule = rec.Rule(
+                rec.WEEKLY, byday=(weekday,), until=series_start + timedelta(days=5 * 365)
+            )
+            first = rec.first_date(rule, series_start)
+            series_rows.append({
+                "id": g, "group_id": g, "uid": f"bench-{g}@facilitator", "title": "",
+                "location": f"Salle {g}", "note": "", "start_date": first, "start_time": time(19),
+                "duration_minutes": 120, "timezone": "Europe/Zurich", "freq": rule.freq,
+                "interval": 1, "byday": weekday, "until": rule.until, "sequence": 0,
+                "created_at": now, "updated_at": now,
+            })  # fmt: skip
+            days = rec.dates(rule, first, first, rule.until)
+            step = max(len(days) // OVERRIDES_PER_GROUP, 1)
+            for i, day in enumerate(days[::step][:OVERRIDES_PER_GROUP]):
+                original = datetime.combine(day, time(19))
+                moved = i % 5 == 0
+                meetings.append({
+                    "group_id": g, "series_id": g, "original_start": original,
+                    "start": original + timedelta(days=1) if moved else original,
+                    "timezone": "Europe/Zurich", "cancelled": not moved,
+                    "cancel_reason": "" if moved else "Salle indisponible",
+                    "uid": f"bench-{g}-{i}@facilitator", "sequence": 1,
+                    "created_at": now, "updated_at": now,
+                })  # fmt: skip
+        for model, rows in (
+            (User, users), (Group, groups), (Membership, memberships),
+            (MeetingSeries, series_rows), (Meeting, meetings),
+        ):  # fmt: skip
+            for chunk in range(0, len(rows), 5000):
+                db.session.execute(insert(model), rows[chunk : chunk + 5000])
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            from sqlalchemy import text
+
+            for table in ("users", "groups", "memberships", "meeting_series", "meetings"):
+                db.session.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT max(id) FROM {table}))"
+                    )
+                )
+            db.session.commit()
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
+    return {
+        "groups": len(groups), "members": len(users), "series": len(series_rows),
+        "overrides": len(meetings), "seconds": round(timer.perf_counter() - started, 1),
+    }  # fmt: skip
+
+
+if __name__ == "__main__":
+    print(build())

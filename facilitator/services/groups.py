@@ -53,6 +53,7 @@ def update_group(group: Group, actor: User, data: GroupData) -> None:
         if mine is not None:
             mine.role = MemberRole.CORESPONSIBLE
     _apply(group, data)
+    group.version += 1  # the name and time zone show in calendar feeds
     audit.record(group, actor, "group_updated", fields=changed)
     db.session.commit()
 

@@ -391,8 +391,15 @@ def _save(group: Group, meeting: Meeting) -> None:
     _touch(group)
 
 
+def _exdates_changed(occurrence: Occurrence) -> None:
+    """A series' cancelled dates are part of its calendar entry (EXDATE)."""
+    if occurrence.series is not None:
+        occurrence.series.sequence += 1
+
+
 def cancel(group: Group, actor: User, occurrence: Occurrence, reason: str) -> None:
     meeting = _materialize(occurrence)
+    _exdates_changed(occurrence)
     meeting.cancelled = True
     meeting.cancel_reason = reason
     _save(group, meeting)
@@ -404,6 +411,7 @@ def restore(group: Group, actor: User, occurrence: Occurrence) -> None:
     if occurrence.meeting is None or not occurrence.meeting.cancelled:
         return
     meeting = occurrence.meeting
+    _exdates_changed(occurrence)
     meeting.cancelled = False
     meeting.cancel_reason = ""
     _save(group, meeting)
@@ -465,6 +473,7 @@ def pause(
         stored.sequence = (stored.sequence or 0) + 1
         count += 1
     if count:
+        series.sequence += 1
         _touch(group)
         audit.record(
             group, actor, "series_paused", series=series.id,

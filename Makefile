@@ -29,8 +29,13 @@ run: $(STAMP) compile-translations db-upgrade
 	@echo "facilitator runs on http://$(HOST):$(PORT)  (demo log-in: camille@demo.example.org / demo-password-2026)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+## Mozilla's ical.js for the feed tests (skipped locally when npm is missing).
+tests/js/node_modules/.package-lock.json: tests/js/package-lock.json
+	@if command -v npm >/dev/null; then cd tests/js && npm ci --silent --no-audit --no-fund; \
+	else echo "npm not found: the ical.js feed test will be skipped"; fi
+
 ## Run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
-test: $(STAMP) compile-translations
+test: $(STAMP) compile-translations tests/js/node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+import json
+import os
+import shutil
+import subprocess
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -207,3 +212,30 @@ def test_discreet_mode_hides_the_group_name_and_notes(make_group, language, titl
     raw = feed_bytes(group, discreet=True).decode()
     assert "Alcool" not in raw.replace("\r\n ", "")
     assert "abstinence" not in raw.replace("\r\n ", "")
+
+
+JS = Path(__file__).resolve().parent / "js"
+
+
+def icaljs_expand(ics: bytes, start: date, end: date):
+    node = shutil.which("node")
+    if node is None or not (JS / "node_modules" / "ical.js").exists():
+        if os.environ.get("CI"):
+            pytest.fail("node and tests/js/node_modules are required in CI (npm ci in tests/js)")
+        pytest.skip("ical.js not installed: run `npm ci` in tests/js")
+    result = subprocess.run(
+        [node, str(JS / "expand.mjs"), start.isoformat(), end.isoformat()],
+        input=ics, capture_output=True, check=True, timeout=60,
+    )  # fmt: skip
+    return [
+        (datetime.fromisoformat(o["start"]), datetime.fromisoformat(o["end"]), o["location"])
+        for o in json.loads(result.stdout)
+    ]
+
+
+def test_mozilla_icaljs_expands_the_feed_to_the_same_meetings(busy_group):
+    window = (date(2026, 3, 1), date(2027, 3, 31))
+    expected = [
+        (s.astimezone(UTC), e.astimezone(UTC), loc) for s, e, loc in from_pages(busy_group, *window)
+    ]
+    assert icaljs_expand(feed_bytes(busy_group), *window) == expected

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from facilitator.services import accounts, invitations, schedule
+from facilitator.services import accounts, feeds, invitations, schedule
 from facilitator.services.recurrence import WEEKLY, Rule
 from tests.conftest import PASSWORD
 
@@ -98,6 +98,14 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("meetings.cancel", "POST"): Case("/groups/{group}/meetings/{occurrence}/cancel", ACTION),
     ("meetings.restore", "POST"): Case("/groups/{group}/meetings/{occurrence}/restore", ACTION),
     ("meetings.delete", "POST"): Case("/groups/{group}/meetings/{one_off}/delete", ACTION),
+    ("feeds.feed", "GET"): Case("/feeds/{feed_token}.ics", ANYONE),
+    ("feeds.personal", "GET"): Case("/account/calendar", LOGGED_IN),
+    ("feeds.personal", "POST"): Case("/account/calendar", (302, 400, 400, 400)),
+    ("feeds.group_calendar", "GET"): Case("/groups/{group}/calendar", GROUP_MEMBERS),
+    ("feeds.group_calendar", "POST"): Case("/groups/{group}/calendar", (302, 404, 400, 400)),
+    ("feeds.revoke", "POST"): Case("/account/calendar/{feed_id}/revoke", (302, 404, 404, 302)),
+    ("feeds.meeting_ics", "GET"): Case("/groups/{group}/meetings/{occurrence}.ics", GROUP_MEMBERS),
+    ("feeds.series_ics", "GET"): Case("/groups/{group}/series/{series}.ics", GROUP_MEMBERS),
 }
 
 
@@ -128,6 +136,7 @@ def world(app, make_user, make_group, add_member):
         schedule.SeriesData(start_date=date(2026, 9, 1), start_time=time(19),
                             duration_minutes=120, rule=Rule(WEEKLY, byday=("TU",))),
     )  # fmt: skip
+    feed, feed_token = feeds.create(coresponsible, "phone")
     one_off = schedule.create_one_off(
         group, coresponsible,
         schedule.MeetingData(start=datetime(2026, 9, 5, 10), duration_minutes=60),
@@ -151,6 +160,8 @@ def world(app, make_user, make_group, add_member):
             "series": series.id,
             "occurrence": f"s{series.id}-202609081900",
             "one_off": f"m{one_off.id}",
+            "feed_token": feed_token,
+            "feed_id": feed.id,
         },
     }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 def register_blueprints(app) -> None:
     from facilitator.blueprints.account import bp as account_bp
     from facilitator.blueprints.auth import bp as auth_bp
+    from facilitator.blueprints.feeds import bp as feeds_bp
     from facilitator.blueprints.groups import bp as groups_bp
     from facilitator.blueprints.main import bp as main_bp
     from facilitator.blueprints.meetings import bp as meetings_bp
@@ -15,3 +16,4 @@ def register_blueprints(app) -> None:
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(groups_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(feeds_bp)

@@ -1,6 +1,7 @@
 """The domain model: one module per aggregate."""
 
 from facilitator.models.audit import AuditEvent
+from facilitator.models.feeds import FeedToken
 from facilitator.models.groups import CANTONS, LANGUAGES, THEMES, Group, Invitation, Membership
 from facilitator.models.meetings import Meeting, MeetingSeries
 from facilitator.models.users import User
@@ -10,6 +11,7 @@ __all__ = [
     "LANGUAGES",
     "THEMES",
     "AuditEvent",
+    "FeedToken",
     "Group",
     "Invitation",
     "Meeting",

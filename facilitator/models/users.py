@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import Integer, String, select
+from sqlalchemy import Boolean, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -33,6 +33,11 @@ class User(UserMixin, db.Model):
     # Bumped when the password changes: every other session and
     # "remember me" cookie stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Personal calendar feed: neutral titles instead of group names.
+    feed_discreet: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When something that changes the personal feed changed (preferences,
+    # joining or leaving a group): its Last-Modified.
+    feed_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -216,3 +216,36 @@ def _one_off_event(feed: GroupFeed, meeting: Meeting, link_for) -> Event:
         event.add("location", meeting.location)
     event.add("description", _description(feed, meeting.note, link_for(feed.group, key), key))
     return event
+
+
+def render_occurrence(group: Group, occurrence, link: str) -> bytes:
+    """One meeting as a stand-alone calendar (a one-off .ics download)."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add_component(vtimezone(occurrence.timezone))
+    source = occurrence.meeting or occurrence.series
+    uid = source.uid if occurrence.series is None else f"{occurrence.key}-{source.uid}"
+    event = _base_event(uid, source.updated_at, getattr(source, "sequence", 0))
+    feed = GroupFeed(group=group, discreet=group.feed_title_mode == "discreet")
+    event.add("summary", _summary(feed, occurrence.title))
+    event.add("dtstart", occurrence.start_aware)
+    event.add("dtend", occurrence.start_aware + occurrence.duration)
+    if occurrence.location:
+        event.add("location", occurrence.location)
+    event.add("description", _description(feed, occurrence.note, link, occurrence.key))
+    cal.add_component(event)
+    return cal.to_ical()
+
+
+def render_series(group: Group, series: MeetingSeries, link_for) -> bytes:
+    """One series (with its exceptions) as a calendar file."""
+    meetings = db.session.scalars(select(Meeting).where(Meeting.series_id == series.id)).all()
+    feed = GroupFeed(
+        group=group, series=[series], meetings=list(meetings),
+        discreet=group.feed_title_mode == "discreet",
+    )  # fmt: skip
+    return render([feed], name=group_feed_name(group, feed.discreet), link_for=link_for,
+                  timezone=series.timezone)  # fmt: skip

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from facilitator.extensions import db
 from facilitator.models import Group, Membership, User
+from facilitator.models._common import utcnow
 from facilitator.models.groups import MemberRole
 from facilitator.services import audit
 from facilitator.services.errors import LastCoresponsible, NotFound
@@ -29,6 +30,7 @@ class GroupData:
     timezone: str
     default_location: str
     all_coresponsible: bool = False
+    feed_title_mode: str = "full"
 
 
 def create_group(creator: User, data: GroupData) -> Group:
@@ -130,6 +132,7 @@ def remove_member(group: Group, actor: User, member: Membership) -> None:
     _lock(group)
     _ensure_not_last(group, member)
     audit.record(group, actor, "member_removed", subject=member.user)
+    member.user.feed_changed_at = utcnow()  # the group leaves their personal feed
     db.session.delete(member)
     db.session.commit()
 
@@ -138,6 +141,7 @@ def leave_group(group: Group, member: Membership) -> None:
     _lock(group)
     _ensure_not_last(group, member)
     audit.record(group, member.user, "member_left", subject=member.user)
+    member.user.feed_changed_at = utcnow()
     db.session.delete(member)
     db.session.commit()
 

@@ -120,6 +120,7 @@ def accept(token: str, user: User) -> Membership:
         db.session.rollback()
         raise InvitationUsedUp()
     membership = Membership(user_id=user.id, group_id=group.id, role=MemberRole.MEMBER)
+    user.feed_changed_at = now  # the group joins their personal feed
     db.session.add(membership)
     audit.record(group, user, "member_joined", subject=user)
     db.session.commit()

@@ -34,6 +34,7 @@ def _group_data(form: GroupForm) -> group_service.GroupData:
         timezone=form.timezone.data,
         default_location=form.default_location.data or "",
         all_coresponsible=bool(form.all_coresponsible.data),
+        feed_title_mode="discreet" if form.discreet_feed.data else "full",
     )
 
 
@@ -71,6 +72,8 @@ def settings(group_id: int):
     """Change the group's settings."""
     group, membership = load_group(group_id, coresponsible=True)
     form = GroupForm(obj=group)
+    if request.method == "GET":
+        form.discreet_feed.data = group.feed_title_mode == "discreet"
     if form.validate_on_submit():
         group_service.update_group(group, current_user, _group_data(form))
         flash(_("The settings have been saved."), "success")

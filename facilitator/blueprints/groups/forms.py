@@ -50,6 +50,13 @@ class GroupForm(FlaskForm):
         filters=[strip],
         description=_l("For example: Maison des associations, room B, Rue de l'Ale 1, Lausanne."),
     )
+    discreet_feed = BooleanField(
+        _l("Discreet titles in calendars"),
+        description=_l(
+            'Calendars show "Meeting" instead of the group\'s name, without notes, so that '
+            "nothing on a lock screen reveals what the group is about."
+        ),
+    )
     all_coresponsible = BooleanField(
         _l("Every member is co-responsible"),
         description=_l("Everyone can then plan meetings, invite people and manage members."),

@@ -1,0 +1,167 @@
+"""Calendar feeds: secret subscription links, their management, .ics downloads."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from facilitator.blueprints.common import load_group, render_form
+from facilitator.extensions import db
+from facilitator.models import FeedToken, Group, MeetingSeries, Membership, User
+from facilitator.services import calendar_feed, clock, feeds, schedule
+from facilitator.services.errors import NotFound
+
+from .forms import DiscreetForm, FeedLinkForm
+
+bp = Blueprint("feeds", __name__, template_folder="templates")
+
+ICS = "text/calendar; charset=utf-8"
+
+
+class FeedResponse(Response):
+    """Werkzeug drops Last-Modified from a 304 (an RFC 2616 reading); RFC 9110
+    wants the 304 to carry the same validators as the 200, and calendar
+    clients compare them."""
+
+    def get_wsgi_headers(self, environ):
+        headers = super().get_wsgi_headers(environ)
+        if self.status_code == 304 and "Last-Modified" in self.headers:
+            headers["Last-Modified"] = self.headers["Last-Modified"]
+        return headers
+
+
+def _link_for(group: Group, key: str) -> str:
+    return url_for("meetings.show", group_id=group.id, key=key, _external=True)
+
+
+def _ics(body: bytes, filename: str | None = None) -> Response:
+    response = FeedResponse(body, content_type=ICS)
+    response.headers["Cache-Control"] = "private, max-age=0"
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/feeds/<token>.ics")
+def feed(token: str):
+    """Serve a calendar feed to a calendar client (no login: the token is the key)."""
+    try:
+        resolved = feeds.resolve(token)
+    except NotFound:
+        abort(404)
+    if _not_modified(resolved):
+        response = FeedResponse(status=304)
+    else:
+        response = _ics(_render(resolved))
+        feeds.mark_used(resolved, clock.now())
+    response.set_etag(resolved.etag)
+    response.last_modified = resolved.last_modified
+    response.headers["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+def _not_modified(resolved: feeds.Resolved) -> bool:
+    if request.if_none_match:
+        return request.if_none_match.contains(resolved.etag)
+    since = request.if_modified_since
+    return since is not None and resolved.last_modified <= since
+
+
+def _render(resolved: feeds.Resolved) -> bytes:
+    user = db.session.get(User, resolved.user_id)
+    today = clock.today()
+    if resolved.group_id is not None:
+        group = db.session.get(Group, resolved.group_id)
+        discreet = group.feed_title_mode == "discreet"
+        sources = calendar_feed.load([group], today)
+        name = calendar_feed.group_feed_name(group, discreet)
+        timezone = group.timezone
+    else:
+        groups = db.session.scalars(
+            select(Group).join(Membership).where(Membership.user_id == user.id).order_by(Group.id)
+        ).all()
+        sources = calendar_feed.load(groups, today, discreet_user=user.feed_discreet)
+        with force_locale(user.locale):
+            name = _("Meetings") if user.feed_discreet else _("My self-help group meetings")
+        timezone = "Europe/Zurich"
+    return calendar_feed.render(sources, name=name, link_for=_link_for, timezone=timezone)
+
+
+def _links(token: str) -> dict:
+    https = url_for("feeds.feed", token=token, _external=True)
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
+
+
+def _token_rows(group_id: int | None = None):
+    query = feeds.tokens_of(current_user)
+    if group_id is not None:
+        query = query.where(FeedToken.group_id == group_id)
+    return db.session.scalars(query).all()
+
+
+@bp.route("/account/calendar", methods=["GET", "POST"])
+@login_required
+def personal():
+    """Manage the personal calendar feed (all of the user's groups)."""
+    form = FeedLinkForm(prefix="link")
+    discreet_form = DiscreetForm(prefix="prefs", data={"discreet": current_user.feed_discreet})
+    if request.method == "POST" and "prefs-submit" in request.form:
+        if discreet_form.validate():
+            feeds.set_discreet(current_user, bool(discreet_form.discreet.data))
+            flash(_("Your calendar settings have been saved."), "success")
+            return redirect(url_for("feeds.personal"))
+    elif form.validate_on_submit():
+        _feed, token = feeds.create(current_user, form.label.data)
+        return render_template("feeds/subscribe.html", links=_links(token), group=None)
+    return render_form(
+        "feeds/personal.html", form, discreet_form=discreet_form, tokens=_token_rows()
+    )
+
+
+@bp.route("/groups/<int:group_id>/calendar", methods=["GET", "POST"])
+@login_required
+def group_calendar(group_id: int):
+    """Create a link to the group's calendar feed, and list mine."""
+    group, membership = load_group(group_id)
+    form = FeedLinkForm(prefix="link")
+    if form.validate_on_submit():
+        _feed, token = feeds.create(current_user, form.label.data, group=group)
+        return render_template("feeds/subscribe.html", links=_links(token), group=group)
+    return render_form(
+        "feeds/group.html", form, group=group, membership=membership,
+        tokens=_token_rows(group_id=group.id),
+    )  # fmt: skip
+
+
+@bp.post("/account/calendar/<int:token_id>/revoke")
+@login_required
+def revoke(token_id: int):
+    """Revoke one feed link: calendars using it stop receiving updates."""
+    feeds.revoke(current_user, token_id)
+    flash(_("The link has been revoked. Calendars that used it no longer receive meetings."),
+          "success")  # fmt: skip
+    return redirect(request.form.get("back") or url_for("feeds.personal"))
+
+
+@bp.get("/groups/<int:group_id>/meetings/<key>.ics")
+@login_required
+def meeting_ics(group_id: int, key: str):
+    """Download one meeting as an .ics file."""
+    group, _membership = load_group(group_id)
+    occurrence = schedule.find(group, key)
+    body = calendar_feed.render_occurrence(group, occurrence, _link_for(group, key))
+    return _ics(body, f"meeting-{occurrence.start:%Y-%m-%d}.ics")
+
+
+@bp.get("/groups/<int:group_id>/series/<int:series_id>.ics")
+@login_required
+def series_ics(group_id: int, series_id: int):
+    """Download a series of meetings as an .ics file."""
+    group, _membership = load_group(group_id)
+    series = db.session.get(MeetingSeries, series_id)
+    if series is None or series.group_id != group.id:
+        abort(404)
+    return _ics(calendar_feed.render_series(group, series, _link_for), "meetings.ics")

@@ -1,0 +1,150 @@
+"""Feed links: create, list, revoke, and resolve a token to what it shows.
+
+Resolving a token is one query that also yields the ETag and Last-Modified,
+so that a conditional request is answered 304 without any further work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import and_, func, select, update
+
+from facilitator.extensions import db
+from facilitator.models import FeedToken, Group, Membership, User
+from facilitator.models._common import utcnow
+from facilitator.services.errors import NotFound
+
+LAST_USED_PRECISION = timedelta(hours=1)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create(user: User, label: str, group: Group | None = None) -> tuple[FeedToken, str]:
+    """A new feed link (256 random bits); the token is returned once, never stored."""
+    token = secrets.token_urlsafe(32)
+    feed = FeedToken(
+        user_id=user.id, group_id=group.id if group else None, label=label,
+        token_hash=hash_token(token),
+    )  # fmt: skip
+    db.session.add(feed)
+    db.session.commit()
+    return feed, token
+
+
+def tokens_of(user: User):
+    """The user's working feed links, newest first."""
+    return (
+        select(FeedToken)
+        .where(FeedToken.user_id == user.id, FeedToken.revoked_at.is_(None))
+        .order_by(FeedToken.created_at.desc(), FeedToken.id.desc())
+    )
+
+
+def revoke(user: User, token_id: int) -> None:
+    feed = db.session.get(FeedToken, token_id)
+    if feed is None or feed.user_id != user.id:
+        raise NotFound()
+    if feed.revoked_at is None:
+        feed.revoked_at = utcnow()
+        db.session.commit()
+
+
+def set_discreet(user: User, discreet: bool) -> None:
+    if user.feed_discreet != discreet:
+        user.feed_discreet = discreet
+        user.feed_changed_at = utcnow()
+        db.session.commit()
+
+
+@dataclass(frozen=True)
+class Resolved:
+    token_id: int
+    user_id: int
+    group_id: int | None
+    etag: str
+    last_modified: datetime
+    last_used_at: datetime | None
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def resolve(token: str) -> Resolved:
+    """What a feed token shows, with its validators; NotFound when the token is
+    unknown, revoked, or its owner has left the group. One query."""
+    feed = FeedToken.__table__.alias("feed")
+    groups = Group.__table__
+    members = Membership.__table__
+    users = User.__table__
+    mine = members.alias("mine")
+    theirs = groups.alias("theirs")
+
+    def over_my_groups(expression):
+        return (
+            select(expression)
+            .select_from(mine.join(theirs, theirs.c.id == mine.c.group_id))
+            .where(mine.c.user_id == feed.c.user_id)
+            .scalar_subquery()
+        )
+
+    row = db.session.execute(
+        select(
+            feed.c.id, feed.c.user_id, feed.c.group_id, feed.c.created_at, feed.c.last_used_at,
+            users.c.feed_discreet, users.c.feed_changed_at,
+            groups.c.version, groups.c.updated_at, groups.c.feed_title_mode,
+            members.c.id.label("membership"),
+            over_my_groups(func.count(theirs.c.id)).label("n"),
+            over_my_groups(func.coalesce(func.sum(theirs.c.id), 0)).label("ids"),
+            over_my_groups(func.coalesce(func.sum(theirs.c.version), 0)).label("versions"),
+            over_my_groups(func.max(theirs.c.updated_at)).label("changed"),
+        )
+        .select_from(
+            feed.join(users, users.c.id == feed.c.user_id)
+            .outerjoin(groups, groups.c.id == feed.c.group_id)
+            .outerjoin(
+                members,
+                and_(members.c.group_id == feed.c.group_id, members.c.user_id == feed.c.user_id),
+            )
+        )
+        .where(feed.c.token_hash == hash_token(token), feed.c.revoked_at.is_(None))
+    ).one_or_none()  # fmt: skip
+    if row is None or (row.group_id is not None and row.membership is None):
+        raise NotFound()
+    candidates = [_aware(row.created_at), _aware(row.feed_changed_at)]
+    if row.group_id is not None:
+        state = f"g{row.group_id}.{row.version}.{row.feed_title_mode}"
+        candidates.append(_aware(row.updated_at))
+    else:
+        state = f"p{row.n}.{row.ids}.{row.versions}.{int(row.feed_discreet)}"
+        candidates.append(_aware(row.changed))
+    changed = max(c for c in candidates if c is not None)
+    last_modified = changed.replace(microsecond=0)
+    if utcnow() - changed < timedelta(seconds=1):
+        # HTTP dates count whole seconds: a change later in this same second
+        # would carry the same Last-Modified, and a client comparing only
+        # If-Modified-Since would never see it. Until the second is over,
+        # advertise the previous one.
+        last_modified -= timedelta(seconds=1)
+    etag = hashlib.sha256(f"{row.id}:{state}:{last_modified.isoformat()}".encode()).hexdigest()[:32]
+    return Resolved(
+        token_id=row.id, user_id=row.user_id, group_id=row.group_id, etag=etag,
+        last_modified=last_modified, last_used_at=_aware(row.last_used_at),
+    )  # fmt: skip
+
+
+def mark_used(resolved: Resolved, now: datetime) -> None:
+    """Record the last use, at most once an hour (a feed is fetched often)."""
+    if resolved.last_used_at is None or now - resolved.last_used_at > LAST_USED_PRECISION:
+        db.session.execute(
+            update(FeedToken).where(FeedToken.id == resolved.token_id).values(last_used_at=now)
+        )
+        db.session.commit()

@@ -95,10 +95,27 @@ def login(port: int, email: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
-def wrk(url: str, cookie: str | None = None) -> dict:
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", url]
+def feed_token() -> str:
+    """A group-feed link of member 1002 (group 67: weekly over 5 years, 50 overrides)."""
+    from build_db import bench_app
+
+    from facilitator.extensions import db
+    from facilitator.models import Group, User
+    from facilitator.services import feeds
+
+    with bench_app().app_context():
+        user = db.session.get(User, 1002)
+        _feed, token = feeds.create(user, "bench", group=db.session.get(Group, 67))
+        return token
+
+
+def wrk(url: str, cookie: str | None = None, header: str | None = None, connections=None) -> dict:
+    """Run wrk; ``connections=1`` measures the latency of one request at a time."""
+    command = ["wrk", "-t1", f"-c{connections or CONNECTIONS}", f"-d{DURATION}", "--latency", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
+    if header:
+        command[1:1] = ["-H", header]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -122,6 +139,7 @@ def main() -> None:
     with postgres_schema(pg_base):
         built = build()
         print("database:", "PostgreSQL" if pg_base else "SQLite", built, flush=True)
+        token = feed_token()
         results = {}
         with gunicorn("bench.hello:app", HELLO_PORT, env):
             results["hello"] = wrk(f"http://127.0.0.1:{HELLO_PORT}/hello")
@@ -129,6 +147,10 @@ def main() -> None:
             cookie = login(APP_PORT, "member1002@bench.example.org")  # group 67, a member
             results["group page"] = wrk(f"http://127.0.0.1:{APP_PORT}/groups/67", cookie)
             results["dashboard"] = wrk(f"http://127.0.0.1:{APP_PORT}/", cookie)
+            feed_url = f"http://127.0.0.1:{APP_PORT}/feeds/{token}.ics"
+            etag = urllib.request.urlopen(feed_url).headers["ETag"]
+            results["feed (full)"] = wrk(feed_url, connections=1)
+            results["feed (304)"] = wrk(feed_url, header=f"If-None-Match: {etag}")
     base = results["hello"]["rps"]
     print(f"{'route':<12} {'req/s':>8} {'p50':>9} {'p99':>9} {'vs hello':>9} {'non-2xx':>8}")
     for name, r in results.items():

@@ -84,7 +84,7 @@ def from_environment() -> dict:
         # e.g. RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
-        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_PER_IP": os.environ.get("LOGIN_LIMIT_PER_IP", "20 per 5 minutes"),
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 5 minutes"),
         "MAIL_LIMIT_PER_IP": os.environ.get("MAIL_LIMIT_PER_IP", "10 per hour"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -40,9 +41,16 @@ def load_user(user_id: str):
     return user
 
 
+_HEADER_ITEMS = list(HEADERS.items())
+
+
 def set_headers(response):
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    headers = response.headers
+    if "Content-Security-Policy" not in headers:  # the usual case: add them all
+        headers.extend(_HEADER_ITEMS)
+    else:
+        for name, value in _HEADER_ITEMS:
+            headers.setdefault(name, value)
     if current_app.config["SESSION_COOKIE_SECURE"]:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if response.mimetype == "text/html":
@@ -50,7 +58,17 @@ def set_headers(response):
     return response
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Calendar clients send no cookies: feed requests skip the session."""
+
+    def open_session(self, app, request):
+        if request.path.startswith("/feeds/"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
 def init_app(app) -> None:
+    app.session_interface = SessionInterface()
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from facilitator.blueprints.common import load_group, render_form
-from facilitator.extensions import db
+from facilitator.extensions import db, limiter
 from facilitator.models import FeedToken, Group, MeetingSeries, Membership, User
 from facilitator.services import calendar_feed, clock, feeds, schedule
 from facilitator.services.errors import NotFound
@@ -43,6 +43,13 @@ def _ics(body: bytes, filename: str | None = None) -> Response:
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@limiter.request_filter
+def _feeds_are_not_rate_limited() -> bool:
+    """Feed polls skip the rate limiter entirely (a 256-bit secret is not
+    guessed, and clients poll often); filtering here is cheaper than exempt."""
+    return request.endpoint == "feeds.feed"
 
 
 @bp.get("/feeds/<token>.ics")

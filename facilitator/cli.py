@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from facilitator.extensions import db
 from facilitator.models import Group, Membership, User
 from facilitator.models.groups import MemberRole
-from facilitator.services import clock, invitations, schedule
+from facilitator.services import clock, feeds, invitations, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.recurrence import MONTHLY, WEEKLY, Rule
 
@@ -126,8 +126,8 @@ def _demo_schedule(group: Group, actor: User, spec: dict) -> None:
     )  # fmt: skip
 
 
-def load_demo_data() -> list[str]:
-    """Create the demo groups and members; return the invitation links made."""
+def load_demo_data() -> list[tuple[str, str]]:
+    """Create the demo groups and members; return (invitation, feed) tokens."""
     links = []
     for spec in DEMO_GROUPS:
         users = [_demo_user(login, name, locale) for login, name, locale, _c in spec["members"]]
@@ -139,7 +139,8 @@ def load_demo_data() -> list[str]:
         db.session.commit()
         _demo_schedule(group, users[0], spec["schedule"])
         _invitation, token = invitations.create_invitation(group, users[0], days=30, max_uses=5)
-        links.append(token)
+        _feed, feed_token = feeds.create(users[0], "demo", group=group)
+        links.append((token, feed_token))
     return links
 
 
@@ -186,9 +187,12 @@ def demo_data_command(reset: bool, if_empty: bool) -> None:
             role = "co-responsible" if coresp else "member"
             click.echo(f"  {login + '@' + DEMO_DOMAIN:<36} {name} ({role}, {spec['data'].name})")
     with current_app.test_request_context(base_url=base):
-        for spec, token in zip(DEMO_GROUPS, tokens, strict=True):
+        for spec, (token, feed_token) in zip(DEMO_GROUPS, tokens, strict=True):
+            name = spec["data"].name
             link = url_for("groups.invitation", token=token, _external=True)
-            click.echo(f"Pending invitation to {spec['data'].name}: {link}")
+            click.echo(f"Pending invitation to {name}: {link}")
+            feed = url_for("feeds.feed", token=feed_token, _external=True)
+            click.echo(f"Calendar feed of {name} (subscribe to it): {feed}")
 
 
 def init_app(app) -> None:

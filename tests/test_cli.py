@@ -74,3 +74,16 @@ def test_demo_groups_have_a_schedule_with_exceptions(app):
         assert any(m.cancel_reason.startswith("Paus") for m in cancelled)
         assert len(moved) == 1
         assert len(one_offs) == 1
+
+
+def test_demo_prints_a_working_feed_url_for_each_group(app):
+    import re
+
+    result = app.test_cli_runner().invoke(args=["demo-data"])
+    urls = re.findall(r"Calendar feed of .*: \S+(/feeds/\S+\.ics)", result.output)
+    assert len(urls) == 2
+    client = app.test_client()
+    for path in urls:
+        response = client.get(path)
+        assert response.status_code == 200
+        assert b"BEGIN:VEVENT" in response.data

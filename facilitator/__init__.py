@@ -34,5 +34,8 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     register_blueprints(app)
+    from facilitator.blueprints.feeds.fastpath import ConditionalFeeds
+
+    app.wsgi_app = ConditionalFeeds(app.wsgi_app, app)
     cli.init_app(app)
     return app

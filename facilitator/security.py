@@ -41,18 +41,25 @@ def load_user(user_id: str):
     return user
 
 
-_HEADER_ITEMS = list(HEADERS.items())
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
+
+
+def header_items(config) -> list[tuple[str, str]]:
+    """The security headers every response carries (HSTS over HTTPS only)."""
+    items = list(HEADERS.items())
+    if config["SESSION_COOKIE_SECURE"]:
+        items.append(HSTS)
+    return items
 
 
 def set_headers(response):
     headers = response.headers
+    items = header_items(current_app.config)
     if "Content-Security-Policy" not in headers:  # the usual case: add them all
-        headers.extend(_HEADER_ITEMS)
+        headers.extend(items)
     else:
-        for name, value in _HEADER_ITEMS:
+        for name, value in items:
             headers.setdefault(name, value)
-    if current_app.config["SESSION_COOKIE_SECURE"]:
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "no-store")
     return response

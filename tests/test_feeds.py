@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from icalendar import Calendar
 from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
 
 from facilitator.extensions import db
 from facilitator.models import FeedToken
@@ -71,15 +72,17 @@ def test_matching_etag_gets_304_with_one_query_and_no_rendering(app, client, mem
     def count(*args):
         statements.append(args[2])
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    event.listen(Engine, "before_cursor_execute", count)  # every engine of the app
     try:
         again = client.get(f"/feeds/{token}.ics", headers={"If-None-Match": first.headers["ETag"]})
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        event.remove(Engine, "before_cursor_execute", count)
     assert again.status_code == 304
     assert again.data == b""
     assert again.headers["ETag"] == first.headers["ETag"]
     assert again.headers["Last-Modified"] == first.headers["Last-Modified"]
+    assert again.headers["Cache-Control"] == "private, max-age=0"
+    assert again.headers["Referrer-Policy"] == "no-referrer"
     assert len(statements) == 1
 
 

@@ -120,13 +120,17 @@ def _resolve_statement():
     )  # fmt: skip
 
 
-def resolve(token: str) -> Resolved:
+def resolve(token: str, engine=None) -> Resolved:
     """What a feed token shows, with its validators; NotFound when the token is
     unknown, revoked, or its owner has left the group. One query."""
     # A plain connection in autocommit, not the ORM session: this runs on
     # every poll of every calendar client, most end in a 304, and a single
     # read needs no BEGIN/ROLLBACK round trips around it.
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    if engine is None:
+        connection = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    else:  # an engine already in autocommit (the 304 fast path)
+        connection = engine.connect()
+    with connection:
         row = connection.execute(
             _resolve_statement(), {"token_hash": hash_token(token)}
         ).one_or_none()
@@ -152,6 +156,14 @@ def resolve(token: str) -> Resolved:
         token_id=row.id, user_id=row.user_id, group_id=row.group_id, etag=etag,
         last_modified=last_modified, last_used_at=_aware(row.last_used_at),
     )  # fmt: skip
+
+
+def not_modified(resolved: Resolved, if_none_match, if_modified_since) -> bool:
+    """RFC 9110 conditional GET: If-None-Match (parsed ETags) decides when
+    present; otherwise If-Modified-Since, really compared."""
+    if if_none_match:
+        return if_none_match.contains_weak(resolved.etag)
+    return if_modified_since is not None and resolved.last_modified <= if_modified_since
 
 
 def mark_used(resolved: Resolved, now: datetime) -> None:

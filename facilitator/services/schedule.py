@@ -326,22 +326,30 @@ def check_series(data: SeriesData) -> date:
         raise ScheduleError(exc.code, field=exc.field) from exc
 
 
-def create_series(group: Group, actor: User, data: SeriesData) -> MeetingSeries:
-    first = check_series(data)
+def _new_series(
+    group: Group, data: SeriesData, first: date, timezone: str, previous_id: int | None = None
+) -> MeetingSeries:
     series = MeetingSeries(
         group_id=group.id,
+        previous_id=previous_id,
         title=data.title,
         location=data.location,
         note=data.note,
         start_date=first,
         start_time=data.start_time,
         duration_minutes=data.duration_minutes,
-        timezone=group.timezone,
+        timezone=timezone,
     )
     series.rule = data.rule
     db.session.add(series)
-    _touch(group)
     db.session.flush()
+    return series
+
+
+def create_series(group: Group, actor: User, data: SeriesData) -> MeetingSeries:
+    first = check_series(data)
+    series = _new_series(group, data, first, group.timezone)
+    _touch(group)
     audit.record(group, actor, "series_created", series=series.id, start=first.isoformat())
     db.session.commit()
     return series
@@ -527,20 +535,7 @@ def split(group: Group, actor: User, series: MeetingSeries, data: SeriesData) ->
         raise ScheduleError("split_before_start", field="start_date")
     first = check_series(data)
     later = [m for m in series.meetings if m.original_start.date() >= day]
-    new = MeetingSeries(
-        group_id=group.id,
-        previous_id=series.id,
-        title=data.title,
-        location=data.location,
-        note=data.note,
-        start_date=first,
-        start_time=data.start_time,
-        duration_minutes=data.duration_minutes,
-        timezone=series.timezone,
-    )
-    new.rule = data.rule
-    db.session.add(new)
-    db.session.flush()
+    new = _new_series(group, data, first, series.timezone, previous_id=series.id)
     new_dates = set(rec.dates(new.rule, first, day, rec.horizon(first)))
     carried, dropped = 0, []
     for meeting in later:

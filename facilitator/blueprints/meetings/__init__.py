@@ -36,10 +36,6 @@ def _series(group, series_id: int) -> MeetingSeries:
     return series
 
 
-def _occurrence(group, key: str):
-    return schedule.find(group, key)
-
-
 def _with_holidays(group, items):
     schedule.mark_holidays(items, {group.id: group.canton}, current_language())
     return items
@@ -226,17 +222,20 @@ def new_meeting(group_id: int):
     )
 
 
+def _show_page(group, membership, occurrence, cancel_form, status=200):
+    _with_holidays(group, [occurrence])
+    return render_template(
+        "meetings/show.html", group=group, membership=membership, occurrence=occurrence,
+        cancel_form=cancel_form, now=clock.now(),
+    ), status  # fmt: skip
+
+
 @bp.get("/meetings/<key>")
 @login_required
 def show(group_id: int, key: str):
     """Show one meeting."""
     group, membership = load_group(group_id)
-    occurrence = _occurrence(group, key)
-    _with_holidays(group, [occurrence])
-    return render_template(
-        "meetings/show.html", group=group, membership=membership, occurrence=occurrence,
-        cancel_form=CancelForm(), now=clock.now(),
-    )  # fmt: skip
+    return _show_page(group, membership, schedule.find(group, key), CancelForm())
 
 
 @bp.route("/meetings/<key>/edit", methods=["GET", "POST"])
@@ -244,7 +243,7 @@ def show(group_id: int, key: str):
 def edit_meeting(group_id: int, key: str):
     """Move one meeting, or change its place or note."""
     group, membership = load_group(group_id, coresponsible=True)
-    occurrence = _occurrence(group, key)
+    occurrence = schedule.find(group, key)
     form = MeetingForm()
     if request.method == "GET":
         form.fill_from(occurrence)
@@ -263,13 +262,10 @@ def edit_meeting(group_id: int, key: str):
 def cancel(group_id: int, key: str):
     """Cancel one meeting, with an optional reason."""
     group, membership = load_group(group_id, coresponsible=True)
-    occurrence = _occurrence(group, key)
+    occurrence = schedule.find(group, key)
     form = CancelForm()
     if not form.validate():
-        return render_template(
-            "meetings/show.html", group=group, membership=membership, occurrence=occurrence,
-            cancel_form=form, now=clock.now(),
-        ), 400  # fmt: skip
+        return _show_page(group, membership, occurrence, form, 400)
     schedule.cancel(group, current_user, occurrence, form.reason.data or "")
     flash(_("The meeting has been cancelled."), "success")
     return redirect(url_for("meetings.show", group_id=group.id, key=key))
@@ -280,7 +276,7 @@ def cancel(group_id: int, key: str):
 def restore(group_id: int, key: str):
     """Restore a cancelled meeting."""
     group, _membership = load_group(group_id, coresponsible=True)
-    schedule.restore(group, current_user, _occurrence(group, key))
+    schedule.restore(group, current_user, schedule.find(group, key))
     flash(_("The meeting takes place again."), "success")
     return redirect(url_for("meetings.show", group_id=group.id, key=key))
 
@@ -290,6 +286,6 @@ def restore(group_id: int, key: str):
 def delete(group_id: int, key: str):
     """Delete a one-off meeting."""
     group, _membership = load_group(group_id, coresponsible=True)
-    schedule.delete_one_off(group, current_user, _occurrence(group, key))
+    schedule.delete_one_off(group, current_user, schedule.find(group, key))
     flash(_("The meeting has been deleted."), "success")
     return redirect(url_for("meetings.index", group_id=group.id))

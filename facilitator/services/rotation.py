@@ -1,0 +1,135 @@
+"""Fair rotation of meeting roles: the pure function behind "fill the open slots".
+
+No database and no Flask: callers pass plain values and get a proposal back,
+one choice per open slot, each with the reason it was made, so that a
+co-responsible can read and adjust it before it is applied.
+
+The rule, slot by slot in meeting order: among the members who are willing to
+take the role, available on the meeting's date and not already holding a role
+in that meeting, choose the one who held this role least often in the twelve
+months before the meeting (proposals made earlier in the same run count),
+then the one who held it longest ago (never is longest), then the one who
+held fewest roles of any kind in those twelve months, then the first in the
+given stable order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+WINDOW = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Slot:
+    meeting: Hashable  # a meeting's key
+    day: date
+    role: Hashable
+    index: int = 0  # which of the role's slots in that meeting
+
+
+@dataclass(frozen=True)
+class Held:
+    """A role someone held (or holds) at a meeting on a day."""
+
+    member: Hashable
+    role: Hashable
+    day: date
+    meeting: Hashable = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    slot: Slot
+    member: Hashable | None  # None: nobody could take it
+    # Why: how often the member held the role in the twelve months before
+    # the meeting, and when last (None: never); or, with no member, why not.
+    times: int = 0
+    last: date | None = None
+    reason: str = "fairest"  # "fairest" or "nobody_willing" / "nobody_available" / "all_busy"
+
+
+def propose(
+    slots: Sequence[Slot],
+    members: Sequence[Hashable],
+    willing: Mapping[Hashable, Iterable[Hashable]],
+    history: Iterable[Held] = (),
+    unavailable: Callable[[Hashable, date], bool] = lambda member, day: False,
+    several_roles_per_meeting: bool = False,
+) -> list[Choice]:
+    """One choice per slot, meeting by meeting (see the module's rule).
+
+    Within one meeting the slots are filled most-due first: of all open
+    (slot, member) pairs, the member who held that role least often (then
+    longest ago) gets it, so that someone due for two roles takes the one
+    they are most due for and the other passes to the next in line.
+    """
+    order = {member: position for position, member in enumerate(members)}
+    willing_sets = {member: set(willing.get(member, ())) for member in members}
+    held: list[Held] = [h for h in history if h.member in order]
+    busy: dict[Hashable, set[Hashable]] = {}
+    for h in held:
+        if h.meeting is not None:
+            busy.setdefault(h.meeting, set()).add(h.member)
+    by_meeting: dict[tuple[date, str], list[Slot]] = {}
+    for slot in slots:
+        by_meeting.setdefault((slot.day, str(slot.meeting)), []).append(slot)
+    choices: dict[Slot, Choice] = {}
+    for (day, _key), meeting_slots in sorted(by_meeting.items(), key=lambda item: item[0]):
+        since = day - WINDOW
+
+        def record(member, role, day=day, since=since):
+            days = [h.day for h in held if h.member == member and h.role == role and h.day < day]
+            return sum(1 for d in days if d >= since), (max(days) if days else None)
+
+        def load(member, day=day, since=since):
+            return sum(1 for h in held if h.member == member and since <= h.day <= day)
+
+        open_slots = sorted(meeting_slots, key=lambda s: (str(s.role), s.index))
+        while open_slots:
+            best = None
+            for slot in open_slots:
+                for member in _candidates(slot, members, willing_sets, unavailable, busy,
+                                          held, several_roles_per_meeting):  # fmt: skip
+                    times, last = record(member, slot.role)
+                    key = (times, last or date.min, load(member), order[member])
+                    if best is None or key < best[0]:
+                        best = (key, slot, member, times, last)
+            if best is None:
+                for slot in open_slots:
+                    choices[slot] = Choice(slot, None, reason=_why_empty(
+                        slot, members, willing_sets, unavailable))  # fmt: skip
+                break
+            _key, slot, member, times, last = best
+            choices[slot] = Choice(slot, member, times=times, last=last)
+            held.append(Held(member, slot.role, slot.day, slot.meeting))
+            busy.setdefault(slot.meeting, set()).add(member)
+            open_slots.remove(slot)
+    return [
+        choices[s]
+        for s in sorted(slots, key=lambda s: (s.day, str(s.meeting), str(s.role), s.index))
+    ]
+
+
+def _candidates(slot, members, willing_sets, unavailable, busy, held, several):
+    for member in members:
+        if slot.role not in willing_sets[member] or unavailable(member, slot.day):
+            continue
+        if not several and member in busy.get(slot.meeting, ()):
+            continue
+        if several and any(
+            h.member == member and h.meeting == slot.meeting and h.role == slot.role for h in held
+        ):
+            continue
+        yield member
+
+
+def _why_empty(slot, members, willing_sets, unavailable) -> str:
+    willing = [m for m in members if slot.role in willing_sets[m]]
+    if not willing:
+        return "nobody_willing"
+    if all(unavailable(m, slot.day) for m in willing):
+        return "nobody_available"
+    return "all_busy"

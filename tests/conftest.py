@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
@@ -77,7 +78,8 @@ class FreshContextClient(FlaskClient):
     def open(self, *args, **kwargs):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
-        db.session.expire_all()  # the test's own session sees what changed
+        if has_app_context():  # not in a test's worker thread
+            db.session.expire_all()  # the test's own session sees what changed
         return response
 
 

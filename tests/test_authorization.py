@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import pytest
+from sqlalchemy import select
 
-from facilitator.services import accounts, feeds, invitations, schedule
+from facilitator.extensions import db
+from facilitator.models import Membership, RoleAssignment
+from facilitator.services import accounts, clock, feeds, invitations, roles, schedule
 from facilitator.services.recurrence import WEEKLY, Rule
 from tests.conftest import PASSWORD
 
@@ -106,6 +109,28 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("feeds.revoke", "POST"): Case("/account/calendar/{feed_id}/revoke", (302, 404, 404, 302)),
     ("feeds.meeting_ics", "GET"): Case("/groups/{group}/meetings/{occurrence}.ics", GROUP_MEMBERS),
     ("feeds.series_ics", "GET"): Case("/groups/{group}/series/{series}.ics", GROUP_MEMBERS),
+    ("roles.index", "GET"): Case("/groups/{group}/roles", GROUP_MEMBERS),
+    ("roles.index", "POST"): Case("/groups/{group}/roles", (302, 404, 302, 302)),
+    ("roles.new", "GET"): Case("/groups/{group}/roles/new", CORESPONSIBLES),
+    ("roles.new", "POST"): Case("/groups/{group}/roles/new", FORM_FOR_CORESP),
+    ("roles.edit", "GET"): Case("/groups/{group}/roles/{role}/edit", CORESPONSIBLES),
+    ("roles.edit", "POST"): Case("/groups/{group}/roles/{role}/edit", FORM_FOR_CORESP),
+    ("roles.change", "POST"): Case("/groups/{group}/roles/{role}/retire", ACTION),
+    ("roles.away", "GET"): Case("/groups/{group}/away", GROUP_MEMBERS),
+    ("roles.away", "POST"): Case("/groups/{group}/away", (302, 404, 400, 400)),
+    ("roles.away_delete", "POST"): Case("/groups/{group}/away/{away}/delete", (302, 404, 404, 302)),
+    # Nobody in the world has said they are willing: access passes, the take is refused.
+    ("roles.take", "POST"): Case(
+        "/groups/{group}/meetings/{future}/roles/{role}/0/take", (302, 404, 400, 400)
+    ),
+    # No member chosen in the form: access passes, then "no such member".
+    ("roles.assign", "POST"): Case(
+        "/groups/{group}/meetings/{future}/roles/{role}/0/assign", (302, 404, 403, 404)
+    ),
+    ("roles.release", "POST"): Case(
+        "/groups/{group}/assignments/{assignment}/release", (302, 404, 404, 302)
+    ),
+    ("roles.unassign", "POST"): Case("/groups/{group}/assignments/{assignment}/unassign", ACTION),
 }
 
 
@@ -137,6 +162,12 @@ def world(app, make_user, make_group, add_member):
                             duration_minutes=120, rule=Rule(WEEKLY, byday=("TU",))),
     )  # fmt: skip
     feed, feed_token = feeds.create(coresponsible, "phone")
+    role = db.session.scalars(roles.role_types(group)).first()
+    future = schedule.find(group, f"s{series.id}-202703021900")
+    coresp_membership = db.session.scalar(Membership.select_for(coresponsible.id, group.id))
+    roles.assign(group, coresponsible, future, role, 0, coresp_membership, clock.now())
+    assignment = db.session.scalar(select(RoleAssignment))
+    away = roles.add_unavailability(coresp_membership, date(2027, 1, 1), date(2027, 1, 8), "")
     one_off = schedule.create_one_off(
         group, coresponsible,
         schedule.MeetingData(start=datetime(2026, 9, 5, 10), duration_minutes=60),
@@ -162,6 +193,10 @@ def world(app, make_user, make_group, add_member):
             "one_off": f"m{one_off.id}",
             "feed_token": feed_token,
             "feed_id": feed.id,
+            "role": role.id,
+            "future": f"s{series.id}-202703021900",
+            "assignment": assignment.id,
+            "away": away.id,
         },
     }
 

@@ -174,6 +174,7 @@ def test_group_can_choose_discreet_titles(client, login, make_user, make_group):
     form = {
         "name": group.name, "description": "", "theme": "addiction", "canton": "TI",
         "language": "it", "timezone": "Europe/Zurich", "default_location": "", "discreet_feed": "y",
+        "role_release_hours": "48",
     }  # fmt: skip
     assert client.post(f"/groups/{group.id}/settings", data=form).status_code == 302
     _feed, token = feeds.create(owner, "telefono", group=group)

@@ -17,6 +17,7 @@ GROUP_FORM = {
     "language": "fr",
     "timezone": "Europe/Zurich",
     "default_location": "Salle B",
+    "role_release_hours": "48",
 }
 
 

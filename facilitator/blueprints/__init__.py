@@ -10,6 +10,7 @@ def register_blueprints(app) -> None:
     from facilitator.blueprints.groups import bp as groups_bp
     from facilitator.blueprints.main import bp as main_bp
     from facilitator.blueprints.meetings import bp as meetings_bp
+    from facilitator.blueprints.roles import bp as roles_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -17,3 +18,4 @@ def register_blueprints(app) -> None:
     app.register_blueprint(groups_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(roles_bp)

@@ -4,6 +4,7 @@ from facilitator.models.audit import AuditEvent
 from facilitator.models.feeds import FeedToken
 from facilitator.models.groups import CANTONS, LANGUAGES, THEMES, Group, Invitation, Membership
 from facilitator.models.meetings import Meeting, MeetingSeries
+from facilitator.models.roles import RoleAssignment, RoleOptIn, RoleType, Unavailability
 from facilitator.models.users import User
 
 __all__ = [
@@ -17,5 +18,9 @@ __all__ = [
     "Meeting",
     "MeetingSeries",
     "Membership",
+    "RoleAssignment",
+    "RoleOptIn",
+    "RoleType",
+    "Unavailability",
     "User",
 ]

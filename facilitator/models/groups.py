@@ -54,6 +54,10 @@ class Group(db.Model):
     attendance_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     feed_title_mode: Mapped[str] = mapped_column(String(10), default=FeedTitleMode.FULL)
     listed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Roles: how long before a meeting a member may still release a role
+    # alone, and whether one member may hold several roles at one meeting.
+    role_release_hours: Mapped[int] = mapped_column(Integer, default=48)
+    several_roles_per_meeting: Mapped[bool] = mapped_column(Boolean, default=False)
     # Bumped on every change that touches meetings (feeds use it for ETags).
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

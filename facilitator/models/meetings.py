@@ -144,4 +144,5 @@ class Meeting(db.Model):
             and self.location is None
             and self.title is None
             and not self.note
+            and not getattr(self, "assignments", None)  # roles keep it stored
         )

@@ -14,7 +14,7 @@ from facilitator.extensions import db
 from facilitator.models import Group, Membership, User
 from facilitator.models._common import utcnow
 from facilitator.models.groups import MemberRole
-from facilitator.services import audit
+from facilitator.services import audit, clock, roles
 from facilitator.services.errors import LastCoresponsible, NotFound
 
 
@@ -31,6 +31,8 @@ class GroupData:
     default_location: str
     all_coresponsible: bool = False
     feed_title_mode: str = "full"
+    role_release_hours: int = 48
+    several_roles_per_meeting: bool = False
 
 
 def create_group(creator: User, data: GroupData) -> Group:
@@ -40,6 +42,7 @@ def create_group(creator: User, data: GroupData) -> Group:
     db.session.add(group)
     db.session.add(Membership(user=creator, group=group, role=MemberRole.CORESPONSIBLE))
     audit.record(group, creator, "group_created")
+    roles.create_defaults(group)
     db.session.commit()
     return group
 
@@ -132,6 +135,7 @@ def remove_member(group: Group, actor: User, member: Membership) -> None:
     _lock(group)
     _ensure_not_last(group, member)
     audit.record(group, actor, "member_removed", subject=member.user)
+    roles.drop_future_assignments(member, clock.now())
     member.user.feed_changed_at = utcnow()  # the group leaves their personal feed
     db.session.delete(member)
     db.session.commit()
@@ -141,6 +145,7 @@ def leave_group(group: Group, member: Membership) -> None:
     _lock(group)
     _ensure_not_last(group, member)
     audit.record(group, member.user, "member_left", subject=member.user)
+    roles.drop_future_assignments(member, clock.now())
     member.user.feed_changed_at = utcnow()
     db.session.delete(member)
     db.session.commit()

@@ -250,6 +250,13 @@ def past(group_ids, now: datetime, since: date) -> list[Occurrence]:
     return found
 
 
+def key_of(meeting: Meeting) -> str:
+    """The URL key of a stored meeting (as ``Occurrence.key`` gives it)."""
+    if meeting.series_id is None:
+        return f"m{meeting.id}"
+    return f"s{meeting.series_id}-{meeting.original_start.strftime(KEY_FORMAT)}"
+
+
 def find(group: Group, key: str) -> Occurrence:
     """The occurrence behind a URL key, or NotFound."""
     try:
@@ -373,8 +380,8 @@ def create_one_off(group: Group, actor: User, data: MeetingData) -> Meeting:
     return meeting
 
 
-def _materialize(occurrence: Occurrence) -> Meeting:
-    """The stored Meeting of an occurrence, created if needed."""
+def materialize(occurrence: Occurrence) -> Meeting:
+    """The stored Meeting of an occurrence, created (and flushed) if needed."""
     if occurrence.meeting is not None:
         return occurrence.meeting
     meeting = Meeting(
@@ -387,6 +394,7 @@ def _materialize(occurrence: Occurrence) -> Meeting:
         cancel_reason="",
     )
     db.session.add(meeting)
+    db.session.flush()
     occurrence.meeting = meeting
     return meeting
 
@@ -406,7 +414,7 @@ def _exdates_changed(occurrence: Occurrence) -> None:
 
 
 def cancel(group: Group, actor: User, occurrence: Occurrence, reason: str) -> None:
-    meeting = _materialize(occurrence)
+    meeting = materialize(occurrence)
     _exdates_changed(occurrence)
     meeting.cancelled = True
     meeting.cancel_reason = reason
@@ -429,7 +437,7 @@ def restore(group: Group, actor: User, occurrence: Occurrence) -> None:
 
 def change(group: Group, actor: User, occurrence: Occurrence, data: MeetingData) -> None:
     """Move an occurrence or a one-off, or change its place, title or note."""
-    meeting = _materialize(occurrence)
+    meeting = materialize(occurrence)
     meeting.start = data.start
     if occurrence.series is not None:
         series = occurrence.series
@@ -475,7 +483,7 @@ def pause(
         occurrence = _from_series(series, original, by_start.get(original))
         if occurrence.cancelled:
             continue
-        stored = _materialize(occurrence)
+        stored = materialize(occurrence)
         stored.cancelled = True
         stored.cancel_reason = reason
         stored.sequence = (stored.sequence or 0) + 1

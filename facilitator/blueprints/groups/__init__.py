@@ -35,6 +35,8 @@ def _group_data(form: GroupForm) -> group_service.GroupData:
         default_location=form.default_location.data or "",
         all_coresponsible=bool(form.all_coresponsible.data),
         feed_title_mode="discreet" if form.discreet_feed.data else "full",
+        role_release_hours=form.role_release_hours.data,
+        several_roles_per_meeting=bool(form.several_roles_per_meeting.data),
     )
 
 

@@ -57,10 +57,31 @@ class GroupForm(FlaskForm):
             "nothing on a lock screen reveals what the group is about."
         ),
     )
+    role_release_hours = IntegerField(
+        _l("Members can give a role back until (hours before the meeting)"),
+        default=48,
+        validators=[
+            InputRequired(message=REQUIRED),
+            NumberRange(min=0, max=336, message=_l("Choose between %(min)s and %(max)s.")),
+        ],
+        description=_l("After that, they ask a co-responsible member. 48 hours is usual."),
+        render_kw={"inputmode": "numeric"},
+    )
+    several_roles_per_meeting = BooleanField(
+        _l("One person may hold several roles at the same meeting"),
+        description=_l("Useful for very small groups."),
+    )
     all_coresponsible = BooleanField(
         _l("Every member is co-responsible"),
         description=_l("Everyone can then plan meetings, invite people and manage members."),
     )
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        field = self.role_release_hours
+        if field.raw_data and field.data is None:
+            field.errors = [str(_l("Enter a whole number."))]
+        return ok
 
 
 class InvitationForm(FlaskForm):

@@ -49,6 +49,12 @@ AUDIT_TEXTS = {
     "meeting_restored": _l("%(actor)s restored the meeting of %(when)s."),
     "meeting_changed": _l("%(actor)s changed the meeting of %(when)s."),
     "meeting_deleted": _l("%(actor)s deleted the meeting of %(when)s."),
+    "role_assigned": _l("%(actor)s gave the role %(role)s to %(subject)s for %(when)s."),
+    "role_unassigned": _l("%(actor)s reopened the role %(role)s of %(subject)s for %(when)s."),
+    "role_type_added": _l("%(actor)s added the role %(role)s."),
+    "role_type_changed": _l("%(actor)s changed the role %(role)s."),
+    "role_type_retired": _l("%(actor)s retired the role %(role)s."),
+    "role_type_restored": _l("%(actor)s brought back the role %(role)s."),
 }
 
 
@@ -75,6 +81,7 @@ def audit_text(event) -> str:
         "actor": person(event.actor),
         "subject": person(event.subject),
         "when": _when(event.details or {}),
+        "role": (event.details or {}).get("role") or (event.details or {}).get("name") or "",
     }
 
 

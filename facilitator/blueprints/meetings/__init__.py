@@ -222,11 +222,15 @@ def new_meeting(group_id: int):
     )
 
 
-def _show_page(group, membership, occurrence, cancel_form, status=200):
+def show_page(group, membership, occurrence, cancel_form=None, status=200):
+    """The meeting page, also after a refused action (with its status)."""
+    from facilitator.blueprints.roles import meeting_roles_context
+
     _with_holidays(group, [occurrence])
     return render_template(
         "meetings/show.html", group=group, membership=membership, occurrence=occurrence,
-        cancel_form=cancel_form, now=clock.now(),
+        cancel_form=cancel_form or CancelForm(), now=clock.now(),
+        **meeting_roles_context(group, membership, occurrence),
     ), status  # fmt: skip
 
 
@@ -235,7 +239,7 @@ def _show_page(group, membership, occurrence, cancel_form, status=200):
 def show(group_id: int, key: str):
     """Show one meeting."""
     group, membership = load_group(group_id)
-    return _show_page(group, membership, schedule.find(group, key), CancelForm())
+    return show_page(group, membership, schedule.find(group, key), CancelForm())
 
 
 @bp.route("/meetings/<key>/edit", methods=["GET", "POST"])
@@ -265,7 +269,7 @@ def cancel(group_id: int, key: str):
     occurrence = schedule.find(group, key)
     form = CancelForm()
     if not form.validate():
-        return _show_page(group, membership, occurrence, form, 400)
+        return show_page(group, membership, occurrence, form, 400)
     schedule.cancel(group, current_user, occurrence, form.reason.data or "")
     flash(_("The meeting has been cancelled."), "success")
     return redirect(url_for("meetings.show", group_id=group.id, key=key))

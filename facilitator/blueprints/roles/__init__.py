@@ -1,0 +1,201 @@
+"""Roles: role types, willingness, absences, and slots on a meeting's page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from facilitator.blueprints.common import load_group, render_form
+from facilitator.blueprints.meetings import show_page
+from facilitator.errors import flash_error
+from facilitator.extensions import db
+from facilitator.models import Membership
+from facilitator.services import clock, roles, schedule
+from facilitator.services import groups as group_service
+from facilitator.services.errors import DomainError, NotFound
+
+from .forms import AwayForm, RoleTypeForm, WillingForm
+
+bp = Blueprint("roles", __name__, template_folder="templates", url_prefix="/groups/<int:group_id>")
+
+
+@bp.route("/roles", methods=["GET", "POST"])
+@login_required
+def index(group_id: int):
+    """Show the group's roles and let me say which ones I am willing to take."""
+    group, membership = load_group(group_id)
+    role_list = db.session.scalars(roles.role_types(group, include_retired=True)).all()
+    form = WillingForm()
+    form.roles.choices = [SelectChoice(r.id, r.name) for r in role_list if r.active]
+    if request.method == "GET":
+        form.roles.data = sorted(roles.opted_in(membership))
+    if form.validate_on_submit():
+        roles.set_opt_ins(membership, set(form.roles.data or []))
+        flash(_("Your choice of roles has been saved."), "success")
+        return redirect(url_for("roles.index", group_id=group.id))
+    return render_form(
+        "roles/index.html", form, group=group, membership=membership, role_list=role_list
+    )
+
+
+def _role_data(form: RoleTypeForm) -> roles.RoleData:
+    return roles.RoleData(form.name.data, form.description.data or "", form.slots.data)
+
+
+@bp.route("/roles/new", methods=["GET", "POST"])
+@login_required
+def new(group_id: int):
+    """Add a role type."""
+    group, membership = load_group(group_id, coresponsible=True)
+    form = RoleTypeForm()
+    if form.validate_on_submit():
+        roles.add_role_type(group, current_user, _role_data(form))
+        flash(_("The role has been added."), "success")
+        return redirect(url_for("roles.index", group_id=group.id))
+    return render_form("roles/form.html", form, group=group, membership=membership, role=None)
+
+
+@bp.route("/roles/<int:role_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(group_id: int, role_id: int):
+    """Rename a role type or change what it involves."""
+    group, membership = load_group(group_id, coresponsible=True)
+    role = roles.role_type_in(group, role_id)
+    form = RoleTypeForm(obj=role)
+    if form.validate_on_submit():
+        roles.update_role_type(group, current_user, role, _role_data(form))
+        flash(_("The role has been saved."), "success")
+        return redirect(url_for("roles.index", group_id=group.id))
+    return render_form("roles/form.html", form, group=group, membership=membership, role=role)
+
+
+@bp.post("/roles/<int:role_id>/<any(retire, restore, up, down):action>")
+@login_required
+def change(group_id: int, role_id: int, action: str):
+    """Retire, restore or reorder a role type."""
+    group, _membership = load_group(group_id, coresponsible=True)
+    role = roles.role_type_in(group, role_id)
+    if action in ("retire", "restore"):
+        roles.set_active(group, current_user, role, action == "restore")
+    else:
+        roles.move(group, role, -1 if action == "up" else 1)
+    return redirect(url_for("roles.index", group_id=group.id))
+
+
+@bp.route("/away", methods=["GET", "POST"])
+@login_required
+def away(group_id: int):
+    """List and add the periods when I am away."""
+    group, membership = load_group(group_id)
+    form = AwayForm()
+    if form.validate_on_submit():
+        roles.add_unavailability(membership, form.first.data, form.last.data, form.note.data or "")
+        flash(_("Your absence has been saved. Nobody can give you a role on those dates."),
+              "success")  # fmt: skip
+        return redirect(url_for("roles.away", group_id=group.id))
+    items = db.session.scalars(
+        roles.unavailabilities(membership, clock.today(group.timezone))
+    ).all()
+    return render_form("roles/away.html", form, group=group, membership=membership, items=items)
+
+
+@bp.post("/away/<int:item_id>/delete")
+@login_required
+def away_delete(group_id: int, item_id: int):
+    """Remove one of my absences."""
+    group, membership = load_group(group_id)
+    roles.remove_unavailability(membership, item_id)
+    flash(_("The absence has been removed."), "success")
+    return redirect(url_for("roles.away", group_id=group.id))
+
+
+def _back(group, key):
+    return redirect(url_for("meetings.show", group_id=group.id, key=key) + "#roles")
+
+
+def _act(group, membership, key, action, done_message):
+    """Run a role action; on refusal show the meeting page with the reason."""
+    try:
+        action()
+    except DomainError as exc:
+        flash_error(exc)
+        return show_page(group, membership, schedule.find(group, key), status=exc.status)
+    flash(done_message(), "success")
+    return _back(group, key)
+
+
+@bp.post("/meetings/<key>/roles/<int:role_id>/<int:slot>/take")
+@login_required
+def take(group_id: int, key: str, role_id: int, slot: int):
+    """Take an open slot of a role at a meeting."""
+    group, membership = load_group(group_id)
+    occurrence = schedule.find(group, key)
+    role = roles.role_type_in(group, role_id)
+    return _act(
+        group, membership, key,
+        lambda: roles.take(group, membership, occurrence, role, slot, clock.now()),
+        lambda: _("Thank you! The role is yours: %(role)s.", role=role.name),
+    )  # fmt: skip
+
+
+@bp.post("/meetings/<key>/roles/<int:role_id>/<int:slot>/assign")
+@login_required
+def assign(group_id: int, key: str, role_id: int, slot: int):
+    """Give a slot to a member (co-responsibles)."""
+    group, membership = load_group(group_id, coresponsible=True)
+    occurrence = schedule.find(group, key)
+    role = roles.role_type_in(group, role_id)
+    member = db.session.get(Membership, request.form.get("membership_id", type=int) or 0)
+    if member is None or member.group_id != group.id:
+        raise NotFound()
+    return _act(
+        group, membership, key,
+        lambda: roles.assign(group, current_user, occurrence, role, slot, member, clock.now()),
+        lambda: _("%(name)s now holds the role %(role)s.", name=member.user.display_name,
+                  role=role.name),
+    )  # fmt: skip
+
+
+@bp.post("/assignments/<int:assignment_id>/release")
+@login_required
+def release(group_id: int, assignment_id: int):
+    """Give back my own role at a meeting."""
+    group, membership = load_group(group_id)
+    assignment = roles.assignment_in(group, assignment_id)
+    key = schedule.key_of(assignment.meeting)
+    return _act(
+        group, membership, key,
+        lambda: roles.release(group, membership, assignment, clock.now()),
+        lambda: _("You have given the role back. It is open again."),
+    )  # fmt: skip
+
+
+@bp.post("/assignments/<int:assignment_id>/unassign")
+@login_required
+def unassign(group_id: int, assignment_id: int):
+    """Take a role away from its holder (co-responsibles)."""
+    group, _membership = load_group(group_id, coresponsible=True)
+    assignment = roles.assignment_in(group, assignment_id)
+    key = schedule.key_of(assignment.meeting)
+    roles.unassign(group, current_user, assignment)
+    flash(_("The role is open again."), "success")
+    return _back(group, key)
+
+
+def meeting_roles_context(group, membership, occurrence) -> dict:
+    """What the meeting page shows about roles (used by the meetings blueprint)."""
+    members = db.session.scalars(group_service.members_of(group)).all()
+    away = roles.away_on([m.id for m in members], occurrence.start.date())
+    mine = roles.opted_in(membership)
+    role_slots = roles.slots_of(group, occurrence)
+    holding = {a.membership_id for rs in role_slots for a in rs.holders if a}
+    return {
+        "role_slots": role_slots,
+        "willing": mine,
+        "members_for_roles": [m for m in members if m.id not in away],
+        "i_am_away": membership.id in away,
+        "i_hold_a_role": membership.id in holding,
+        "roles_open": not occurrence.cancelled and occurrence.start_utc > clock.now(),
+    }

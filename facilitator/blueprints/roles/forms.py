@@ -1,0 +1,57 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField
+from wtforms.validators import InputRequired, NumberRange, ValidationError
+
+from facilitator.blueprints.forms import REQUIRED, max_length, required, strip
+from facilitator.blueprints.meetings.forms import CheckboxesField, date_field
+from facilitator.models.roles import (
+    MAX_SLOTS,
+    ROLE_DESCRIPTION_MAX,
+    ROLE_NAME_MAX,
+    UNAVAILABILITY_NOTE_MAX,
+)
+
+
+class RoleTypeForm(FlaskForm):
+    name = StringField(_l("Name of the role"), validators=[required(), max_length(ROLE_NAME_MAX)],
+                       filters=[strip])  # fmt: skip
+    description = StringField(
+        _l("What it involves"), validators=[max_length(ROLE_DESCRIPTION_MAX)], filters=[strip]
+    )
+    slots = IntegerField(
+        _l("People needed per meeting"),
+        default=1,
+        validators=[
+            InputRequired(message=REQUIRED),
+            NumberRange(min=1, max=MAX_SLOTS, message=_l("Choose between %(min)s and %(max)s.")),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if self.slots.raw_data and self.slots.data is None:
+            self.slots.errors = [str(_l("Enter a whole number."))]
+        return ok
+
+
+class WillingForm(FlaskForm):
+    roles = CheckboxesField(
+        _l("I am willing to take these roles"),
+        coerce=int,
+        invalid_choice_message=_l("Choose one of the options in the list."),
+        invalid_value_message=_l("Choose one of the options in the list."),
+    )
+
+
+class AwayForm(FlaskForm):
+    first = date_field(_l("Away from"))
+    last = date_field(_l("Until (inclusive)"))
+    note = StringField(
+        _l("Note (optional)"), validators=[max_length(UNAVAILABILITY_NOTE_MAX)], filters=[strip]
+    )
+
+    def validate_last(self, field):
+        if self.first.data and field.data and field.data < self.first.data:
+            raise ValidationError(_l("The end date is before the start date."))

@@ -1,0 +1,106 @@
+"""Meeting roles: the types a group defines, who is willing, who holds which slot,
+and when members are away."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+
+from facilitator.extensions import db
+from facilitator.models._common import UTCDateTime, utcnow
+from facilitator.models.groups import Group, Membership
+from facilitator.models.meetings import Meeting
+
+ROLE_NAME_MAX = 60
+ROLE_DESCRIPTION_MAX = 300
+MAX_SLOTS = 5
+UNAVAILABILITY_NOTE_MAX = 200
+
+
+class RoleType(db.Model):
+    __tablename__ = "role_types"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(ROLE_NAME_MAX))
+    description: Mapped[str] = mapped_column(String(ROLE_DESCRIPTION_MAX), default="")
+    slots: Mapped[int] = mapped_column(SmallInteger, default=1)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    group: Mapped[Group] = relationship()
+
+
+class RoleOptIn(db.Model):
+    """A member is willing to take a role."""
+
+    __tablename__ = "role_opt_ins"
+    __table_args__ = (UniqueConstraint("membership_id", "role_type_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
+    role_type_id: Mapped[int] = mapped_column(ForeignKey("role_types.id", ondelete="CASCADE"))
+
+
+class RoleAssignment(db.Model):
+    """Who holds one slot of a role at one meeting.
+
+    The database enforces one holder per (meeting, role, slot), and, through
+    ``exclusive_holder`` (the membership, or NULL where the group allows
+    several roles per member), one role per member per meeting.
+    """
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "role_type_id", "slot", name="uq_role_assignments_slot"),
+        UniqueConstraint(
+            "meeting_id", "exclusive_holder", name="uq_role_assignments_one_per_member"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    role_type_id: Mapped[int] = mapped_column(ForeignKey("role_types.id", ondelete="CASCADE"))
+    slot: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # NULL once the holder's membership has ended (shown as "former member").
+    membership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("memberships.id", ondelete="SET NULL"), index=True
+    )
+    exclusive_holder: Mapped[int | None] = mapped_column(Integer)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(
+        backref=backref("assignments", passive_deletes=True, cascade="all, delete-orphan")
+    )
+    role_type: Mapped[RoleType] = relationship()
+    membership: Mapped[Membership | None] = relationship()
+
+
+class Unavailability(db.Model):
+    """A member is away from ``first`` to ``last`` (inclusive)."""
+
+    __tablename__ = "unavailabilities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
+    first: Mapped[date] = mapped_column(Date)
+    last: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(UNAVAILABILITY_NOTE_MAX), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,344 @@
+"""Meeting roles: role types, willingness, taking and releasing slots,
+assignments by co-responsibles, and unavailability.
+
+The database enforces one holder per (meeting, role, slot) and one role per
+member per meeting (unless the group allows several); a race for the last
+slot ends in an IntegrityError that becomes a clear message here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import force_locale, lazy_pgettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from facilitator.extensions import db
+from facilitator.models import Group, Meeting, Membership, User
+from facilitator.models.roles import RoleAssignment, RoleOptIn, RoleType, Unavailability
+from facilitator.services import audit, schedule
+from facilitator.services.errors import Conflict, DomainError, Forbidden, NotFound
+from facilitator.services.recurrence import to_aware
+
+# name (context "role": "Welcome" is also a page title), description, slots;
+# created in the group's language.
+DEFAULT_ROLES = (
+    (lazy_pgettext("role", "Facilitation"), _l("Opens the meeting, gives the floor, keeps the exchange respectful."), 1),
+    (lazy_pgettext("role", "Timekeeping"), _l("Watches the time so that everyone can speak and the meeting ends on time."), 1),
+    (lazy_pgettext("role", "Welcome"), _l("Welcomes newcomers, explains how the group works and its confidentiality."), 1),
+    (lazy_pgettext("role", "Notes"), _l("Notes decisions and practical points, never what people shared."), 1),
+    (lazy_pgettext("role", "Room and keys"), _l("Fetches the keys, opens and tidies the room, closes up."), 1),
+)  # fmt: skip
+
+
+class SlotTaken(Conflict):
+    message = _l("Someone has just taken this role. Choose another one.")
+
+
+class AlreadyHasRole(Conflict):
+    message = _l("This person already holds a role at this meeting.")
+
+
+class NotWilling(DomainError):
+    message = _l("Say first that you are willing to take this role (My roles in this group).")
+
+
+class Away(Conflict):
+    message = _l("This person has said they are away on that date.")
+
+
+class TooLate(Forbidden):
+    message = _l(
+        "It is too close to the meeting to release this role yourself. Ask a co-responsible member."
+    )
+
+
+class MeetingClosed(Conflict):
+    message = _l("Roles can only be taken for meetings to come that are not cancelled.")
+
+
+def create_defaults(group: Group) -> None:
+    """Give a new group the usual roles, named in the group's language."""
+    with force_locale(group.language):
+        for position, (name, description, slots) in enumerate(DEFAULT_ROLES):
+            db.session.add(
+                RoleType(
+                    group_id=group.id, name=str(name), description=str(description),
+                    slots=slots, position=position,
+                )
+            )  # fmt: skip
+
+
+def role_types(group: Group, include_retired: bool = False):
+    query = select(RoleType).where(RoleType.group_id == group.id)
+    if not include_retired:
+        query = query.where(RoleType.active.is_(True))
+    return query.order_by(RoleType.active.desc(), RoleType.position, RoleType.id)
+
+
+def role_type_in(group: Group, role_type_id: int) -> RoleType:
+    role = db.session.get(RoleType, role_type_id)
+    if role is None or role.group_id != group.id:
+        raise NotFound()
+    return role
+
+
+@dataclass
+class RoleData:
+    name: str
+    description: str
+    slots: int
+
+
+def add_role_type(group: Group, actor: User, data: RoleData) -> RoleType:
+    last = db.session.scalar(
+        select(RoleType.position).where(RoleType.group_id == group.id)
+        .order_by(RoleType.position.desc()).limit(1)
+    )  # fmt: skip
+    role = RoleType(group_id=group.id, name=data.name, description=data.description,
+                    slots=data.slots, position=(last or 0) + 1)  # fmt: skip
+    db.session.add(role)
+    group.version += 1
+    audit.record(group, actor, "role_type_added", name=data.name)
+    db.session.commit()
+    return role
+
+
+def update_role_type(group: Group, actor: User, role: RoleType, data: RoleData) -> None:
+    role.name, role.description, role.slots = data.name, data.description, data.slots
+    group.version += 1
+    audit.record(group, actor, "role_type_changed", name=data.name)
+    db.session.commit()
+
+
+def set_active(group: Group, actor: User, role: RoleType, active: bool) -> None:
+    """Retire a role (its history stays) or bring it back."""
+    role.active = active
+    group.version += 1
+    audit.record(group, actor, "role_type_retired" if not active else "role_type_restored",
+                 name=role.name)  # fmt: skip
+    db.session.commit()
+
+
+def move(group: Group, role: RoleType, step: int) -> None:
+    """Move a role one place up (-1) or down (+1) in the group's order."""
+    ordered = db.session.scalars(role_types(group)).all()
+    index = ordered.index(role)
+    other = index + step
+    if 0 <= other < len(ordered):
+        ordered[index], ordered[other] = ordered[other], ordered[index]
+        for position, item in enumerate(ordered):
+            item.position = position
+        db.session.commit()
+
+
+# --- willingness --------------------------------------------------------------
+
+
+def opted_in(membership: Membership) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(RoleOptIn.role_type_id).where(RoleOptIn.membership_id == membership.id)
+        )
+    )
+
+
+def set_opt_ins(membership: Membership, role_type_ids: set[int]) -> None:
+    valid = set(db.session.scalars(
+        select(RoleType.id).where(RoleType.group_id == membership.group_id)
+    ))  # fmt: skip
+    wanted = role_type_ids & valid
+    current = opted_in(membership)
+    db.session.execute(
+        delete(RoleOptIn).where(
+            RoleOptIn.membership_id == membership.id,
+            RoleOptIn.role_type_id.in_(current - wanted),
+        )
+    )
+    for role_id in wanted - current:
+        db.session.add(RoleOptIn(membership_id=membership.id, role_type_id=role_id))
+    db.session.commit()
+
+
+# --- unavailability -------------------------------------------------------------
+
+
+def away_on(membership_ids, day: date) -> set[int]:
+    """The memberships among ``membership_ids`` that are away on ``day``."""
+    return set(
+        db.session.scalars(
+            select(Unavailability.membership_id).where(
+                Unavailability.membership_id.in_(list(membership_ids)),
+                Unavailability.first <= day,
+                Unavailability.last >= day,
+            )
+        )
+    )
+
+
+def add_unavailability(
+    membership: Membership, first: date, last: date, note: str
+) -> Unavailability:
+    item = Unavailability(membership_id=membership.id, first=first, last=last, note=note)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def unavailabilities(membership: Membership, today: date):
+    return (
+        select(Unavailability)
+        .where(Unavailability.membership_id == membership.id, Unavailability.last >= today)
+        .order_by(Unavailability.first)
+    )
+
+
+def remove_unavailability(membership: Membership, item_id: int) -> None:
+    item = db.session.get(Unavailability, item_id)
+    if item is None or item.membership_id != membership.id:
+        raise NotFound()
+    db.session.delete(item)
+    db.session.commit()
+
+
+# --- slots ----------------------------------------------------------------------
+
+
+@dataclass
+class RoleSlots:
+    role: RoleType
+    holders: list[RoleAssignment | None]  # one entry per slot
+
+
+def slots_of(group: Group, occurrence: schedule.Occurrence) -> list[RoleSlots]:
+    """Each active role (and any retired one still held) with its slots."""
+    held = []
+    if occurrence.meeting is not None:
+        held = db.session.scalars(
+            select(RoleAssignment).where(RoleAssignment.meeting_id == occurrence.meeting.id)
+        ).all()
+    by_role: dict[int, dict[int, RoleAssignment]] = {}
+    for assignment in held:
+        by_role.setdefault(assignment.role_type_id, {})[assignment.slot] = assignment
+    result = []
+    for role in db.session.scalars(role_types(group, include_retired=True)):
+        if not role.active and role.id not in by_role:
+            continue
+        slots = max(role.slots, max(by_role.get(role.id, {}).keys(), default=-1) + 1)
+        result.append(RoleSlots(role, [by_role.get(role.id, {}).get(i) for i in range(slots)]))
+    return result
+
+
+def _check_open(occurrence: schedule.Occurrence, now: datetime) -> None:
+    if occurrence.cancelled or occurrence.start_utc <= now:
+        raise MeetingClosed()
+
+
+def _insert(
+    group: Group, meeting: Meeting, role: RoleType, slot: int, membership: Membership
+) -> RoleAssignment:
+    if not 0 <= slot < role.slots:
+        raise NotFound()
+    assignment = RoleAssignment(
+        meeting_id=meeting.id, role_type_id=role.id, slot=slot, membership_id=membership.id,
+        exclusive_holder=None if group.several_roles_per_meeting else membership.id,
+    )  # fmt: skip
+    db.session.add(assignment)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        taken = db.session.scalar(
+            select(RoleAssignment.id).where(
+                RoleAssignment.meeting_id == meeting.id,
+                RoleAssignment.role_type_id == role.id,
+                RoleAssignment.slot == slot,
+            )
+        )
+        raise (SlotTaken() if taken else AlreadyHasRole()) from exc
+    return assignment
+
+
+def take(group: Group, membership: Membership, occurrence, role: RoleType, slot: int, now) -> None:
+    """A willing, available member takes an open slot."""
+    _check_open(occurrence, now)
+    if role.id not in opted_in(membership) or not role.active:
+        raise NotWilling()
+    if membership.id in away_on([membership.id], occurrence.start.date()):
+        raise Away(_("You have said you are away on that date."))
+    meeting = schedule.materialize(occurrence)
+    _insert(group, meeting, role, slot, membership)
+    group.version += 1
+    db.session.commit()
+
+
+def assign(group: Group, actor: User, occurrence, role: RoleType, slot: int,
+           membership: Membership, now) -> None:  # fmt: skip
+    """A co-responsible gives a slot to a member (anyone not away)."""
+    _check_open(occurrence, now)
+    if membership.group_id != group.id:
+        raise NotFound()
+    if membership.id in away_on([membership.id], occurrence.start.date()):
+        raise Away()
+    meeting = schedule.materialize(occurrence)
+    existing = db.session.scalar(
+        select(RoleAssignment).where(
+            RoleAssignment.meeting_id == meeting.id,
+            RoleAssignment.role_type_id == role.id,
+            RoleAssignment.slot == slot,
+        )
+    )
+    if existing is not None:
+        db.session.delete(existing)
+        db.session.flush()
+    _insert(group, meeting, role, slot, membership)
+    group.version += 1
+    audit.record(group, actor, "role_assigned", subject=membership.user, role=role.name,
+                 start=occurrence.start.isoformat())  # fmt: skip
+    db.session.commit()
+
+
+def assignment_in(group: Group, assignment_id: int) -> RoleAssignment:
+    assignment = db.session.get(RoleAssignment, assignment_id)
+    if assignment is None or assignment.meeting.group_id != group.id:
+        raise NotFound()
+    return assignment
+
+
+def release(group: Group, membership: Membership, assignment: RoleAssignment, now) -> None:
+    """A member gives back their own slot, until the group's cut-off."""
+    if assignment.membership_id != membership.id:
+        raise NotFound()
+    start = to_aware(assignment.meeting.start, assignment.meeting.timezone)
+    if start - timedelta(hours=group.role_release_hours) <= now:
+        raise TooLate()
+    db.session.delete(assignment)
+    group.version += 1
+    db.session.commit()
+
+
+def unassign(group: Group, actor: User, assignment: RoleAssignment) -> None:
+    holder = assignment.membership.user if assignment.membership else None
+    audit.record(group, actor, "role_unassigned", subject=holder, role=assignment.role_type.name,
+                 start=assignment.meeting.start.isoformat())  # fmt: skip
+    db.session.delete(assignment)
+    group.version += 1
+    db.session.commit()
+
+
+def drop_future_assignments(membership: Membership, now: datetime) -> int:
+    """A member leaves: their slots from now on reopen (the past stays)."""
+    local_now = now.astimezone(ZoneInfo(membership.group.timezone)).replace(tzinfo=None)
+    future = db.session.scalars(
+        select(RoleAssignment)
+        .join(Meeting)
+        .where(RoleAssignment.membership_id == membership.id, Meeting.start >= local_now)
+    ).all()
+    for assignment in future:
+        db.session.delete(assignment)
+    return len(future)

@@ -1,0 +1,300 @@
+"""Roles at meetings: willingness, taking, releasing, assigning, absences."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime, time
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from facilitator.extensions import db
+from facilitator.models import Meeting, RoleAssignment, RoleType
+from facilitator.services import clock, roles, schedule
+from facilitator.services.recurrence import WEEKLY, Rule
+from tests.conftest import PASSWORD, text_of
+
+NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
+KEY_DAY = date(2026, 9, 15)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+
+
+@pytest.fixture
+def setup(make_user, make_group, add_member):
+    owner = make_user("Camille")
+    group = make_group(owner, name="Proches aidants")
+    series = schedule.create_series(
+        group, owner,
+        schedule.SeriesData(start_date=date(2026, 9, 1), start_time=time(19),
+                            duration_minutes=120, rule=Rule(WEEKLY, byday=("TU",))),
+    )  # fmt: skip
+    ana = make_user("Ana")
+    ben = make_user("Ben")
+    ana_m = add_member(group, ana)
+    ben_m = add_member(group, ben)
+    role_list = db.session.scalars(roles.role_types(group)).all()
+    return {
+        "owner": owner, "group": group, "series": series, "ana": ana, "ben": ben,
+        "ana_m": ana_m, "ben_m": ben_m, "roles": {r.name: r for r in role_list},
+        "key": f"s{series.id}-{KEY_DAY:%Y%m%d}1900",
+    }  # fmt: skip
+
+
+def willing(membership, *role_types):
+    roles.set_opt_ins(membership, {r.id for r in role_types})
+
+
+def take(client, s, role, slot=0, key=None):
+    return client.post(
+        f"/groups/{s['group'].id}/meetings/{key or s['key']}/roles/{role.id}/{slot}/take"
+    )
+
+
+def test_new_groups_get_the_usual_roles_in_their_language(make_group):
+    fr = make_group(language="fr")
+    it = make_group(language="it")
+    names = lambda g: [r.name for r in db.session.scalars(roles.role_types(g))]  # noqa: E731
+    assert names(fr) == ["Animation", "Gardien·ne du temps", "Accueil", "Notes", "Salle et clés"]
+    assert names(it) == ["Conduzione", "Tempo", "Accoglienza", "Appunti", "Sala e chiavi"]
+
+
+def test_a_willing_member_takes_an_open_role(client, login, setup):
+    s = setup
+    welcome = s["roles"]["Accueil"]
+    willing(s["ana_m"], welcome)
+    login(s["ana"])
+    page = text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
+    assert "Je m'en charge" in page
+    response = take(client, s, welcome)
+    assert response.status_code == 302
+    page = text_of(client.get(response.location))
+    assert "Merci ! Le rôle est à vous : Accueil." in page
+    assert "Accueil</strong>:\n              \n                Ana" in page or "Ana" in page
+    assignment = db.session.scalar(select(RoleAssignment))
+    assert assignment.membership_id == s["ana_m"].id
+
+
+def test_a_member_who_did_not_opt_in_cannot_take_it(client, login, setup):
+    s = setup
+    login(s["ana"])
+    response = take(client, s, s["roles"]["Animation"])
+    assert response.status_code == 400
+    assert "Indiquez d'abord que vous êtes d'accord de prendre ce rôle" in text_of(response)
+    assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 0
+
+
+def test_a_taken_slot_cannot_be_taken_again(app, client, login, setup):
+    s = setup
+    notes = s["roles"]["Notes"]
+    willing(s["ana_m"], notes)
+    willing(s["ben_m"], notes)
+    login(s["ana"])
+    assert take(client, s, notes).status_code == 302
+    other = app.test_client()
+    other.post("/auth/login", data={"email": s["ben"].email, "password": PASSWORD})
+    response = take(other, s, notes)
+    assert response.status_code == 409
+    assert "Quelqu'un vient de prendre ce rôle" in text_of(response)
+
+
+def test_the_database_refuses_two_holders_for_one_slot(setup):
+    s = setup
+    occurrence = schedule.find(s["group"], s["key"])
+    meeting = schedule.materialize(occurrence)
+    role = s["roles"]["Notes"]
+    db.session.add(RoleAssignment(meeting_id=meeting.id, role_type_id=role.id, slot=0,
+                                  membership_id=s["ana_m"].id))  # fmt: skip
+    db.session.add(RoleAssignment(meeting_id=meeting.id, role_type_id=role.id, slot=0,
+                                  membership_id=s["ben_m"].id))  # fmt: skip
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_one_role_per_member_per_meeting_unless_the_group_allows_more(client, login, setup):
+    s = setup
+    welcome, notes = s["roles"]["Accueil"], s["roles"]["Notes"]
+    willing(s["ana_m"], welcome, notes)
+    login(s["ana"])
+    assert take(client, s, welcome).status_code == 302
+    refused = take(client, s, notes)
+    assert refused.status_code == 409
+    assert "déjà un rôle" in text_of(refused)
+    s["group"].several_roles_per_meeting = True
+    db.session.commit()
+    assert take(client, s, notes).status_code == 302
+
+
+def test_nobody_can_be_given_a_role_while_away(client, login, setup):
+    s = setup
+    room = s["roles"]["Salle et clés"]
+    willing(s["ana_m"], room)
+    roles.add_unavailability(s["ana_m"], date(2026, 9, 10), date(2026, 9, 20), "vacances")
+    login(s["ana"])
+    refused = take(client, s, room)
+    assert refused.status_code == 409
+    assert "absent·e à cette date" in text_of(refused)
+    client.post("/auth/logout")
+    login(s["owner"])
+    response = client.post(
+        f"/groups/{s['group'].id}/meetings/{s['key']}/roles/{room.id}/0/assign",
+        data={"membership_id": s["ana_m"].id},
+    )
+    assert response.status_code == 409
+    assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 0
+
+
+def test_release_before_the_cut_off_but_not_after(client, login, setup, monkeypatch):
+    s = setup
+    welcome = s["roles"]["Accueil"]
+    willing(s["ana_m"], welcome)
+    login(s["ana"])
+    take(client, s, welcome)
+    assignment = db.session.scalar(select(RoleAssignment))
+    monkeypatch.setattr(
+        clock, "now", lambda: datetime(2026, 9, 14, 18, 0, tzinfo=UTC)
+    )  # 25 h before
+    late = client.post(f"/groups/{s['group'].id}/assignments/{assignment.id}/release")
+    assert late.status_code == 403
+    assert "Demandez à un membre co-responsable" in text_of(late)
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    assert (
+        client.post(f"/groups/{s['group'].id}/assignments/{assignment.id}/release").status_code
+        == 302
+    )
+    assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 0
+
+
+def test_coresponsibles_assign_and_unassign_anyone(client, login, setup):
+    s = setup
+    facilitation = s["roles"]["Animation"]
+    login(s["owner"])
+    response = client.post(
+        f"/groups/{s['group'].id}/meetings/{s['key']}/roles/{facilitation.id}/0/assign",
+        data={"membership_id": s["ben_m"].id},
+    )
+    assert response.status_code == 302
+    assert "Ben est maintenant responsable du rôle Animation." in text_of(
+        client.get(response.location)
+    )
+    assignment = db.session.scalar(select(RoleAssignment))
+    assert (
+        client.post(f"/groups/{s['group'].id}/assignments/{assignment.id}/unassign").status_code
+        == 302
+    )
+    history = text_of(client.get(f"/groups/{s['group'].id}/audit"))
+    assert "a confié le rôle Animation à Ben" in history
+
+
+def test_cancelling_keeps_the_roles_and_their_meeting(setup):
+    s = setup
+    occurrence = schedule.find(s["group"], s["key"])
+    roles.assign(s["group"], s["owner"], occurrence, s["roles"]["Notes"], 0, s["ben_m"], NOW)
+    occurrence = schedule.find(s["group"], s["key"])
+    schedule.cancel(s["group"], s["owner"], occurrence, "")
+    schedule.restore(s["group"], s["owner"], schedule.find(s["group"], s["key"]))
+    assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
+    assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 1
+
+
+def test_leaving_reopens_future_roles_and_keeps_the_past(client, login, setup, monkeypatch):
+    s = setup
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 9, 5, 8, 0, tzinfo=UTC))
+    notes = s["roles"]["Notes"]
+    past_key = f"s{s['series'].id}-202609011900"
+    for key in (past_key, s["key"]):
+        occurrence = schedule.find(s["group"], key)
+        meeting = schedule.materialize(occurrence)
+        db.session.add(RoleAssignment(meeting_id=meeting.id, role_type_id=notes.id, slot=0,
+                                      membership_id=s["ben_m"].id, exclusive_holder=s["ben_m"].id))  # fmt: skip
+    db.session.commit()
+    login(s["ben"])
+    client.post(f"/groups/{s['group'].id}/leave")
+    remaining = db.session.scalars(select(RoleAssignment)).all()
+    assert len(remaining) == 1
+    assert remaining[0].membership_id is None  # shown as "a former member"
+    assert remaining[0].meeting.start == datetime(2026, 9, 1, 19)
+
+
+def test_role_types_are_added_renamed_reordered_and_retired(client, login, setup):
+    s = setup
+    login(s["owner"])
+    gid = s["group"].id
+    response = client.post(f"/groups/{gid}/roles/new",
+                           data={"name": "Café", "description": "Prépare le café", "slots": "2"})  # fmt: skip
+    assert response.status_code == 302
+    cafe = db.session.scalar(select(RoleType).where(RoleType.name == "Café"))
+    assert cafe.slots == 2
+    client.post(f"/groups/{gid}/roles/{cafe.id}/up")
+    order = [r.name for r in db.session.scalars(roles.role_types(s["group"]))]
+    assert order[-2:] == ["Café", "Salle et clés"]
+    client.post(f"/groups/{gid}/roles/{cafe.id}/retire")
+    assert "Café" not in [r.name for r in db.session.scalars(roles.role_types(s["group"]))]
+    bad = client.post(f"/groups/{gid}/roles/{cafe.id}/edit", data={"name": "", "slots": "9"})
+    assert bad.status_code == 400
+    assert "Ce champ est obligatoire." in text_of(bad)
+    assert "Choisissez entre 1 et 5." in text_of(bad)
+
+
+def test_members_cannot_manage_role_types(client, login, setup):
+    s = setup
+    login(s["ana"])
+    assert (
+        client.post(
+            f"/groups/{s['group'].id}/roles/new", data={"name": "X", "slots": "1"}
+        ).status_code
+        == 403
+    )
+
+
+def test_willingness_and_absences_pages(client, login, setup):
+    s = setup
+    login(s["ana"])
+    gid = s["group"].id
+    welcome = s["roles"]["Accueil"]
+    assert client.post(f"/groups/{gid}/roles", data={"roles": [str(welcome.id)]}).status_code == 302
+    assert roles.opted_in(s["ana_m"]) == {welcome.id}
+    bad = client.post(f"/groups/{gid}/away", data={"first": "2026-10-10", "last": "2026-10-01"})
+    assert bad.status_code == 400
+    assert "La date de fin est antérieure à la date de début." in text_of(bad)
+    ok = client.post(
+        f"/groups/{gid}/away", data={"first": "2026-10-01", "last": "2026-10-10", "note": "Voyage"}
+    )
+    assert ok.status_code == 302
+    assert "Voyage" in text_of(client.get(f"/groups/{gid}/away"))
+
+
+def test_two_members_racing_for_the_last_slot(app, setup):
+    """Parallel requests: exactly one gets the slot, the other a clear refusal."""
+    s = setup
+    notes = s["roles"]["Notes"]
+    willing(s["ana_m"], notes)
+    willing(s["ben_m"], notes)
+    # The meeting row exists already, so both requests race on the slot itself.
+    schedule.materialize(schedule.find(s["group"], s["key"]))
+    db.session.commit()
+    clients = []
+    for user in (s["ana"], s["ben"]):
+        c = app.test_client()
+        c.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+        clients.append(c)
+    barrier = threading.Barrier(2)
+    statuses = []
+    url = f"/groups/{s['group'].id}/meetings/{s['key']}/roles/{notes.id}/0/take"
+
+    def race(c):
+        barrier.wait()
+        statuses.append(c.post(url).status_code)
+
+    threads = [threading.Thread(target=race, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [302, 409]
+    assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 1

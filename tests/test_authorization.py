@@ -131,6 +131,8 @@ ROUTES: dict[tuple[str, str], Case] = {
         "/groups/{group}/assignments/{assignment}/release", (302, 404, 404, 302)
     ),
     ("roles.unassign", "POST"): Case("/groups/{group}/assignments/{assignment}/unassign", ACTION),
+    ("roles.fill", "GET"): Case("/groups/{group}/roles/fill", CORESPONSIBLES),
+    ("roles.fill_apply", "POST"): Case("/groups/{group}/roles/fill", ACTION),
 }
 
 

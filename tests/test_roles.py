@@ -298,3 +298,42 @@ def test_two_members_racing_for_the_last_slot(app, setup):
         t.join()
     assert sorted(statuses) == [302, 409]
     assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 1
+
+
+def test_fair_fill_proposes_rotates_and_applies(client, login, setup, make_user, add_member):
+    s = setup
+    welcome = s["roles"]["Accueil"]
+    cem_m = add_member(s["group"], make_user("Cem"))
+    for m in (s["ana_m"], s["ben_m"], cem_m):
+        willing(m, welcome)
+    # Ana welcomed newcomers twice this year, Ben once, Cem never: Cem first,
+    # then Ben (once against Ana's twice), then Cem again (once, fewest).
+    for who, day in (
+        (s["ana_m"], "2026-03-03"),
+        (s["ana_m"], "2026-04-07"),
+        (s["ben_m"], "2026-05-05"),
+    ):
+        meeting = Meeting(group_id=s["group"].id, start=datetime.fromisoformat(day + "T19:00"),
+                          timezone="Europe/Zurich", duration_minutes=120, title="Avant")  # fmt: skip
+        db.session.add(meeting)
+        db.session.flush()
+        db.session.add(RoleAssignment(meeting_id=meeting.id, role_type_id=welcome.id, slot=0,
+                                      membership_id=who.id, exclusive_holder=who.id))  # fmt: skip
+    db.session.commit()
+    proposal = roles.autofill_proposal(s["group"], 3, NOW)
+    picks = [c for c in proposal.choices if c.slot.role == welcome.id]
+    assert [proposal.members[c.member].user.display_name for c in picks] == ["Cem", "Ben", "Cem"]
+    assert (picks[1].times, picks[1].last) == (1, date(2026, 5, 5))
+    # Nobody opted into the other roles: they stay open, with the reason.
+    others = [c for c in proposal.choices if c.slot.role != welcome.id]
+    assert others
+    assert {c.reason for c in others} == {"nobody_willing"}
+    login(s["owner"])
+    page = text_of(client.get(f"/groups/{s['group'].id}/roles/fill?count=3"))
+    assert "Personne n'a indiqué être d'accord de prendre ce rôle." in page
+    assert "L'a tenu 1 fois ces 12 derniers mois, la dernière fois le 5 mai 2026." in page
+    form = {f"pick|{c.slot.meeting}|{c.slot.role}|{c.slot.index}": str(c.member) for c in picks}
+    response = client.post(f"/groups/{s['group'].id}/roles/fill", data=form)
+    assert response.status_code == 302
+    assert "3 rôles ont été attribués." in text_of(client.get(response.location))
+    assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 6

@@ -342,3 +342,96 @@ def drop_future_assignments(membership: Membership, now: datetime) -> int:
     for assignment in future:
         db.session.delete(assignment)
     return len(future)
+
+
+# --- fair auto-fill ---------------------------------------------------------------
+
+
+@dataclass
+class Proposal:
+    occurrences: list  # the meetings considered, in order
+    choices: list  # rotation.Choice, one per open slot
+    role_names: dict[int, str]
+    members: dict[int, Membership]
+
+
+def autofill_proposal(group: Group, count: int, now: datetime) -> Proposal:
+    """Who should take the open slots of the next ``count`` meetings (see
+    ``rotation``): a proposal to show, adjust and apply."""
+    from facilitator.services import rotation
+
+    upcoming = [o for o in schedule.upcoming([group.id], now, limit=None) if not o.cancelled]
+    upcoming = upcoming[:count]
+    members = db.session.scalars(
+        select(Membership).where(Membership.group_id == group.id).order_by(Membership.joined_at, Membership.id)
+    ).all()  # fmt: skip
+    role_list = db.session.scalars(role_types(group)).all()
+    since = (now - timedelta(days=366)).astimezone(ZoneInfo(group.timezone)).replace(tzinfo=None)
+    held_rows = db.session.execute(
+        select(RoleAssignment, Meeting).join(Meeting)
+        .where(Meeting.group_id == group.id, Meeting.start >= since,
+               RoleAssignment.membership_id.is_not(None))
+    ).all()  # fmt: skip
+    history = [
+        rotation.Held(a.membership_id, a.role_type_id, m.start.date(), schedule.key_of(m))
+        for a, m in held_rows
+    ]
+    taken = {(schedule.key_of(m), a.role_type_id, a.slot) for a, m in held_rows}
+    slots = [
+        rotation.Slot(o.key, o.start.date(), role.id, index)
+        for o in upcoming for role in role_list for index in range(role.slots)
+        if (o.key, role.id, index) not in taken
+    ]  # fmt: skip
+    opt_ins = db.session.execute(
+        select(RoleOptIn.membership_id, RoleOptIn.role_type_id).where(
+            RoleOptIn.membership_id.in_([m.id for m in members])
+        )
+    ).all()
+    willing: dict[int, set[int]] = {}
+    for membership_id, role_id in opt_ins:
+        willing.setdefault(membership_id, set()).add(role_id)
+    absences = db.session.scalars(
+        select(Unavailability).where(Unavailability.membership_id.in_([m.id for m in members]))
+    ).all()
+
+    def unavailable(membership_id, day):
+        return any(a.membership_id == membership_id and a.first <= day <= a.last for a in absences)
+
+    choices = rotation.propose(
+        slots, [m.id for m in members], willing, history, unavailable,
+        several_roles_per_meeting=group.several_roles_per_meeting,
+    )  # fmt: skip
+    return Proposal(
+        occurrences=upcoming, choices=choices,
+        role_names={r.id: r.name for r in role_list}, members={m.id: m for m in members},
+    )  # fmt: skip
+
+
+def apply_autofill(
+    group: Group, actor: User, picks: list[tuple[str, int, int, int]], now
+) -> tuple[int, int]:
+    """Assign (meeting key, role id, slot, membership id) picks; slots taken
+    meanwhile are skipped. Returns (assigned, skipped)."""
+    assigned = skipped = 0
+    for key, role_id, slot, membership_id in picks:
+        try:
+            occurrence = schedule.find(group, key)
+            role = role_type_in(group, role_id)
+            membership = db.session.get(Membership, membership_id)
+            if membership is None or membership.group_id != group.id:
+                raise NotFound()
+            _check_open(occurrence, now)
+            if membership.id in away_on([membership.id], occurrence.start.date()):
+                raise Away()
+            meeting = schedule.materialize(occurrence)
+            _insert(group, meeting, role, slot, membership)
+            db.session.commit()
+            assigned += 1
+        except DomainError:
+            db.session.rollback()
+            skipped += 1
+    if assigned:
+        group.version += 1
+        audit.record(group, actor, "roles_filled", count=assigned)
+        db.session.commit()
+    return assigned, skipped

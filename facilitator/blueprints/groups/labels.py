@@ -55,6 +55,7 @@ AUDIT_TEXTS = {
     "role_type_changed": _l("%(actor)s changed the role %(role)s."),
     "role_type_retired": _l("%(actor)s retired the role %(role)s."),
     "role_type_restored": _l("%(actor)s brought back the role %(role)s."),
+    "roles_filled": _l("%(actor)s filled %(count)s roles fairly."),
 }
 
 
@@ -82,6 +83,7 @@ def audit_text(event) -> str:
         "subject": person(event.subject),
         "when": _when(event.details or {}),
         "role": (event.details or {}).get("role") or (event.details or {}).get("name") or "",
+        "count": (event.details or {}).get("count", ""),
     }
 
 

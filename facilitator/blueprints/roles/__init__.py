@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -82,6 +83,50 @@ def change(group_id: int, role_id: int, action: str):
     else:
         roles.move(group, role, -1 if action == "up" else 1)
     return redirect(url_for("roles.index", group_id=group.id))
+
+
+FILL_DEFAULT, FILL_MAX = 8, 26
+
+
+@bp.get("/roles/fill")
+@login_required
+def fill(group_id: int):
+    """Propose who takes the open roles of the next meetings, fairly."""
+    group, membership = load_group(group_id, coresponsible=True)
+    count = request.args.get("count", FILL_DEFAULT, type=int) or FILL_DEFAULT
+    if not 1 <= count <= FILL_MAX:
+        flash(_("Choose between %(min)s and %(max)s meetings.", min=1, max=FILL_MAX), "error")
+        return redirect(url_for("roles.fill", group_id=group.id))
+    proposal = roles.autofill_proposal(group, count, clock.now())
+    return render_template(
+        "roles/fill.html", group=group, membership=membership, proposal=proposal,
+        count=count, max_count=FILL_MAX,
+    )  # fmt: skip
+
+
+@bp.post("/roles/fill")
+@login_required
+def fill_apply(group_id: int):
+    """Apply the (possibly adjusted) proposal."""
+    group, _membership = load_group(group_id, coresponsible=True)
+    picks = []
+    for name, value in request.form.items():
+        if not name.startswith("pick|") or not value:
+            continue
+        try:
+            _prefix, key, role_id, slot = name.split("|")
+            picks.append((key, int(role_id), int(slot), int(value)))
+        except ValueError:
+            continue
+    assigned, skipped = roles.apply_autofill(group, current_user, picks, clock.now())
+    flash(ngettext("%(num)d role has been given.", "%(num)d roles have been given.", assigned),
+          "success")  # fmt: skip
+    if skipped:
+        flash(ngettext(
+            "%(num)d choice could not be applied (taken meanwhile, or the person is away).",
+            "%(num)d choices could not be applied (taken meanwhile, or the person is away).",
+            skipped), "warning")  # fmt: skip
+    return redirect(url_for("meetings.index", group_id=group.id))
 
 
 @bp.route("/away", methods=["GET", "POST"])

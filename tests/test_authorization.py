@@ -132,6 +132,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ),
     ("roles.unassign", "POST"): Case("/groups/{group}/assignments/{assignment}/unassign", ACTION),
     ("roles.fill", "GET"): Case("/groups/{group}/roles/fill", CORESPONSIBLES),
+    ("roles.fairness", "GET"): Case("/groups/{group}/roles/fairness", GROUP_MEMBERS),
     ("roles.fill_apply", "POST"): Case("/groups/{group}/roles/fill", ACTION),
 }
 

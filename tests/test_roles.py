@@ -337,3 +337,45 @@ def test_fair_fill_proposes_rotates_and_applies(client, login, setup, make_user,
     assert response.status_code == 302
     assert "3 rôles ont été attribués." in text_of(client.get(response.location))
     assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 6
+
+
+def test_fairness_view_and_my_roles(client, login, setup, monkeypatch):
+    s = setup
+    notes = s["roles"]["Notes"]
+    for key in (f"s{s['series'].id}-202609081900", s["key"]):
+        roles.assign(
+            s["group"], s["owner"], schedule.find(s["group"], key), notes, 0, s["ana_m"], NOW
+        )
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 9, 10, 8, 0, tzinfo=UTC))
+    login(s["ana"])
+    page = text_of(client.get(f"/groups/{s['group'].id}/roles/fairness"))
+    assert "Qui a fait quoi cette année" in page
+    assert "Notes, 15 sept. 2026" in page
+    dashboard = text_of(client.get("/"))
+    assert "Mes rôles" in dashboard
+    assert "Notes dans Proches aidants" in dashboard
+
+
+def test_feeds_show_roles(client, setup):
+    from icalendar import Calendar
+
+    from facilitator.services import feeds
+
+    s = setup
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Notes"], 0,
+                 s["ana_m"], NOW)  # fmt: skip
+    _f, personal = feeds.create(s["ana"], "phone")
+    _f, group_feed = feeds.create(s["ben"], "phone", group=s["group"])
+    mine = Calendar.from_ical(client.get(f"/feeds/{personal}.ics").data)
+    marked = [e for e in mine.walk("VEVENT") if "RECURRENCE-ID" in e]
+    assert str(marked[0]["SUMMARY"]) == "Proches aidants (Notes)"
+    assert "Votre rôle : Notes" in str(marked[0]["DESCRIPTION"])
+    theirs = Calendar.from_ical(client.get(f"/feeds/{group_feed}.ics").data)
+    listed = [e for e in theirs.walk("VEVENT") if "RECURRENCE-ID" in e]
+    assert "Rôles : Notes: Ana" in str(listed[0]["DESCRIPTION"])
+    assert str(listed[0]["SUMMARY"]) == "Proches aidants"
+    s["group"].feed_show_roles = False
+    s["group"].version += 1
+    db.session.commit()
+    hidden = Calendar.from_ical(client.get(f"/feeds/{group_feed}.ics").data)
+    assert "Ana" not in str([e.get("DESCRIPTION") for e in hidden.walk("VEVENT")])

@@ -20,7 +20,7 @@ from icalendar import Calendar, Event, vDuration, vRecur
 from sqlalchemy import or_, select
 
 from facilitator.extensions import db
-from facilitator.models import Group, Meeting, MeetingSeries
+from facilitator.models import Group, Meeting, MeetingSeries, Membership, User
 from facilitator.services import recurrence as rec
 from facilitator.services.vtimezone import vtimezone
 
@@ -39,9 +39,13 @@ class GroupFeed:
     discreet: bool = False
     # Extra lines for the description of an occurrence (e.g. roles), by key.
     extra: dict[str, str] = field(default_factory=dict)
+    # Personal feeds: the viewer's own roles, marked in the title, by key.
+    own_roles: dict[str, str] = field(default_factory=dict)
 
 
-def load(groups: list[Group], today: date, discreet_user: bool = False) -> list[GroupFeed]:
+def load(
+    groups: list[Group], today: date, discreet_user: bool = False, viewer: User | None = None
+) -> list[GroupFeed]:
     """The series and stored meetings a feed shows: the past six months and
     everything to come (two queries whatever the number of groups)."""
     if not groups:
@@ -77,7 +81,44 @@ def load(groups: list[Group], today: date, discreet_user: bool = False) -> list[
         feeds[s.group_id].series.append(s)
     for m in meetings:
         feeds[m.group_id].meetings.append(m)
+    _add_roles(feeds, meetings, viewer)
     return [feeds[g.id] for g in groups]
+
+
+def _add_roles(feeds: dict[int, GroupFeed], meetings: list[Meeting], viewer) -> None:
+    """Who holds which role (group feeds), or the viewer's own roles (personal)."""
+    from facilitator.models import RoleAssignment, RoleType
+
+    rows = db.session.execute(
+        select(RoleAssignment.meeting_id, RoleType.name, Membership.user_id, User.display_name)
+        .join(RoleType, RoleType.id == RoleAssignment.role_type_id)
+        .join(Membership, Membership.id == RoleAssignment.membership_id)
+        .join(User, User.id == Membership.user_id)
+        .where(RoleAssignment.meeting_id.in_([m.id for m in meetings]))
+        .order_by(RoleType.position, RoleAssignment.slot)
+    ).all()  # fmt: skip
+    holders: dict[int, list[str]] = {}
+    own: dict[int, list[str]] = {}
+    for meeting_id, role, user_id, name in rows:
+        holders.setdefault(meeting_id, []).append(f"{role}: {name}")
+        if viewer is not None and user_id == viewer.id:
+            own.setdefault(meeting_id, []).append(role)
+    for meeting in meetings:
+        feed = feeds[meeting.group_id]
+        key = _key(meeting)
+        with force_locale(feed.group.language):
+            if viewer is not None and own.get(meeting.id):
+                roles_text = ", ".join(own[meeting.id])
+                feed.own_roles[key] = roles_text
+                feed.extra[key] = _("Your role: %(roles)s", roles=roles_text)
+            elif viewer is None and feed.group.feed_show_roles and holders.get(meeting.id):
+                feed.extra[key] = _("Roles: %(list)s", list="; ".join(holders[meeting.id]))
+
+
+def _key(meeting: Meeting) -> str:
+    if meeting.series_id is None:
+        return f"m{meeting.id}"
+    return f"s{meeting.series_id}-{meeting.original_start.strftime('%Y%m%d%H%M')}"
 
 
 def _utc(moment: datetime) -> datetime:
@@ -136,10 +177,11 @@ def render(
     return cal.to_ical()
 
 
-def _summary(feed: GroupFeed, title: str | None) -> str:
-    if feed.discreet:
-        return neutral_title(feed.group.language)
-    return title or feed.group.name
+def _summary(feed: GroupFeed, title: str | None, key: str | None = None) -> str:
+    summary = neutral_title(feed.group.language) if feed.discreet else (title or feed.group.name)
+    if key is not None and feed.own_roles.get(key):
+        summary = f"{summary} ({feed.own_roles[key]})"
+    return summary
 
 
 def _description(feed: GroupFeed, note: str | None, link: str, key: str) -> str:
@@ -192,7 +234,8 @@ def _series_events(feed: GroupFeed, series: MeetingSeries, link_for) -> list[Eve
         event.add("recurrence-id", _local(meeting.original_start, tz))
         duration = timedelta(minutes=meeting.duration_minutes or series.duration_minutes)
         event.add(
-            "summary", _summary(feed, meeting.title if meeting.title is not None else series.title)
+            "summary",
+            _summary(feed, meeting.title if meeting.title is not None else series.title, key),
         )
         event.add("dtstart", _local(meeting.start, tz))
         event.add("dtend", _local(meeting.start + duration, tz))
@@ -209,7 +252,7 @@ def _one_off_event(feed: GroupFeed, meeting: Meeting, link_for) -> Event:
     key = f"m{meeting.id}"
     tz = meeting.timezone
     event = _base_event(meeting.uid, meeting.updated_at, meeting.sequence)
-    event.add("summary", _summary(feed, meeting.title))
+    event.add("summary", _summary(feed, meeting.title, key))
     event.add("dtstart", _local(meeting.start, tz))
     event.add("dtend", _local(meeting.start + timedelta(minutes=meeting.duration_minutes or 0), tz))
     if meeting.location:

@@ -33,6 +33,7 @@ class GroupData:
     feed_title_mode: str = "full"
     role_release_hours: int = 48
     several_roles_per_meeting: bool = False
+    feed_show_roles: bool = True
 
 
 def create_group(creator: User, data: GroupData) -> Group:

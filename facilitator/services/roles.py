@@ -435,3 +435,72 @@ def apply_autofill(
         audit.record(group, actor, "roles_filled", count=assigned)
         db.session.commit()
     return assigned, skipped
+
+
+# --- fairness and "my roles" ----------------------------------------------------
+
+
+@dataclass
+class FairnessRow:
+    membership: Membership
+    counts: dict[int, int]  # role type id -> times held in the last 12 months
+    next_day: date | None
+    next_role: str | None
+
+
+def fairness(group: Group, now: datetime) -> list[FairnessRow]:
+    """Per member: how often each role was held in the last twelve months, and
+    the member's next role."""
+    local_now = now.astimezone(ZoneInfo(group.timezone)).replace(tzinfo=None)
+    since = local_now - timedelta(days=365)
+    members = db.session.scalars(
+        select(Membership).join(Membership.user).where(Membership.group_id == group.id)
+        .order_by(Membership.joined_at, Membership.id)
+    ).all()  # fmt: skip
+    rows = {m.id: FairnessRow(m, {}, None, None) for m in members}
+    held = db.session.execute(
+        select(RoleAssignment.membership_id, RoleAssignment.role_type_id, Meeting.start,
+               Meeting.cancelled, RoleType.name)
+        .join(Meeting, Meeting.id == RoleAssignment.meeting_id)
+        .join(RoleType, RoleType.id == RoleAssignment.role_type_id)
+        .where(Meeting.group_id == group.id, Meeting.start >= since)
+        .order_by(Meeting.start)
+    ).all()  # fmt: skip
+    for membership_id, role_id, start, cancelled, name in held:
+        row = rows.get(membership_id)
+        if row is None:
+            continue
+        if start < local_now:
+            if not cancelled:
+                row.counts[role_id] = row.counts.get(role_id, 0) + 1
+        elif row.next_day is None and not cancelled:
+            row.next_day, row.next_role = start.date(), name
+    return list(rows.values())
+
+
+@dataclass
+class MyRole:
+    group: Group
+    occurrence_key: str
+    start: datetime
+    role: str
+
+
+def my_roles(user: User, now: datetime, limit: int = 10) -> list[MyRole]:
+    """The user's coming roles across all groups, soonest first."""
+    rows = db.session.execute(
+        select(RoleAssignment, Meeting, RoleType, Group)
+        .join(Meeting, Meeting.id == RoleAssignment.meeting_id)
+        .join(RoleType, RoleType.id == RoleAssignment.role_type_id)
+        .join(Group, Group.id == Meeting.group_id)
+        .join(Membership, Membership.id == RoleAssignment.membership_id)
+        .where(Membership.user_id == user.id, Meeting.cancelled.is_(False),
+               Meeting.start >= (now - timedelta(days=1)).replace(tzinfo=None))
+        .order_by(Meeting.start)
+    ).all()  # fmt: skip
+    found = [
+        MyRole(group, schedule.key_of(meeting), meeting.start, role.name)
+        for _a, meeting, role, group in rows
+        if to_aware(meeting.start, meeting.timezone) > now
+    ]
+    return found[:limit]

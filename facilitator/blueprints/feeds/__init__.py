@@ -69,7 +69,7 @@ def _render(resolved: feeds.Resolved) -> bytes:
         groups = db.session.scalars(
             select(Group).join(Membership).where(Membership.user_id == user.id).order_by(Group.id)
         ).all()
-        sources = calendar_feed.load(groups, today, discreet_user=user.feed_discreet)
+        sources = calendar_feed.load(groups, today, discreet_user=user.feed_discreet, viewer=user)
         with force_locale(user.locale):
             name = _("Meetings") if user.feed_discreet else _("My self-help group meetings")
         timezone = "Europe/Zurich"

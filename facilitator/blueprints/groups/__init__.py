@@ -37,6 +37,7 @@ def _group_data(form: GroupForm) -> group_service.GroupData:
         feed_title_mode="discreet" if form.discreet_feed.data else "full",
         role_release_hours=form.role_release_hours.data,
         several_roles_per_meeting=bool(form.several_roles_per_meeting.data),
+        feed_show_roles=bool(form.feed_show_roles.data),
     )
 
 
@@ -46,6 +47,7 @@ def create():
     """Create a group with the current user as co-responsible."""
     form = GroupForm()
     if request.method == "GET":
+        form.feed_show_roles.data = True
         form.language.data = current_user.locale if current_user.locale in ("fr", "it") else "fr"
         form.canton.data = "TI" if form.language.data == "it" else "VD"
     if form.validate_on_submit():

@@ -57,6 +57,10 @@ class GroupForm(FlaskForm):
             "nothing on a lock screen reveals what the group is about."
         ),
     )
+    feed_show_roles = BooleanField(
+        _l("Group calendars show who holds which role"),
+        description=_l("By display name. Personal calendars always mark the person's own roles."),
+    )
     role_release_hours = IntegerField(
         _l("Members can give a role back until (hours before the meeting)"),
         default=48,

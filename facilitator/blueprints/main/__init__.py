@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from facilitator.extensions import db
 from facilitator.i18n import current_language
-from facilitator.services import clock, schedule
+from facilitator.services import clock, roles, schedule
 from facilitator.services import groups as group_service
 
 bp = Blueprint("main", __name__, template_folder="templates")
@@ -25,5 +25,6 @@ def index():
         upcoming, {gid: g.canton for gid, g in groups.items()}, current_language()
     )
     return render_template(
-        "main/dashboard.html", memberships=memberships, groups=groups, upcoming=upcoming
-    )
+        "main/dashboard.html", memberships=memberships, groups=groups, upcoming=upcoming,
+        my_roles=roles.my_roles(current_user, clock.now()),
+    )  # fmt: skip

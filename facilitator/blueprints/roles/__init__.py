@@ -88,6 +88,18 @@ def change(group_id: int, role_id: int, action: str):
 FILL_DEFAULT, FILL_MAX = 8, 26
 
 
+@bp.get("/roles/fairness")
+@login_required
+def fairness(group_id: int):
+    """Show how the roles were shared over the last twelve months."""
+    group, membership = load_group(group_id)
+    role_list = db.session.scalars(roles.role_types(group)).all()
+    return render_template(
+        "roles/fairness.html", group=group, membership=membership, role_list=role_list,
+        rows=roles.fairness(group, clock.now()),
+    )  # fmt: skip
+
+
 @bp.get("/roles/fill")
 @login_required
 def fill(group_id: int):

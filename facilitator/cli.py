@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from facilitator.extensions import db
 from facilitator.models import Group, Membership, User
 from facilitator.models.groups import MemberRole
-from facilitator.services import clock, feeds, invitations, schedule
+from facilitator.services import clock, feeds, invitations, notifications, roles, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.recurrence import MONTHLY, WEEKLY, Rule
 
@@ -126,6 +126,24 @@ def _demo_schedule(group: Group, actor: User, spec: dict) -> None:
     )  # fmt: skip
 
 
+def _demo_roles(group: Group, actor: User) -> None:
+    """Everyone is willing to take a few roles; the next weeks are filled fairly."""
+    role_list = db.session.scalars(roles.role_types(group)).all()
+    memberships = db.session.scalars(
+        select(Membership).where(Membership.group_id == group.id).order_by(Membership.id)
+    ).all()
+    for index, membership in enumerate(memberships):
+        # The newest member only welcomes (no facilitation before opting in).
+        chosen = role_list[2:3] if index == len(memberships) - 1 else role_list[index % 2 :: 2]
+        roles.set_opt_ins(membership, {r.id for r in chosen} | {role_list[2].id})
+    proposal = roles.autofill_proposal(group, 6, clock.now())
+    picks = [
+        (c.slot.meeting, c.slot.role, c.slot.index, c.member)
+        for c in proposal.choices if c.member is not None
+    ]  # fmt: skip
+    roles.apply_autofill(group, actor, picks, clock.now())
+
+
 def load_demo_data() -> list[tuple[str, str]]:
     """Create the demo groups and members; return (invitation, feed) tokens."""
     links = []
@@ -138,6 +156,7 @@ def load_demo_data() -> list[tuple[str, str]]:
             db.session.add(Membership(user=user, group=group, role=role))
         db.session.commit()
         _demo_schedule(group, users[0], spec["schedule"])
+        _demo_roles(group, users[0])
         _invitation, token = invitations.create_invitation(group, users[0], days=30, max_uses=5)
         _feed, feed_token = feeds.create(users[0], "demo", group=group)
         links.append((token, feed_token))
@@ -195,5 +214,18 @@ def demo_data_command(reset: bool, if_empty: bool) -> None:
             click.echo(f"Calendar feed of {name} (subscribe to it): {feed}")
 
 
+@click.command("send-reminders")
+def send_reminders_command() -> None:
+    """Email each role holder before their meeting (run it from cron)."""
+    base = current_app.config["BASE_URL"]
+    with current_app.test_request_context(base_url=base):
+        report = notifications.send_reminders(
+            clock.now(),
+            lambda group, key: url_for("meetings.show", group_id=group.id, key=key, _external=True),
+        )
+    click.echo(f"Reminders sent: {report.sent}, failed: {report.failed} (tried again next run).")
+
+
 def init_app(app) -> None:
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(send_reminders_command)

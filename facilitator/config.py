@@ -64,6 +64,8 @@ def from_environment() -> dict:
             "PREFERRED_URL_SCHEME", "https" if production else "http"
         ),
         "SERVER_NAME": os.environ.get("SERVER_NAME") or None,
+        # Links in emails sent by flask commands (no request to take them from).
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         # Links sent by email stay valid this long.
         "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 3600),

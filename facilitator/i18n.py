@@ -28,6 +28,12 @@ DEFAULT_LANGUAGE = "fr"
 GROUP_LANGUAGE_NAMES = {"fr": _l("French"), "it": _l("Italian"), "de": _l("German")}
 
 
+def locale_for(language: str) -> str:
+    """The Babel locale with Swiss formats for a language code ("it" -> "it_CH")."""
+    entry = UI_LANGUAGES.get(language)
+    return entry[0] if entry else f"{language}_CH"
+
+
 def ui_language(code: str | None) -> str | None:
     """Return ``code`` if it is a UI language we offer, else None."""
     return code if code in UI_LANGUAGES else None

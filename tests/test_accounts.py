@@ -171,10 +171,12 @@ def test_pages_of_the_account_need_a_login(client):
 def test_profile_changes_display_name_and_language(client, login, make_user):
     user = make_user("Old name")
     login(user)
-    response = client.post("/account/", data={"display_name": "  Nouveau  ", "language": "it"})
+    response = client.post(
+        "/account/", data={"display_name": "  Nouveau  ", "language": "it", "reminder_days": "3"}
+    )
     assert response.status_code == 302
     db.session.refresh(user)
-    assert (user.display_name, user.locale) == ("Nouveau", "it")
+    assert (user.display_name, user.locale, user.reminder_days) == ("Nouveau", "it", 3)
     assert 'lang="it-CH"' in text_of(client.get("/account/"))
 
 

@@ -87,3 +87,10 @@ def test_demo_prints_a_working_feed_url_for_each_group(app):
         response = client.get(path)
         assert response.status_code == 200
         assert b"BEGIN:VEVENT" in response.data
+
+
+def test_demo_groups_have_roles_filled_for_the_coming_weeks(app):
+    from facilitator.models import RoleAssignment
+
+    app.test_cli_runner().invoke(args=["demo-data"])
+    assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) >= 10

@@ -379,3 +379,64 @@ def test_feeds_show_roles(client, setup):
     db.session.commit()
     hidden = Calendar.from_ical(client.get(f"/feeds/{group_feed}.ics").data)
     assert "Ana" not in str([e.get("DESCRIPTION") for e in hidden.walk("VEVENT")])
+
+
+def test_reminders_are_sent_once_in_the_holders_language(app, setup, outbox, monkeypatch):
+    s = setup
+    s["ben"].locale = "it"
+    db.session.commit()
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Notes"], 0,
+                 s["ben_m"], NOW)  # fmt: skip
+    runner = app.test_cli_runner()
+    monkeypatch.setattr(
+        clock, "now", lambda: datetime(2026, 9, 10, 8, 0, tzinfo=UTC)
+    )  # 5 days before
+    assert "Reminders sent: 0" in runner.invoke(args=["send-reminders"]).output
+    monkeypatch.setattr(
+        clock, "now", lambda: datetime(2026, 9, 14, 8, 0, tzinfo=UTC)
+    )  # 1.5 days before
+    result = runner.invoke(args=["send-reminders"])
+    assert "Reminders sent: 1, failed: 0" in result.output
+    assert outbox[-1]["To"] == s["ben"].email
+    assert outbox[-1]["Subject"].startswith(
+        "Promemoria: il tuo ruolo all'incontro di martedì, 15 settembre 2026"
+    )
+    body = outbox[-1].get_content()
+    assert "hai il ruolo Notes" in body
+    assert "Quando: martedì, 15 settembre 2026, 19:00–21:00" in body
+    assert f"/groups/{s['group'].id}/meetings/{s['key']}" in body
+    assert "Reminders sent: 0" in runner.invoke(args=["send-reminders"]).output  # once only
+
+
+def test_reminders_carry_on_past_a_mail_outage(app, setup, monkeypatch):
+    import smtplib
+
+    s = setup
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Notes"], 0,
+                 s["ben_m"], NOW)  # fmt: skip
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 9, 14, 8, 0, tzinfo=UTC))
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
+
+    def down(*args, **kwargs):
+        raise smtplib.SMTPConnectError(421, "down")
+
+    monkeypatch.setattr(smtplib, "SMTP", down)
+    result = app.test_cli_runner().invoke(args=["send-reminders"])
+    assert result.exit_code == 0
+    assert "Reminders sent: 0, failed: 1" in result.output
+    assert db.session.scalar(select(RoleAssignment.reminded_at)) is None
+
+
+def test_cancelling_tells_the_role_holders(client, login, setup, outbox):
+    s = setup
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Notes"], 0,
+                 s["ben_m"], NOW)  # fmt: skip
+    login(s["owner"])
+    response = client.post(
+        f"/groups/{s['group'].id}/meetings/{s['key']}/cancel", data={"reason": "Neige"}
+    )
+    assert "1 responsable de rôle a été averti·e par e-mail." in text_of(
+        client.get(response.location)
+    )
+    assert outbox[-1]["To"] == s["ben"].email
+    assert "Neige" in outbox[-1].get_content()

@@ -83,6 +83,8 @@ class RoleAssignment(db.Model):
     )
     exclusive_holder: Mapped[int | None] = mapped_column(Integer)
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the holder was reminded by email (reminders are sent once).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     meeting: Mapped[Meeting] = relationship(
         backref=backref("assignments", passive_deletes=True, cascade="all, delete-orphan")

@@ -33,6 +33,8 @@ class User(UserMixin, db.Model):
     # Bumped when the password changes: every other session and
     # "remember me" cookie stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Remind me of my roles this many days before the meeting (0: never).
+    reminder_days: Mapped[int] = mapped_column(Integer, default=2)
     # Personal calendar feed: neutral titles instead of group names.
     feed_discreet: Mapped[bool] = mapped_column(Boolean, default=False)
     # When something that changes the personal feed changed (preferences,

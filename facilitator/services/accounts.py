@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
 from facilitator.extensions import db
+from facilitator.i18n import locale_for
 from facilitator.models import User
 from facilitator.models._common import utcnow
 from facilitator.services import mail
@@ -81,7 +82,7 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
 
 
 def _send(to: str, locale: str, subject_msg: Callable[[], str], template: str, **context) -> None:
-    with force_locale(locale):
+    with force_locale(locale_for(locale)):
         subject = subject_msg()
         body = render_template(template, **context)
     mail.send(to, subject, body)
@@ -185,9 +186,10 @@ def _dummy_hash() -> str:
 # --- profile and password ---------------------------------------------------
 
 
-def update_profile(user: User, display_name: str, locale: str) -> None:
+def update_profile(user: User, display_name: str, locale: str, reminder_days: int = 2) -> None:
     user.display_name = display_name.strip()
     user.locale = locale
+    user.reminder_days = reminder_days
     db.session.commit()
 
 

@@ -29,7 +29,9 @@ def profile():
     if request.method == "GET":
         form.language.data = current_user.locale
     if form.validate_on_submit():
-        accounts.update_profile(current_user, form.display_name.data, form.language.data)
+        accounts.update_profile(
+            current_user, form.display_name.data, form.language.data, form.reminder_days.data
+        )
         session["lang"] = form.language.data
         refresh()
         flash(_("Your profile has been saved."), "success")

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
-from wtforms.validators import EqualTo, InputRequired
+from wtforms import IntegerField, PasswordField
+from wtforms.validators import EqualTo, InputRequired, NumberRange
 
 from facilitator.blueprints.auth.forms import MISMATCH
 from facilitator.blueprints.forms import (
@@ -15,6 +15,16 @@ from facilitator.blueprints.forms import (
 class ProfileForm(FlaskForm):
     display_name = display_name_field()
     language = language_field(_l("Language of the app and of emails"))
+    reminder_days = IntegerField(
+        _l("Remind me of my roles (days before the meeting)"),
+        default=2,
+        validators=[
+            InputRequired(message=REQUIRED),
+            NumberRange(min=0, max=14, message=_l("Choose between %(min)s and %(max)s.")),
+        ],
+        description=_l("0 = no reminders."),
+        render_kw={"inputmode": "numeric"},
+    )
 
 
 class PasswordForm(FlaskForm):

@@ -14,7 +14,7 @@ from facilitator.blueprints.common import field_error, load_group, render_form
 from facilitator.extensions import db
 from facilitator.i18n import current_language
 from facilitator.models import MeetingSeries
-from facilitator.services import clock, schedule
+from facilitator.services import clock, notifications, schedule
 from facilitator.services.errors import NotFound
 
 from . import labels
@@ -55,6 +55,18 @@ def _warn_holidays(group, series) -> None:
               "the room is closed.", dates="; ".join(hits)),
             "warning",
         )  # fmt: skip
+
+
+def _notify(group, occurrence, kind: str) -> None:
+    """Tell the meeting's role holders by email; say so if some mail failed."""
+    link = url_for("meetings.show", group_id=group.id, key=occurrence.key, _external=True)
+    report = notifications.notify_holders(group, occurrence, kind, link)
+    if report.sent:
+        flash(ngettext("%(num)d role holder has been told by email.",
+                       "%(num)d role holders have been told by email.", report.sent), "info")  # fmt: skip
+    if report.failed:
+        flash(_("Some role holders could not be told by email. Please tell them yourself."),
+              "warning")  # fmt: skip
 
 
 @bp.get("/meetings")
@@ -254,6 +266,7 @@ def edit_meeting(group_id: int, key: str):
     if form.validate_on_submit():
         schedule.change(group, current_user, occurrence, form.to_meeting_data())
         flash(_("The meeting has been changed."), "success")
+        _notify(group, schedule.find(group, key), "changed")
         return redirect(url_for("meetings.show", group_id=group.id, key=key))
     return render_form(
         "meetings/meeting_form.html", form, group=group, membership=membership,
@@ -272,6 +285,7 @@ def cancel(group_id: int, key: str):
         return show_page(group, membership, occurrence, form, 400)
     schedule.cancel(group, current_user, occurrence, form.reason.data or "")
     flash(_("The meeting has been cancelled."), "success")
+    _notify(group, schedule.find(group, key), "cancelled")
     return redirect(url_for("meetings.show", group_id=group.id, key=key))
 
 

@@ -133,6 +133,15 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("roles.unassign", "POST"): Case("/groups/{group}/assignments/{assignment}/unassign", ACTION),
     ("roles.fill", "GET"): Case("/groups/{group}/roles/fill", CORESPONSIBLES),
     ("roles.fairness", "GET"): Case("/groups/{group}/roles/fairness", GROUP_MEMBERS),
+    ("roles.swap", "GET"): Case(
+        "/groups/{group}/assignments/{assignment}/swap", (302, 404, 404, 200)
+    ),
+    ("roles.swap", "POST"): Case(
+        "/groups/{group}/assignments/{assignment}/swap", (302, 404, 404, 400)
+    ),
+    ("roles.swap_answer", "POST"): Case(
+        "/groups/{group}/swaps/{swap}/cancel", (302, 404, 302, 302)
+    ),
     ("roles.fill_apply", "POST"): Case("/groups/{group}/roles/fill", ACTION),
 }
 
@@ -171,6 +180,10 @@ def world(app, make_user, make_group, add_member):
     roles.assign(group, coresponsible, future, role, 0, coresp_membership, clock.now())
     assignment = db.session.scalar(select(RoleAssignment))
     away = roles.add_unavailability(coresp_membership, date(2027, 1, 1), date(2027, 1, 8), "")
+    member_membership = db.session.scalar(Membership.select_for(member.id, group.id))
+    swap = roles.propose_swap(
+        group, coresp_membership, assignment, member_membership, None, clock.now()
+    )
     one_off = schedule.create_one_off(
         group, coresponsible,
         schedule.MeetingData(start=datetime(2026, 9, 5, 10), duration_minutes=60),
@@ -200,6 +213,7 @@ def world(app, make_user, make_group, add_member):
             "future": f"s{series.id}-202703021900",
             "assignment": assignment.id,
             "away": away.id,
+            "swap": swap.id,
         },
     }
 

@@ -440,3 +440,60 @@ def test_cancelling_tells_the_role_holders(client, login, setup, outbox):
     )
     assert outbox[-1]["To"] == s["ben"].email
     assert "Neige" in outbox[-1].get_content()
+
+
+def test_hand_over_takes_effect_when_accepted(app, client, login, setup):
+    s = setup
+    occurrence = schedule.find(s["group"], s["key"])
+    roles.assign(s["group"], s["owner"], occurrence, s["roles"]["Notes"], 0, s["ana_m"], NOW)
+    assignment = db.session.scalar(select(RoleAssignment))
+    login(s["ana"])
+    form = text_of(client.get(f"/groups/{s['group'].id}/assignments/{assignment.id}/swap"))
+    assert "Ben" in form
+    response = client.post(f"/groups/{s['group'].id}/assignments/{assignment.id}/swap",
+                           data={"with": f"member-{s['ben_m'].id}"})  # fmt: skip
+    assert response.status_code == 302
+    db.session.refresh(assignment)
+    assert assignment.membership_id == s["ana_m"].id  # still Ana's until Ben accepts
+    ben = app.test_client()
+    ben.post("/auth/login", data={"email": s["ben"].email, "password": PASSWORD})
+    page = text_of(ben.get(f"/groups/{s['group'].id}/roles"))
+    assert "Ana vous propose le rôle Notes" in page
+    from facilitator.models import SwapRequest
+
+    swap_id = db.session.scalar(select(SwapRequest.id))
+    assert ben.post(f"/groups/{s['group'].id}/swaps/{swap_id}/accept").status_code == 302
+    db.session.refresh(assignment)
+    assert assignment.membership_id == s["ben_m"].id
+    assert db.session.scalar(select(func.count()).select_from(SwapRequest)) == 0
+
+
+def test_swap_exchanges_two_roles_and_either_side_can_withdraw(setup):
+    s = setup
+    other_key = f"s{s['series'].id}-202609221900"
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Notes"], 0,
+                 s["ana_m"], NOW)  # fmt: skip
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], other_key), s["roles"]["Accueil"], 0,
+                 s["ben_m"], NOW)  # fmt: skip
+    mine, theirs = db.session.scalars(select(RoleAssignment).order_by(RoleAssignment.id)).all()
+    withdrawn = roles.propose_swap(s["group"], s["ana_m"], mine, s["ben_m"], theirs, NOW)
+    roles.cancel_swap(s["ben_m"], withdrawn)
+    request = roles.propose_swap(s["group"], s["ana_m"], mine, s["ben_m"], theirs, NOW)
+    roles.accept_swap(s["group"], s["ben_m"], request, NOW)
+    db.session.refresh(mine)
+    db.session.refresh(theirs)
+    assert (mine.membership_id, theirs.membership_id) == (s["ben_m"].id, s["ana_m"].id)
+
+
+def test_swap_is_refused_when_the_taker_is_away(setup):
+    s = setup
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Notes"], 0,
+                 s["ana_m"], NOW)  # fmt: skip
+    mine = db.session.scalar(select(RoleAssignment))
+    request = roles.propose_swap(s["group"], s["ana_m"], mine, s["ben_m"], None, NOW)
+    roles.add_unavailability(s["ben_m"], KEY_DAY, KEY_DAY, "")
+    with pytest.raises(roles.Away):
+        roles.accept_swap(s["group"], s["ben_m"], request, NOW)
+    db.session.rollback()
+    db.session.refresh(mine)
+    assert mine.membership_id == s["ana_m"].id

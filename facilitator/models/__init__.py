@@ -4,7 +4,13 @@ from facilitator.models.audit import AuditEvent
 from facilitator.models.feeds import FeedToken
 from facilitator.models.groups import CANTONS, LANGUAGES, THEMES, Group, Invitation, Membership
 from facilitator.models.meetings import Meeting, MeetingSeries
-from facilitator.models.roles import RoleAssignment, RoleOptIn, RoleType, Unavailability
+from facilitator.models.roles import (
+    RoleAssignment,
+    RoleOptIn,
+    RoleType,
+    SwapRequest,
+    Unavailability,
+)
 from facilitator.models.users import User
 
 __all__ = [
@@ -21,6 +27,7 @@ __all__ = [
     "RoleAssignment",
     "RoleOptIn",
     "RoleType",
+    "SwapRequest",
     "Unavailability",
     "User",
 ]

@@ -106,3 +106,33 @@ class Unavailability(db.Model):
     last: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(String(UNAVAILABILITY_NOTE_MAX), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SwapRequest(db.Model):
+    """A member offers their role to another member: as a hand-over, or in
+    exchange for one of that member's roles. It takes effect on acceptance."""
+
+    __tablename__ = "swap_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("role_assignments.id", ondelete="CASCADE"), index=True
+    )
+    # The role asked for in exchange (None: a plain hand-over).
+    other_assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("role_assignments.id", ondelete="CASCADE")
+    )
+    from_membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
+    to_membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    assignment: Mapped[RoleAssignment] = relationship(foreign_keys=[assignment_id])
+    other_assignment: Mapped[RoleAssignment | None] = relationship(
+        foreign_keys=[other_assignment_id]
+    )
+    from_membership: Mapped[Membership] = relationship(foreign_keys=[from_membership_id])
+    to_membership: Mapped[Membership] = relationship(foreign_keys=[to_membership_id])

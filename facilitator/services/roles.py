@@ -20,7 +20,13 @@ from sqlalchemy.exc import IntegrityError
 
 from facilitator.extensions import db
 from facilitator.models import Group, Meeting, Membership, User
-from facilitator.models.roles import RoleAssignment, RoleOptIn, RoleType, Unavailability
+from facilitator.models.roles import (
+    RoleAssignment,
+    RoleOptIn,
+    RoleType,
+    SwapRequest,
+    Unavailability,
+)
 from facilitator.services import audit, schedule
 from facilitator.services.errors import Conflict, DomainError, Forbidden, NotFound
 from facilitator.services.recurrence import to_aware
@@ -504,3 +510,120 @@ def my_roles(user: User, now: datetime, limit: int = 10) -> list[MyRole]:
         if to_aware(meeting.start, meeting.timezone) > now
     ]
     return found[:limit]
+
+
+# --- swaps and hand-overs ---------------------------------------------------------
+
+
+class SwapInvalid(Conflict):
+    message = _l("This request can no longer be carried out: a role has changed meanwhile.")
+
+
+def swap_options(group: Group, membership: Membership, assignment: RoleAssignment, now):
+    """What a holder can offer: each other member (a hand-over), and each coming
+    role of another member (an exchange)."""
+    members = [
+        m for m in db.session.scalars(
+            select(Membership).where(Membership.group_id == group.id).order_by(Membership.id)
+        ) if m.id != membership.id
+    ]  # fmt: skip
+    local_now = now.astimezone(ZoneInfo(group.timezone)).replace(tzinfo=None)
+    theirs = db.session.scalars(
+        select(RoleAssignment).join(Meeting)
+        .where(Meeting.group_id == group.id, Meeting.start > local_now,
+               Meeting.cancelled.is_(False),
+               RoleAssignment.membership_id.is_not(None),
+               RoleAssignment.membership_id != membership.id)
+        .order_by(Meeting.start)
+    ).all()  # fmt: skip
+    return members, theirs
+
+
+def propose_swap(group: Group, membership: Membership, assignment: RoleAssignment,
+                 target: Membership, other: RoleAssignment | None, now) -> SwapRequest:  # fmt: skip
+    if assignment.membership_id != membership.id or target.group_id != group.id:
+        raise NotFound()
+    if target.id == membership.id:
+        raise NotFound()
+    if other is not None and (
+        other.membership_id != target.id or other.meeting.group_id != group.id
+    ):
+        raise NotFound()
+    for held in filter(None, (assignment, other)):
+        if held.meeting.cancelled or to_aware(held.meeting.start, held.meeting.timezone) <= now:
+            raise MeetingClosed()
+    request = SwapRequest(
+        assignment_id=assignment.id, other_assignment_id=other.id if other else None,
+        from_membership_id=membership.id, to_membership_id=target.id,
+    )  # fmt: skip
+    db.session.add(request)
+    db.session.commit()
+    return request
+
+
+def pending_swaps(membership: Membership):
+    """Requests I made or received that are still open."""
+    return (
+        select(SwapRequest)
+        .where((SwapRequest.from_membership_id == membership.id)
+               | (SwapRequest.to_membership_id == membership.id))
+        .order_by(SwapRequest.created_at)
+    )  # fmt: skip
+
+
+def swap_in(membership: Membership, swap_id: int):
+    swap = db.session.get(SwapRequest, swap_id)
+    if swap is None or membership.id not in (swap.from_membership_id, swap.to_membership_id):
+        raise NotFound()
+    return swap
+
+
+def cancel_swap(membership: Membership, swap) -> None:
+    """Either side withdraws or declines the request."""
+    db.session.delete(swap)
+    db.session.commit()
+
+
+def accept_swap(group: Group, membership: Membership, swap, now) -> None:
+    """The asked member accepts: the roles change hands (checked again now)."""
+    if swap.to_membership_id != membership.id:
+        raise NotFound()
+    mine, theirs = swap.assignment, swap.other_assignment
+    giver = swap.from_membership
+    if mine.membership_id != giver.id or (
+        theirs is not None and theirs.membership_id != membership.id
+    ):
+        db.session.delete(swap)
+        db.session.commit()
+        raise SwapInvalid()
+    for held in filter(None, (mine, theirs)):
+        if held.meeting.cancelled or to_aware(held.meeting.start, held.meeting.timezone) <= now:
+            raise MeetingClosed()
+    if membership.id in away_on([membership.id], mine.meeting.start.date()):
+        raise Away(_("You have said you are away on that date."))
+    if theirs is not None and giver.id in away_on([giver.id], theirs.meeting.start.date()):
+        raise Away()
+    several = group.several_roles_per_meeting
+    # Free both holders first: inside one meeting the exclusive holders would
+    # otherwise collide for a moment.
+    for held in filter(None, (mine, theirs)):
+        held.exclusive_holder = None
+    db.session.flush()
+    mine.membership_id = membership.id
+    mine.exclusive_holder = None if several else membership.id
+    if theirs is not None:
+        theirs.membership_id = giver.id
+        theirs.exclusive_holder = None if several else giver.id
+    mine.reminded_at = None
+    if theirs is not None:
+        theirs.reminded_at = None
+    db.session.delete(swap)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise AlreadyHasRole() from exc
+    group.version += 1
+    audit.record(group, membership.user, "role_swapped", subject=giver.user,
+                 role=mine.role_type.name, start=mine.meeting.start.isoformat())  # fmt: skip
+    db.session.commit()

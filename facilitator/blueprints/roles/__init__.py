@@ -32,13 +32,15 @@ def index(group_id: int):
     form.roles.choices = [SelectChoice(r.id, r.name) for r in role_list if r.active]
     if request.method == "GET":
         form.roles.data = sorted(roles.opted_in(membership))
+    swaps = db.session.scalars(roles.pending_swaps(membership)).all()
     if form.validate_on_submit():
         roles.set_opt_ins(membership, set(form.roles.data or []))
         flash(_("Your choice of roles has been saved."), "success")
         return redirect(url_for("roles.index", group_id=group.id))
     return render_form(
-        "roles/index.html", form, group=group, membership=membership, role_list=role_list
-    )
+        "roles/index.html", form, group=group, membership=membership, role_list=role_list,
+        swaps=swaps,
+    )  # fmt: skip
 
 
 def _role_data(form: RoleTypeForm) -> roles.RoleData:
@@ -139,6 +141,70 @@ def fill_apply(group_id: int):
             "%(num)d choices could not be applied (taken meanwhile, or the person is away).",
             skipped), "warning")  # fmt: skip
     return redirect(url_for("meetings.index", group_id=group.id))
+
+
+@bp.route("/assignments/<int:assignment_id>/swap", methods=["GET", "POST"])
+@login_required
+def swap(group_id: int, assignment_id: int):
+    """Offer my role to another member, as a hand-over or in exchange for theirs."""
+    group, membership = load_group(group_id)
+    assignment = roles.assignment_in(group, assignment_id)
+    if assignment.membership_id != membership.id:
+        raise NotFound()
+    members, theirs = roles.swap_options(group, membership, assignment, clock.now())
+    if request.method == "POST":
+        choice = request.form.get("with", "")
+        kind, _sep, ident = choice.partition("-")
+        try:
+            if kind == "member":
+                target = db.session.get(Membership, int(ident))
+                other = None
+            elif kind == "role":
+                other = roles.assignment_in(group, int(ident))
+                target = other.membership
+            else:
+                raise ValueError(choice)
+        except ValueError:
+            flash(_("Choose one of the options in the list."), "error")
+            return render_template(
+                "roles/swap.html", group=group, membership=membership, assignment=assignment,
+                members=members, theirs=theirs,
+            ), 400  # fmt: skip
+        if target is None:
+            raise NotFound()
+        try:
+            roles.propose_swap(group, membership, assignment, target, other, clock.now())
+        except DomainError as exc:
+            flash_error(exc)
+            return render_template(
+                "roles/swap.html", group=group, membership=membership, assignment=assignment,
+                members=members, theirs=theirs,
+            ), exc.status  # fmt: skip
+        flash(_("Your request has been sent to %(name)s. It takes effect when they accept.",
+                name=target.user.display_name), "success")  # fmt: skip
+        return redirect(url_for("roles.index", group_id=group.id) + "#swaps")
+    return render_template(
+        "roles/swap.html", group=group, membership=membership, assignment=assignment,
+        members=members, theirs=theirs,
+    )  # fmt: skip
+
+
+@bp.post("/swaps/<int:swap_id>/<any(accept, cancel):action>")
+@login_required
+def swap_answer(group_id: int, swap_id: int, action: str):
+    """Accept a request made to me, or withdraw/decline one (either side)."""
+    group, membership = load_group(group_id)
+    request_ = roles.swap_in(membership, swap_id)
+    try:
+        if action == "accept":
+            roles.accept_swap(group, membership, request_, clock.now())
+            flash(_("Done: the roles have changed hands."), "success")
+        else:
+            roles.cancel_swap(membership, request_)
+            flash(_("The request has been withdrawn."), "success")
+    except DomainError as exc:
+        flash_error(exc)
+    return redirect(url_for("roles.index", group_id=group.id) + "#swaps")
 
 
 @bp.route("/away", methods=["GET", "POST"])

@@ -219,6 +219,11 @@ def test_leaving_reopens_future_roles_and_keeps_the_past(client, login, setup, m
     assert len(remaining) == 1
     assert remaining[0].membership_id is None  # shown as "a former member"
     assert remaining[0].meeting.start == datetime(2026, 9, 1, 19)
+    client.post("/auth/logout")
+    login(s["owner"])
+    assert "1 rôles à venir de Ben sont de nouveau libres." in text_of(
+        client.get(f"/groups/{s['group'].id}/audit")
+    )
 
 
 def test_role_types_are_added_renamed_reordered_and_retired(client, login, setup):

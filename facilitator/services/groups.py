@@ -113,6 +113,13 @@ def _ensure_not_last(group: Group, member: Membership) -> None:
         raise LastCoresponsible()
 
 
+def _reopen_roles(group: Group, actor: User, member: Membership) -> None:
+    """A departing member's coming roles open again; the history says so."""
+    reopened = roles.drop_future_assignments(member, clock.now())
+    if reopened:
+        audit.record(group, actor, "roles_reopened", subject=member.user, count=reopened)
+
+
 def grant_coresponsibility(group: Group, actor: User, member: Membership) -> None:
     if member.role == MemberRole.CORESPONSIBLE:
         return
@@ -136,7 +143,7 @@ def remove_member(group: Group, actor: User, member: Membership) -> None:
     _lock(group)
     _ensure_not_last(group, member)
     audit.record(group, actor, "member_removed", subject=member.user)
-    roles.drop_future_assignments(member, clock.now())
+    _reopen_roles(group, actor, member)
     member.user.feed_changed_at = utcnow()  # the group leaves their personal feed
     db.session.delete(member)
     db.session.commit()
@@ -146,7 +153,7 @@ def leave_group(group: Group, member: Membership) -> None:
     _lock(group)
     _ensure_not_last(group, member)
     audit.record(group, member.user, "member_left", subject=member.user)
-    roles.drop_future_assignments(member, clock.now())
+    _reopen_roles(group, member.user, member)
     member.user.feed_changed_at = utcnow()
     db.session.delete(member)
     db.session.commit()

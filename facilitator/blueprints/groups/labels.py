@@ -56,6 +56,7 @@ AUDIT_TEXTS = {
     "role_type_retired": _l("%(actor)s retired the role %(role)s."),
     "role_type_restored": _l("%(actor)s brought back the role %(role)s."),
     "roles_filled": _l("%(actor)s filled %(count)s roles fairly."),
+    "roles_reopened": _l("%(count)s coming roles of %(subject)s are open again."),
     "role_swapped": _l("%(actor)s took over the role %(role)s from %(subject)s for %(when)s."),
 }
 

@@ -143,6 +143,18 @@ ROUTES: dict[tuple[str, str], Case] = {
         "/groups/{group}/swaps/{swap}/cancel", (302, 404, 302, 302)
     ),
     ("roles.fill_apply", "POST"): Case("/groups/{group}/roles/fill", ACTION),
+    # Attendance is on in the world; the meeting key is in the past (recordable).
+    ("attendance.record", "POST"): Case(
+        "/groups/{group}/meetings/{occurrence}/attendance", (302, 404, 403, 400)
+    ),
+    ("attendance.intention", "POST"): Case(
+        "/groups/{group}/meetings/{future}/intention", (302, 404, 400, 400)
+    ),
+    ("attendance.stats", "GET"): Case("/groups/{group}/attendance", GROUP_MEMBERS),
+    ("attendance.stats_csv", "GET"): Case("/groups/{group}/attendance.csv", GROUP_MEMBERS),
+    ("attendance.report", "GET"): Case("/groups/{group}/attendance/report", GROUP_MEMBERS),
+    ("attendance.settings", "GET"): Case("/groups/{group}/attendance/settings", CORESPONSIBLES),
+    ("attendance.settings", "POST"): Case("/groups/{group}/attendance/settings", FORM_FOR_CORESP),
 }
 
 
@@ -161,6 +173,8 @@ def test_every_route_is_in_the_table(app):
 def world(app, make_user, make_group, add_member):
     coresponsible = make_user("Coresponsible")
     group = make_group(coresponsible)
+    group.attendance_enabled = True
+    group.attendance_enabled = True
     member = make_user("Member")
     add_member(group, member)
     # A second co-responsible, so that even "leave" works for the first.

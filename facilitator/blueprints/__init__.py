@@ -5,6 +5,7 @@ from __future__ import annotations
 
 def register_blueprints(app) -> None:
     from facilitator.blueprints.account import bp as account_bp
+    from facilitator.blueprints.attendance import bp as attendance_bp
     from facilitator.blueprints.auth import bp as auth_bp
     from facilitator.blueprints.feeds import bp as feeds_bp
     from facilitator.blueprints.groups import bp as groups_bp
@@ -19,3 +20,4 @@ def register_blueprints(app) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(roles_bp)
+    app.register_blueprint(attendance_bp)

@@ -1,5 +1,6 @@
 """The domain model: one module per aggregate."""
 
+from facilitator.models.attendance import AttendanceRecord, Intention
 from facilitator.models.audit import AuditEvent
 from facilitator.models.feeds import FeedToken
 from facilitator.models.groups import CANTONS, LANGUAGES, THEMES, Group, Invitation, Membership
@@ -17,9 +18,11 @@ __all__ = [
     "CANTONS",
     "LANGUAGES",
     "THEMES",
+    "AttendanceRecord",
     "AuditEvent",
     "FeedToken",
     "Group",
+    "Intention",
     "Invitation",
     "Meeting",
     "MeetingSeries",

@@ -57,6 +57,10 @@ AUDIT_TEXTS = {
     "role_type_restored": _l("%(actor)s brought back the role %(role)s."),
     "roles_filled": _l("%(actor)s filled %(count)s roles fairly."),
     "roles_reopened": _l("%(count)s coming roles of %(subject)s are open again."),
+    "attendance_recorded": _l("%(actor)s recorded the number of participants of %(when)s."),
+    "attendance_corrected": _l("%(actor)s corrected the number of participants of %(when)s."),
+    "attendance_enabled": _l("%(actor)s turned attendance on."),
+    "attendance_disabled": _l("%(actor)s turned attendance off."),
     "role_swapped": _l("%(actor)s took over the role %(role)s from %(subject)s for %(when)s."),
 }
 

@@ -234,8 +234,9 @@ def new_meeting(group_id: int):
     )
 
 
-def show_page(group, membership, occurrence, cancel_form=None, status=200):
+def show_page(group, membership, occurrence, cancel_form=None, status=200, headcount_form=None):
     """The meeting page, also after a refused action (with its status)."""
+    from facilitator.blueprints.attendance import meeting_attendance_context
     from facilitator.blueprints.roles import meeting_roles_context
 
     _with_holidays(group, [occurrence])
@@ -243,6 +244,7 @@ def show_page(group, membership, occurrence, cancel_form=None, status=200):
         "meetings/show.html", group=group, membership=membership, occurrence=occurrence,
         cancel_form=cancel_form or CancelForm(), now=clock.now(),
         **meeting_roles_context(group, membership, occurrence),
+        **meeting_attendance_context(group, membership, occurrence, headcount_form),
     ), status  # fmt: skip
 
 

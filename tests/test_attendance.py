@@ -1,0 +1,191 @@
+"""Anonymous attendance: headcounts, intentions, and the yearly figures."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+import pytest
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
+
+from facilitator.extensions import db
+from facilitator.models import AttendanceRecord, Intention
+from facilitator.services import attendance, clock, schedule
+from facilitator.services.recurrence import WEEKLY, Rule
+from tests.conftest import PASSWORD, text_of
+
+NOW = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+
+
+@pytest.fixture
+def setup(make_user, make_group, add_member):
+    owner = make_user("Camille")
+    group = make_group(owner, name="Deuil Lausanne")
+    group.attendance_enabled = True
+    db.session.commit()
+    series = schedule.create_series(
+        group, owner,
+        schedule.SeriesData(start_date=date(2026, 9, 1), start_time=time(19),
+                            duration_minutes=120, rule=Rule(WEEKLY, byday=("TU",))),
+    )  # fmt: skip
+    ana = make_user("Ana")
+    add_member(group, ana)
+    return {"owner": owner, "group": group, "series": series, "ana": ana}
+
+
+def key(s, day):
+    return f"s{s['series'].id}-{day:%Y%m%d}1900"
+
+
+def post_count(client, s, day, **data):
+    return client.post(f"/groups/{s['group'].id}/meetings/{key(s, day)}/attendance", data=data)
+
+
+def test_attendance_is_off_by_default_and_hidden(client, login, make_group, make_user):
+    owner = make_user()
+    group = make_group(owner)
+    assert not group.attendance_enabled
+    login(owner)
+    assert client.get(f"/groups/{group.id}/attendance").status_code == 404
+
+
+def test_a_coresponsible_records_and_corrects_a_headcount(client, login, setup):
+    s = setup
+    login(s["owner"])
+    assert (
+        post_count(client, s, date(2026, 9, 8), participants="7", newcomers="2").status_code == 302
+    )
+    assert (
+        post_count(client, s, date(2026, 9, 8), participants="8", newcomers="2").status_code == 302
+    )
+    record = db.session.scalar(select(AttendanceRecord))
+    assert (record.participants, record.newcomers) == (8, 2)
+    history = text_of(client.get(f"/groups/{s['group'].id}/audit"))
+    assert "Camille a corrigé le nombre de participants" in history
+
+
+def test_nothing_in_the_model_can_name_who_came():
+    for model in (AttendanceRecord, Intention):
+        columns = {c.name for c in sa_inspect(model).columns}
+        assert not columns & {"user_id", "membership_id", "member_id", "name", "email"}
+        foreign = {fk.column.table.name for c in sa_inspect(model).columns for fk in c.foreign_keys}
+        assert foreign == {"meetings"}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"participants": "-1"}, "Saisissez un nombre entier de 0 à 500."),
+        ({"participants": "501"}, "Saisissez un nombre entier de 0 à 500."),
+        ({"participants": "sept"}, "Saisissez un nombre entier de 0 à 500."),
+        ({"participants": "3", "newcomers": "4"}, "ne peut pas dépasser"),
+        ({"participants": ""}, "Ce champ est obligatoire."),
+    ],
+)
+def test_bad_counts_are_refused(client, login, setup, data, message):
+    s = setup
+    login(s["owner"])
+    response = post_count(client, s, date(2026, 9, 8), **data)
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert db.session.scalar(select(AttendanceRecord)) is None
+
+
+def test_future_and_cancelled_meetings_cannot_be_counted(client, login, setup):
+    s = setup
+    login(s["owner"])
+    future = post_count(client, s, date(2026, 10, 6), participants="5")
+    assert future.status_code == 409
+    assert "à partir du début de la rencontre" in text_of(future)
+    occurrence = schedule.find(s["group"], key(s, date(2026, 9, 15)))
+    schedule.cancel(s["group"], s["owner"], occurrence, "")
+    cancelled = post_count(client, s, date(2026, 9, 15), participants="5")
+    assert cancelled.status_code == 409
+    assert db.session.scalar(select(AttendanceRecord)) is None
+
+
+def test_members_without_a_role_cannot_record(client, login, setup):
+    s = setup
+    login(s["ana"])
+    assert post_count(client, s, date(2026, 9, 8), participants="5").status_code == 403
+
+
+def test_intentions_are_counted_never_named(app, client, login, setup, make_user, add_member):
+    s = setup
+    ben = make_user("Ben")
+    add_member(s["group"], ben)
+    url = f"/groups/{s['group'].id}/meetings/{key(s, date(2026, 10, 6))}"
+    login(s["ana"])
+    client.post(url + "/intention", data={"answer": "yes"})
+    other = app.test_client()
+    other.post("/auth/login", data={"email": ben.email, "password": PASSWORD})
+    other.post(url + "/intention", data={"answer": "no"})
+    page = text_of(other.get(url))
+    assert "1 membre prévoit de venir" in page
+    assert "1 ne peut pas venir" in page
+    assert "Ana" not in page.split("Présences")[1].split("</section>")[0]
+    client.post(url + "/intention", data={"answer": "no"})  # Ana changes her mind
+    assert "2 ne peuvent pas venir" in text_of(client.get(url))
+    assert db.session.query(Intention).count() == 2
+
+
+def test_yearly_figures_from_known_data(setup):
+    s = setup
+    g, owner = s["group"], s["owner"]
+    membership = g.memberships[0]
+    # September 2026: 1, 8, 15, 22, 29. 15 cancelled; counts 6, 9, (22 not recorded), 4.
+    schedule.cancel(g, owner, schedule.find(g, key(s, date(2026, 9, 15))), "")
+    for day, participants, newcomers in ((1, 6, 1), (8, 9, 3), (29, 4, None)):
+        attendance.record(g, membership, schedule.find(g, key(s, date(2026, 9, day))),
+                          participants, newcomers, NOW)  # fmt: skip
+    result = attendance.stats(g, date(2026, 9, 1), date(2026, 10, 31), NOW)
+    assert result.planned == 9  # 5 in September, 4 in October
+    assert result.cancelled == 1
+    assert result.held == 4  # 1, 8, 22, 29 (October still to come)
+    assert result.recorded == 3
+    assert result.not_recorded == 1
+    assert result.participants_total == 19
+    assert result.mean == 6.3  # 19 / 3
+    assert result.median == 6
+    assert (result.minimum, result.maximum) == (4, 9)
+    assert result.newcomers_total == 4
+
+
+def test_stats_page_csv_and_printable_report(client, login, setup):
+    s = setup
+    g = s["group"]
+    attendance.record(g, g.memberships[0], schedule.find(g, key(s, date(2026, 9, 8))), 7, 2, NOW)
+    login(s["ana"])  # any member sees the anonymous figures
+    page = text_of(client.get(f"/groups/{g.id}/attendance?year=2026"))
+    assert "Rencontres tenues" in page
+    assert "<svg" in page
+    assert "non relevé" in page
+    csv_response = client.get(f"/groups/{g.id}/attendance.csv?year=2026")
+    assert csv_response.content_type == "text/csv; charset=utf-8"
+    lines = csv_response.get_data(as_text=True).splitlines()
+    assert lines[0] == "Date,Statut,Participants,Nouvelles personnes"
+    assert "2026-09-08 19:00,tenue,7,2" in lines
+    report = text_of(client.get(f"/groups/{g.id}/attendance/report?year=2026"))
+    assert "Rapport de fréquentation" in report
+    assert client.get(f"/groups/{g.id}/attendance?year=1800").status_code == 400
+    assert client.get(f"/groups/{g.id}/attendance?from=2026-10-01&to=2026-01-01").status_code == 400
+
+
+def test_turning_off_keeps_or_deletes_the_figures(client, login, setup):
+    s = setup
+    g = s["group"]
+    attendance.record(g, g.memberships[0], schedule.find(g, key(s, date(2026, 9, 8))), 7, 2, NOW)
+    login(s["owner"])
+    assert client.post(f"/groups/{g.id}/attendance/settings", data={}).status_code == 400
+    client.post(f"/groups/{g.id}/attendance/settings", data={"figures": "keep"})
+    db.session.refresh(g)
+    assert not g.attendance_enabled
+    assert db.session.scalar(select(AttendanceRecord)) is not None
+    client.post(f"/groups/{g.id}/attendance/settings")  # on again
+    client.post(f"/groups/{g.id}/attendance/settings", data={"figures": "delete"})
+    assert db.session.scalar(select(AttendanceRecord)) is None

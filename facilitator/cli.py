@@ -11,7 +11,15 @@ from sqlalchemy import func, select
 from facilitator.extensions import db
 from facilitator.models import Group, Membership, User
 from facilitator.models.groups import MemberRole
-from facilitator.services import clock, feeds, invitations, notifications, roles, schedule
+from facilitator.services import (
+    attendance,
+    clock,
+    feeds,
+    invitations,
+    notifications,
+    roles,
+    schedule,
+)
 from facilitator.services import groups as group_service
 from facilitator.services.recurrence import MONTHLY, WEEKLY, Rule
 
@@ -48,6 +56,8 @@ DEMO_GROUPS = [
             "moved_to": "Maison de quartier de Chailly, salle 1",
             "moved_note": "Exceptionnellement le jeudi, dans la petite salle.",
             "pause": "Pause estivale",
+            "weeks_back": 53,
+            "attendance": True,
             "one_off_place": "Parc de Mon-Repos, Lausanne (sous le grand cèdre)",
             "one_off_title": "Pique-nique canadien",
         },
@@ -80,6 +90,8 @@ DEMO_GROUPS = [
             "moved_to": "Biblioteca cantonale, sala riunioni",
             "moved_note": "Eccezionalmente di sabato, in biblioteca.",
             "pause": "Pausa estiva",
+            "weeks_back": 17,
+            "attendance": False,
             "one_off_place": "Parco Ciani, Lugano (vicino all'imbarcadero)",
             "one_off_title": "Passeggiata insieme",
         },
@@ -101,7 +113,7 @@ def _demo_schedule(group: Group, actor: User, spec: dict) -> None:
     rule, at, minutes = spec["rule"], spec["time"], spec["minutes"]
     series = schedule.create_series(
         group, actor,
-        schedule.SeriesData(start_date=today - timedelta(weeks=17), start_time=at,
+        schedule.SeriesData(start_date=today - timedelta(weeks=spec["weeks_back"]), start_time=at,
                             duration_minutes=minutes, rule=rule,
                             location=group.default_location),
     )  # fmt: skip
@@ -124,6 +136,24 @@ def _demo_schedule(group: Group, actor: User, spec: dict) -> None:
             location=spec["one_off_place"], title=spec["one_off_title"],
         ),
     )  # fmt: skip
+    if spec["attendance"]:
+        _demo_headcounts(group, actor, today)
+
+
+def _demo_headcounts(group: Group, actor: User, today: date) -> None:
+    """A year of anonymous headcounts (one meeting left unrecorded)."""
+    attendance.enable(group, actor)
+    membership = db.session.scalar(Membership.select_for(actor.id, group.id))
+    past = [
+        o for o in schedule.occurrences([group.id], today - timedelta(days=370), today - timedelta(days=1))
+        if not o.cancelled
+    ]  # fmt: skip
+    for index, occurrence in enumerate(past):
+        if index == 5:
+            continue  # forgotten that evening: shown as "not recorded"
+        participants = 5 + (index * 7) % 6
+        newcomers = 1 if index % 4 == 0 else 0
+        attendance.record(group, membership, occurrence, participants, newcomers, clock.now())
 
 
 def _demo_roles(group: Group, actor: User) -> None:

@@ -94,3 +94,12 @@ def test_demo_groups_have_roles_filled_for_the_coming_weeks(app):
 
     app.test_cli_runner().invoke(args=["demo-data"])
     assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) >= 10
+
+
+def test_demo_has_a_year_of_headcounts_in_one_group(app):
+    from facilitator.models import AttendanceRecord
+
+    app.test_cli_runner().invoke(args=["demo-data"])
+    lausanne = db.session.scalar(select(Group).where(Group.language == "fr"))
+    assert lausanne.attendance_enabled
+    assert db.session.scalar(select(func.count()).select_from(AttendanceRecord)) >= 20

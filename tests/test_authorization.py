@@ -155,6 +155,12 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("attendance.report", "GET"): Case("/groups/{group}/attendance/report", GROUP_MEMBERS),
     ("attendance.settings", "GET"): Case("/groups/{group}/attendance/settings", CORESPONSIBLES),
     ("attendance.settings", "POST"): Case("/groups/{group}/attendance/settings", FORM_FOR_CORESP),
+    ("account.data", "GET"): Case("/account/data", LOGGED_IN),
+    ("account.data_json", "GET"): Case("/account/data.json", LOGGED_IN),
+    ("account.delete", "GET"): Case("/account/delete", LOGGED_IN),
+    ("account.delete", "POST"): Case("/account/delete", (302, 400, 400, 400)),
+    ("groups.delete", "GET"): Case("/groups/{group}/delete", CORESPONSIBLES),
+    ("groups.delete", "POST"): Case("/groups/{group}/delete", FORM_FOR_CORESP),
 }
 
 

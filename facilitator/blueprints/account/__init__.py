@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, session, url_for
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from facilitator.blueprints.common import field_error, render_form
-from facilitator.services import accounts
+from facilitator.blueprints.groups.labels import audit_text
+from facilitator.services import accounts, privacy
 from facilitator.services.errors import DomainError
 
-from .forms import PasswordForm, ProfileForm
+from .forms import DeleteAccountForm, PasswordForm, ProfileForm
 
 bp = Blueprint("account", __name__, template_folder="templates")
 
@@ -54,3 +57,36 @@ def password():
         flash(_("Your password has been changed. Other devices have been logged out."), "success")
         return redirect(url_for("account.profile"))
     return render_form("account/password.html", form)
+
+
+@bp.get("/data")
+def data():
+    """Show everything stored about me."""
+    return render_template("account/data.html", data=privacy.export(current_user, audit_text))
+
+
+@bp.get("/data.json")
+def data_json():
+    """Download everything stored about me, as JSON."""
+    body = json.dumps(privacy.export(current_user, audit_text), ensure_ascii=False, indent=2)
+    response = Response(body, content_type="application/json; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="facilitator-my-data.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+def delete():
+    """Delete my account, after confirming with my password."""
+    form = DeleteAccountForm()
+    blocking = privacy.groups_blocking_deletion(current_user)
+    if form.validate_on_submit():
+        try:
+            privacy.delete_account(current_user._get_current_object(), form.password.data)
+        except DomainError as exc:
+            return field_error(form, exc, "account/delete.html", blocking=blocking)
+        logout_user()
+        session.clear()
+        flash(_("Your account has been deleted. Thank you for the time you shared."), "success")
+        return redirect(url_for("main.index"))
+    return render_form("account/delete.html", form, blocking=blocking)

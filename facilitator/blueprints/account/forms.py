@@ -39,3 +39,11 @@ class PasswordForm(FlaskForm):
         validators=[InputRequired(message=REQUIRED), EqualTo("password", message=MISMATCH)],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password, to confirm"),
+        validators=[InputRequired(message=REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )

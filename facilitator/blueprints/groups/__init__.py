@@ -10,7 +10,7 @@ from facilitator.blueprints.common import invalid_invitation, load_group, render
 from facilitator.errors import flash_error
 from facilitator.extensions import db
 from facilitator.i18n import current_language, use_context_language
-from facilitator.services import audit, clock, invitations, schedule
+from facilitator.services import audit, clock, invitations, privacy, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.errors import AlreadyMember, DomainError
 
@@ -241,3 +241,21 @@ def invitation(token: str):
             flash(_("Welcome to %(name)s!", name=group.name), "success")
         return redirect(url_for("groups.show", group_id=group.id))
     return render_template("groups/invitation.html", group=group, token=token)
+
+
+@bp.route("/groups/<int:group_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(group_id: int):
+    """Delete the group and everything of it, after typing its name."""
+    group, membership = load_group(group_id, coresponsible=True)
+    if request.method == "POST":
+        if request.form.get("name", "").strip() != group.name:
+            flash(_("Type the group's name exactly as shown to confirm."), "error")
+            return render_template(
+                "groups/confirm_delete.html", group=group, membership=membership
+            ), 400
+        name = group.name
+        privacy.delete_group(group)
+        flash(_("The group %(name)s and everything of it have been deleted.", name=name), "success")
+        return redirect(url_for("main.index"))
+    return render_template("groups/confirm_delete.html", group=group, membership=membership)

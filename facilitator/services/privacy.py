@@ -1,0 +1,136 @@
+"""Data rights under the revised Swiss data protection act (nLPD): a user's
+copy of their data, the deletion of an account, and of a whole group."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from facilitator.extensions import db
+from facilitator.models import (
+    AuditEvent,
+    FeedToken,
+    Group,
+    Meeting,
+    Membership,
+    RoleAssignment,
+    RoleType,
+    Unavailability,
+    User,
+)
+from facilitator.services import audit, clock, roles
+from facilitator.services.errors import Conflict, WrongPassword
+
+
+class MustHandOver(Conflict):
+    message = _l(
+        "You are the last co-responsible member of some groups. Hand over co-responsibility "
+        "(or delete the group) first: %(groups)s."
+    )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def export(user: User, describe_event) -> dict:
+    """Everything stored about the user, as plain values (no secrets)."""
+    memberships = db.session.scalars(
+        select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)
+    ).all()
+    ids = [m.id for m in memberships]
+    held = db.session.execute(
+        select(Meeting.start, Group.name, RoleType.name)
+        .join(RoleAssignment, RoleAssignment.meeting_id == Meeting.id)
+        .join(Group, Group.id == Meeting.group_id)
+        .join(RoleType, RoleType.id == RoleAssignment.role_type_id)
+        .where(RoleAssignment.membership_id.in_(ids))
+        .order_by(Meeting.start)
+    ).all()  # fmt: skip
+    absences = db.session.execute(
+        select(Unavailability, Group.name)
+        .join(Membership, Membership.id == Unavailability.membership_id)
+        .join(Group, Group.id == Membership.group_id)
+        .where(Unavailability.membership_id.in_(ids))
+    ).all()  # fmt: skip
+    tokens = db.session.scalars(select(FeedToken).where(FeedToken.user_id == user.id)).all()
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(or_(AuditEvent.actor_id == user.id, AuditEvent.subject_id == user.id))
+        .order_by(AuditEvent.created_at)
+    ).all()  # fmt: skip
+    return {
+        "account": {
+            "email": user.email, "display_name": user.display_name, "language": user.locale,
+            "created_at": _iso(user.created_at), "last_login_at": _iso(user.last_login_at),
+            "reminder_days": user.reminder_days, "discreet_calendar": user.feed_discreet,
+        },
+        "memberships": [
+            {"group": m.group.name, "role": m.role, "joined_at": _iso(m.joined_at),
+             "willing_to_take": sorted(r.name for r in db.session.scalars(
+                 select(RoleType).where(RoleType.id.in_(roles.opted_in(m)))))}
+            for m in memberships
+        ],
+        "roles_held": [
+            {"date": start.isoformat(), "group": group, "role": role} for start, group, role in held
+        ],
+        "absences": [
+            {"group": group, "from": a.first.isoformat(), "to": a.last.isoformat(), "note": a.note}
+            for a, group in absences
+        ],
+        "calendar_links": [
+            {"label": t.label, "group": t.group.name if t.group else None,
+             "created_at": _iso(t.created_at), "last_used_at": _iso(t.last_used_at),
+             "revoked_at": _iso(t.revoked_at)}
+            for t in tokens
+        ],
+        "history": [
+            {"date": _iso(e.created_at), "group": db.session.get(Group, e.group_id).name,
+             "event": describe_event(e)}
+            for e in events
+        ],
+    }  # fmt: skip
+
+
+def groups_blocking_deletion(user: User) -> list[Group]:
+    """Groups where the user is the last co-responsible member while others remain."""
+    blocking = []
+    for membership in db.session.scalars(select(Membership).where(Membership.user_id == user.id)):
+        group = membership.group
+        if not membership.is_coresponsible:
+            continue
+        others = [m for m in group.memberships if m.id != membership.id]
+        if others and not any(m.is_coresponsible for m in others):
+            blocking.append(group)
+    return blocking
+
+
+def delete_account(user: User, password: str) -> None:
+    """Erase the account: memberships end (coming roles reopen, past ones show
+    "a former member"), calendar links and sessions stop working. Groups where
+    the user was alone go with it."""
+    if not user.check_password(password):
+        raise WrongPassword(field="password")
+    blocking = groups_blocking_deletion(user)
+    if blocking:
+        raise MustHandOver(
+            str(MustHandOver.message) % {"groups": ", ".join(g.name for g in blocking)}
+        )
+    now = clock.now()
+    for membership in list(user.memberships):
+        group = membership.group
+        if len(group.memberships) == 1:
+            db.session.delete(group)
+            continue
+        roles.drop_future_assignments(membership, now)
+        audit.record(group, None, "member_left", subject=None)
+    db.session.delete(user)
+    db.session.commit()
+
+
+def delete_group(group: Group) -> None:
+    """Delete a group and everything of it."""
+    db.session.delete(group)
+    db.session.commit()

@@ -1,0 +1,112 @@
+"""Data rights: a copy of one's data, deleting an account, deleting a group."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time
+
+import pytest
+from sqlalchemy import String, Text, select
+
+from facilitator.extensions import db
+from facilitator.models import Group, RoleAssignment, User
+from facilitator.services import clock, feeds, roles, schedule
+from facilitator.services.recurrence import WEEKLY, Rule
+from tests.conftest import PASSWORD, text_of
+
+NOW = datetime(2026, 9, 10, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+
+
+@pytest.fixture
+def setup(make_user, make_group, add_member):
+    owner = make_user("Camille")
+    group = make_group(owner, name="Proches aidants")
+    series = schedule.create_series(
+        group, owner,
+        schedule.SeriesData(start_date=date(2026, 9, 1), start_time=time(19),
+                            duration_minutes=120, rule=Rule(WEEKLY, byday=("TU",))),
+    )  # fmt: skip
+    ana = make_user("Ana", email="ana.secret@example.org")
+    ana_m = add_member(group, ana)
+    notes = db.session.scalars(roles.role_types(group)).all()[3]
+    for day in ("20260908", "20260915"):  # one past, one to come
+        roles.assign(group, owner, schedule.find(group, f"s{series.id}-{day}1900"), notes, 0, ana_m,
+                     datetime(2026, 9, 1, tzinfo=UTC))  # fmt: skip
+    roles.add_unavailability(ana_m, date(2026, 10, 1), date(2026, 10, 8), "Voyage")
+    return {"owner": owner, "group": group, "ana": ana, "series": series}
+
+
+def test_my_data_as_json_and_html_without_secrets(client, login, setup):
+    s = setup
+    _feed, token = feeds.create(s["ana"], "téléphone")
+    login(s["ana"])
+    response = client.get("/account/data.json")
+    assert response.content_type == "application/json; charset=utf-8"
+    data = json.loads(response.data)
+    assert data["account"]["email"] == "ana.secret@example.org"
+    assert [m["group"] for m in data["memberships"]] == ["Proches aidants"]
+    assert [r["role"] for r in data["roles_held"]] == ["Notes", "Notes"]
+    assert data["absences"][0]["note"] == "Voyage"
+    assert data["calendar_links"][0]["label"] == "téléphone"
+    assert token not in response.get_data(as_text=True)
+    assert "password" not in response.get_data(as_text=True)
+    page = text_of(client.get("/account/data"))
+    assert "Rôles tenus" in page
+    assert "ana.secret@example.org" in page
+
+
+def test_deleting_an_account_leaves_no_personal_data(client, login, setup):
+    s = setup
+    _feed, token = feeds.create(s["ana"], "phone")
+    ana_id = s["ana"].id
+    login(s["ana"])
+    wrong = client.post("/account/delete", data={"password": "not the password"})
+    assert wrong.status_code == 400
+    assert "Le mot de passe actuel n'est pas correct." in text_of(wrong)
+    response = client.post("/account/delete", data={"password": PASSWORD})
+    assert response.status_code == 302
+    assert db.session.get(User, ana_id) is None
+    assert client.get("/account/").status_code == 302  # logged out
+    assert client.get(f"/feeds/{token}.ics").status_code == 404
+    # The past role stays, held by "a former member"; the coming one reopened.
+    remaining = db.session.scalars(select(RoleAssignment)).all()
+    assert [(a.meeting.start.date(), a.membership_id) for a in remaining] == [
+        (date(2026, 9, 8), None)
+    ]
+    # No table holds her email, name or note any more.
+    for table in db.metadata.sorted_tables:
+        text_columns = [c for c in table.columns if isinstance(c.type, String | Text)]
+        for row in db.session.execute(select(*text_columns)) if text_columns else []:
+            for value in row:
+                assert value is None or not any(
+                    secret in str(value) for secret in ("ana.secret@example.org", "Ana", "Voyage")
+                ), (table.name, value)
+
+
+def test_the_last_coresponsible_must_hand_over_first(client, login, setup):
+    s = setup
+    login(s["owner"])
+    page = text_of(client.get("/account/delete"))
+    assert "Transmettez d'abord la co-responsabilité dans : Proches aidants" in page
+    response = client.post("/account/delete", data={"password": PASSWORD})
+    assert response.status_code == 409
+    assert db.session.get(User, s["owner"].id) is not None
+
+
+def test_a_coresponsible_deletes_the_group_after_typing_its_name(client, login, setup):
+    s = setup
+    group_id = s["group"].id
+    login(s["owner"])
+    assert client.post(f"/groups/{group_id}/delete", data={"name": "wrong"}).status_code == 400
+    assert (
+        client.post(f"/groups/{group_id}/delete", data={"name": "Proches aidants"}).status_code
+        == 302
+    )
+    assert db.session.get(Group, group_id) is None
+    assert db.session.scalar(select(RoleAssignment)) is None
+    assert db.session.get(User, s["ana"].id) is not None

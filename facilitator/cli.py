@@ -17,6 +17,7 @@ from facilitator.services import (
     feeds,
     invitations,
     notifications,
+    retention,
     roles,
     schedule,
 )
@@ -256,6 +257,17 @@ def send_reminders_command() -> None:
     click.echo(f"Reminders sent: {report.sent}, failed: {report.failed} (tried again next run).")
 
 
+@click.command("purge")
+def purge_command() -> None:
+    """Delete what is no longer needed (run it from cron; safe to repeat)."""
+    report = retention.purge(clock.now())
+    click.echo(
+        f"Deleted: {report.invitations} old invitations, {report.notes} meeting notes "
+        f"and {report.attendance} attendance figures past their group's retention period."
+    )
+
+
 def init_app(app) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(send_reminders_command)
+    app.cli.add_command(purge_command)

@@ -36,6 +36,7 @@ class Case:
 # (endpoint, method) -> path template and expected status per role.
 ROUTES: dict[tuple[str, str], Case] = {
     ("main.index", "GET"): Case("/", ANYONE),
+    ("main.privacy", "GET"): Case("/privacy", ANYONE),
     ("auth.login", "GET"): Case("/auth/login", (200, 302, 302, 302)),
     ("auth.login", "POST"): Case("/auth/login", (400, 302, 302, 302)),
     ("auth.logout", "POST"): Case("/auth/logout", (302, 302, 302, 302)),

@@ -110,3 +110,55 @@ def test_a_coresponsible_deletes_the_group_after_typing_its_name(client, login, 
     assert db.session.get(Group, group_id) is None
     assert db.session.scalar(select(RoleAssignment)) is None
     assert db.session.get(User, s["ana"].id) is not None
+
+
+@pytest.mark.parametrize(("language", "text"), [("fr", "Qui voit quoi"), ("it", "Chi vede cosa")])
+def test_privacy_page_in_every_language(client, language, text):
+    response = client.get(f"/privacy?lang={language}")
+    assert response.status_code == 200
+    assert text in text_of(response)
+
+
+def test_purge_deletes_what_is_past_its_time_and_is_idempotent(app, setup):
+    from datetime import timedelta
+
+    from facilitator.models import AttendanceRecord, Invitation
+    from facilitator.services import attendance, invitations
+
+    s = setup
+    g, owner = s["group"], s["owner"]
+    old, _t = invitations.create_invitation(g, owner, days=1, max_uses=None)
+    old.expires_at = NOW - timedelta(days=40)
+    fresh, _t = invitations.create_invitation(g, owner, days=10, max_uses=None)
+    g.attendance_enabled = True
+    g.retention_months = 1
+    db.session.commit()
+    # An old meeting (three months ago) with a note and a headcount, and a recent one.
+    early = schedule.create_one_off(g, owner, schedule.MeetingData(
+        start=datetime(2026, 6, 2, 19), duration_minutes=60, note="Notes anciennes"))  # fmt: skip
+    attendance.record(g, g.memberships[0], schedule.find(g, f"m{early.id}"), 6, 1, NOW)
+    recent = schedule.find(g, f"s{s['series'].id}-202609081900")
+    attendance.record(g, g.memberships[0], recent, 7, 0, NOW)
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["purge"])
+    assert "Deleted: 1 old invitations, 1 meeting notes and 1 attendance figures" in first.output
+    assert db.session.get(Invitation, fresh.id) is not None
+    assert db.session.scalar(select(AttendanceRecord.participants)) == 7
+    again = runner.invoke(args=["purge"])
+    assert "Deleted: 0 old invitations, 0 meeting notes and 0 attendance figures" in again.output
+
+
+def test_logs_and_error_pages_never_show_tokens_or_addresses(client, caplog, make_user):
+    token = "Zx" * 22
+    with caplog.at_level("DEBUG"):
+        response = client.get(f"/feeds/{token}.ics")
+        page = client.get(f"/invite/{token}")
+        client.post(
+            "/auth/login", data={"email": "someone@example.org", "password": "hunter2-secret!"}
+        )
+    assert response.status_code == 404
+    for body in (response.get_data(as_text=True), page.get_data(as_text=True)):
+        assert token not in body
+    logged = caplog.text
+    for secret in (token, "someone@example.org", "hunter2-secret!"):
+        assert secret not in logged

@@ -58,6 +58,9 @@ class Group(db.Model):
     # alone, and whether one member may hold several roles at one meeting.
     role_release_hours: Mapped[int] = mapped_column(Integer, default=48)
     several_roles_per_meeting: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Meeting notes and attendance figures older than this many months are
+    # deleted by `flask purge` (None: kept).
+    retention_months: Mapped[int | None] = mapped_column(Integer)
     # Group feeds list who holds which role (by display name) unless turned off.
     feed_show_roles: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped on every change that touches meetings (feeds use it for ETags).

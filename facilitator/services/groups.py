@@ -34,6 +34,7 @@ class GroupData:
     role_release_hours: int = 48
     several_roles_per_meeting: bool = False
     feed_show_roles: bool = True
+    retention_months: int | None = None
 
 
 def create_group(creator: User, data: GroupData) -> Group:

@@ -38,6 +38,7 @@ def _group_data(form: GroupForm) -> group_service.GroupData:
         role_release_hours=form.role_release_hours.data,
         several_roles_per_meeting=bool(form.several_roles_per_meeting.data),
         feed_show_roles=bool(form.feed_show_roles.data),
+        retention_months=form.retention_months.data,
     )
 
 

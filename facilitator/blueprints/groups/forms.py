@@ -61,6 +61,15 @@ class GroupForm(FlaskForm):
         _l("Group calendars show who holds which role"),
         description=_l("By display name. Personal calendars always mark the person's own roles."),
     )
+    retention_months = IntegerField(
+        _l("Delete meeting notes and attendance figures after (months)"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=120, message=_l("Choose between %(min)s and %(max)s.")),
+        ],
+        description=_l("Leave empty to keep them as long as the group exists."),
+        render_kw={"inputmode": "numeric"},
+    )
     role_release_hours = IntegerField(
         _l("Members can give a role back until (hours before the meeting)"),
         default=48,
@@ -82,9 +91,9 @@ class GroupForm(FlaskForm):
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
-        field = self.role_release_hours
-        if field.raw_data and field.data is None:
-            field.errors = [str(_l("Enter a whole number."))]
+        for field in (self.role_release_hours, self.retention_months):
+            if field.raw_data and field.raw_data[0] and field.data is None:
+                field.errors = [str(_l("Enter a whole number."))]
         return ok
 
 

@@ -28,3 +28,9 @@ def index():
         "main/dashboard.html", memberships=memberships, groups=groups, upcoming=upcoming,
         my_roles=roles.my_roles(current_user, clock.now()),
     )  # fmt: skip
+
+
+@bp.get("/privacy")
+def privacy():
+    """Explain what is stored, why, for how long, and who sees it."""
+    return render_template("main/privacy.html")

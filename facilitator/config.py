@@ -91,6 +91,8 @@ def from_environment() -> dict:
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 5 minutes"),
         "MAIL_LIMIT_PER_IP": os.environ.get("MAIL_LIMIT_PER_IP", "10 per hour"),
         "MAIL_LIMIT_PER_ACCOUNT": os.environ.get("MAIL_LIMIT_PER_ACCOUNT", "3 per hour"),
+        "CONTACT_LIMIT_PER_IP": os.environ.get("CONTACT_LIMIT_PER_IP", "5 per hour"),
+        "CONTACT_LIMIT_PER_GROUP": os.environ.get("CONTACT_LIMIT_PER_GROUP", "20 per day"),
         # Behind a reverse proxy: how many proxies set X-Forwarded-* headers.
         "PROXY_FIX_HOPS": _int("PROXY_FIX_HOPS", 0),
         "BABEL_DEFAULT_LOCALE": "fr_CH",

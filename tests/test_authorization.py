@@ -162,6 +162,11 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("account.delete", "POST"): Case("/account/delete", (302, 400, 400, 400)),
     ("groups.delete", "GET"): Case("/groups/{group}/delete", CORESPONSIBLES),
     ("groups.delete", "POST"): Case("/groups/{group}/delete", FORM_FOR_CORESP),
+    ("directory.index", "GET"): Case("/groups", ANYONE),
+    # The world's group is not listed: its contact page does not exist.
+    ("directory.contact", "GET"): Case("/groups/{group}/contact", (404, 404, 404, 404)),
+    ("directory.contact", "POST"): Case("/groups/{group}/contact", (404, 404, 404, 404)),
+    ("directory.messages", "GET"): Case("/groups/{group}/messages", CORESPONSIBLES),
 }
 
 

@@ -18,6 +18,7 @@ GROUP_FORM = {
     "timezone": "Europe/Zurich",
     "default_location": "Salle B",
     "role_release_hours": "48",
+    "accepting_newcomers": "y",
 }
 
 

@@ -2,6 +2,7 @@
 
 from facilitator.models.attendance import AttendanceRecord, Intention
 from facilitator.models.audit import AuditEvent
+from facilitator.models.contact import ContactMessage
 from facilitator.models.feeds import FeedToken
 from facilitator.models.groups import CANTONS, LANGUAGES, THEMES, Group, Invitation, Membership
 from facilitator.models.meetings import Meeting, MeetingSeries
@@ -20,6 +21,7 @@ __all__ = [
     "THEMES",
     "AttendanceRecord",
     "AuditEvent",
+    "ContactMessage",
     "FeedToken",
     "Group",
     "Intention",

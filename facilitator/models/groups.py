@@ -54,6 +54,11 @@ class Group(db.Model):
     attendance_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     feed_title_mode: Mapped[str] = mapped_column(String(10), default=FeedTitleMode.FULL)
     listed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # In the public directory: an optional neutral title shown instead of the
+    # name, the town (never the address), and whether newcomers are welcome now.
+    directory_title: Mapped[str] = mapped_column(String(NAME_MAX), default="")
+    town: Mapped[str] = mapped_column(String(80), default="")
+    accepting_newcomers: Mapped[bool] = mapped_column(Boolean, default=True)
     # Roles: how long before a meeting a member may still release a role
     # alone, and whether one member may hold several roles at one meeting.
     role_release_hours: Mapped[int] = mapped_column(Integer, default=48)
@@ -69,7 +74,7 @@ class Group(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(
-        back_populates="group", cascade="all, delete-orphan"
+        back_populates="group", cascade="all, delete-orphan", order_by="Membership.id"
     )
     invitations: Mapped[list[Invitation]] = relationship(
         back_populates="group", cascade="all, delete-orphan"

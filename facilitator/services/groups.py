@@ -35,6 +35,10 @@ class GroupData:
     several_roles_per_meeting: bool = False
     feed_show_roles: bool = True
     retention_months: int | None = None
+    listed: bool = False
+    directory_title: str = ""
+    town: str = ""
+    accepting_newcomers: bool = True
 
 
 def create_group(creator: User, data: GroupData) -> Group:

@@ -39,6 +39,10 @@ def _group_data(form: GroupForm) -> group_service.GroupData:
         several_roles_per_meeting=bool(form.several_roles_per_meeting.data),
         feed_show_roles=bool(form.feed_show_roles.data),
         retention_months=form.retention_months.data,
+        listed=bool(form.listed.data),
+        directory_title=form.directory_title.data or "",
+        town=form.town.data or "",
+        accepting_newcomers=bool(form.accepting_newcomers.data),
     )
 
 
@@ -49,6 +53,7 @@ def create():
     form = GroupForm()
     if request.method == "GET":
         form.feed_show_roles.data = True
+        form.accepting_newcomers.data = True
         form.language.data = current_user.locale if current_user.locale in ("fr", "it") else "fr"
         form.canton.data = "TI" if form.language.data == "it" else "VD"
     if form.validate_on_submit():

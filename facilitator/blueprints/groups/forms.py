@@ -50,6 +50,24 @@ class GroupForm(FlaskForm):
         filters=[strip],
         description=_l("For example: Maison des associations, room B, Rue de l'Ale 1, Lausanne."),
     )
+    listed = BooleanField(
+        _l("List the group in the public directory"),
+        description=_l(
+            "People looking for help then find it and can write to the co-responsible members. "
+            "Shown: the title below (or the name), theme, canton, language, rhythm and town."
+        ),
+    )
+    directory_title = StringField(
+        _l("Title in the directory (optional)"),
+        validators=[max_length(NAME_MAX)],
+        filters=[strip],
+        description=_l("Leave empty to show the group's name."),
+    )
+    town = StringField(
+        _l("Town shown in the directory"), validators=[max_length(80)], filters=[strip],
+        description=_l("Only the town, never the address."),
+    )  # fmt: skip
+    accepting_newcomers = BooleanField(_l("Newcomers are welcome at the moment"))
     discreet_feed = BooleanField(
         _l("Discreet titles in calendars"),
         description=_l(

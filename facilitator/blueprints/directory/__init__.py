@@ -1,0 +1,84 @@
+"""The public directory: groups that chose to be listed, and "contact this group"."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+
+from facilitator.blueprints.common import load_group, render_form
+from facilitator.blueprints.forms import max_length, required, strip
+from facilitator.extensions import db, limiter
+from facilitator.models import CANTONS, LANGUAGES, THEMES
+from facilitator.models.contact import BODY_MAX, CONTACT_MAX, SENDER_MAX
+from facilitator.services import clock, directory
+
+bp = Blueprint("directory", __name__, template_folder="templates")
+
+
+class ContactForm(FlaskForm):
+    sender_name = StringField(
+        _l("Your name or a pseudonym"), validators=[required(), max_length(SENDER_MAX)],
+        filters=[strip],
+    )  # fmt: skip
+    sender_contact = StringField(
+        _l("How to reach you (email address or phone)"),
+        validators=[required(), max_length(CONTACT_MAX)], filters=[strip],
+        description=_l("Only the group's co-responsible members see it."),
+    )  # fmt: skip
+    body = TextAreaField(
+        _l("Your message"), validators=[required(), max_length(BODY_MAX)], filters=[strip]
+    )
+    # A field people never see: robots fill it in.
+    website = StringField(_l("Leave this field empty"))
+
+
+def _per_group_key() -> str:
+    return f"contact-group:{request.view_args.get('group_id')}"
+
+
+@bp.get("/groups")
+def index():
+    """List the groups that chose to be listed, filtered by theme, canton, language."""
+    theme = request.args.get("theme") if request.args.get("theme") in THEMES else None
+    canton = request.args.get("canton") if request.args.get("canton") in CANTONS else None
+    language = request.args.get("language") if request.args.get("language") in LANGUAGES else None
+    listings = directory.listed(theme, canton, language, clock.today())
+    return render_template(
+        "directory/index.html", listings=listings, themes=THEMES, cantons=CANTONS,
+        languages=LANGUAGES, chosen={"theme": theme, "canton": canton, "language": language},
+    )  # fmt: skip
+
+
+@bp.route("/groups/<int:group_id>/contact", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["CONTACT_LIMIT_PER_IP"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["CONTACT_LIMIT_PER_GROUP"], key_func=_per_group_key,
+               methods=["POST"])  # fmt: skip
+def contact(group_id: int):
+    """Write to a listed group; its co-responsible members answer."""
+    group = directory.listed_group(group_id)
+    form = ContactForm()
+    if form.validate_on_submit():
+        if not form.website.data:  # robots get the same answer, and nothing is sent
+            link = url_for("directory.messages", group_id=group.id, _external=True)
+            directory.send_message(group, form.sender_name.data, form.sender_contact.data,
+                                   form.body.data, link)  # fmt: skip
+        flash(
+            _("Thank you. Your message has been passed on; the group will answer you."), "success"
+        )
+        return redirect(url_for("directory.index"))
+    return render_form("directory/contact.html", form, group=group,
+                       name=directory.public_name(group))  # fmt: skip
+
+
+@bp.get("/groups/<int:group_id>/messages")
+@login_required
+def messages(group_id: int):
+    """Read the messages visitors sent through the directory."""
+    group, membership = load_group(group_id, coresponsible=True)
+    items = db.session.scalars(directory.messages(group)).all()
+    return render_template("directory/messages.html", group=group, membership=membership,
+                           items=items)  # fmt: skip

@@ -1,0 +1,94 @@
+"""The public directory of listed groups, and visitors' messages to them.
+
+A visitor sees what a group chose to show (its name or a neutral title, theme,
+canton, language, rhythm, town, whether newcomers are welcome) and never a
+member's name or address; the group's co-responsible members receive the
+message by email and in the app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from facilitator.extensions import db
+from facilitator.i18n import locale_for
+from facilitator.models import ContactMessage, Group, MeetingSeries, Membership, User
+from facilitator.models.groups import MemberRole
+from facilitator.services import mail
+from facilitator.services.errors import MailError, NotFound
+
+
+@dataclass
+class Listing:
+    group: Group
+    series: list[MeetingSeries]
+
+
+def listed(theme: str | None, canton: str | None, language: str | None, today) -> list[Listing]:
+    query = select(Group).where(Group.listed.is_(True))
+    if theme:
+        query = query.where(Group.theme == theme)
+    if canton:
+        query = query.where(Group.canton == canton)
+    if language:
+        query = query.where(Group.language == language)
+    groups = db.session.scalars(query.order_by(Group.canton, func.lower(Group.name))).all()
+    series = db.session.scalars(
+        select(MeetingSeries).where(
+            MeetingSeries.group_id.in_([g.id for g in groups]),
+            (MeetingSeries.until.is_(None)) | (MeetingSeries.until >= today),
+        )
+    ).all()
+    by_group: dict[int, list[MeetingSeries]] = {}
+    for s in series:
+        by_group.setdefault(s.group_id, []).append(s)
+    return [Listing(g, by_group.get(g.id, [])) for g in groups]
+
+
+def listed_group(group_id: int) -> Group:
+    group = db.session.get(Group, group_id)
+    if group is None or not group.listed:
+        raise NotFound()
+    return group
+
+
+def public_name(group: Group) -> str:
+    return group.directory_title or group.name
+
+
+def send_message(group: Group, sender_name: str, sender_contact: str, body: str,
+                 link: str) -> tuple[int, int]:  # fmt: skip
+    """Keep the message for the co-responsibles and email it to them.
+    Returns (emails sent, emails failed); the message is kept either way."""
+    db.session.add(ContactMessage(group_id=group.id, sender_name=sender_name,
+                                  sender_contact=sender_contact, body=body))  # fmt: skip
+    db.session.commit()
+    query = select(User).join(Membership).where(Membership.group_id == group.id)
+    if not group.all_coresponsible:
+        query = query.where(Membership.role == MemberRole.CORESPONSIBLE)
+    sent = failed = 0
+    for user in db.session.scalars(query):
+        with force_locale(locale_for(user.locale)):
+            subject = _("Message for %(group)s from the directory", group=group.name)
+            text = render_template("mail/contact_message.txt", user=user, group=group,
+                                   sender_name=sender_name, sender_contact=sender_contact,
+                                   body=body, link=link)  # fmt: skip
+        try:
+            mail.send(user.email, subject, text)
+            sent += 1
+        except MailError:
+            failed += 1
+    return sent, failed
+
+
+def messages(group: Group):
+    return (
+        select(ContactMessage)
+        .where(ContactMessage.group_id == group.id)
+        .order_by(ContactMessage.created_at.desc())
+    )

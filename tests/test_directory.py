@@ -1,0 +1,90 @@
+"""The public directory and "contact this group"."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from facilitator.extensions import db
+from facilitator.models import ContactMessage
+from tests.conftest import text_of
+
+MESSAGE = {"sender_name": "Léa", "sender_contact": "lea@example.org",
+           "body": "Bonjour, puis-je venir la prochaine fois ?"}  # fmt: skip
+
+
+@pytest.fixture
+def listed_group(make_user, make_group, add_member):
+    owner = make_user("Camille", email="camille@example.org")
+    group = make_group(owner, name="Groupe Alcool Lausanne", theme="addiction", canton="VD")
+    group.listed = True
+    group.directory_title = "Groupe de soutien – Lausanne"
+    group.town = "Lausanne"
+    add_member(group, make_user("Secret member", email="member@example.org"))
+    db.session.commit()
+    return group
+
+
+def test_unlisted_groups_stay_invisible(client, make_group):
+    hidden = make_group(name="Groupe caché")
+    page = text_of(client.get("/groups"))
+    assert "Groupe caché" not in page
+    assert client.get(f"/groups/{hidden.id}/contact").status_code == 404
+
+
+def test_listed_groups_show_only_what_they_chose(client, listed_group):
+    page = text_of(client.get("/groups"))
+    assert "Groupe de soutien – Lausanne" in page
+    assert "Alcool" not in page  # the name is replaced by the chosen title
+    assert "Lausanne, Vaud" in page
+    assert "Camille" not in page
+    assert "Nouvelles personnes bienvenues" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [("theme=addiction", True), ("theme=grief", False), ("canton=TI", False),
+     ("language=fr", True), ("canton=XX", True)],
+)  # fmt: skip
+def test_visitors_filter_by_theme_canton_and_language(client, listed_group, query, found):
+    assert ("Groupe de soutien" in text_of(client.get(f"/groups?{query}"))) is found
+
+
+def test_contact_reaches_the_coresponsibles_by_email_and_in_the_app(
+    client, outbox, login, listed_group
+):
+    response = client.post(f"/groups/{listed_group.id}/contact", data=MESSAGE)
+    assert response.status_code == 302
+    assert [m["To"] for m in outbox] == ["camille@example.org"]
+    assert "lea@example.org" in outbox[0].get_content()
+    assert db.session.scalar(select(ContactMessage.sender_name)) == "Léa"
+    page = text_of(client.get(response.location))
+    assert "member@example.org" not in page
+    login(listed_group.memberships[0].user)
+    assert "puis-je venir" in text_of(client.get(f"/groups/{listed_group.id}/messages"))
+
+
+def test_robots_filling_the_honeypot_send_nothing(client, outbox, listed_group):
+    response = client.post(f"/groups/{listed_group.id}/contact",
+                           data={**MESSAGE, "website": "http://spam.example"})  # fmt: skip
+    assert response.status_code == 302
+    assert outbox == []
+    assert db.session.scalar(select(ContactMessage)) is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("sender_name", "", "Ce champ est obligatoire."), ("body", "x" * 2001, "au plus 2000"),
+     ("sender_contact", "", "Ce champ est obligatoire.")],
+)  # fmt: skip
+def test_bad_messages_get_a_clear_answer(client, listed_group, field, value, message):
+    response = client.post(f"/groups/{listed_group.id}/contact", data={**MESSAGE, field: value})
+    assert response.status_code == 400
+    assert message in text_of(response)
+
+
+def test_contact_is_rate_limited(app, client, listed_group, monkeypatch):
+    monkeypatch.setitem(app.config, "CONTACT_LIMIT_PER_IP", "2 per hour")
+    statuses = [client.post(f"/groups/{listed_group.id}/contact", data=MESSAGE).status_code
+                for _ in range(3)]  # fmt: skip
+    assert statuses == [302, 302, 429]

@@ -275,3 +275,13 @@ def test_reset_requests_are_rate_limited(app, client, monkeypatch):
         client.post("/auth/reset", data={"email": "a@example.org"}).status_code for _ in range(3)
     ]
     assert statuses == [200, 200, 429]
+
+
+def test_a_number_field_never_answers_in_english(client, login, make_user):
+    login(make_user())
+    response = client.post(
+        "/account/", data={"display_name": "X", "language": "fr", "reminder_days": "deux"}
+    )
+    assert response.status_code == 400
+    assert "Saisissez un nombre entier." in text_of(response)
+    assert "Not a valid integer" not in text_of(response)

@@ -7,7 +7,7 @@ English text from WTForms reaches a French or Italian page.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
@@ -16,6 +16,7 @@ from facilitator.models.users import DISPLAY_NAME_MAX, EMAIL_MAX
 from facilitator.services.accounts import PASSWORD_MAX, password_problem
 
 REQUIRED = _l("This field is required.")
+WHOLE_NUMBER = _l("Enter a whole number.")
 CHOICE_ERROR = _l("Choose one of the options in the list.")
 
 
@@ -103,3 +104,19 @@ def new_password_field(label=None):
         description=_l("At least 10 characters. A few words in a row are easy to remember."),
         render_kw={"autocomplete": "new-password", "maxlength": PASSWORD_MAX},
     )
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose "not a number" message is ours (translated),
+    not WTForms' English one."""
+
+    def __init__(self, *args, not_a_number=WHOLE_NUMBER, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "numeric"})
+        super().__init__(*args, **kwargs)
+        self.not_a_number = not_a_number
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(self.not_a_number)) from exc

@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField
+from wtforms import PasswordField
 from wtforms.validators import EqualTo, InputRequired, NumberRange
 
 from facilitator.blueprints.auth.forms import MISMATCH
 from facilitator.blueprints.forms import (
     REQUIRED,
+    WholeNumberField,
     display_name_field,
     language_field,
     new_password_field,
@@ -15,7 +16,7 @@ from facilitator.blueprints.forms import (
 class ProfileForm(FlaskForm):
     display_name = display_name_field()
     language = language_field(_l("Language of the app and of emails"))
-    reminder_days = IntegerField(
+    reminder_days = WholeNumberField(
         _l("Remind me of my roles (days before the meeting)"),
         default=2,
         validators=[

@@ -1,25 +1,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField
+from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from facilitator.blueprints.forms import REQUIRED
+from facilitator.blueprints.forms import REQUIRED, WholeNumberField
 from facilitator.models.attendance import MAX_COUNT
 
 RANGE = _l("Enter a whole number from %(min)s to %(max)s.")
 
 
-class CountField(IntegerField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(str(RANGE) % {"min": 0, "max": MAX_COUNT}) from exc
-
-
 class HeadcountForm(FlaskForm):
-    participants = CountField(
+    participants = WholeNumberField(
         _l("Participants (everyone present, you included)"),
         validators=[
             InputRequired(message=REQUIRED),
@@ -27,9 +19,10 @@ class HeadcountForm(FlaskForm):
         ],
         render_kw={"inputmode": "numeric"},
     )
-    newcomers = CountField(
+    newcomers = WholeNumberField(
         _l("Of whom there for the first time (optional)"),
         validators=[Optional(), NumberRange(min=0, max=MAX_COUNT, message=RANGE)],
+        not_a_number=_l("Enter a whole number from %(min)s to %(max)s.", min=0, max=MAX_COUNT),
         render_kw={"inputmode": "numeric"},
     )
 

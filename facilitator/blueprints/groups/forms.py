@@ -2,10 +2,17 @@ from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from facilitator.blueprints.forms import REQUIRED, choice_field, max_length, required, strip
+from facilitator.blueprints.forms import (
+    REQUIRED,
+    WholeNumberField,
+    choice_field,
+    max_length,
+    required,
+    strip,
+)
 from facilitator.i18n import GROUP_LANGUAGE_NAMES
 from facilitator.models import CANTONS, LANGUAGES, THEMES
 from facilitator.models.groups import DESCRIPTION_MAX, LOCATION_MAX, NAME_MAX
@@ -79,7 +86,7 @@ class GroupForm(FlaskForm):
         _l("Group calendars show who holds which role"),
         description=_l("By display name. Personal calendars always mark the person's own roles."),
     )
-    retention_months = IntegerField(
+    retention_months = WholeNumberField(
         _l("Delete meeting notes and attendance figures after (months)"),
         validators=[
             Optional(),
@@ -88,7 +95,7 @@ class GroupForm(FlaskForm):
         description=_l("Leave empty to keep them as long as the group exists."),
         render_kw={"inputmode": "numeric"},
     )
-    role_release_hours = IntegerField(
+    role_release_hours = WholeNumberField(
         _l("Members can give a role back until (hours before the meeting)"),
         default=48,
         validators=[
@@ -107,16 +114,9 @@ class GroupForm(FlaskForm):
         description=_l("Everyone can then plan meetings, invite people and manage members."),
     )
 
-    def validate(self, extra_validators=None):
-        ok = super().validate(extra_validators)
-        for field in (self.role_release_hours, self.retention_months):
-            if field.raw_data and field.raw_data[0] and field.data is None:
-                field.errors = [str(_l("Enter a whole number."))]
-        return ok
-
 
 class InvitationForm(FlaskForm):
-    days = IntegerField(
+    days = WholeNumberField(
         _l("Valid for (days)"),
         default=14,
         validators=[
@@ -127,7 +127,7 @@ class InvitationForm(FlaskForm):
         ],
         render_kw={"min": 1, "max": MAX_DAYS, "inputmode": "numeric"},
     )
-    max_uses = IntegerField(
+    max_uses = WholeNumberField(
         _l("How many people may use it"),
         validators=[
             Optional(),
@@ -138,10 +138,3 @@ class InvitationForm(FlaskForm):
         description=_l("Leave empty for no limit until the link expires."),
         render_kw={"min": 1, "max": MAX_USES, "inputmode": "numeric"},
     )
-
-    def validate(self, extra_validators=None):
-        ok = super().validate(extra_validators)
-        for field in (self.days, self.max_uses):
-            if field.errors and field.raw_data and field.data is None:
-                field.errors = [str(_l("Enter a whole number."))]
-        return ok

@@ -13,7 +13,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    IntegerField,
     RadioField,
     SelectMultipleField,
     StringField,
@@ -24,7 +23,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from facilitator.blueprints.forms import REQUIRED, choice_field, max_length, strip
+from facilitator.blueprints.forms import REQUIRED, WholeNumberField, choice_field, max_length, strip
 from facilitator.models.meetings import LOCATION_MAX, NOTE_MAX, REASON_MAX, TITLE_MAX
 from facilitator.services import clock
 from facilitator.services import recurrence as rec
@@ -33,7 +32,6 @@ from facilitator.services.schedule import MeetingData, SeriesData
 EARLIEST = date(2000, 1, 1)
 BAD_DATE = _l("Enter a real date, for example 2026-09-15.")
 BAD_TIME = _l("Enter a time such as 19:00.")
-WHOLE_NUMBER = _l("Enter a whole number.")
 
 
 def weekday_names():
@@ -75,14 +73,6 @@ class LocalTimeField(TimeField):
             super().process_formdata(valuelist)
         except ValueError as exc:
             raise ValueError(str(BAD_TIME)) from exc
-
-
-class NumberField(IntegerField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(str(WHOLE_NUMBER)) from exc
 
 
 class CheckboxesField(SelectMultipleField):
@@ -147,7 +137,7 @@ class SeriesForm(TimesMixin, FlaskForm):
         ],
         default="weekly",
     )
-    interval = NumberField(
+    interval = WholeNumberField(
         _l("Repeat every"),
         default=1,
         validators=[
@@ -176,7 +166,7 @@ class SeriesForm(TimesMixin, FlaskForm):
         _l("Weekday in the month"), weekday_names, default="TU",
         description=_l("For a monthly rhythm on a weekday."),
     )  # fmt: skip
-    monthday = NumberField(
+    monthday = WholeNumberField(
         _l("Day of the month"),
         validators=[
             Optional(),
@@ -200,7 +190,7 @@ class SeriesForm(TimesMixin, FlaskForm):
         validate_choice=True,
     )
     until = date_field(_l("Last possible date"), required=False)
-    count = NumberField(
+    count = WholeNumberField(
         _l("Number of meetings"),
         validators=[
             Optional(),

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField
+from wtforms import StringField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
-from facilitator.blueprints.forms import REQUIRED, max_length, required, strip
+from facilitator.blueprints.forms import REQUIRED, WholeNumberField, max_length, required, strip
 from facilitator.blueprints.meetings.forms import CheckboxesField, date_field
 from facilitator.models.roles import (
     MAX_SLOTS,
@@ -19,7 +19,7 @@ class RoleTypeForm(FlaskForm):
     description = StringField(
         _l("What it involves"), validators=[max_length(ROLE_DESCRIPTION_MAX)], filters=[strip]
     )
-    slots = IntegerField(
+    slots = WholeNumberField(
         _l("People needed per meeting"),
         default=1,
         validators=[
@@ -28,12 +28,6 @@ class RoleTypeForm(FlaskForm):
         ],
         render_kw={"inputmode": "numeric"},
     )
-
-    def validate(self, extra_validators=None):
-        ok = super().validate(extra_validators)
-        if self.slots.raw_data and self.slots.data is None:
-            self.slots.errors = [str(_l("Enter a whole number."))]
-        return ok
 
 
 class WillingForm(FlaskForm):

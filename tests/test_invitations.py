@@ -169,3 +169,16 @@ def test_members_cannot_manage_invitations(client, make_user, make_group, add_me
     login(member)
     assert client.get(f"/groups/{group.id}/invitations").status_code == 403
     assert client.post(f"/groups/{group.id}/invitations", data={"days": "3"}).status_code == 403
+
+
+def test_the_invited_newcomer_finishes_in_the_groups_language(app, client, outbox, owner_and_group):
+    _owner, group = owner_and_group
+    token = create_link(client, group).rsplit("/", 1)[1]
+    visitor = app.test_client()
+    visitor.post("/auth/register", data={"email": "luca@example.org", "invitation": token},
+                 headers={"Accept-Language": "en-US"})  # fmt: skip
+    finish = visitor.get(link_in(outbox[-1]), headers={"Accept-Language": "en-US"})
+    assert 'lang="it-CH"' in text_of(finish)
+    assert '<option selected value="it">' in text_of(finish) or 'value="it" selected' in text_of(
+        finish
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -127,6 +129,12 @@ def register_finish(token: str):
         registration = accounts.read_registration(token)
     except DomainError as exc:
         return render_template("auth/link_invalid.html", message=exc.message), exc.status
+    if registration.invitation:
+        # A newcomer invited to a Ticino group finishes in Italian, whatever
+        # the phone's language (unless they chose another one).
+        # (A bad invitation is reported, with a message, once the account exists.)
+        with contextlib.suppress(DomainError):
+            use_context_language(invitations.find(registration.invitation).group.language)
     form = RegisterFinishForm()
     form._email = registration.email
     if request.method == "GET":

@@ -22,6 +22,7 @@ from sqlalchemy import or_, select
 from facilitator.extensions import db
 from facilitator.models import Group, Meeting, MeetingSeries, Membership, User
 from facilitator.services import recurrence as rec
+from facilitator.services.schedule import key_of, series_key
 from facilitator.services.vtimezone import vtimezone
 
 PRODID = "-//facilitator//Self-help group meetings//FR"
@@ -105,7 +106,7 @@ def _add_roles(feeds: dict[int, GroupFeed], meetings: list[Meeting], viewer) -> 
             own.setdefault(meeting_id, []).append(role)
     for meeting in meetings:
         feed = feeds[meeting.group_id]
-        key = _key(meeting)
+        key = key_of(meeting)
         with force_locale(feed.group.language):
             if viewer is not None and own.get(meeting.id):
                 roles_text = ", ".join(own[meeting.id])
@@ -113,12 +114,6 @@ def _add_roles(feeds: dict[int, GroupFeed], meetings: list[Meeting], viewer) -> 
                 feed.extra[key] = _("Your role: %(roles)s", roles=roles_text)
             elif viewer is None and feed.group.feed_show_roles and holders.get(meeting.id):
                 feed.extra[key] = _("Roles: %(list)s", list="; ".join(holders[meeting.id]))
-
-
-def _key(meeting: Meeting) -> str:
-    if meeting.series_id is None:
-        return f"m{meeting.id}"
-    return f"s{meeting.series_id}-{meeting.original_start.strftime('%Y%m%d%H%M')}"
 
 
 def _utc(moment: datetime) -> datetime:
@@ -213,7 +208,7 @@ def _series_events(feed: GroupFeed, series: MeetingSeries, link_for) -> list[Eve
         key=lambda m: m.original_start,
     )  # fmt: skip
     stamp = max([series.updated_at, *(m.updated_at for m in own)])
-    key = f"s{series.id}-{first.strftime('%Y%m%d%H%M')}"
+    key = series_key(series.id, first)
     master = _base_event(series.uid, stamp, series.sequence)
     master.add("summary", _summary(feed, series.title))
     master.add("dtstart", _local(first, tz))
@@ -229,7 +224,7 @@ def _series_events(feed: GroupFeed, series: MeetingSeries, link_for) -> list[Eve
     for meeting in own:
         if meeting.cancelled:
             continue
-        key = f"s{series.id}-{meeting.original_start.strftime('%Y%m%d%H%M')}"
+        key = series_key(series.id, meeting.original_start)
         event = _base_event(series.uid, meeting.updated_at, series.sequence + meeting.sequence)
         event.add("recurrence-id", _local(meeting.original_start, tz))
         duration = timedelta(minutes=meeting.duration_minutes or series.duration_minutes)

@@ -18,12 +18,9 @@ from facilitator.extensions import db
 from facilitator.models import FeedToken, Group, Membership, User
 from facilitator.models._common import utcnow
 from facilitator.services.errors import NotFound
+from facilitator.services.tokens import hash_token
 
 LAST_USED_PRECISION = timedelta(hours=1)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def create(user: User, label: str, group: Group | None = None) -> tuple[FeedToken, str]:

@@ -5,7 +5,6 @@ Only a SHA-256 hash of each token is stored; the link is shown once.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -24,13 +23,10 @@ from facilitator.services.errors import (
     InvitationUsedUp,
     NotFound,
 )
+from facilitator.services.tokens import hash_token
 
 MAX_DAYS = 90
 MAX_USES = 100
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def create_invitation(

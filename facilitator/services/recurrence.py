@@ -246,3 +246,8 @@ def until_utc(until: date, start_time: time, timezone: str) -> datetime:
 def to_aware(moment: datetime, timezone: str) -> datetime:
     """A local wall-clock datetime made aware in ``timezone``."""
     return moment.replace(tzinfo=ZoneInfo(timezone))
+
+
+def to_local(moment: datetime, timezone: str) -> datetime:
+    """An aware instant as wall-clock time in ``timezone`` (naive, as stored)."""
+    return moment.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)

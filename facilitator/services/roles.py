@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale, lazy_pgettext
 from flask_babel import gettext as _
@@ -29,7 +28,7 @@ from facilitator.models.roles import (
 )
 from facilitator.services import audit, schedule
 from facilitator.services.errors import Conflict, DomainError, Forbidden, NotFound
-from facilitator.services.recurrence import to_aware
+from facilitator.services.recurrence import to_aware, to_local
 
 # name (context "role": "Welcome" is also a page title), description, slots;
 # created in the group's language.
@@ -339,7 +338,7 @@ def unassign(group: Group, actor: User, assignment: RoleAssignment) -> None:
 
 def drop_future_assignments(membership: Membership, now: datetime) -> int:
     """A member leaves: their slots from now on reopen (the past stays)."""
-    local_now = now.astimezone(ZoneInfo(membership.group.timezone)).replace(tzinfo=None)
+    local_now = to_local(now, membership.group.timezone)
     future = db.session.scalars(
         select(RoleAssignment)
         .join(Meeting)
@@ -372,7 +371,7 @@ def autofill_proposal(group: Group, count: int, now: datetime) -> Proposal:
         select(Membership).where(Membership.group_id == group.id).order_by(Membership.joined_at, Membership.id)
     ).all()  # fmt: skip
     role_list = db.session.scalars(role_types(group)).all()
-    since = (now - timedelta(days=366)).astimezone(ZoneInfo(group.timezone)).replace(tzinfo=None)
+    since = to_local(now - timedelta(days=366), group.timezone)
     held_rows = db.session.execute(
         select(RoleAssignment, Meeting).join(Meeting)
         .where(Meeting.group_id == group.id, Meeting.start >= since,
@@ -457,7 +456,7 @@ class FairnessRow:
 def fairness(group: Group, now: datetime) -> list[FairnessRow]:
     """Per member: how often each role was held in the last twelve months, and
     the member's next role."""
-    local_now = now.astimezone(ZoneInfo(group.timezone)).replace(tzinfo=None)
+    local_now = to_local(now, group.timezone)
     since = local_now - timedelta(days=365)
     members = db.session.scalars(
         select(Membership).join(Membership.user).where(Membership.group_id == group.id)
@@ -527,7 +526,7 @@ def swap_options(group: Group, membership: Membership, assignment: RoleAssignmen
             select(Membership).where(Membership.group_id == group.id).order_by(Membership.id)
         ) if m.id != membership.id
     ]  # fmt: skip
-    local_now = now.astimezone(ZoneInfo(group.timezone)).replace(tzinfo=None)
+    local_now = to_local(now, group.timezone)
     theirs = db.session.scalars(
         select(RoleAssignment).join(Meeting)
         .where(Meeting.group_id == group.id, Meeting.start > local_now,

@@ -36,6 +36,11 @@ class ScheduleError(DomainError):
         self.code = code
 
 
+def series_key(series_id: int, original_start: datetime) -> str:
+    """The URL key of a series occurrence ("s12-202609151900")."""
+    return f"s{series_id}-{original_start.strftime(KEY_FORMAT)}"
+
+
 @dataclass
 class SeriesData:
     """What a co-responsible enters for a series, already parsed."""
@@ -81,7 +86,7 @@ class Occurrence:
     @property
     def key(self) -> str:
         if self.series is not None:
-            return f"s{self.series.id}-{self.original_start.strftime(KEY_FORMAT)}"
+            return series_key(self.series.id, self.original_start)
         return f"m{self.meeting.id}"
 
     @property
@@ -254,7 +259,7 @@ def key_of(meeting: Meeting) -> str:
     """The URL key of a stored meeting (as ``Occurrence.key`` gives it)."""
     if meeting.series_id is None:
         return f"m{meeting.id}"
-    return f"s{meeting.series_id}-{meeting.original_start.strftime(KEY_FORMAT)}"
+    return series_key(meeting.series_id, meeting.original_start)
 
 
 def find(group: Group, key: str) -> Occurrence:

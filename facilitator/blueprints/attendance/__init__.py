@@ -129,9 +129,8 @@ def report(group_id: int):
     group, membership = _enabled_group(group_id)
     first, last, year = _period(group)
     result = attendance.stats(group, first, last, clock.now())
-    with force_locale(
-        locale_for(group.language)
-    ):  # for the cantonal centre, in the group's language
+    # For the cantonal centre: in the group's language, whatever the reader's.
+    with force_locale(locale_for(group.language)):
         return render_template(
             "attendance/report.html", group=group, membership=membership, result=result,
             year=year, chart=attendance.chart(result),

@@ -165,6 +165,24 @@ def make_group(app, make_user):
 
 
 @pytest.fixture
+def weekly_series(app):
+    """A weekly series (Tuesdays 19:00 to 21:00 from 1 September 2026 by default)."""
+    from datetime import date, time
+
+    from facilitator.services import schedule
+    from facilitator.services.recurrence import WEEKLY, Rule
+
+    def make(group: Group, *, start=date(2026, 9, 1), weekday="TU", at=time(19), location=""):
+        return schedule.create_series(
+            group, group.memberships[0].user,
+            schedule.SeriesData(start_date=start, start_time=at, duration_minutes=120,
+                                rule=Rule(WEEKLY, byday=(weekday,)), location=location),
+        )  # fmt: skip
+
+    return make
+
+
+@pytest.fixture
 def add_member(app):
     def add(group: Group, user: User, *, coresponsible: bool = False) -> Membership:
         role = MemberRole.CORESPONSIBLE if coresponsible else MemberRole.MEMBER

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import inspect as sa_inspect
@@ -11,7 +11,6 @@ from sqlalchemy import select
 from facilitator.extensions import db
 from facilitator.models import AttendanceRecord, Intention
 from facilitator.services import attendance, clock, schedule
-from facilitator.services.recurrence import WEEKLY, Rule
 from tests.conftest import PASSWORD, text_of
 
 NOW = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
@@ -23,16 +22,12 @@ def frozen_clock(monkeypatch):
 
 
 @pytest.fixture
-def setup(make_user, make_group, add_member):
+def setup(make_user, make_group, add_member, weekly_series):
     owner = make_user("Camille")
     group = make_group(owner, name="Deuil Lausanne")
     group.attendance_enabled = True
     db.session.commit()
-    series = schedule.create_series(
-        group, owner,
-        schedule.SeriesData(start_date=date(2026, 9, 1), start_time=time(19),
-                            duration_minutes=120, rule=Rule(WEEKLY, byday=("TU",))),
-    )  # fmt: skip
+    series = weekly_series(group)
     ana = make_user("Ana")
     add_member(group, ana)
     return {"owner": owner, "group": group, "series": series, "ana": ana}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time as time_module
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -14,7 +14,6 @@ from sqlalchemy.engine import Engine
 from facilitator.extensions import db
 from facilitator.models import FeedToken
 from facilitator.services import clock, feeds, schedule
-from facilitator.services.recurrence import WEEKLY, Rule
 from tests.conftest import text_of
 
 NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
@@ -25,22 +24,14 @@ def frozen_clock(monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: NOW)
 
 
-def plan(group, weekday="TU", at=time(19)):
-    return schedule.create_series(
-        group, group.memberships[0].user,
-        schedule.SeriesData(start_date=date(2026, 9, 1), start_time=at, duration_minutes=120,
-                            rule=Rule(WEEKLY, byday=(weekday,)), location="Salle B"),
-    )  # fmt: skip
-
-
 @pytest.fixture
-def member(make_user, make_group, add_member):
+def member(make_user, make_group, add_member, weekly_series):
     user = make_user("Noémie")
     lausanne = make_group(name="Fibromyalgie Lausanne")
     geneve = make_group(name="Deuil Genève", canton="GE")
     for group, weekday in ((lausanne, "TU"), (geneve, "TH")):
         add_member(group, user)
-        plan(group, weekday)
+        weekly_series(group, weekday=weekday, location="Salle B")
     return user, lausanne, geneve
 
 
@@ -166,10 +157,10 @@ def test_discreet_personal_feed_uses_neutral_titles(client, login, member):
     assert "Fibromyalgie" not in response.get_data(as_text=True).replace("\r\n ", "")
 
 
-def test_group_can_choose_discreet_titles(client, login, make_user, make_group):
+def test_group_can_choose_discreet_titles(client, login, make_user, make_group, weekly_series):
     owner = make_user("Giulia", locale="it")
     group = make_group(owner, name="Alcolisti anonimi Lugano", language="it", canton="TI")
-    plan(group)
+    weekly_series(group, location="Salle B")
     login(owner)
     form = {
         "name": group.name, "description": "", "theme": "addiction", "canton": "TI",

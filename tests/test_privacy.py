@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import String, Text, select
@@ -11,7 +11,6 @@ from sqlalchemy import String, Text, select
 from facilitator.extensions import db
 from facilitator.models import Group, RoleAssignment, User
 from facilitator.services import clock, feeds, roles, schedule
-from facilitator.services.recurrence import WEEKLY, Rule
 from tests.conftest import PASSWORD, text_of
 
 NOW = datetime(2026, 9, 10, 8, 0, tzinfo=UTC)
@@ -23,14 +22,10 @@ def frozen_clock(monkeypatch):
 
 
 @pytest.fixture
-def setup(make_user, make_group, add_member):
+def setup(make_user, make_group, add_member, weekly_series):
     owner = make_user("Camille")
     group = make_group(owner, name="Proches aidants")
-    series = schedule.create_series(
-        group, owner,
-        schedule.SeriesData(start_date=date(2026, 9, 1), start_time=time(19),
-                            duration_minutes=120, rule=Rule(WEEKLY, byday=("TU",))),
-    )  # fmt: skip
+    series = weekly_series(group)
     ana = make_user("Ana", email="ana.secret@example.org")
     ana_m = add_member(group, ana)
     notes = db.session.scalars(roles.role_types(group)).all()[3]

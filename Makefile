@@ -46,7 +46,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## Extract messages, update the fr/it catalogs, compile them.
+## Extract messages, update the fr/it/de catalogs, compile them.
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 \
 		--no-location --sort-output -o translations/messages.pot .

@@ -20,6 +20,7 @@ from facilitator.extensions import babel, db
 UI_LANGUAGES = {
     "fr": ("fr_CH", "Français"),
     "it": ("it_CH", "Italiano"),
+    "de": ("de_CH", "Deutsch"),
     "en": ("en_CH", "English"),
 }
 DEFAULT_LANGUAGE = "fr"

@@ -50,6 +50,23 @@ def test_visitors_filter_by_theme_canton_and_language(client, listed_group, quer
     assert ("Groupe de soutien" in text_of(client.get(f"/groups?{query}"))) is found
 
 
+@pytest.mark.parametrize(
+    ("lang", "labels"),
+    [("fr", ["Thème", "Canton", "Langue du groupe", "Addiction", "Vaud", "Filtrer"]),
+     ("it", ["Tema", "Cantone", "Lingua del gruppo", "Dipendenze", "Vaud", "Filtra"]),
+     ("de", ["Thema", "Kanton", "Sprache der Gruppe", "Sucht", "Waadt", "Filtern",
+             "Neue willkommen", "Lausanne, Waadt"])],
+)  # fmt: skip
+def test_the_directory_and_its_filters_speak_french_italian_and_german(
+    client, listed_group, lang, labels
+):
+    page = text_of(client.get(f"/groups?lang={lang}&theme=addiction"))
+    assert f'<html lang="{lang}-CH">' in page
+    for label in labels:
+        assert label in page
+    assert "Groupe de soutien" in page
+
+
 def test_contact_reaches_the_coresponsibles_by_email_and_in_the_app(
     client, outbox, login, listed_group
 ):

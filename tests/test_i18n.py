@@ -1,4 +1,4 @@
-"""Languages: locale choice, formats, and complete French and Italian catalogs."""
+"""Languages: locale choice, formats, and complete French, Italian and German catalogs."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from facilitator.extensions import db
 from tests.conftest import text_of
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOG_LANGUAGES = ("fr", "it")
+CATALOG_LANGUAGES = ("fr", "it", "de")
 
 
 def test_french_is_the_default(client):
@@ -68,6 +68,22 @@ def test_dates_use_swiss_formats(app):
     with app.test_request_context("/?lang=it"):
         app.preprocess_request()
         assert format_datetime(moment, "EEEE d MMMM") == "martedì 31 marzo"
+    with app.test_request_context("/?lang=de"):
+        app.preprocess_request()
+        assert format_datetime(moment, "short") == "31.03.26, 19:00"
+        assert format_datetime(moment, "EEEE d. MMMM") == "Dienstag 31. März"
+
+
+def test_german_speakers_get_the_german_interface(client):
+    page = text_of(client.get("/auth/login", headers={"Accept-Language": "de-CH,de;q=0.9"}))
+    assert '<html lang="de-CH">' in page
+    assert "Passwort vergessen?" in page
+
+
+def test_swiss_german_spelling_has_no_sharp_s():
+    """Swiss Standard German writes "ss" (schliessen, gross), never "ß"."""
+    text = (ROOT / "translations" / "de" / "LC_MESSAGES" / "messages.po").read_text("utf-8")
+    assert "ß" not in text
 
 
 @pytest.mark.parametrize("language", CATALOG_LANGUAGES)

@@ -10,6 +10,7 @@ from facilitator.blueprints.common import invalid_invitation, load_group, render
 from facilitator.errors import flash_error
 from facilitator.extensions import db
 from facilitator.i18n import current_language, use_context_language
+from facilitator.models.groups import LANGUAGES
 from facilitator.services import audit, clock, invitations, privacy, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.errors import AlreadyMember, DomainError
@@ -54,8 +55,8 @@ def create():
     if request.method == "GET":
         form.feed_show_roles.data = True
         form.accepting_newcomers.data = True
-        form.language.data = current_user.locale if current_user.locale in ("fr", "it") else "fr"
-        form.canton.data = "TI" if form.language.data == "it" else "VD"
+        form.language.data = current_user.locale if current_user.locale in LANGUAGES else "fr"
+        form.canton.data = {"it": "TI", "de": "BE"}.get(form.language.data, "VD")
     if form.validate_on_submit():
         group = group_service.create_group(current_user, _group_data(form))
         flash(_("The group has been created. Invite its members next."), "success")

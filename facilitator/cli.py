@@ -41,6 +41,9 @@ DEMO_GROUPS = [
             language="fr",
             timezone="Europe/Zurich",
             default_location="Maison de quartier de Chailly, salle 2, Av. de la Vallonnette 12, Lausanne",
+            listed=True,
+            directory_title="Fibromyalgie – groupe d'entraide",
+            town="Lausanne",
         ),
         "members": [
             ("camille", "Camille", "fr", True),
@@ -76,6 +79,8 @@ DEMO_GROUPS = [
             language="it",
             timezone="Europe/Zurich",
             default_location="Casa del Quartiere Molino Nuovo, sala 1, Via Ciani 4, Lugano",
+            listed=True,
+            town="Lugano",
         ),
         "members": [
             ("giulia", "Giulia", "it", True),

@@ -167,6 +167,8 @@ def test_stats_page_csv_and_printable_report(client, login, setup):
     assert "2026-09-08 19:00,tenue,7,2" in lines
     report = text_of(client.get(f"/groups/{g.id}/attendance/report?year=2026"))
     assert "Rapport de fréquentation" in report
+    assert "Le tableau ci-dessous" in page and "<table" in page
+    assert "Le tableau ci-dessous" not in report and "<table" not in report  # one page, no table
     period = text_of(client.get(f"/groups/{g.id}/attendance?from=2026-09-01&to=2026-09-30"))
     assert "Du 1 septembre 2026 au 30 septembre 2026" in period
     assert client.get(f"/groups/{g.id}/attendance?year=1800").status_code == 400

@@ -32,6 +32,14 @@ def test_demo_data_loads_a_french_and_an_italian_group(app):
     assert camille.check_password(DEMO_PASSWORD)
 
 
+def test_demo_groups_appear_in_the_public_directory(app, client):
+    app.test_cli_runner().invoke(args=["demo-data"])
+    page = client.get("/groups").get_data(as_text=True)
+    assert "Fibromyalgie – groupe d&#39;entraide" in page
+    assert "Lugano, Tessin" in page
+    assert "Camille" not in page
+
+
 def test_demo_data_refuses_to_run_twice_unless_reset(app):
     runner = app.test_cli_runner()
     runner.invoke(args=["demo-data"])

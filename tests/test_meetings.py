@@ -60,6 +60,18 @@ def test_plan_a_fortnightly_series_and_see_it_on_the_group_page(client, coresp):
     assert "Toutes les 2 semaines le mardi à 19:00" in listing
 
 
+@pytest.mark.parametrize(
+    ("lang", "rhythm"),
+    [("fr", "Toutes les 2 semaines le mardi à 19:00"),
+     ("it", "Ogni 2 settimane il martedì alle 19:00"),
+     ("de", "Alle 2 Wochen am Dienstag um 19:00")],
+)  # fmt: skip
+def test_the_rhythm_reads_naturally_in_each_language(client, coresp, lang, rhythm):
+    _user, group = coresp
+    post_series(client, group)
+    assert rhythm in text_of(client.get(f"/groups/{group.id}/meetings?lang={lang}"))
+
+
 def test_preview_shows_the_dates_without_saving(client, coresp):
     _user, group = coresp
     data = {**SERIES_FORM, "preview": "1"}

@@ -10,12 +10,19 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
 from facilitator import create_app
+from facilitator.cli import DEMO_DOMAIN, DEMO_PASSWORD, load_demo_data
 from facilitator.extensions import db
+from facilitator.models import Group, Membership, RoleAssignment, User
+from facilitator.models.groups import MemberRole
+from facilitator.services import attendance, clock, roles, schedule
 from tests.conftest import test_config
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -27,7 +34,10 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 def live_app(tmp_path_factory):
     path = tmp_path_factory.mktemp("browser") / "browser.sqlite"
     config = test_config(f"sqlite:///{path}", {}, None)
-    config.update({"SERVER_NAME": None, "PREFERRED_URL_SCHEME": "http", "WTF_CSRF_ENABLED": True})
+    config.update({"SERVER_NAME": None, "PREFERRED_URL_SCHEME": "http", "WTF_CSRF_ENABLED": True,
+                   # every test logs in from 127.0.0.1, often as the same demo person
+                   "LOGIN_LIMIT_PER_IP": "1000 per minute",
+                   "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute"})  # fmt: skip
     app = create_app(config)
     with app.app_context():
         db.create_all()
@@ -59,5 +69,110 @@ def page(request, browser):
     context = browser.new_context(
         viewport={"width": 360, "height": 740}, java_script_enabled=request.param
     )
-    yield context.new_page()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
     context.close()
+
+
+# --- The demo data of `make run`, for pages that show a lived-in group --------
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="session")
+def demo(live_app):
+    """The demo groups, members and schedule, loaded once into the live server.
+
+    Mathis (co-responsible in Lausanne) reads the app in German, so that the
+    logged-in pages are seen in all three languages.
+    """
+    logins = {"fr": f"camille@{DEMO_DOMAIN}", "it": f"giulia@{DEMO_DOMAIN}",
+              "de": f"mathis@{DEMO_DOMAIN}"}  # fmt: skip
+    with live_app.app_context():
+        links = load_demo_data()
+        db.session.execute(update(User).where(User.email == logins["de"]).values(locale="de"))
+        db.session.commit()
+        groups = {}
+        for (invite, feed), group in zip(
+            links, db.session.scalars(select(Group).order_by(Group.id)), strict=True
+        ):
+            if not group.attendance_enabled:  # every page exists in every language
+                founder = db.session.scalar(select(User).where(User.email == logins["it"]))
+                attendance.enable(group, founder)
+            occurrence = next(
+                o for o in schedule.upcoming([group.id], clock.now(), limit=None)
+                if not o.cancelled and o.series is not None
+            )  # fmt: skip
+            member = db.session.scalar(
+                select(Membership).where(Membership.group_id == group.id,
+                                         Membership.role == MemberRole.MEMBER)
+            )  # fmt: skip
+            groups[group.language] = SimpleNamespace(
+                id=group.id, series=occurrence.series.id, key=occurrence.key,
+                role=db.session.scalars(roles.role_types(group)).first().id,
+                member=member.id, invite=invite, feed=feed,
+            )  # fmt: skip
+        held = {
+            language: db.session.scalar(
+                select(RoleAssignment.id)
+                .join(Membership, RoleAssignment.membership_id == Membership.id)
+                .join(User, Membership.user_id == User.id)
+                .where(User.email == email)
+            )
+            for language, email in logins.items()
+        }
+    return SimpleNamespace(
+        groups=groups, logins=logins, held=held,
+        group_of={"fr": groups["fr"], "it": groups["it"], "de": groups["fr"]},
+    )  # fmt: skip
+
+
+def log_in(page, base, email, password=DEMO_PASSWORD):
+    page.goto(base + "/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+
+
+@pytest.fixture(scope="session")
+def phone_contexts(browser, live_app, demo):
+    """One logged-in (or logged-out: key None) phone-sized page per language, reused."""
+    made = {}
+
+    def get(language, logged_in):
+        key = (language, logged_in)
+        if key not in made:
+            context = browser.new_context(viewport=PHONE, bypass_csp=True, locale=language)
+            page = context.new_page()
+            if logged_in:
+                log_in(page, live_app.config["LIVE_URL"], demo.logins[language])
+            made[key] = page
+        return made[key]
+
+    yield get
+    for page in made.values():
+        page.context.close()
+
+
+def run_axe(page):
+    """axe-core's WCAG 2.0/2.1 A and AA rules plus its best practices
+    (heading order, landmarks, one h1). Returns readable violations."""
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail("axe-core is missing: run `npm ci` in tests/js (make test does)")
+        pytest.skip("axe-core is not installed (npm ci in tests/js)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: "tag", values:
+             ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+        for v in result["violations"]
+    ]

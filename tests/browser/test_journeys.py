@@ -1,16 +1,24 @@
-"""Journeys of real people in a real browser, in French and in Italian."""
+"""Journeys of real people in a real browser, in French and in Italian, each
+with and without JavaScript (the `page` fixture)."""
 
 from __future__ import annotations
 
 import re
 import uuid
+from datetime import date, time, timedelta
 
 import pytest
+from babel.dates import format_date
+from flask_babel import gettext
+from icalendar import Calendar
 
 from facilitator.extensions import db
-from facilitator.models import User
+from facilitator.i18n import locale_for
+from facilitator.models import Membership, User
+from facilitator.models.groups import MemberRole
+from facilitator.services import clock, invitations, roles, schedule
 from facilitator.services import groups as group_service
-from facilitator.services import invitations
+from facilitator.services import recurrence as rec
 
 pytestmark = pytest.mark.browser
 PASSWORD = "une phrase assez longue"
@@ -75,3 +83,138 @@ def test_a_newcomer_registers_from_an_invitation_and_joins(live_app, page, langu
     assert group_name in page.locator("h1").inner_text()
     assert welcome in page.locator(".flashes").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def t(app, language, message, **values):
+    """A message as the app shows it in ``language`` (the catalogs are the source)."""
+    with app.test_request_context(f"/?lang={language}"):
+        app.preprocess_request()
+        return gettext(message, **values)
+
+
+def _group_with_a_member(app, language):
+    """A group meeting every Tuesday at 19:00, a co-responsible and a member who
+    is willing to take every role. Returns (member email, group id, group name)."""
+    founder_email, member_email = _user(app, language), _user(app, language)
+    with app.app_context():
+        founder = db.session.scalar(User.select_by_email(founder_email))
+        member = db.session.scalar(User.select_by_email(member_email))
+        group = group_service.create_group(founder, group_service.GroupData(
+            name=f"Groupe {uuid.uuid4().hex[:6]}", description="", theme="health", canton="VD",
+            language=language, timezone="Europe/Zurich", default_location="Salle 2"))  # fmt: skip
+        membership = Membership(user=member, group=group, role=MemberRole.MEMBER)
+        db.session.add(membership)
+        db.session.commit()
+        roles.set_opt_ins(membership, {r.id for r in db.session.scalars(roles.role_types(group))})
+        schedule.create_series(group, founder, schedule.SeriesData(
+            start_date=clock.today() + timedelta(days=1), start_time=time(19),
+            duration_minutes=120, rule=rec.Rule(rec.WEEKLY, byday=("TU",))))  # fmt: skip
+        return member_email, group.id, group.name
+
+
+@pytest.mark.parametrize("language", ["fr", "it"])
+def test_a_coresponsible_creates_a_group_plans_fortnightly_meetings_and_cancels_one(
+    live_app, page, language
+):
+    base = live_app.config["LIVE_URL"]
+    _login(page, base, _user(live_app, language))
+    page.goto(base + "/groups/new")
+    name = f"Entraide {uuid.uuid4().hex[:6]}"
+    page.fill("#name", name)
+    page.select_option("#theme", "grief")
+    page.fill("#default_location", "Salle B, Rue de l'Ale 1")
+    page.click("main form button[type=submit]")
+    assert page.locator("h1").inner_text() == name
+    group_url = page.url
+
+    first = date(clock.today().year + 1, 1, 5)  # a Tuesday far enough ahead
+    page.goto(group_url + "/series/new")
+    page.select_option("#frequency", "weekly")
+    page.fill("#interval", "2")
+    page.check("input[name=weekdays][value=TU]")
+    page.fill("#start_date", first.isoformat())
+    page.fill("#start_time", "19:00")
+    page.fill("#end_time", "21:00")
+    page.get_by_role("button", name=t(live_app, language, "Preview the dates")).click()
+    preview = page.locator("#preview-title + ol li")
+    assert format_date(first, "full", locale=locale_for(language)) in preview.nth(0).inner_text()
+    fortnight = format_date(first + timedelta(days=14), "full", locale=locale_for(language))
+    assert fortnight in preview.nth(1).inner_text()
+    page.get_by_role("button", name=t(live_app, language, "Save")).click()
+    assert t(live_app, language, "The meetings have been planned.") in page.inner_text(".flashes")
+
+    page.goto(group_url + "/meetings")
+    page.locator(".meeting-when a").nth(1).click()  # the second meeting, two weeks later
+    page.fill("#reason", "Salle indisponible")
+    page.get_by_role("button", name=t(live_app, language, "Cancel this meeting")).click()
+    assert t(live_app, language, "The meeting has been cancelled.") in page.inner_text(".flashes")
+    page.goto(group_url + "/meetings")
+    meetings = page.locator(".meeting")
+    assert t(live_app, language, "Cancelled") in meetings.nth(1).inner_text()
+    assert "Salle indisponible" in meetings.nth(1).inner_text()
+    assert t(live_app, language, "Cancelled") not in meetings.nth(0).inner_text()
+    assert t(live_app, language, "Cancelled") not in meetings.nth(2).inner_text()
+
+
+@pytest.mark.parametrize("language", ["fr", "it"])
+def test_a_member_takes_a_role_and_marks_an_absence(live_app, page, language):
+    base = live_app.config["LIVE_URL"]
+    email, group_id, _name = _group_with_a_member(live_app, language)
+    _login(page, base, email)
+    page.goto(f"{base}/groups/{group_id}/meetings")
+    page.locator(".meeting-when a").first.click()
+    meeting_url = page.url
+    page.get_by_role("button", name=t(live_app, language, "I'll take it")).first.click()
+    thanks = t(live_app, language, "Thank you! The role is yours: %(role)s.", role="|").split("|")[
+        0
+    ]
+    assert thanks in page.inner_text(".flashes")
+    assert page.get_by_role("button", name=t(live_app, language, "Give it back")).count() == 1
+
+    page.goto(f"{base}/groups/{group_id}/away")
+    away = clock.today() + timedelta(days=20)
+    page.fill("#first", away.isoformat())
+    page.fill("#last", (away + timedelta(days=14)).isoformat())
+    page.fill("#note", "Vacances")
+    page.get_by_role("button", name=t(live_app, language, "Save")).click()
+    flash = t(
+        live_app,
+        language,
+        "Your absence has been saved. Nobody can give you a role on those dates.",
+    )
+    assert flash in page.inner_text(".flashes")
+    page.goto(f"{base}/groups/{group_id}/meetings")
+    links = page.locator(".meeting-when a")
+    for index in range(links.count()):
+        page.goto(f"{base}/groups/{group_id}/meetings")
+        page.locator(".meeting-when a").nth(index).click()
+        if t(live_app, language, "You have said you are away on this date.") in page.inner_text(
+            "main"
+        ):
+            break
+    else:
+        pytest.fail("no meeting shows the absence")
+    assert page.url != meeting_url
+    assert page.get_by_role("button", name=t(live_app, language, "I'll take it")).count() == 0
+
+
+@pytest.mark.parametrize("language", ["fr", "it"])
+def test_a_member_creates_a_calendar_link_and_the_feed_parses(live_app, page, language):
+    base = live_app.config["LIVE_URL"]
+    email, _group_id, group_name = _group_with_a_member(live_app, language)
+    _login(page, base, email)
+    page.goto(base + "/account/calendar")
+    page.fill("#link-label", "Téléphone")
+    page.get_by_role("button", name=t(live_app, language, "Create the link")).click()
+    link = page.input_value("#feed-link")
+    assert link.startswith(base + "/feeds/") and link.endswith(".ics")
+    assert page.locator("a[href^='webcal://']").count() == 1
+    response = page.request.get(link)
+    assert response.ok
+    assert response.headers["content-type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.body())
+    events = calendar.walk("VEVENT")
+    assert len(events) == 1
+    assert str(events[0]["SUMMARY"]) == group_name
+    assert events[0]["RRULE"]["FREQ"] == ["WEEKLY"]
+    assert events[0]["DTSTART"].dt.tzinfo is not None

@@ -34,11 +34,16 @@ BAD_DATE = _l("Enter a real date, for example 2026-09-15.")
 BAD_TIME = _l("Enter a time such as 19:00.")
 
 
-def weekday_names():
+def weekday_names(in_sentence: bool = False):
+    """(code, name) of the weekdays: "Mardi" in a list of choices; in a sentence
+    as the language writes it there ("mardi", "martedì", but "Dienstag")."""
     from babel.dates import get_day_names
 
-    names = get_day_names("wide", locale=get_locale())
-    return [(code, names[i].capitalize()) for i, code in enumerate(rec.WEEKDAYS)]
+    names = get_day_names("wide", context="format", locale=get_locale())
+    return [
+        (code, names[i] if in_sentence else names[i].capitalize())
+        for i, code in enumerate(rec.WEEKDAYS)
+    ]
 
 
 ORDINALS = {

@@ -34,18 +34,18 @@ WHICH_SUNDAY = {
 def rhythm(series) -> str:
     """ "Every 2 weeks on Tuesday at 19:00" in the reader's language."""
     rule = series.rule
-    names = dict(weekday_names())
+    names = dict(weekday_names(in_sentence=True))
     at = time_text(series.start_time)
     n = rule.interval
     if rule.freq == rec.WEEKLY:
-        days = format_list([names[d].lower() for d in rule.byday], locale=get_locale())
+        days = format_list([names[d] for d in rule.byday], locale=get_locale())
         return ngettext(
             "Every week on %(days)s at %(time)s",
             "Every %(num)d weeks on %(days)s at %(time)s", n, days=days, time=at,
         )  # fmt: skip
     if rule.freq == rec.MONTHLY and rule.setpos is not None:
         phrases = WHICH_SUNDAY if rule.byday[0] == "SU" else WHICH
-        which = str(phrases[rule.setpos]) % {"weekday": names[rule.byday[0]].lower()}
+        which = str(phrases[rule.setpos]) % {"weekday": names[rule.byday[0]]}
         return ngettext(
             "Every month on %(which)s at %(time)s",
             "Every %(num)d months on %(which)s at %(time)s", n, which=which, time=at,

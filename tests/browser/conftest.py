@@ -149,6 +149,16 @@ def phone_contexts(browser, live_app, demo):
         if key not in made:
             context = browser.new_context(viewport=PHONE, bypass_csp=True, locale=language)
             page = context.new_page()
+            page.foreign_requests = []  # anything fetched from another site than ours
+            base = live_app.config["LIVE_URL"]
+            page.on(
+                "request",
+                lambda r, page=page: (
+                    None
+                    if r.url.startswith((base, "data:"))
+                    else page.foreign_requests.append(r.url)
+                ),
+            )
             if logged_in:
                 log_in(page, live_app.config["LIVE_URL"], demo.logins[language])
             made[key] = page

@@ -1,6 +1,7 @@
 """Every main page, logged out and logged in, in French, Italian and German,
 on a 360x740 phone: axe-core finds no WCAG 2.1 A/AA violation, nothing scrolls
-sideways and no control is smaller than 24x24 px. Screenshots of each page go
+sideways, no control is smaller than 24x24 px and nothing is loaded from
+another site. Screenshots of each page go
 to tests/artifacts/screenshots/."""
 
 from __future__ import annotations
@@ -96,11 +97,14 @@ def check_page(page, url, name, expected_status=200):
             "document.documentElement.scrollWidth > window.innerWidth"
         ),
         "small targets": page.evaluate(SMALL_TARGETS),
+        "loaded from other sites": page.foreign_requests,
     }
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-    assert problems == {"axe": [], "scrolls sideways": False, "small targets": []}, url
+    assert problems == {
+        "axe": [], "scrolls sideways": False, "small targets": [], "loaded from other sites": []
+    }, url  # fmt: skip
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -136,17 +136,21 @@ def test_form_errors_are_announced_and_linked_to_their_fields(live_app, demo, br
     context.close()
 
 
-def test_the_axe_check_catches_real_violations(live_app, phone_contexts):
-    """The accessibility tests would notice a problem: a field without a label
-    and low-contrast text, added to a page on purpose, are both reported."""
+def test_the_page_checks_catch_real_problems(live_app, phone_contexts):
+    """The accessibility tests would notice a problem: a field without a label,
+    low-contrast text and an image from another site, added to a page on
+    purpose, are all reported."""
     page = phone_contexts("fr", logged_in=False)
     page.goto(live_app.config["LIVE_URL"] + "/auth/login")
     page.evaluate("""() => {
         document.querySelector("main").insertAdjacentHTML("beforeend",
-          '<input type="text" id="unlabelled"><p style="color:#bbb;background:#fff">Pâle</p>');
+          '<input type="text" id="unlabelled"><p style="color:#bbb;background:#fff">Pâle</p>'
+          + '<img alt="" src="https://example.org/tracker.png">');
     }""")
     found = " ".join(run_axe(page))
     assert "label" in found and "color-contrast" in found
+    assert page.foreign_requests == ["https://example.org/tracker.png"]
+    page.foreign_requests.clear()
 
 
 @pytest.mark.parametrize(

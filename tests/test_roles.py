@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from facilitator.extensions import db
 from facilitator.models import Meeting, RoleAssignment, RoleType
 from facilitator.services import clock, roles, schedule
+from facilitator.services import groups as group_service
 from tests.conftest import PASSWORD, text_of
 
 NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
@@ -123,6 +125,22 @@ def test_one_role_per_member_per_meeting_unless_the_group_allows_more(client, lo
     s["group"].several_roles_per_meeting = True
     db.session.commit()
     assert take(client, s, notes).status_code == 302
+
+
+def test_going_back_to_one_role_per_meeting_holds_for_roles_taken_meanwhile(client, login, setup):
+    s = setup
+    welcome, notes, room = (s["roles"][n] for n in ("Accueil", "Notes", "Salle et clés"))
+    willing(s["ana_m"], welcome, notes, room)
+    s["group"].several_roles_per_meeting = True
+    db.session.commit()
+    login(s["ana"])
+    assert take(client, s, welcome).status_code == 302
+    assert take(client, s, notes).status_code == 302  # two roles, as the group allowed
+    settings = replace(group_service.GroupData.of(s["group"]), several_roles_per_meeting=False)
+    group_service.update_group(s["group"], s["owner"], settings)
+    refused = take(client, s, room)
+    assert refused.status_code == 409  # she keeps her two roles but gets no third
+    assert "déjà un rôle" in text_of(refused)
 
 
 def test_nobody_can_be_given_a_role_while_away(client, login, setup):

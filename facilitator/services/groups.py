@@ -6,7 +6,7 @@ change is written to the audit trail in the same transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from sqlalchemy import func, select
 
@@ -40,6 +40,11 @@ class GroupData:
     town: str = ""
     accepting_newcomers: bool = True
 
+    @classmethod
+    def of(cls, group: Group) -> GroupData:
+        """The group's current settings (to change some with dataclasses.replace)."""
+        return cls(**{f.name: getattr(group, f.name) for f in fields(cls)})
+
 
 def create_group(creator: User, data: GroupData) -> Group:
     """Create a group; its creator becomes its first co-responsible member."""
@@ -64,6 +69,8 @@ def update_group(group: Group, actor: User, data: GroupData) -> None:
         if mine is not None:
             mine.role = MemberRole.CORESPONSIBLE
     _apply(group, data)
+    if "several_roles_per_meeting" in changed and not data.several_roles_per_meeting:
+        roles.mark_exclusive_holders(group)
     group.version += 1  # the name and time zone show in calendar feeds
     audit.record(group, actor, "group_updated", fields=changed)
     db.session.commit()

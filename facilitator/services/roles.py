@@ -269,6 +269,29 @@ def _insert(
     return assignment
 
 
+def mark_exclusive_holders(group: Group) -> None:
+    """The group now allows one role per member and meeting: mark the holders.
+
+    While several roles were allowed, assignments carried no marker, so the
+    database would let a member take yet another role. Each holder's first role
+    at a meeting is marked again; a member who already holds two keeps them
+    (the second stays unmarked) but cannot take a third.
+    """
+    assignments = db.session.scalars(
+        select(RoleAssignment)
+        .join(Meeting, RoleAssignment.meeting_id == Meeting.id)
+        .where(Meeting.group_id == group.id, RoleAssignment.membership_id.is_not(None))
+        .order_by(RoleAssignment.meeting_id, RoleAssignment.id)
+    ).all()
+    marked = {(a.meeting_id, a.exclusive_holder) for a in assignments if a.exclusive_holder}
+    for assignment in assignments:
+        key = (assignment.meeting_id, assignment.membership_id)
+        if assignment.exclusive_holder is None and key not in marked:
+            assignment.exclusive_holder = assignment.membership_id
+            marked.add(key)
+    db.session.flush()
+
+
 def take(group: Group, membership: Membership, occurrence, role: RoleType, slot: int, now) -> None:
     """A willing, available member takes an open slot."""
     _check_open(occurrence, now)

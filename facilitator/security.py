@@ -1,6 +1,10 @@
-"""Security headers and the loading of the logged-in user."""
+"""Security headers, the loading of the logged-in user, and access logs
+without the secrets that some paths carry."""
 
 from __future__ import annotations
+
+import logging
+import re
 
 from flask import current_app
 from flask.sessions import SecureCookieSessionInterface
@@ -24,6 +28,28 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+
+
+# Paths whose last part is a secret: calendar feeds, invitations, and the
+# links sent by email to register or to choose a new password.
+SECRET_PATH = re.compile(r"(/(?:feeds|invite|auth/register|auth/reset)/)[^\s/?#\".]+")
+ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
+
+
+def redact(value):
+    return SECRET_PATH.sub(r"\1[redacted]", value) if isinstance(value, str) else value
+
+
+class RedactSecretPaths(logging.Filter):
+    """Access log lines keep the path but not its secret part."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.msg)
+        if isinstance(record.args, dict):  # gunicorn's access log atoms
+            record.args = {key: redact(value) for key, value in record.args.items()}
+        elif record.args:
+            record.args = tuple(redact(value) for value in record.args)
+        return True
 
 
 @login_manager.user_loader
@@ -76,6 +102,10 @@ class SessionInterface(SecureCookieSessionInterface):
 
 def init_app(app) -> None:
     app.session_interface = SessionInterface()
+    for name in ACCESS_LOGGERS:
+        access_log = logging.getLogger(name)
+        if not any(isinstance(f, RedactSecretPaths) for f in access_log.filters):
+            access_log.addFilter(RedactSecretPaths())
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, date, datetime
 
 import pytest
@@ -157,3 +158,25 @@ def test_logs_and_error_pages_never_show_tokens_or_addresses(client, caplog, mak
     logged = caplog.text
     for secret in (token, "someone@example.org", "hunter2-secret!"):
         assert secret not in logged
+
+
+@pytest.mark.parametrize("logger", ["werkzeug", "gunicorn.access"])
+def test_access_logs_keep_the_path_but_not_its_secret(app, caplog, logger):
+    token = "Zx" * 22
+    with caplog.at_level("INFO", logger=logger):
+        log = logging.getLogger(logger)
+        # the development server's format, then gunicorn's (atoms in a dict)
+        log.info(
+            '%s - - [%s] "%s" %s %s',
+            "127.0.0.1",
+            "now",
+            f"GET /feeds/{token}.ics HTTP/1.1",
+            200,
+            "-",
+        )
+        log.info("%(r)s %(U)s", {"r": f"GET /invite/{token} HTTP/1.1", "U": f"/invite/{token}"})
+        log.info(f"GET /auth/reset/{token}?next=/ HTTP/1.1")
+    assert token not in caplog.text
+    assert "GET /feeds/[redacted].ics" in caplog.text
+    assert "/invite/[redacted]" in caplog.text
+    assert "/auth/reset/[redacted]?next=/" in caplog.text

@@ -23,7 +23,7 @@ from facilitator.extensions import db
 from facilitator.models import Group, Membership, RoleAssignment, User
 from facilitator.models.groups import MemberRole
 from facilitator.services import attendance, clock, roles, schedule
-from tests.conftest import test_config
+from tests.conftest import isolated_database, test_config
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -32,22 +32,28 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
-    path = tmp_path_factory.mktemp("browser") / "browser.sqlite"
-    config = test_config(f"sqlite:///{path}", {}, None)
-    config.update({"SERVER_NAME": None, "PREFERRED_URL_SCHEME": "http", "WTF_CSRF_ENABLED": True,
-                   # every test logs in from 127.0.0.1, often as the same demo person
-                   "LOGIN_LIMIT_PER_IP": "1000 per minute",
-                   "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute"})  # fmt: skip
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-    app.extensions["mail_outbox"] = []
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
+    """The app served on a free port, on SQLite, or on PostgreSQL (a schema of
+    its own) when TEST_DATABASE_URL is set, as the rest of the suite."""
+    with isolated_database(tmp_path_factory, "browser") as (uri, options):
+        config = test_config(uri, options, None)
+        config.update({"SERVER_NAME": None, "PREFERRED_URL_SCHEME": "http", "WTF_CSRF_ENABLED": True,
+                       # every test logs in from 127.0.0.1, often as the same demo person
+                       "LOGIN_LIMIT_PER_IP": "1000 per minute",
+                       "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute"})  # fmt: skip
+        app = create_app(config)
+        with app.app_context():
+            db.create_all()
+        app.extensions["mail_outbox"] = []
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
+        yield app
+        server.shutdown()
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

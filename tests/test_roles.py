@@ -239,6 +239,39 @@ def test_leaving_reopens_future_roles_and_keeps_the_past(client, login, setup, m
     )
 
 
+def test_the_coresponsibles_hear_who_left_and_which_roles_are_open_again(
+    client, login, setup, add_member, make_user, outbox
+):
+    s = setup
+    giulia = make_user("Giulia", email="giulia@example.org", locale="it")
+    add_member(s["group"], giulia, coresponsible=True)
+    notes = s["roles"]["Notes"]
+    meeting = schedule.materialize(schedule.find(s["group"], s["key"]))
+    db.session.add(RoleAssignment(meeting_id=meeting.id, role_type_id=notes.id, slot=0,
+                                  membership_id=s["ben_m"].id, exclusive_holder=s["ben_m"].id))  # fmt: skip
+    db.session.commit()
+    login(s["ben"])
+    client.post(f"/groups/{s['group'].id}/leave")
+    by_address = {m["To"]: m for m in outbox}
+    assert set(by_address) == {s["owner"].email, "giulia@example.org"}  # not Ben himself
+    french = by_address[s["owner"].email]
+    assert french["Subject"] == "Ben a quitté Proches aidants"
+    body = french.get_content()
+    assert "mardi, 15 septembre 2026, 19:00 : Notes" in body
+    assert f"/groups/{s['group'].id}/roles/fill" in body
+    assert s["ben"].email not in body
+    assert by_address["giulia@example.org"]["Subject"] == "Ben ha lasciato Proches aidants"
+
+
+def test_a_member_without_coming_roles_leaves_with_a_short_notice(client, login, setup, outbox):
+    s = setup
+    login(s["ana"])
+    client.post(f"/groups/{s['group'].id}/leave")
+    assert [m["To"] for m in outbox] == [s["owner"].email]
+    assert "Ana a quitté le groupe Proches aidants." in outbox[0].get_content()
+    assert "/roles/fill" not in outbox[0].get_content()  # nothing to fill
+
+
 def test_role_types_are_added_renamed_reordered_and_retired(client, login, setup):
     s = setup
     login(s["owner"])

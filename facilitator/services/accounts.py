@@ -10,14 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
 from facilitator.extensions import db
-from facilitator.i18n import locale_for
 from facilitator.models import User
 from facilitator.models._common import utcnow
 from facilitator.services import mail
@@ -81,13 +79,6 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
-def _send(to: str, locale: str, subject_msg: Callable[[], str], template: str, **context) -> None:
-    with force_locale(locale_for(locale)):
-        subject = subject_msg()
-        body = render_template(template, **context)
-    mail.send(to, subject, body)
-
-
 # --- registration ---------------------------------------------------------
 
 
@@ -110,7 +101,7 @@ def start_registration(
     email = User.normalize_email(email)
     existing = db.session.scalar(User.select_by_email(email))
     if existing is not None:
-        _send(
+        mail.send_template(
             email,
             existing.locale,
             lambda: _("You already have a facilitator account"),
@@ -119,7 +110,7 @@ def start_registration(
         )
         return
     token = _serializer(REGISTRATION_SALT).dumps({"email": email, "invitation": invitation})
-    _send(
+    mail.send_template(
         email,
         locale,
         lambda: _("Finish creating your facilitator account"),
@@ -216,7 +207,7 @@ def request_password_reset(
     email = User.normalize_email(email)
     user = db.session.scalar(User.select_by_email(email))
     if user is None:
-        _send(
+        mail.send_template(
             email,
             locale,
             lambda: _("Password reset requested"),
@@ -227,7 +218,7 @@ def request_password_reset(
     # The token is bound to the current password hash: it stops working as
     # soon as it has been used (or the password changed otherwise).
     token = _serializer(RESET_SALT).dumps({"id": user.id, "h": user.password_hash[-16:]})
-    _send(
+    mail.send_template(
         user.email,
         user.locale,
         lambda: _("Reset your facilitator password"),

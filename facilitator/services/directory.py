@@ -10,16 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from facilitator.extensions import db
-from facilitator.i18n import locale_for
-from facilitator.models import ContactMessage, Group, MeetingSeries, Membership, User
-from facilitator.models.groups import MemberRole
-from facilitator.services import mail
+from facilitator.models import ContactMessage, Group, MeetingSeries
+from facilitator.services import groups, mail
 from facilitator.services.errors import MailError, NotFound
 
 
@@ -68,18 +64,15 @@ def send_message(group: Group, sender_name: str, sender_contact: str, body: str,
     db.session.add(ContactMessage(group_id=group.id, sender_name=sender_name,
                                   sender_contact=sender_contact, body=body))  # fmt: skip
     db.session.commit()
-    query = select(User).join(Membership).where(Membership.group_id == group.id)
-    if not group.all_coresponsible:
-        query = query.where(Membership.role == MemberRole.CORESPONSIBLE)
     sent = failed = 0
-    for user in db.session.scalars(query):
-        with force_locale(locale_for(user.locale)):
-            subject = _("Message for %(group)s from the directory", group=group.name)
-            text = render_template("mail/contact_message.txt", user=user, group=group,
-                                   sender_name=sender_name, sender_contact=sender_contact,
-                                   body=body, link=link)  # fmt: skip
+    for user in groups.coresponsible_users(group):
         try:
-            mail.send(user.email, subject, text)
+            mail.send_template(
+                user.email, user.locale,
+                lambda: _("Message for %(group)s from the directory", group=group.name),
+                "mail/contact_message.txt", user=user, group=group, sender_name=sender_name,
+                sender_contact=sender_contact, body=body, link=link,
+            )  # fmt: skip
             sent += 1
         except MailError:
             failed += 1

@@ -7,6 +7,7 @@ change is written to the audit trail in the same transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -125,11 +126,12 @@ def _ensure_not_last(group: Group, member: Membership) -> None:
         raise LastCoresponsible()
 
 
-def _reopen_roles(group: Group, actor: User, member: Membership) -> None:
+def _reopen_roles(group: Group, actor: User, member: Membership) -> list[tuple[datetime, str]]:
     """A departing member's coming roles open again; the history says so."""
     reopened = roles.drop_future_assignments(member, clock.now())
     if reopened:
-        audit.record(group, actor, "roles_reopened", subject=member.user, count=reopened)
+        audit.record(group, actor, "roles_reopened", subject=member.user, count=len(reopened))
+    return reopened
 
 
 def grant_coresponsibility(group: Group, actor: User, member: Membership) -> None:
@@ -161,14 +163,24 @@ def remove_member(group: Group, actor: User, member: Membership) -> None:
     db.session.commit()
 
 
-def leave_group(group: Group, member: Membership) -> None:
+def leave_group(group: Group, member: Membership) -> list[tuple[datetime, str]]:
+    """The member leaves; returns their roles that opened again (start, role)."""
     _lock(group)
     _ensure_not_last(group, member)
     audit.record(group, member.user, "member_left", subject=member.user)
-    _reopen_roles(group, member.user, member)
+    reopened = _reopen_roles(group, member.user, member)
     member.user.feed_changed_at = utcnow()
     db.session.delete(member)
     db.session.commit()
+    return reopened
+
+
+def coresponsible_users(group: Group) -> list[User]:
+    """The people who answer for the group: its co-responsible members."""
+    query = select(User).join(Membership).where(Membership.group_id == group.id)
+    if not group.all_coresponsible:
+        query = query.where(Membership.role == MemberRole.CORESPONSIBLE)
+    return db.session.scalars(query.order_by(User.id)).all()
 
 
 def member_count(group: Group) -> int:

@@ -9,12 +9,15 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, render_template
+from flask_babel import force_locale
 
+from facilitator.i18n import locale_for
 from facilitator.services.errors import MailError
 
 log = logging.getLogger(__name__)
@@ -30,6 +33,17 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(body)
     return msg
+
+
+def send_template(
+    to: str, language: str, subject: Callable[[], str], template: str, **context
+) -> None:
+    """Send a text template, and a subject given as a function (so that it is
+    translated here), in the recipient's ``language``."""
+    with force_locale(locale_for(language)):
+        title = subject()
+        body = render_template(template, **context)
+    send(to, title, body)
 
 
 def send(to: str, subject: str, body: str) -> None:

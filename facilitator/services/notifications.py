@@ -1,5 +1,6 @@
-"""Emails about roles: reminders before a meeting, and news of a cancelled or
-moved meeting to those who hold a role in it. Each in the recipient's language.
+"""Emails about roles: reminders before a meeting, news of a cancelled or
+moved meeting to those who hold a role in it, and word to the co-responsible
+members when someone leaves. Each in the recipient's language.
 
 A failing address or a mail server outage never stops the others: failures
 are counted and the reminder is tried again on the next run.
@@ -10,16 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from facilitator.extensions import db
-from facilitator.i18n import locale_for
 from facilitator.models import Meeting, Membership, RoleAssignment, RoleType, User
 from facilitator.models._common import utcnow
-from facilitator.services import mail, schedule
+from facilitator.services import groups, mail, schedule
 from facilitator.services.errors import MailError
 from facilitator.services.recurrence import to_aware
 
@@ -33,10 +31,7 @@ class Report:
 
 
 def _send(user: User, subject, template: str, **context) -> None:
-    with force_locale(locale_for(user.locale)):
-        title = subject()
-        body = render_template(template, user=user, **context)
-    mail.send(user.email, title, body)
+    mail.send_template(user.email, user.locale, subject, template, user=user, **context)
 
 
 def send_reminders(now: datetime, link_for) -> Report:
@@ -100,6 +95,21 @@ def notify_holders(group, occurrence, kind: str, link: str) -> Report:
         try:
             _send(user, subjects[kind], f"mail/meeting_{kind}.txt", role=role,
                   occurrence=occurrence, group=group, link=link)  # fmt: skip
+            report.sent += 1
+        except MailError:
+            report.failed += 1
+    return report
+
+
+def notify_departure(group, leaver: User, reopened: list, link: str) -> Report:
+    """Tell the co-responsible members that ``leaver`` left (call it after the
+    membership ended), and which of their roles are open again."""
+    report = Report()
+    name = leaver.display_name
+    for user in groups.coresponsible_users(group):  # the leaver is no longer among them
+        try:
+            _send(user, lambda: _("%(name)s has left %(group)s", name=name, group=group.name),
+                  "mail/member_left.txt", member=name, group=group, reopened=reopened, link=link)  # fmt: skip
             report.sent += 1
         except MailError:
             report.failed += 1

@@ -359,17 +359,20 @@ def unassign(group: Group, actor: User, assignment: RoleAssignment) -> None:
     db.session.commit()
 
 
-def drop_future_assignments(membership: Membership, now: datetime) -> int:
-    """A member leaves: their slots from now on reopen (the past stays)."""
+def drop_future_assignments(membership: Membership, now: datetime) -> list[tuple[datetime, str]]:
+    """A member leaves: their slots from now on reopen (the past stays).
+    Returns what reopened: (meeting start, role name), soonest first."""
     local_now = to_local(now, membership.group.timezone)
     future = db.session.scalars(
         select(RoleAssignment)
         .join(Meeting)
         .where(RoleAssignment.membership_id == membership.id, Meeting.start >= local_now)
+        .order_by(Meeting.start)
     ).all()
+    reopened = [(a.meeting.start, a.role_type.name) for a in future]
     for assignment in future:
         db.session.delete(assignment)
-    return len(future)
+    return reopened
 
 
 # --- fair auto-fill ---------------------------------------------------------------

@@ -11,7 +11,7 @@ from facilitator.errors import flash_error
 from facilitator.extensions import db
 from facilitator.i18n import current_language, use_context_language
 from facilitator.models.groups import LANGUAGES
-from facilitator.services import audit, clock, invitations, privacy, schedule
+from facilitator.services import audit, clock, invitations, notifications, privacy, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.errors import AlreadyMember, DomainError
 
@@ -168,12 +168,14 @@ def leave(group_id: int):
     if request.method == "GET":
         return render_template("groups/confirm_leave.html", group=group, membership=membership)
     try:
-        group_service.leave_group(group, membership)
+        reopened = group_service.leave_group(group, membership)
     except DomainError as exc:
         flash_error(exc)
         return render_template(
             "groups/confirm_leave.html", group=group, membership=membership
         ), exc.status
+    link = url_for("roles.fill", group_id=group.id, _external=True)
+    notifications.notify_departure(group, current_user, reopened, link)
     flash(_("You have left the group %(name)s.", name=group.name), "success")
     return redirect(url_for("main.index"))
 

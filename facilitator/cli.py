@@ -9,7 +9,7 @@ from flask import current_app, url_for
 from sqlalchemy import func, select
 
 from facilitator.extensions import db
-from facilitator.models import Group, Membership, User
+from facilitator.models import ContactMessage, Group, Membership, User
 from facilitator.models.groups import MemberRole
 from facilitator.services import (
     attendance,
@@ -64,6 +64,12 @@ DEMO_GROUPS = [
             "attendance": True,
             "one_off_place": "Parc de Mon-Repos, Lausanne (sous le grand cèdre)",
             "one_off_title": "Pique-nique canadien",
+        },
+        "visitor": {
+            "sender_name": "Léa",
+            "sender_contact": "lea.m@example.org",
+            "body": "Bonjour, on vient de me diagnostiquer une fibromyalgie. "
+            "Est-ce que je peux venir à votre prochaine rencontre, simplement pour écouter ?",
         },
     },
     {
@@ -193,6 +199,9 @@ def load_demo_data() -> list[tuple[str, str]]:
         db.session.commit()
         _demo_schedule(group, users[0], spec["schedule"])
         _demo_roles(group, users[0])
+        if "visitor" in spec:  # a message that came through the directory
+            db.session.add(ContactMessage(group_id=group.id, **spec["visitor"]))
+            db.session.commit()
         _invitation, token = invitations.create_invitation(group, users[0], days=30, max_uses=5)
         _feed, feed_token = feeds.create(users[0], "demo", group=group)
         links.append((token, feed_token))
@@ -267,7 +276,8 @@ def purge_command() -> None:
     """Delete what is no longer needed (run it from cron; safe to repeat)."""
     report = retention.purge(clock.now())
     click.echo(
-        f"Deleted: {report.invitations} old invitations, {report.notes} meeting notes "
+        f"Deleted: {report.invitations} old invitations, {report.messages} directory messages, "
+        f"{report.notes} meeting notes "
         f"and {report.attendance} attendance figures past their group's retention period."
     )
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from facilitator.extensions import db
-from facilitator.models import Membership, RoleAssignment
+from facilitator.models import ContactMessage, Membership, RoleAssignment
 from facilitator.services import accounts, clock, feeds, invitations, roles, schedule
 from facilitator.services.recurrence import WEEKLY, Rule
 from tests.conftest import PASSWORD
@@ -167,6 +167,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("directory.contact", "GET"): Case("/groups/{group}/contact", (404, 404, 404, 404)),
     ("directory.contact", "POST"): Case("/groups/{group}/contact", (404, 404, 404, 404)),
     ("directory.messages", "GET"): Case("/groups/{group}/messages", CORESPONSIBLES),
+    ("directory.delete_message", "POST"): Case("/groups/{group}/messages/{message}/delete", ACTION),
 }
 
 
@@ -214,6 +215,10 @@ def world(app, make_user, make_group, add_member):
         group, coresponsible,
         schedule.MeetingData(start=datetime(2026, 9, 5, 10), duration_minutes=60),
     )  # fmt: skip
+    message = ContactMessage(group_id=group.id, sender_name="Léa", sender_contact="l@example.org",
+                             body="Bonjour")  # fmt: skip
+    db.session.add(message)
+    db.session.commit()
     with app.test_request_context():
         registration = accounts._serializer(accounts.REGISTRATION_SALT).dumps(
             {"email": "new@example.org", "invitation": None}
@@ -240,6 +245,7 @@ def world(app, make_user, make_group, add_member):
             "assignment": assignment.id,
             "away": away.id,
             "swap": swap.id,
+            "message": message.id,
         },
     }
 

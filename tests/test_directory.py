@@ -81,6 +81,33 @@ def test_contact_reaches_the_coresponsibles_by_email_and_in_the_app(
     assert "puis-je venir" in text_of(client.get(f"/groups/{listed_group.id}/messages"))
 
 
+def test_a_coresponsible_deletes_an_answered_message(client, login, listed_group):
+    client.post(f"/groups/{listed_group.id}/contact", data=MESSAGE)
+    message_id = db.session.scalar(select(ContactMessage.id))
+    login(listed_group.memberships[0].user)
+    page = text_of(client.get(f"/groups/{listed_group.id}/messages"))
+    assert "il est de toute façon supprimé 180 jours après son arrivée" in page
+    response = client.post(f"/groups/{listed_group.id}/messages/{message_id}/delete")
+    assert response.status_code == 302
+    assert db.session.scalar(select(ContactMessage)) is None
+    page = text_of(client.get(response.location))
+    assert "Le message a été supprimé." in page
+    assert "puis-je venir" not in page
+
+
+def test_a_message_of_another_group_cannot_be_deleted(
+    client, login, listed_group, make_user, make_group
+):
+    client.post(f"/groups/{listed_group.id}/contact", data=MESSAGE)
+    message_id = db.session.scalar(select(ContactMessage.id))
+    other = make_user("Other")
+    other_group = make_group(other, name="Autre groupe")
+    login(other)
+    response = client.post(f"/groups/{other_group.id}/messages/{message_id}/delete")
+    assert response.status_code == 404
+    assert db.session.get(ContactMessage, message_id) is not None
+
+
 def test_robots_filling_the_honeypot_send_nothing(client, outbox, listed_group):
     response = client.post(f"/groups/{listed_group.id}/contact",
                            data={**MESSAGE, "website": "http://spam.example"})  # fmt: skip

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import String, Text, select
 
 from facilitator.extensions import db
-from facilitator.models import Group, RoleAssignment, User
+from facilitator.models import ContactMessage, Group, RoleAssignment, User
 from facilitator.services import clock, feeds, roles, schedule
 from tests.conftest import PASSWORD, text_of
 
@@ -97,22 +97,39 @@ def test_the_last_coresponsible_must_hand_over_first(client, login, setup):
 def test_a_coresponsible_deletes_the_group_after_typing_its_name(client, login, setup):
     s = setup
     group_id = s["group"].id
+    db.session.add(ContactMessage(group_id=group_id, sender_name="Léa",
+                                  sender_contact="lea@example.org", body="Bonjour"))  # fmt: skip
+    db.session.commit()
     login(s["owner"])
     assert client.post(f"/groups/{group_id}/delete", data={"name": "wrong"}).status_code == 400
+    assert db.session.get(Group, group_id) is not None  # a wrong name deletes nothing
     assert (
         client.post(f"/groups/{group_id}/delete", data={"name": "Proches aidants"}).status_code
         == 302
     )
     assert db.session.get(Group, group_id) is None
     assert db.session.scalar(select(RoleAssignment)) is None
+    # Nothing of the group is left in any table (messages from visitors included).
+    for table in db.metadata.sorted_tables:
+        if "group_id" in table.columns:
+            rows = db.session.execute(select(table).where(table.c.group_id == group_id)).all()
+            assert rows == [], table.name
     assert db.session.get(User, s["ana"].id) is not None
 
 
-@pytest.mark.parametrize(("language", "text"), [("fr", "Qui voit quoi"), ("it", "Chi vede cosa")])
-def test_privacy_page_in_every_language(client, language, text):
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [("fr", ["Qui voit quoi", "l'annuaire public", "au plus 180 jours"]),
+     ("it", ["Chi vede cosa", "l'elenco pubblico", "al massimo 180 giorni"]),
+     ("de", ["Wer was sieht", "öffentliche Verzeichnis", "höchstens 180 Tage"])],
+)  # fmt: skip
+def test_privacy_page_in_every_language_names_the_directory_and_its_messages(
+    client, language, texts
+):
     response = client.get(f"/privacy?lang={language}")
     assert response.status_code == 200
-    assert text in text_of(response)
+    for text in texts:
+        assert text in text_of(response)
 
 
 def test_purge_deletes_what_is_past_its_time_and_is_idempotent(app, setup):
@@ -135,13 +152,28 @@ def test_purge_deletes_what_is_past_its_time_and_is_idempotent(app, setup):
     attendance.record(g, g.memberships[0], schedule.find(g, f"m{early.id}"), 6, 1, NOW)
     recent = schedule.find(g, f"s{s['series'].id}-202609081900")
     attendance.record(g, g.memberships[0], recent, 7, 0, NOW)
+    # Visitors' messages: one from seven months ago, one from last month.
+    db.session.add_all([
+        ContactMessage(group_id=g.id, sender_name="Old", sender_contact="old@example.org",
+                       body="Bonjour", created_at=NOW - timedelta(days=181)),
+        ContactMessage(group_id=g.id, sender_name="New", sender_contact="new@example.org",
+                       body="Bonjour", created_at=NOW - timedelta(days=30)),
+    ])  # fmt: skip
+    db.session.commit()
     runner = app.test_cli_runner()
     first = runner.invoke(args=["purge"])
-    assert "Deleted: 1 old invitations, 1 meeting notes and 1 attendance figures" in first.output
+    assert (
+        "Deleted: 1 old invitations, 1 directory messages, 1 meeting notes "
+        "and 1 attendance figures" in first.output
+    )
     assert db.session.get(Invitation, fresh.id) is not None
     assert db.session.scalar(select(AttendanceRecord.participants)) == 7
+    assert db.session.scalars(select(ContactMessage.sender_name)).all() == ["New"]
     again = runner.invoke(args=["purge"])
-    assert "Deleted: 0 old invitations, 0 meeting notes and 0 attendance figures" in again.output
+    assert (
+        "Deleted: 0 old invitations, 0 directory messages, 0 meeting notes "
+        "and 0 attendance figures" in again.output
+    )
 
 
 def test_logs_and_error_pages_never_show_tokens_or_addresses(client, caplog, make_user):

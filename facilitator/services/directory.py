@@ -80,8 +80,18 @@ def send_message(group: Group, sender_name: str, sender_contact: str, body: str,
 
 
 def messages(group: Group):
+    """The group's messages from visitors, newest first."""
     return (
         select(ContactMessage)
         .where(ContactMessage.group_id == group.id)
         .order_by(ContactMessage.created_at.desc())
     )
+
+
+def delete_message(group: Group, message_id: int) -> None:
+    """A co-responsible member deletes a visitor's message (once answered)."""
+    message = db.session.get(ContactMessage, message_id)
+    if message is None or message.group_id != group.id:
+        raise NotFound()
+    db.session.delete(message)
+    db.session.commit()

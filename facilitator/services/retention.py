@@ -2,6 +2,8 @@
 
 - invitations that expired or were revoked more than 30 days ago, and those
   used up;
+- visitors' messages from the directory, 180 days after they arrived (the
+  group has answered them by then; co-responsibles may delete them sooner);
 - where a group set a retention period: meeting notes and attendance figures
   of meetings older than it.
 
@@ -17,14 +19,23 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select, update
 
 from facilitator.extensions import db
-from facilitator.models import AttendanceRecord, Group, Intention, Invitation, Meeting
+from facilitator.models import (
+    AttendanceRecord,
+    ContactMessage,
+    Group,
+    Intention,
+    Invitation,
+    Meeting,
+)
 
 INVITATION_GRACE = timedelta(days=30)
+CONTACT_MESSAGE_DAYS = 180
 
 
 @dataclass
 class PurgeReport:
     invitations: int = 0
+    messages: int = 0
     notes: int = 0
     attendance: int = 0
 
@@ -39,6 +50,11 @@ def purge(now: datetime) -> PurgeReport:
                 Invitation.revoked_at < cutoff,
                 Invitation.uses >= Invitation.max_uses,
             )
+        )
+    ).rowcount
+    report.messages = db.session.execute(
+        delete(ContactMessage).where(
+            ContactMessage.created_at < now - timedelta(days=CONTACT_MESSAGE_DAYS)
         )
     ).rowcount
     for group in db.session.scalars(select(Group).where(Group.retention_months.is_not(None))):

@@ -14,7 +14,7 @@ from facilitator.blueprints.forms import max_length, required, strip
 from facilitator.extensions import db, limiter
 from facilitator.models import CANTONS, LANGUAGES, THEMES
 from facilitator.models.contact import BODY_MAX, CONTACT_MAX, SENDER_MAX
-from facilitator.services import clock, directory
+from facilitator.services import clock, directory, retention
 
 bp = Blueprint("directory", __name__, template_folder="templates")
 
@@ -81,4 +81,14 @@ def messages(group_id: int):
     group, membership = load_group(group_id, coresponsible=True)
     items = db.session.scalars(directory.messages(group)).all()
     return render_template("directory/messages.html", group=group, membership=membership,
-                           items=items)  # fmt: skip
+                           items=items, kept_days=retention.CONTACT_MESSAGE_DAYS)  # fmt: skip
+
+
+@bp.post("/groups/<int:group_id>/messages/<int:message_id>/delete")
+@login_required
+def delete_message(group_id: int, message_id: int):
+    """Delete a visitor's message."""
+    group, _membership = load_group(group_id, coresponsible=True)
+    directory.delete_message(group, message_id)
+    flash(_("The message has been deleted."), "success")
+    return redirect(url_for("directory.messages", group_id=group.id))

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from facilitator.extensions import db
 from facilitator.i18n import current_language
-from facilitator.services import clock, roles, schedule
+from facilitator.services import clock, retention, roles, schedule
 from facilitator.services import groups as group_service
 
 bp = Blueprint("main", __name__, template_folder="templates")
@@ -33,4 +33,4 @@ def index():
 @bp.get("/privacy")
 def privacy():
     """Explain what is stored, why, for how long, and who sees it."""
-    return render_template("main/privacy.html")
+    return render_template("main/privacy.html", message_days=retention.CONTACT_MESSAGE_DAYS)

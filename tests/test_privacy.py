@@ -84,6 +84,17 @@ def test_deleting_an_account_leaves_no_personal_data(client, login, setup):
                 ), (table.name, value)
 
 
+def test_the_coresponsibles_hear_when_a_member_deletes_her_account(client, login, setup, outbox):
+    s = setup
+    login(s["ana"])
+    client.post("/account/delete", data={"password": PASSWORD})
+    assert [m["To"] for m in outbox] == [s["owner"].email]
+    assert outbox[0]["Subject"] == "Ana a quitté Proches aidants"
+    body = outbox[0].get_content()
+    assert "mardi, 15 septembre 2026, 19:00 : Notes" in body  # her coming role, open again
+    assert "ana.secret@example.org" not in body
+
+
 def test_the_last_coresponsible_must_hand_over_first(client, login, setup):
     s = setup
     login(s["owner"])

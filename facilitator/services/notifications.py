@@ -101,11 +101,11 @@ def notify_holders(group, occurrence, kind: str, link: str) -> Report:
     return report
 
 
-def notify_departure(group, leaver: User, reopened: list, link: str) -> Report:
-    """Tell the co-responsible members that ``leaver`` left (call it after the
-    membership ended), and which of their roles are open again."""
+def notify_departure(group, name: str, reopened: list, link: str) -> Report:
+    """Tell the co-responsible members that the member called ``name`` left
+    (call it after the membership ended), and which of their roles are open
+    again."""
     report = Report()
-    name = leaver.display_name
     for user in groups.coresponsible_users(group):  # the leaver is no longer among them
         try:
             _send(user, lambda: _("%(name)s has left %(group)s", name=name, group=group.name),

@@ -107,10 +107,11 @@ def groups_blocking_deletion(user: User) -> list[Group]:
     return blocking
 
 
-def delete_account(user: User, password: str) -> None:
+def delete_account(user: User, password: str) -> list[tuple[Group, list]]:
     """Erase the account: memberships end (coming roles reopen, past ones show
     "a former member"), calendar links and sessions stop working. Groups where
-    the user was alone go with it."""
+    the user was alone go with it. Returns, for each group the user left, the
+    roles that opened again (to tell its co-responsible members)."""
     if not user.check_password(password):
         raise WrongPassword(field="password")
     blocking = groups_blocking_deletion(user)
@@ -119,15 +120,17 @@ def delete_account(user: User, password: str) -> None:
             str(MustHandOver.message) % {"groups": ", ".join(g.name for g in blocking)}
         )
     now = clock.now()
+    left = []
     for membership in list(user.memberships):
         group = membership.group
         if len(group.memberships) == 1:
             db.session.delete(group)
             continue
-        roles.drop_future_assignments(membership, now)
+        left.append((group, roles.drop_future_assignments(membership, now)))
         audit.record(group, None, "member_left", subject=None)
     db.session.delete(user)
     db.session.commit()
+    return left
 
 
 def delete_group(group: Group) -> None:

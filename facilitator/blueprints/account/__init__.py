@@ -11,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from facilitator.blueprints.common import field_error, render_form
 from facilitator.blueprints.groups.labels import audit_text
-from facilitator.services import accounts, privacy
+from facilitator.services import accounts, notifications, privacy
 from facilitator.services.errors import DomainError
 
 from .forms import DeleteAccountForm, PasswordForm, ProfileForm
@@ -81,10 +81,14 @@ def delete():
     form = DeleteAccountForm()
     blocking = privacy.groups_blocking_deletion(current_user)
     if form.validate_on_submit():
+        name = current_user.display_name
         try:
-            privacy.delete_account(current_user._get_current_object(), form.password.data)
+            left = privacy.delete_account(current_user._get_current_object(), form.password.data)
         except DomainError as exc:
             return field_error(form, exc, "account/delete.html", blocking=blocking)
+        for group, reopened in left:
+            link = url_for("roles.fill", group_id=group.id, _external=True)
+            notifications.notify_departure(group, name, reopened, link)
         logout_user()
         session.clear()
         flash(_("Your account has been deleted. Thank you for the time you shared."), "success")

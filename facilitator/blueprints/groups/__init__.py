@@ -175,7 +175,7 @@ def leave(group_id: int):
             "groups/confirm_leave.html", group=group, membership=membership
         ), exc.status
     link = url_for("roles.fill", group_id=group.id, _external=True)
-    notifications.notify_departure(group, current_user, reopened, link)
+    notifications.notify_departure(group, current_user.display_name, reopened, link)
     flash(_("You have left the group %(name)s.", name=group.name), "success")
     return redirect(url_for("main.index"))
 

@@ -17,6 +17,7 @@ from facilitator.extensions import db
 from facilitator.models import ContactMessage, Group, MeetingSeries
 from facilitator.services import groups, mail
 from facilitator.services.errors import MailError, NotFound
+from facilitator.services.lookup import owned
 
 
 @dataclass
@@ -90,8 +91,5 @@ def messages(group: Group):
 
 def delete_message(group: Group, message_id: int) -> None:
     """A co-responsible member deletes a visitor's message (once answered)."""
-    message = db.session.get(ContactMessage, message_id)
-    if message is None or message.group_id != group.id:
-        raise NotFound()
-    db.session.delete(message)
+    db.session.delete(owned(ContactMessage, message_id, group_id=group.id))
     db.session.commit()

@@ -18,6 +18,7 @@ from facilitator.extensions import db
 from facilitator.models import FeedToken, Group, Membership, User
 from facilitator.models._common import utcnow
 from facilitator.services.errors import NotFound
+from facilitator.services.lookup import owned
 from facilitator.services.tokens import hash_token
 
 LAST_USED_PRECISION = timedelta(hours=1)
@@ -45,9 +46,7 @@ def tokens_of(user: User):
 
 
 def revoke(user: User, token_id: int) -> None:
-    feed = db.session.get(FeedToken, token_id)
-    if feed is None or feed.user_id != user.id:
-        raise NotFound()
+    feed = owned(FeedToken, token_id, user_id=user.id)
     if feed.revoked_at is None:
         feed.revoked_at = utcnow()
         db.session.commit()

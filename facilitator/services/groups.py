@@ -16,7 +16,8 @@ from facilitator.models import Group, Membership, User
 from facilitator.models._common import utcnow
 from facilitator.models.groups import MemberRole
 from facilitator.services import audit, clock, roles
-from facilitator.services.errors import LastCoresponsible, NotFound
+from facilitator.services.errors import LastCoresponsible
+from facilitator.services.lookup import owned
 
 
 @dataclass
@@ -103,10 +104,7 @@ def members_of(group: Group):
 
 
 def membership_in(group: Group, membership_id: int) -> Membership:
-    member = db.session.get(Membership, membership_id)
-    if member is None or member.group_id != group.id:
-        raise NotFound()
-    return member
+    return owned(Membership, membership_id, group_id=group.id)
 
 
 def _lock(group: Group) -> None:

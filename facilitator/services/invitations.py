@@ -21,8 +21,8 @@ from facilitator.services.errors import (
     InvitationRevoked,
     InvitationUnknown,
     InvitationUsedUp,
-    NotFound,
 )
+from facilitator.services.lookup import owned
 from facilitator.services.tokens import hash_token
 
 MAX_DAYS = 90
@@ -62,9 +62,7 @@ def open_invitations(group: Group):
 
 
 def revoke(group: Group, actor: User, invitation_id: int) -> None:
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.group_id != group.id:
-        raise NotFound()
+    invitation = owned(Invitation, invitation_id, group_id=group.id)
     if invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
         audit.record(group, actor, "invitation_revoked")

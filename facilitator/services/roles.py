@@ -28,6 +28,7 @@ from facilitator.models.roles import (
 )
 from facilitator.services import audit, schedule
 from facilitator.services.errors import Conflict, DomainError, Forbidden, NotFound
+from facilitator.services.lookup import owned
 from facilitator.services.recurrence import to_aware, to_local
 
 # name (context "role": "Welcome" is also a page title), description, slots;
@@ -87,10 +88,7 @@ def role_types(group: Group, include_retired: bool = False):
 
 
 def role_type_in(group: Group, role_type_id: int) -> RoleType:
-    role = db.session.get(RoleType, role_type_id)
-    if role is None or role.group_id != group.id:
-        raise NotFound()
-    return role
+    return owned(RoleType, role_type_id, group_id=group.id)
 
 
 @dataclass
@@ -204,10 +202,7 @@ def unavailabilities(membership: Membership, today: date):
 
 
 def remove_unavailability(membership: Membership, item_id: int) -> None:
-    item = db.session.get(Unavailability, item_id)
-    if item is None or item.membership_id != membership.id:
-        raise NotFound()
-    db.session.delete(item)
+    db.session.delete(owned(Unavailability, item_id, membership_id=membership.id))
     db.session.commit()
 
 

@@ -486,11 +486,55 @@ def test_cancelling_tells_the_role_holders(client, login, setup, outbox):
     response = client.post(
         f"/groups/{s['group'].id}/meetings/{s['key']}/cancel", data={"reason": "Neige"}
     )
-    assert "1 responsable de rôle a été averti·e par e-mail." in text_of(
-        client.get(response.location)
-    )
-    assert outbox[-1]["To"] == s["ben"].email
+    assert "1 personne a été avertie par e-mail." in text_of(client.get(response.location))
+    # Two weeks ahead: every calendar will have caught up, only the holder is written to.
+    assert [m["To"] for m in outbox] == [s["ben"].email]
+    assert "Vous teniez le rôle Notes" in outbox[-1].get_content()
     assert "Neige" in outbox[-1].get_content()
+
+
+def test_a_last_minute_cancellation_is_emailed_to_every_member(
+    client, login, setup, outbox, add_member, make_user
+):
+    s = setup
+    tonight = f"s{s['series'].id}-202609011900"  # NOW is 1 September, 10:00 in Lausanne
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], tonight), s["roles"]["Notes"],
+                 0, s["ben_m"], NOW)  # fmt: skip
+    add_member(s["group"], make_user("Giulia", email="giulia@example.org", locale="it"))
+    login(s["owner"])
+    response = client.post(
+        f"/groups/{s['group'].id}/meetings/{tonight}/cancel", data={"reason": "Salle inondée"}
+    )
+    assert "3 personnes ont été averties par e-mail." in text_of(client.get(response.location))
+    by_address = {m["To"]: m for m in outbox}
+    assert set(by_address) == {s["ana"].email, s["ben"].email, "giulia@example.org"}  # not Camille
+    assert "Vous teniez le rôle Notes" in by_address[s["ben"].email].get_content()
+    ana = by_address[s["ana"].email].get_content()
+    assert "La rencontre de Proches aidants du mardi, 1 septembre 2026 à 19:00 est annulée." in ana
+    assert "Salle inondée" in ana
+    giulia = by_address["giulia@example.org"]
+    assert giulia["Subject"].startswith("Annullato: l'incontro di martedì, 1 settembre 2026")
+    assert "previsto martedì, 1 settembre 2026 alle 19:00 è annullato" in giulia.get_content()
+
+
+def test_moving_a_meeting_into_the_coming_week_is_emailed_to_every_member(
+    client, login, setup, outbox
+):
+    s = setup
+    login(s["owner"])
+    response = client.post(
+        f"/groups/{s['group'].id}/meetings/{s['key']}/edit",
+        data={"date": "2026-09-03", "start_time": "18:30", "end_time": "20:30",
+              "location": "Salle 4", "note": "Exceptionnellement le jeudi"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert sorted(m["To"] for m in outbox) == sorted([s["ana"].email, s["ben"].email])
+    body = outbox[0].get_content()
+    assert "Une prochaine rencontre de Proches aidants a changé." in body
+    assert "jeudi, 3 septembre 2026, 18:30–20:30" in body
+    assert "Au lieu du mardi, 15 septembre 2026 à 19:00" in body
+    assert "Salle 4" in body
+    assert "Exceptionnellement le jeudi" in body
 
 
 def test_hand_over_takes_effect_when_accepted(app, client, login, setup):

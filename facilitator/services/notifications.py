@@ -1,6 +1,7 @@
-"""Emails about roles: reminders before a meeting, news of a cancelled or
-moved meeting to those who hold a role in it, and word to the co-responsible
-members when someone leaves. Each in the recipient's language.
+"""Emails about meetings and roles: reminders before a meeting, news of a
+cancelled or changed meeting (to its role holders, and to every member when it
+is at the last minute), and word to the co-responsible members when someone
+leaves. Each in the recipient's language.
 
 A failing address or a mail server outage never stops the others: failures
 are counted and the reminder is tried again on the next run.
@@ -75,23 +76,52 @@ def _day(occurrence) -> str:
     return f"{day_text(occurrence.start, 'full')}, {time_text(occurrence.start)}"
 
 
-def notify_holders(group, occurrence, kind: str, link: str) -> Report:
-    """Tell the role holders of a meeting that it was cancelled or moved."""
+LAST_MINUTE = timedelta(days=7)
+
+
+def _last_minute(occurrence, now: datetime) -> bool:
+    """Whether the meeting (where it was, or where it is now) falls within the
+    next seven days: too soon to trust that every calendar has caught up
+    (Google refreshes subscriptions only every 8 to 24 hours)."""
+    starts = [occurrence.start_aware]
+    if occurrence.original_start is not None:
+        starts.append(to_aware(occurrence.original_start, occurrence.timezone))
+    return any(now <= start <= now + LAST_MINUTE for start in starts)
+
+
+def notify_meeting(group, occurrence, kind: str, link: str, now: datetime, actor: User) -> Report:
+    """Tell people by email that a meeting was cancelled or changed (``kind``):
+    its role holders always, naming their role; when it is at the last minute,
+    every other member too, except ``actor`` who made the change."""
     report = Report()
-    if occurrence.meeting is None:
-        return report
-    rows = db.session.execute(
-        select(RoleType, User)
-        .join(RoleAssignment, RoleAssignment.role_type_id == RoleType.id)
-        .join(Membership, Membership.id == RoleAssignment.membership_id)
-        .join(User, User.id == Membership.user_id)
-        .where(RoleAssignment.meeting_id == occurrence.meeting.id)
-    ).all()
     subjects = {
         "cancelled": lambda: _("Cancelled: the meeting of %(date)s", date=_day(occurrence)),
         "changed": lambda: _("Changed: the meeting of %(date)s", date=_day(occurrence)),
     }
-    for role, user in rows:
+    recipients: list[tuple[User, RoleType | None]] = []
+    if occurrence.meeting is not None:
+        recipients += [
+            (user, role)
+            for role, user in db.session.execute(
+                select(RoleType, User)
+                .join(RoleAssignment, RoleAssignment.role_type_id == RoleType.id)
+                .join(Membership, Membership.id == RoleAssignment.membership_id)
+                .join(User, User.id == Membership.user_id)
+                .where(RoleAssignment.meeting_id == occurrence.meeting.id)
+                .order_by(User.id)
+            )
+        ]
+    if _last_minute(occurrence, now):
+        told = {user.id for user, _role in recipients} | {actor.id}
+        recipients += [
+            (user, None)
+            for user in db.session.scalars(
+                select(User).join(Membership).where(Membership.group_id == group.id)
+                .order_by(User.id)
+            )
+            if user.id not in told
+        ]  # fmt: skip
+    for user, role in recipients:
         try:
             _send(user, subjects[kind], f"mail/meeting_{kind}.txt", role=role,
                   occurrence=occurrence, group=group, link=link)  # fmt: skip

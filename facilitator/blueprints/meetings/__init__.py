@@ -58,14 +58,16 @@ def _warn_holidays(group, series) -> None:
 
 
 def _notify(group, occurrence, kind: str) -> None:
-    """Tell the meeting's role holders by email; say so if some mail failed."""
+    """Tell the people concerned by email; say how many, and if some mail failed."""
     link = url_for("meetings.show", group_id=group.id, key=occurrence.key, _external=True)
-    report = notifications.notify_holders(group, occurrence, kind, link)
+    report = notifications.notify_meeting(
+        group, occurrence, kind, link, clock.now(), current_user._get_current_object()
+    )
     if report.sent:
-        flash(ngettext("%(num)d role holder has been told by email.",
-                       "%(num)d role holders have been told by email.", report.sent), "info")  # fmt: skip
+        flash(ngettext("%(num)d person has been told by email.",
+                       "%(num)d people have been told by email.", report.sent), "info")  # fmt: skip
     if report.failed:
-        flash(_("Some role holders could not be told by email. Please tell them yourself."),
+        flash(_("Some members could not be told by email. Please tell them yourself."),
               "warning")  # fmt: skip
 
 

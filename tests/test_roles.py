@@ -517,6 +517,29 @@ def test_a_last_minute_cancellation_is_emailed_to_every_member(
     assert "previsto martedì, 1 settembre 2026 alle 19:00 è annullato" in giulia.get_content()
 
 
+def test_a_pause_tells_the_holders_of_its_meetings_and_everyone_of_this_week(
+    client, login, setup, outbox
+):
+    s = setup
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Notes"],
+                 0, s["ben_m"], NOW)  # fmt: skip
+    login(s["owner"])
+    response = client.post(
+        f"/groups/{s['group'].id}/series/{s['series'].id}/pause",
+        data={"first": "2026-09-01", "last": "2026-09-22", "reason": "Travaux"},
+    )
+    page = text_of(client.get(response.location))
+    assert "4 rencontres ont été annulées." in page
+    # Tonight's (within the week): Ana and Ben; the 15th: Ben, who holds a role.
+    assert "3 personnes ont été averties par e-mail." in page
+    subjects = sorted((m["To"], m["Subject"]) for m in outbox)
+    assert subjects == sorted([
+        (s["ana"].email, "Annulée : la rencontre du mardi, 1 septembre 2026, 19:00"),
+        (s["ben"].email, "Annulée : la rencontre du mardi, 1 septembre 2026, 19:00"),
+        (s["ben"].email, "Annulée : la rencontre du mardi, 15 septembre 2026, 19:00"),
+    ])  # fmt: skip
+
+
 def test_moving_a_meeting_into_the_coming_week_is_emailed_to_every_member(
     client, login, setup, outbox
 ):

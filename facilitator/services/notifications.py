@@ -30,6 +30,10 @@ class Report:
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
 
+    def __add__(self, other: Report) -> Report:
+        return Report(self.sent + other.sent, self.failed + other.failed,
+                      self.skipped + other.skipped, self.errors + other.errors)  # fmt: skip
+
 
 def _send(user: User, subject, template: str, **context) -> None:
     mail.send_template(user.email, user.locale, subject, template, user=user, **context)

@@ -477,11 +477,13 @@ def delete_one_off(group: Group, actor: User, occurrence: Occurrence) -> None:
 
 def pause(
     group: Group, actor: User, series: MeetingSeries, first: date, last: date, reason: str
-) -> int:
-    """Cancel every occurrence of the series from ``first`` to ``last``; return how many."""
+) -> list[str]:
+    """Cancel every occurrence of the series from ``first`` to ``last``; return
+    the keys of those it cancelled (the ones already cancelled are left as they
+    are)."""
     if last < first:
         raise ScheduleError("pause_end_before_start", field="until")
-    count = 0
+    keys = []
     by_start = {m.original_start: m for m in series.meetings}
     for day in rec.dates(series.rule, series.start_date, first, last):
         original = datetime.combine(day, series.start_time)
@@ -492,16 +494,16 @@ def pause(
         stored.cancelled = True
         stored.cancel_reason = reason
         stored.sequence = (stored.sequence or 0) + 1
-        count += 1
-    if count:
+        keys.append(occurrence.key)
+    if keys:
         series.sequence += 1
         _touch(group)
         audit.record(
             group, actor, "series_paused", series=series.id,
-            first=first.isoformat(), last=last.isoformat(), cancelled=count,
+            first=first.isoformat(), last=last.isoformat(), cancelled=len(keys),
         )  # fmt: skip
         db.session.commit()
-    return count
+    return keys
 
 
 def _end_before(series: MeetingSeries, day: date) -> bool:

@@ -57,12 +57,16 @@ def _warn_holidays(group, series) -> None:
         )  # fmt: skip
 
 
-def _notify(group, occurrence, kind: str) -> None:
-    """Tell the people concerned by email; say how many, and if some mail failed."""
-    link = url_for("meetings.show", group_id=group.id, key=occurrence.key, _external=True)
-    report = notifications.notify_meeting(
-        group, occurrence, kind, link, clock.now(), current_user._get_current_object()
-    )
+def _notify(group, keys: list[str], kind: str) -> None:
+    """Tell the people concerned by these meetings' change by email; say how
+    many, and if some mail failed."""
+    report = notifications.Report()
+    for key in keys:
+        link = url_for("meetings.show", group_id=group.id, key=key, _external=True)
+        report += notifications.notify_meeting(
+            group, schedule.find(group, key), kind, link, clock.now(),
+            current_user._get_current_object(),
+        )  # fmt: skip
     if report.sent:
         flash(ngettext("%(num)d person has been told by email.",
                        "%(num)d people have been told by email.", report.sent), "info")  # fmt: skip
@@ -184,15 +188,16 @@ def pause_series(group_id: int, series_id: int):
     context = {"group": group, "membership": membership, "series": series}
     if form.validate_on_submit():
         try:
-            count = schedule.pause(
+            keys = schedule.pause(
                 group, current_user, series, form.first.data, form.last.data, form.reason.data
             )
         except schedule.ScheduleError as exc:
             return field_error(form, exc, "meetings/pause.html", **context)
         flash(
-            ngettext("%(num)d meeting has been cancelled.", "%(num)d meetings have been cancelled.", count),
+            ngettext("%(num)d meeting has been cancelled.", "%(num)d meetings have been cancelled.", len(keys)),
             "success",
         )  # fmt: skip
+        _notify(group, keys, "cancelled")
         return redirect(url_for("meetings.index", group_id=group.id))
     return render_form("meetings/pause.html", form, **context)
 
@@ -270,7 +275,7 @@ def edit_meeting(group_id: int, key: str):
     if form.validate_on_submit():
         schedule.change(group, current_user, occurrence, form.to_meeting_data())
         flash(_("The meeting has been changed."), "success")
-        _notify(group, schedule.find(group, key), "changed")
+        _notify(group, [key], "changed")
         return redirect(url_for("meetings.show", group_id=group.id, key=key))
     return render_form(
         "meetings/meeting_form.html", form, group=group, membership=membership,
@@ -289,7 +294,7 @@ def cancel(group_id: int, key: str):
         return show_page(group, membership, occurrence, form, 400)
     schedule.cancel(group, current_user, occurrence, form.reason.data or "")
     flash(_("The meeting has been cancelled."), "success")
-    _notify(group, schedule.find(group, key), "cancelled")
+    _notify(group, [key], "cancelled")
     return redirect(url_for("meetings.show", group_id=group.id, key=key))
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import current_app
+from flask import current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from facilitator.errors import render_error
 from facilitator.extensions import db, login_manager
 
 CSP = (
@@ -78,6 +79,23 @@ def header_items(config) -> list[tuple[str, str]]:
     return items
 
 
+NUL_MESSAGE = _l(
+    "What you sent contains a character that cannot be stored (a null character). "
+    "Please retype the text and try again."
+)
+
+
+def reject_nul_characters():
+    """No field ever needs a NUL character, and PostgreSQL refuses to store one:
+    answer 400 before any view sees it."""
+    values = [request.path, *request.args.values()]
+    if request.method == "POST":
+        values += request.form.values()
+    if any("\x00" in value for value in values):
+        return render_error(400, NUL_MESSAGE)
+    return None
+
+
 def set_headers(response):
     headers = response.headers
     items = header_items(current_app.config)
@@ -110,6 +128,7 @@ def init_app(app) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    app.before_request(reject_nul_characters)
     app.after_request(set_headers)
     if app.config.get("PROXY_FIX_HOPS"):
         hops = app.config["PROXY_FIX_HOPS"]

@@ -6,10 +6,14 @@ without an entry fails ``test_every_route_is_in_the_table``.
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import pytest
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from facilitator.extensions import db
@@ -263,3 +267,32 @@ def test_route_answers_each_role_as_expected(client, world, route, role):
     response = client.open(path, method=method)
     expected = case.expected[ROLES.index(role)]
     assert response.status_code == expected, f"{method} {path} as {role}"
+
+
+def _every_form_field_name() -> set[str]:
+    """The names of all fields of all the app's forms."""
+    import facilitator.blueprints as blueprints
+
+    names = set()
+    for info in pkgutil.walk_packages(blueprints.__path__, blueprints.__name__ + "."):
+        for _name, cls in inspect.getmembers(importlib.import_module(info.name), inspect.isclass):
+            if issubclass(cls, FlaskForm):
+                names |= {n for n in dir(cls) if hasattr(getattr(cls, n), "field_class")}
+    return names
+
+
+@pytest.mark.parametrize("role", ["anonymous", "coresponsible"])
+def test_a_nul_character_in_any_field_gets_a_400_on_every_post_route(client, world, role):
+    """PostgreSQL cannot store a NUL character: it must never reach the database."""
+    if role != "anonymous":
+        user = world["users"][role]
+        client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    data = dict.fromkeys(_every_form_field_name(), "Salle\x00B")
+    assert len(data) > 40
+    for (_endpoint, method), case in sorted(ROUTES.items()):
+        if method == "POST":
+            path = case.path.format(**world["values"])
+            response = client.post(path, data=data)
+            assert response.status_code == 400, path
+            assert "caractère" in response.get_data(as_text=True), path
+    assert client.get("/groups?theme=health\x00").status_code == 400

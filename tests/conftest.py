@@ -14,18 +14,21 @@ import re
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime, time
 
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from facilitator import create_app
 from facilitator.config import database_url
 from facilitator.extensions import db, limiter
-from facilitator.models import Group, Membership, User
+from facilitator.models import ContactMessage, Group, Membership, RoleAssignment, User
 from facilitator.models.groups import MemberRole
+from facilitator.services import accounts, clock, feeds, invitations, roles, schedule
 from facilitator.services import groups as group_service
+from facilitator.services.recurrence import WEEKLY, Rule
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct horse battery staple"
@@ -235,3 +238,73 @@ def link_in(message) -> str:
 def text_of(response) -> str:
     """The response body with HTML entities decoded (``&#39;`` is ``'``)."""
     return html.unescape(response.get_data(as_text=True))
+
+
+@pytest.fixture
+def world(app, make_user, make_group, add_member):
+    """A group with a bit of everything, and an id or key for every kind of
+    path parameter: what the route walks of test_authorization and
+    test_bad_input open."""
+    coresponsible = make_user("Coresponsible")
+    group = make_group(coresponsible)
+    group.attendance_enabled = True
+    member = make_user("Member")
+    add_member(group, member)
+    # A second co-responsible, so that even "leave" works for the first.
+    add_member(group, make_user("Second"), coresponsible=True)
+    target = add_member(group, make_user("Target"))
+    outsider = make_user("Outsider")
+    invitation, token = invitations.create_invitation(group, coresponsible, days=7, max_uses=None)
+    series = schedule.create_series(
+        group, coresponsible,
+        schedule.SeriesData(start_date=date(2026, 9, 1), start_time=time(19),
+                            duration_minutes=120, rule=Rule(WEEKLY, byday=("TU",))),
+    )  # fmt: skip
+    feed, feed_token = feeds.create(coresponsible, "phone")
+    role = db.session.scalars(roles.role_types(group)).first()
+    future = schedule.find(group, f"s{series.id}-202703021900")
+    coresp_membership = db.session.scalar(Membership.select_for(coresponsible.id, group.id))
+    roles.assign(group, coresponsible, future, role, 0, coresp_membership, clock.now())
+    assignment = db.session.scalar(select(RoleAssignment))
+    away = roles.add_unavailability(coresp_membership, date(2027, 1, 1), date(2027, 1, 8), "")
+    member_membership = db.session.scalar(Membership.select_for(member.id, group.id))
+    swap = roles.propose_swap(
+        group, coresp_membership, assignment, member_membership, None, clock.now()
+    )
+    one_off = schedule.create_one_off(
+        group, coresponsible,
+        schedule.MeetingData(start=datetime(2026, 9, 5, 10), duration_minutes=60),
+    )  # fmt: skip
+    message = ContactMessage(group_id=group.id, sender_name="Léa", sender_contact="l@example.org",
+                             body="Bonjour")  # fmt: skip
+    db.session.add(message)
+    db.session.commit()
+    with app.test_request_context():
+        registration = accounts._serializer(accounts.REGISTRATION_SALT).dumps(
+            {"email": "new@example.org", "invitation": None}
+        )
+        reset = accounts._serializer(accounts.RESET_SALT).dumps(
+            {"id": member.id, "h": member.password_hash[-16:]}
+        )
+    return {
+        "users": {"outsider": outsider, "member": member, "coresponsible": coresponsible},
+        "values": {
+            "group": group.id,
+            "target": target.id,
+            "invitation": invitation.id,
+            "invitation_token": token,
+            "registration_token": registration,
+            "reset_token": reset,
+            "series": series.id,
+            "occurrence": f"s{series.id}-202609081900",
+            "one_off": f"m{one_off.id}",
+            "feed_token": feed_token,
+            "feed_id": feed.id,
+            "role": role.id,
+            "future": f"s{series.id}-202703021900",
+            "assignment": assignment.id,
+            "away": away.id,
+            "swap": swap.id,
+            "message": message.id,
+        },
+    }

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+from werkzeug.routing import IntegerConverter
+
+from facilitator.models._common import MAX_ID
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in our URLs: a number beyond PostgreSQL's integer range
+    matches no route (404) instead of reaching the database."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
 
 def register_blueprints(app) -> None:
+    app.url_map.converters["int"] = IdConverter
     from facilitator.blueprints.account import bp as account_bp
     from facilitator.blueprints.attendance import bp as attendance_bp
     from facilitator.blueprints.auth import bp as auth_bp

@@ -5,6 +5,9 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# Ids are PostgreSQL integers: a larger number from a URL or a form names no row.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     """Return the current time as an aware UTC datetime."""

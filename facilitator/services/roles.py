@@ -26,7 +26,7 @@ from facilitator.models.roles import (
     SwapRequest,
     Unavailability,
 )
-from facilitator.services import audit, schedule
+from facilitator.services import audit, lookup, schedule
 from facilitator.services.errors import Conflict, DomainError, Forbidden, NotFound
 from facilitator.services.lookup import owned
 from facilitator.services.recurrence import to_aware, to_local
@@ -327,7 +327,7 @@ def assign(group: Group, actor: User, occurrence, role: RoleType, slot: int,
 
 
 def assignment_in(group: Group, assignment_id: int) -> RoleAssignment:
-    assignment = db.session.get(RoleAssignment, assignment_id)
+    assignment = lookup.get(RoleAssignment, assignment_id)
     if assignment is None or assignment.meeting.group_id != group.id:
         raise NotFound()
     return assignment
@@ -443,9 +443,7 @@ def apply_autofill(
         try:
             occurrence = schedule.find(group, key)
             role = role_type_in(group, role_id)
-            membership = db.session.get(Membership, membership_id)
-            if membership is None or membership.group_id != group.id:
-                raise NotFound()
+            membership = owned(Membership, membership_id, group_id=group.id)
             _check_open(occurrence, now)
             if membership.id in away_on([membership.id], occurrence.start.date()):
                 raise Away()
@@ -592,7 +590,7 @@ def pending_swaps(membership: Membership):
 
 
 def swap_in(membership: Membership, swap_id: int):
-    swap = db.session.get(SwapRequest, swap_id)
+    swap = lookup.get(SwapRequest, swap_id)
     if swap is None or membership.id not in (swap.from_membership_id, swap.to_membership_id):
         raise NotFound()
     return swap

@@ -17,7 +17,7 @@ from sqlalchemy import and_, or_, select
 
 from facilitator.extensions import db
 from facilitator.models import Group, Meeting, MeetingSeries, User
-from facilitator.services import audit
+from facilitator.services import audit, lookup
 from facilitator.services import recurrence as rec
 from facilitator.services.errors import DomainError, NotFound
 
@@ -266,14 +266,14 @@ def find(group: Group, key: str) -> Occurrence:
     """The occurrence behind a URL key, or NotFound."""
     try:
         if key.startswith("m"):
-            meeting = db.session.get(Meeting, int(key[1:]))
+            meeting = lookup.get(Meeting, int(key[1:]))
             if meeting is None or meeting.group_id != group.id or meeting.series_id is not None:
                 raise NotFound()
             return _from_meeting(meeting)
         if key.startswith("s"):
             series_id, stamp = key[1:].split("-", 1)
             original = datetime.strptime(stamp, KEY_FORMAT)
-            series = db.session.get(MeetingSeries, int(series_id))
+            series = lookup.get(MeetingSeries, int(series_id))
         else:
             raise NotFound()
     except ValueError as exc:

@@ -12,7 +12,6 @@ from facilitator.blueprints.common import load_group, render_form
 from facilitator.blueprints.meetings import show_page
 from facilitator.errors import flash_error
 from facilitator.extensions import db
-from facilitator.models import Membership
 from facilitator.services import clock, roles, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.errors import DomainError, NotFound
@@ -157,7 +156,7 @@ def swap(group_id: int, assignment_id: int):
         kind, _sep, ident = choice.partition("-")
         try:
             if kind == "member":
-                target = db.session.get(Membership, int(ident))
+                target = group_service.membership_in(group, int(ident))
                 other = None
             elif kind == "role":
                 other = roles.assignment_in(group, int(ident))
@@ -170,8 +169,6 @@ def swap(group_id: int, assignment_id: int):
                 "roles/swap.html", group=group, membership=membership, assignment=assignment,
                 members=members, theirs=theirs,
             ), 400  # fmt: skip
-        if target is None:
-            raise NotFound()
         try:
             roles.propose_swap(group, membership, assignment, target, other, clock.now())
         except DomainError as exc:
@@ -270,9 +267,7 @@ def assign(group_id: int, key: str, role_id: int, slot: int):
     group, membership = load_group(group_id, coresponsible=True)
     occurrence = schedule.find(group, key)
     role = roles.role_type_in(group, role_id)
-    member = db.session.get(Membership, request.form.get("membership_id", type=int) or 0)
-    if member is None or member.group_id != group.id:
-        raise NotFound()
+    member = group_service.membership_in(group, request.form.get("membership_id", type=int))
     return _act(
         group, membership, key,
         lambda: roles.assign(group, current_user, occurrence, role, slot, member, clock.now()),

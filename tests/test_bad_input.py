@@ -1,5 +1,6 @@
-"""Hostile input in every field of every form: always a clear 4xx (or the
-form saved), never a 500, and never unescaped HTML.
+"""Hostile input in every field of every form and in every query parameter
+the app reads: always a clear 4xx (or the form saved), never a 500, and never
+unescaped HTML.
 
 Each page of the authorisation walk is opened as a co-responsible member; each
 form on it is sent back with its own values, one field at a time replaced by
@@ -10,6 +11,7 @@ that nothing reaches the database that it would refuse (too long, too large).
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
 
@@ -101,3 +103,20 @@ def test_hostile_values_in_any_field_never_break_a_form(client, world, route):
                 response = client.post(action, data={**form["fields"], name: value})
                 assert response.status_code < 500, (action, name, value[:20])
                 assert "<script>alert(1)" not in response.get_data(as_text=True), (action, name)
+
+
+# Every query parameter that some page reads.
+PARAMETERS = ["page", "year", "from", "to", "count", "next", "invitation", "lang",
+              "theme", "canton", "language"]  # fmt: skip
+
+
+@pytest.mark.parametrize("route", sorted(r for r in ROUTES if r[1] == "GET"), ids=lambda r: r[0])
+def test_hostile_query_parameters_never_break_a_page(client, world, route):
+    user = world["users"]["coresponsible"]
+    client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    path = ROUTES[route].path.format(**world["values"])
+    for name in PARAMETERS:
+        for value in [*HOSTILE, "0", "2026-13-01", "9999-12-31"]:
+            response = client.get(f"{path}?{urlencode({name: value})}")
+            assert response.status_code < 500, (path, name, value[:20])
+            assert "<script>alert(1)" not in response.get_data(as_text=True), (path, name)

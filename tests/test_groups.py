@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from facilitator.extensions import db
 from facilitator.models import AuditEvent, Group, Membership
+from facilitator.services import audit
 from tests.conftest import text_of
 
 GROUP_FORM = {
@@ -284,3 +285,19 @@ def test_audit_trail_is_for_coresponsibles(client, login, make_user, make_group,
     login(owner)
     page = text_of(client.get(f"/groups/{group.id}/audit"))
     assert "Camille a créé le groupe." in page
+
+
+def test_the_history_is_paged_and_a_page_past_the_end_is_not_found(
+    client, login, make_user, make_group
+):
+    owner = make_user("Camille")
+    group = make_group(owner)
+    for _ in range(60):  # 61 events with the creation: two pages of 50
+        audit.record(group, owner, "group_updated")
+    db.session.commit()
+    login(owner)
+    first = text_of(client.get(f"/groups/{group.id}/audit"))
+    assert "Page 1 sur 2" in first
+    assert "Page 2 sur 2" in text_of(client.get(f"/groups/{group.id}/audit?page=2"))
+    for page in ("3", "0", "-1", str(10**30)):
+        assert client.get(f"/groups/{group.id}/audit?page={page}").status_code == 404, page

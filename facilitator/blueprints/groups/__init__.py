@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,6 +10,7 @@ from facilitator.blueprints.common import invalid_invitation, load_group, render
 from facilitator.errors import flash_error
 from facilitator.extensions import db
 from facilitator.i18n import current_language, use_context_language
+from facilitator.models._common import MAX_ID
 from facilitator.models.groups import LANGUAGES
 from facilitator.services import audit, clock, invitations, notifications, privacy, schedule
 from facilitator.services import groups as group_service
@@ -219,12 +220,13 @@ def revoke_invitation(group_id: int, invitation_id: int):
 def audit_trail(group_id: int):
     """Show the group's audit trail to co-responsibles."""
     group, membership = load_group(group_id, coresponsible=True)
-    page = db.paginate(
-        audit.select_events(group.id),
-        per_page=AUDIT_PAGE_SIZE,
-        max_per_page=AUDIT_PAGE_SIZE,
-        error_out=False,
-    )
+    number = request.args.get("page", 1, type=int)
+    if number is None or not 1 <= number <= MAX_ID:
+        abort(404)
+    page = db.paginate(  # a page after the last one is "not found" too
+        audit.select_events(group.id), page=number, per_page=AUDIT_PAGE_SIZE,
+        max_per_page=AUDIT_PAGE_SIZE, error_out=True,
+    )  # fmt: skip
     return render_template("groups/audit.html", group=group, membership=membership, page=page)
 
 

@@ -160,6 +160,8 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("account.delete", "POST"): Case("/account/delete", (302, 400, 400, 400)),
     ("groups.delete", "GET"): Case("/groups/{group}/delete", CORESPONSIBLES),
     ("groups.delete", "POST"): Case("/groups/{group}/delete", FORM_FOR_CORESP),
+    # Shows a link just created (kept in the session): nothing to show here.
+    ("feeds.new_link", "GET"): Case("/account/calendar/new", (302, 302, 302, 302)),
     ("directory.index", "GET"): Case("/groups", ANYONE),
     # The world's group is not listed: its contact page does not exist.
     ("directory.contact", "GET"): Case("/groups/{group}/contact", (404, 404, 404, 404)),

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 
 from facilitator.extensions import db
@@ -178,14 +178,18 @@ def test_create_a_link_shows_it_once_with_subscribe_help(client, login, member):
     user, lausanne, _geneve = member
     login(user)
     response = client.post(f"/groups/{lausanne.id}/calendar", data={"link-label": "Téléphone"})
-    assert response.status_code == 200
-    body = text_of(response)
+    assert response.status_code == 302  # shown on the next page, so that a reload creates none
+    body = text_of(client.get(response.location))
     https = re.search(r'value="(https://facilitator\.test/feeds/[^"]+\.ics)"', body).group(1)
     assert f'href="webcal://{https.split("://")[1]}"' in body
     assert "Google Agenda" in body
     assert "Thunderbird" in body
     assert "toutes les 8 à 24 heures" in body
     token = https.rsplit("/", 1)[1][: -len(".ics")]
+    again = client.get(response.location, follow_redirects=True)  # a reload: shown only once
+    assert token not in text_of(again)
+    assert "Un lien de calendrier n'est affiché qu'une fois" in text_of(again)
+    assert db.session.scalar(select(func.count()).select_from(FeedToken)) == 1
     listing = text_of(client.get(f"/groups/{lausanne.id}/calendar"))
     assert "Téléphone" in listing
     assert token not in listing
@@ -210,7 +214,11 @@ def test_revoking_from_the_list(client, login, member):
     user, *_ = member
     feed, token = feeds.create(user, "old phone")
     login(user)
-    assert client.post(f"/account/calendar/{feed.id}/revoke").status_code == 302
+    response = client.post(
+        f"/account/calendar/{feed.id}/revoke", data={"next": "https://evil.example/"}
+    )
+    assert response.status_code == 302
+    assert response.location == "/account/calendar"  # never to another site
     assert client.get(f"/feeds/{token}.ics").status_code == 404
     assert "old phone" not in text_of(client.get("/account/calendar"))
 

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from facilitator.blueprints.common import load_group, render_form
+from facilitator.blueprints.common import load_group, render_form, safe_next
 from facilitator.extensions import db, limiter
 from facilitator.models import FeedToken, Group, MeetingSeries, Membership, User
 from facilitator.services import calendar_feed, clock, feeds, schedule
@@ -88,6 +98,29 @@ def _token_rows(group_id: int | None = None):
     return db.session.scalars(query).all()
 
 
+NEW_LINK = "new_feed_link"
+
+
+def _show_once(token: str, group_id: int | None):
+    """After creating a link, show it on the next page, once: a reload or the
+    back button then neither shows it again nor creates another one."""
+    session[NEW_LINK] = {"token": token, "group_id": group_id}
+    return redirect(url_for("feeds.new_link"))
+
+
+@bp.get("/account/calendar/new")
+@login_required
+def new_link():
+    """Show a link just created, with help for each calendar app (once)."""
+    created = session.pop(NEW_LINK, None)
+    if created is None:
+        flash(_("A calendar link is shown only once, right after it is created. "
+                "If you lost it, create a new one and revoke the old one."), "info")  # fmt: skip
+        return redirect(url_for("feeds.personal"))
+    group = load_group(created["group_id"])[0] if created["group_id"] else None
+    return render_template("feeds/subscribe.html", links=_links(created["token"]), group=group)
+
+
 @bp.route("/account/calendar", methods=["GET", "POST"])
 @login_required
 def personal():
@@ -101,7 +134,7 @@ def personal():
             return redirect(url_for("feeds.personal"))
     elif form.validate_on_submit():
         _feed, token = feeds.create(current_user, form.label.data)
-        return render_template("feeds/subscribe.html", links=_links(token), group=None)
+        return _show_once(token, None)
     return render_form(
         "feeds/personal.html", form, discreet_form=discreet_form, tokens=_token_rows()
     )
@@ -115,7 +148,7 @@ def group_calendar(group_id: int):
     form = FeedLinkForm(prefix="link")
     if form.validate_on_submit():
         _feed, token = feeds.create(current_user, form.label.data, group=group)
-        return render_template("feeds/subscribe.html", links=_links(token), group=group)
+        return _show_once(token, group.id)
     return render_form(
         "feeds/group.html", form, group=group, membership=membership,
         tokens=_token_rows(group_id=group.id),
@@ -129,7 +162,7 @@ def revoke(token_id: int):
     feeds.revoke(current_user, token_id)
     flash(_("The link has been revoked. Calendars that used it no longer receive meetings."),
           "success")  # fmt: skip
-    return redirect(request.form.get("back") or url_for("feeds.personal"))
+    return redirect(safe_next(url_for("feeds.personal")))
 
 
 @bp.get("/groups/<int:group_id>/meetings/<key>.ics")

@@ -153,6 +153,10 @@ def test_login_redirects_only_to_local_pages(auth, make_user):
     auth.logout()
     assert auth.login(user, next="//evil.example/x").location == "/"
     auth.logout()
+    assert auth.login(user, next="/\\evil.example/x").location == "/"  # read as //evil.example
+    auth.logout()
+    assert auth.login(user, next="/\t/evil.example/x").location == "/"
+    auth.logout()
     assert auth.login(user, next="/account/").location == "/account/"
 
 

@@ -35,6 +35,10 @@ def safe_next(default: str) -> str:
     """The ``next`` target if it stays on this site, else ``default``."""
     target = request.values.get("next", "")
     parts = urlsplit(target)
+    # Browsers read "/\\host" as "//host": backslashes and control characters
+    # never belong in our own paths.
+    if any(c == "\\" or ord(c) < 32 for c in target):
+        return default
     if target.startswith("/") and not target.startswith("//") and not parts.netloc:
         return target
     return default

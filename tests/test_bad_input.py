@@ -22,6 +22,7 @@ HOSTILE = [
     "x" * 3000,  # longer than every column
     "<script>alert(1)</script>",
     "   ",
+    "one line\r\nBcc: someone@example.org",  # a header injection attempt
     "9" * 30,  # beyond PostgreSQL's integer and bigint
     "-1",
     "2026-02-31",

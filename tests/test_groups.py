@@ -301,3 +301,25 @@ def test_the_history_is_paged_and_a_page_past_the_end_is_not_found(
     assert "Page 2 sur 2" in text_of(client.get(f"/groups/{group.id}/audit?page=2"))
     for page in ("3", "0", "-1", str(10**30)):
         assert client.get(f"/groups/{group.id}/audit?page={page}").status_code == 404, page
+
+
+def test_line_breaks_in_a_name_become_spaces_and_never_reach_an_email_header(
+    client, login, make_user, add_member, outbox
+):
+    owner = make_user("Camille")
+    login(owner)
+    response = client.post("/groups/new", data={
+        **GROUP_FORM, "name": "Proches\r\nBcc: someone@example.org\taidants",
+        "default_location": "Salle\n2",
+    })  # fmt: skip
+    assert response.status_code == 302
+    group = db.session.scalar(select(Group))
+    assert group.name == "Proches Bcc: someone@example.org aidants"
+    assert group.default_location == "Salle 2"
+    ana = make_user("Ana")
+    add_member(group, ana)
+    client.post("/auth/logout")
+    login(ana)
+    client.post(f"/groups/{group.id}/leave")
+    assert outbox[-1]["Subject"] == "Ana a quitté Proches Bcc: someone@example.org aidants"
+    assert outbox[-1]["Bcc"] is None

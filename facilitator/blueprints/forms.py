@@ -6,6 +6,8 @@ English text from WTForms reaches a French or Italian page.
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -32,6 +34,20 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+CONTROL_OR_SPACE = re.compile(r"[\x00-\x1f\x7f\s]+")
+
+
+class LineField(StringField):
+    """One line of text (a name, a place, a title): line breaks, tabs and other
+    control characters become a single space, and the ends are trimmed, so that
+    nothing typed here can break an email header or a calendar line."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if isinstance(self.data, str):
+            self.data = CONTROL_OR_SPACE.sub(" ", self.data).strip()
+
+
 def lower(value):
     return value.lower() if isinstance(value, str) else value
 
@@ -53,10 +69,9 @@ def email_field(label=None):
 
 
 def display_name_field():
-    return StringField(
+    return LineField(
         _l("Display name"),
         validators=[required(), max_length(DISPLAY_NAME_MAX)],
-        filters=[strip],
         description=_l(
             "How other members of your groups see you. A first name or a pseudonym is fine."
         ),

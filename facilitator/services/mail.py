@@ -27,7 +27,8 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     msg["To"] = to
-    msg["Subject"] = subject
+    # A header is one line: whatever a name carried, it cannot add another.
+    msg["Subject"] = " ".join(subject.split())
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain="facilitator")
     msg["Auto-Submitted"] = "auto-generated"

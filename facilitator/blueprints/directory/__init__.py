@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import TextAreaField
 
 from facilitator.blueprints.common import load_group, render_form
-from facilitator.blueprints.forms import max_length, required, strip
+from facilitator.blueprints.forms import LineField, max_length, required, strip
 from facilitator.extensions import db, limiter
 from facilitator.models import CANTONS, LANGUAGES, THEMES
 from facilitator.models.contact import BODY_MAX, CONTACT_MAX, SENDER_MAX
@@ -20,20 +20,19 @@ bp = Blueprint("directory", __name__, template_folder="templates")
 
 
 class ContactForm(FlaskForm):
-    sender_name = StringField(
+    sender_name = LineField(
         _l("Your name or a pseudonym"), validators=[required(), max_length(SENDER_MAX)],
-        filters=[strip],
     )  # fmt: skip
-    sender_contact = StringField(
+    sender_contact = LineField(
         _l("How to reach you (email address or phone)"),
-        validators=[required(), max_length(CONTACT_MAX)], filters=[strip],
+        validators=[required(), max_length(CONTACT_MAX)],
         description=_l("Only the group's co-responsible members see it."),
     )  # fmt: skip
     body = TextAreaField(
         _l("Your message"), validators=[required(), max_length(BODY_MAX)], filters=[strip]
     )
     # A field people never see: robots fill it in.
-    website = StringField(_l("Leave this field empty"))
+    website = LineField(_l("Leave this field empty"))
 
 
 def _per_group_key() -> str:

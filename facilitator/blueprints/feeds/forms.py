@@ -1,16 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField
 
-from facilitator.blueprints.forms import max_length, required, strip
+from facilitator.blueprints.forms import LineField, max_length, required
 from facilitator.models.feeds import LABEL_MAX
 
 
 class FeedLinkForm(FlaskForm):
-    label = StringField(
+    label = LineField(
         _l("Name of the link"),
         validators=[required(), max_length(LABEL_MAX)],
-        filters=[strip],
         description=_l('Where you use it, e.g. "phone" or "Thunderbird at home".'),
     )
 

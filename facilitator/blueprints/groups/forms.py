@@ -2,11 +2,12 @@ from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import BooleanField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from facilitator.blueprints.forms import (
     REQUIRED,
+    LineField,
     WholeNumberField,
     choice_field,
     max_length,
@@ -29,9 +30,7 @@ def known_timezone(form, field):
 
 
 class GroupForm(FlaskForm):
-    name = StringField(
-        _l("Name of the group"), validators=[required(), max_length(NAME_MAX)], filters=[strip]
-    )
+    name = LineField(_l("Name of the group"), validators=[required(), max_length(NAME_MAX)])
     description = TextAreaField(
         _l("Short description"),
         validators=[max_length(DESCRIPTION_MAX)],
@@ -44,17 +43,15 @@ class GroupForm(FlaskForm):
         _l("Language of the group"),
         lambda: [(code, GROUP_LANGUAGE_NAMES[code]) for code in LANGUAGES],
     )
-    timezone = StringField(
+    timezone = LineField(
         _l("Time zone"),
         default="Europe/Zurich",
         validators=[required(), max_length(64), known_timezone],
-        filters=[strip],
         description=_l("Europe/Zurich for all of Switzerland."),
     )
-    default_location = StringField(
+    default_location = LineField(
         _l("Usual meeting place"),
         validators=[max_length(LOCATION_MAX)],
-        filters=[strip],
         description=_l("For example: Maison des associations, room B, Rue de l'Ale 1, Lausanne."),
     )
     listed = BooleanField(
@@ -64,14 +61,13 @@ class GroupForm(FlaskForm):
             "Shown: the title below (or the name), theme, canton, language, rhythm and town."
         ),
     )
-    directory_title = StringField(
+    directory_title = LineField(
         _l("Title in the directory (optional)"),
         validators=[max_length(NAME_MAX)],
-        filters=[strip],
         description=_l("Leave empty to show the group's name."),
     )
-    town = StringField(
-        _l("Town shown in the directory"), validators=[max_length(80)], filters=[strip],
+    town = LineField(
+        _l("Town shown in the directory"), validators=[max_length(80)],
         description=_l("Only the town, never the address."),
     )  # fmt: skip
     accepting_newcomers = BooleanField(_l("Newcomers are welcome at the moment"))

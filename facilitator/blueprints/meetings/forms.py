@@ -15,7 +15,6 @@ from wtforms import (
     DateField,
     RadioField,
     SelectMultipleField,
-    StringField,
     TextAreaField,
     TimeField,
 )
@@ -23,7 +22,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from facilitator.blueprints.forms import REQUIRED, WholeNumberField, choice_field, max_length, strip
+from facilitator.blueprints.forms import (
+    REQUIRED,
+    LineField,
+    WholeNumberField,
+    choice_field,
+    max_length,
+    strip,
+)
 from facilitator.models.meetings import LOCATION_MAX, NOTE_MAX, REASON_MAX, TITLE_MAX
 from facilitator.services import clock
 from facilitator.services import recurrence as rec
@@ -110,10 +116,9 @@ class TimesMixin:
 
 def place_fields():
     return (
-        StringField(
+        LineField(
             _l("Place"),
             validators=[max_length(LOCATION_MAX)],
-            filters=[strip],
             description=_l("Leave as it is to meet at the group's usual place."),
         ),
         TextAreaField(
@@ -126,10 +131,9 @@ def place_fields():
 
 
 class SeriesForm(TimesMixin, FlaskForm):
-    title = StringField(
+    title = LineField(
         _l("Title"),
         validators=[max_length(TITLE_MAX)],
-        filters=[strip],
         description=_l("Leave empty to use the group's name."),
     )
     frequency = choice_field(
@@ -288,10 +292,9 @@ class SeriesForm(TimesMixin, FlaskForm):
 class MeetingForm(TimesMixin, FlaskForm):
     """A one-off meeting, or one occurrence moved or annotated."""
 
-    title = StringField(
+    title = LineField(
         _l("Title"),
         validators=[max_length(TITLE_MAX)],
-        filters=[strip],
         description=_l("Leave empty to use the group's name."),
     )
     date = date_field(_l("Date"))
@@ -318,10 +321,9 @@ class MeetingForm(TimesMixin, FlaskForm):
 
 
 class CancelForm(FlaskForm):
-    reason = StringField(
+    reason = LineField(
         _l("Reason (shown to members)"),
         validators=[max_length(REASON_MAX)],
-        filters=[strip],
         description=_l("Optional. For example: room not available."),
     )
 
@@ -329,11 +331,10 @@ class CancelForm(FlaskForm):
 class PauseForm(FlaskForm):
     first = date_field(_l("From"))
     last = date_field(_l("Until (inclusive)"))
-    reason = StringField(
+    reason = LineField(
         _l("Reason (shown to members)"),
         default="",
         validators=[max_length(REASON_MAX)],
-        filters=[strip],
         description=_l("For example: summer break."),
     )
 

@@ -1,9 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
-from facilitator.blueprints.forms import REQUIRED, WholeNumberField, max_length, required, strip
+from facilitator.blueprints.forms import (
+    REQUIRED,
+    LineField,
+    WholeNumberField,
+    max_length,
+    required,
+)
 from facilitator.blueprints.meetings.forms import CheckboxesField, date_field
 from facilitator.models.roles import (
     MAX_SLOTS,
@@ -14,11 +19,8 @@ from facilitator.models.roles import (
 
 
 class RoleTypeForm(FlaskForm):
-    name = StringField(_l("Name of the role"), validators=[required(), max_length(ROLE_NAME_MAX)],
-                       filters=[strip])  # fmt: skip
-    description = StringField(
-        _l("What it involves"), validators=[max_length(ROLE_DESCRIPTION_MAX)], filters=[strip]
-    )
+    name = LineField(_l("Name of the role"), validators=[required(), max_length(ROLE_NAME_MAX)])  # fmt: skip
+    description = LineField(_l("What it involves"), validators=[max_length(ROLE_DESCRIPTION_MAX)])
     slots = WholeNumberField(
         _l("People needed per meeting"),
         default=1,
@@ -42,9 +44,7 @@ class WillingForm(FlaskForm):
 class AwayForm(FlaskForm):
     first = date_field(_l("Away from"))
     last = date_field(_l("Until (inclusive)"))
-    note = StringField(
-        _l("Note (optional)"), validators=[max_length(UNAVAILABILITY_NOTE_MAX)], filters=[strip]
-    )
+    note = LineField(_l("Note (optional)"), validators=[max_length(UNAVAILABILITY_NOTE_MAX)])
 
     def validate_last(self, field):
         if self.first.data and field.data and field.data < self.first.data:

@@ -91,6 +91,11 @@ SMALL_TARGETS = """() => [...document.querySelectorAll(
 def check_page(page, url, name, expected_status=200):
     response = page.goto(url)
     assert response.status == expected_status, url
+    check_shown_page(page, name)
+
+
+def check_shown_page(page, name):
+    """The checks of this module on the page the browser shows now."""
     problems = {
         "axe": run_axe(page),
         "scrolls sideways": page.evaluate(
@@ -104,7 +109,7 @@ def check_page(page, url, name, expected_status=200):
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
     assert problems == {
         "axe": [], "scrolls sideways": False, "small targets": [], "loaded from other sites": []
-    }, url  # fmt: skip
+    }, page.url  # fmt: skip
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -128,3 +133,18 @@ def test_member_pages_are_accessible_on_a_phone(live_app, demo, phone_contexts, 
 
 def test_the_phone_size_is_the_one_of_the_issue(phone_contexts):
     assert phone_contexts("fr", logged_in=False).viewport_size == PHONE
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_page_of_a_new_calendar_link_is_accessible_on_a_phone(
+    live_app, demo, phone_contexts, language
+):
+    """It is reached only by creating a link, so it is not in the lists above."""
+    page = phone_contexts(language, logged_in=True)
+    page.goto(live_app.config["LIVE_URL"] + "/account/calendar")
+    page.fill("#link-label", "Natel")
+    with page.expect_navigation():
+        page.click("form:has(#link-label) button[type=submit]")
+    assert page.url.endswith("/account/calendar/new")
+    assert page.input_value("#feed-link").endswith(".ics")
+    check_shown_page(page, f"{language}-new-calendar-link")

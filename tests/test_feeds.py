@@ -8,12 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import event, func, select
+from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
 
 from facilitator.extensions import db
 from facilitator.models import FeedToken
 from facilitator.services import clock, feeds, schedule
+from facilitator.services.tokens import hash_token
 from tests.conftest import text_of
 
 NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
@@ -54,7 +55,7 @@ def test_personal_feed_merges_all_my_groups(client, member):
     assert "X-WR-CALNAME:Mes rencontres de groupes d'entraide" in response.get_data(as_text=True)
 
 
-def test_matching_etag_gets_304_with_one_query_and_no_rendering(app, client, member):
+def test_matching_etag_gets_304_with_one_query_and_no_rendering(app, client, member, monkeypatch):
     user, *_ = member
     _feed, token = feeds.create(user, "phone")
     first = client.get(f"/feeds/{token}.ics")
@@ -63,6 +64,13 @@ def test_matching_etag_gets_304_with_one_query_and_no_rendering(app, client, mem
     def count(*args):
         statements.append(args[2])
 
+    # The fast path runs its one prepared statement on a raw driver
+    # connection, which SQLAlchemy's events do not see: count it apart.
+    prepared = feeds.PreparedResolve.__call__
+    monkeypatch.setattr(
+        feeds.PreparedResolve, "__call__",
+        lambda self, token_hash: statements.append("prepared") or prepared(self, token_hash),
+    )  # fmt: skip
     event.listen(Engine, "before_cursor_execute", count)  # every engine of the app
     try:
         again = client.get(f"/feeds/{token}.ics", headers={"If-None-Match": first.headers["ETag"]})
@@ -74,7 +82,25 @@ def test_matching_etag_gets_304_with_one_query_and_no_rendering(app, client, mem
     assert again.headers["Last-Modified"] == first.headers["Last-Modified"]
     assert again.headers["Cache-Control"] == "private, max-age=0"
     assert again.headers["Referrer-Policy"] == "no-referrer"
-    assert len(statements) == 1
+    assert statements == ["prepared"]
+
+
+def test_the_prepared_query_of_the_fast_path_reads_what_sqlalchemy_reads(app, member):
+    user, lausanne, _geneve = member
+    tokens = [feeds.create(user, "phone")[1], feeds.create(user, "tablet", group=lausanne)[1]]
+    engine = create_engine(
+        db.engine.url, isolation_level="AUTOCOMMIT", **app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
+    try:
+        prepared = feeds.PreparedResolve(engine)
+        for token_hash in [*map(hash_token, tokens), hash_token("unknown")]:
+            through_sqlalchemy = feeds._fetch(token_hash)
+            row = prepared(token_hash)
+            assert (row and tuple(row)) == (through_sqlalchemy and tuple(through_sqlalchemy))
+        assert row is None  # the unknown token
+        assert prepared(hash_token(tokens[1])).group_id == lausanne.id
+    finally:
+        engine.dispose()
 
 
 def test_if_modified_since_is_really_compared(client, member):

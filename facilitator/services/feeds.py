@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -116,20 +117,57 @@ def _resolve_statement():
     )  # fmt: skip
 
 
-def resolve(token: str, engine=None) -> Resolved:
-    """What a feed token shows, with its validators; NotFound when the token is
-    unknown, revoked, or its owner has left the group. One query."""
+def _fetch(token_hash: str):
     # A plain connection in autocommit, not the ORM session: this runs on
     # every poll of every calendar client, most end in a 304, and a single
     # read needs no BEGIN/ROLLBACK round trips around it.
-    if engine is None:
-        connection = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-    else:  # an engine already in autocommit (the 304 fast path)
-        connection = engine.connect()
-    with connection:
-        row = connection.execute(
-            _resolve_statement(), {"token_hash": hash_token(token)}
-        ).one_or_none()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return connection.execute(_resolve_statement(), {"token_hash": token_hash}).one_or_none()
+
+
+class PreparedResolve:
+    """The query of ``resolve`` for the 304 fast path: compiled once, run on a
+    raw driver connection of ``engine`` (which must be in autocommit), and on
+    PostgreSQL as a prepared statement. The row is the one SQLAlchemy would
+    give (the same type processing), at about half the cost per poll."""
+
+    def __init__(self, engine):
+        statement = _resolve_statement()
+        compiled = statement.compile(dialect=engine.dialect)
+        self._engine = engine
+        self._sql = str(compiled)
+        self._defaults = compiled.params
+        self._order = compiled.positiontup if compiled.positional else None
+        columns = list(statement.selected_columns)
+        self._row = namedtuple("ResolveRow", [c.key for c in columns])
+        dialect = engine.dialect
+        self._processors = [
+            c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns
+        ]
+        self._options = {"prepare": True} if engine.dialect.driver == "psycopg" else {}
+
+    def __call__(self, token_hash: str):
+        params = {**self._defaults, "token_hash": token_hash}
+        if self._order is not None:
+            params = tuple(params[name] for name in self._order)
+        connection = self._engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(self._sql, params, **self._options)
+            values = cursor.fetchone()
+            cursor.close()
+        finally:
+            connection.close()  # back to the pool
+        if values is None:
+            return None
+        return self._row(*(f(v) if f else v for f, v in zip(self._processors, values, strict=True)))
+
+
+def resolve(token: str, fetch=_fetch) -> Resolved:
+    """What a feed token shows, with its validators; NotFound when the token is
+    unknown, revoked, or its owner has left the group. One query (``fetch``
+    runs it: through SQLAlchemy, or a ``PreparedResolve``)."""
+    row = fetch(hash_token(token))
     if row is None or (row.group_id is not None and row.membership is None):
         raise NotFound()
     candidates = [_aware(row.created_at), _aware(row.feed_changed_at)]

@@ -35,7 +35,7 @@ class ConditionalFeeds:
     def __init__(self, wsgi_app, app):
         self.wsgi_app = wsgi_app
         self.app = app
-        self._engine = None
+        self._fetch = None
 
     def _token(self, environ) -> str | None:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
@@ -49,16 +49,18 @@ class ConditionalFeeds:
         return token if token and "/" not in token else None
 
     def _resolve(self, token: str) -> feeds.Resolved | None:
-        if self._engine is None:
+        if self._fetch is None:
             # Its own engine in autocommit: a poll is one read, with no
-            # BEGIN/ROLLBACK around it and no isolation switch per checkout.
+            # BEGIN/ROLLBACK around it and no isolation switch per checkout;
+            # the query is prepared once.
             with self.app.app_context():
-                self._engine = create_engine(
+                engine = create_engine(
                     db.engine.url, isolation_level="AUTOCOMMIT",
                     **self.app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
                 )  # fmt: skip
+            self._fetch = feeds.PreparedResolve(engine)
         try:
-            return feeds.resolve(token, engine=self._engine)
+            return feeds.resolve(token, fetch=self._fetch)
         except NotFound:
             return None
 

@@ -108,6 +108,17 @@ def test_a_message_of_another_group_cannot_be_deleted(
     assert db.session.get(ContactMessage, message_id) is not None
 
 
+def test_a_discreet_group_gets_directory_messages_without_its_name_in_the_subject(
+    client, outbox, listed_group
+):
+    client.post(f"/groups/{listed_group.id}/contact", data=MESSAGE)
+    assert outbox[-1]["Subject"] == "Message pour Groupe Alcool Lausanne depuis l'annuaire"
+    listed_group.feed_title_mode = "discreet"
+    db.session.commit()
+    client.post(f"/groups/{listed_group.id}/contact", data=MESSAGE)
+    assert outbox[-1]["Subject"] == "Un message pour votre groupe depuis l'annuaire"
+
+
 def test_robots_filling_the_honeypot_send_nothing(client, outbox, listed_group):
     response = client.post(f"/groups/{listed_group.id}/contact",
                            data={**MESSAGE, "website": "http://spam.example"})  # fmt: skip

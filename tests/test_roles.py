@@ -263,6 +263,31 @@ def test_the_coresponsibles_hear_who_left_and_which_roles_are_open_again(
     assert by_address["giulia@example.org"]["Subject"] == "Ben ha lasciato Proches aidants"
 
 
+def test_discreet_groups_and_members_get_no_group_name_in_email_subjects(
+    client, login, setup, add_member, make_user, outbox
+):
+    s = setup
+    discreet_reader = make_user("Giulia", email="giulia@example.org", locale="it")
+    discreet_reader.feed_discreet = True  # her own choice, the group is not discreet
+    add_member(s["group"], discreet_reader, coresponsible=True)
+    login(s["ben"])
+    client.post(f"/groups/{s['group'].id}/leave")
+    subjects = {m["To"]: m["Subject"] for m in outbox}
+    assert subjects == {s["owner"].email: "Ben a quitté Proches aidants",
+                        "giulia@example.org": "Ben ha lasciato il tuo gruppo"}  # fmt: skip
+    outbox.clear()
+    s["group"].feed_title_mode = "discreet"  # now the whole group
+    db.session.commit()
+    client.post("/auth/logout")
+    login(s["ana"])
+    client.post(f"/groups/{s['group'].id}/leave")
+    assert {m["Subject"] for m in outbox} == {
+        "Ana a quitté votre groupe",
+        "Ana ha lasciato il tuo gruppo",
+    }
+    assert all("Proches aidants" in m.get_content() for m in outbox)  # the body may say it
+
+
 def test_a_member_without_coming_roles_leaves_with_a_short_notice(client, login, setup, outbox):
     s = setup
     login(s["ana"])

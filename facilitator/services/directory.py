@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from facilitator.extensions import db
 from facilitator.models import ContactMessage, Group, MeetingSeries
-from facilitator.services import groups, mail
+from facilitator.services import groups, mail, notifications
 from facilitator.services.errors import MailError, NotFound
 from facilitator.services.lookup import owned
 
@@ -68,9 +68,13 @@ def send_message(group: Group, sender_name: str, sender_contact: str, body: str,
     sent = failed = 0
     for user in groups.coresponsible_users(group):
         try:
+            subject = (
+                (lambda: _("A message for your group from the directory"))
+                if notifications.discreet_for(user, group)
+                else (lambda: _("Message for %(group)s from the directory", group=group.name))
+            )
             mail.send_template(
-                user.email, user.locale,
-                lambda: _("Message for %(group)s from the directory", group=group.name),
+                user.email, user.locale, subject,
                 "mail/contact_message.txt", user=user, group=group, sender_name=sender_name,
                 sender_contact=sender_contact, body=body, link=link,
             )  # fmt: skip

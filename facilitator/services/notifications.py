@@ -135,6 +135,13 @@ def notify_meeting(group, occurrence, kind: str, link: str, now: datetime, actor
     return report
 
 
+def discreet_for(user: User, group) -> bool:
+    """Whether emails to ``user`` keep ``group``'s name out of their subject
+    (subjects show on lock screens): the group's discreet calendar titles, or
+    the member's own."""
+    return user.feed_discreet or group.feed_title_mode == "discreet"
+
+
 def notify_departure(group, name: str, reopened: list, link: str) -> Report:
     """Tell the co-responsible members that the member called ``name`` left
     (call it after the membership ended), and which of their roles are open
@@ -142,8 +149,13 @@ def notify_departure(group, name: str, reopened: list, link: str) -> Report:
     report = Report()
     for user in groups.coresponsible_users(group):  # the leaver is no longer among them
         try:
-            _send(user, lambda: _("%(name)s has left %(group)s", name=name, group=group.name),
-                  "mail/member_left.txt", member=name, group=group, reopened=reopened, link=link)  # fmt: skip
+            subject = (
+                (lambda: _("%(name)s has left your group", name=name))
+                if discreet_for(user, group)
+                else (lambda: _("%(name)s has left %(group)s", name=name, group=group.name))
+            )
+            _send(user, subject, "mail/member_left.txt", member=name, group=group,
+                  reopened=reopened, link=link)  # fmt: skip
             report.sent += 1
         except MailError:
             report.failed += 1

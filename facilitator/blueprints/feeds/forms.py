@@ -18,7 +18,8 @@ class DiscreetForm(FlaskForm):
     discreet = BooleanField(
         _l("Discreet titles in my calendar"),
         description=_l(
-            'Meetings appear as "Meeting" instead of the group\'s name, without notes: '
-            "nothing on a lock screen reveals what the group is about."
+            'Meetings appear as "Meeting" instead of the group\'s name, without notes, and '
+            "emails leave the group's name out of their subject: nothing on a lock screen "
+            "reveals what the group is about."
         ),
     )

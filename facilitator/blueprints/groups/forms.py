@@ -74,8 +74,9 @@ class GroupForm(FlaskForm):
     discreet_feed = BooleanField(
         _l("Discreet titles in calendars"),
         description=_l(
-            'Calendars show "Meeting" instead of the group\'s name, without notes, so that '
-            "nothing on a lock screen reveals what the group is about."
+            'Calendars show "Meeting" instead of the group\'s name, without notes, and '
+            "emails leave the name out of their subject, so that nothing on a lock screen "
+            "reveals what the group is about."
         ),
     )
     feed_show_roles = BooleanField(

@@ -66,7 +66,7 @@ def send_message(group: Group, sender_name: str, sender_contact: str, body: str,
                                   sender_contact=sender_contact, body=body))  # fmt: skip
     db.session.commit()
     sent = failed = 0
-    for user in groups.coresponsible_users(group):
+    for user in groups.member_users(group, coresponsible=True):
         try:
             subject = (
                 (lambda: _("A message for your group from the directory"))

@@ -173,10 +173,11 @@ def leave_group(group: Group, member: Membership) -> list[tuple[datetime, str]]:
     return reopened
 
 
-def coresponsible_users(group: Group) -> list[User]:
-    """The people who answer for the group: its co-responsible members."""
+def member_users(group: Group, *, coresponsible: bool = False) -> list[User]:
+    """The accounts of the group's members, or only of those who answer for
+    it (``coresponsible``)."""
     query = select(User).join(Membership).where(Membership.group_id == group.id)
-    if not group.all_coresponsible:
+    if coresponsible and not group.all_coresponsible:
         query = query.where(Membership.role == MemberRole.CORESPONSIBLE)
     return db.session.scalars(query.order_by(User.id)).all()
 

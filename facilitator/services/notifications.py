@@ -117,14 +117,7 @@ def notify_meeting(group, occurrence, kind: str, link: str, now: datetime, actor
         ]
     if _last_minute(occurrence, now):
         told = {user.id for user, _role in recipients} | {actor.id}
-        recipients += [
-            (user, None)
-            for user in db.session.scalars(
-                select(User).join(Membership).where(Membership.group_id == group.id)
-                .order_by(User.id)
-            )
-            if user.id not in told
-        ]  # fmt: skip
+        recipients += [(user, None) for user in groups.member_users(group) if user.id not in told]
     for user, role in recipients:
         try:
             _send(user, subjects[kind], f"mail/meeting_{kind}.txt", role=role,
@@ -147,7 +140,8 @@ def notify_departure(group, name: str, reopened: list, link: str) -> Report:
     (call it after the membership ended), and which of their roles are open
     again."""
     report = Report()
-    for user in groups.coresponsible_users(group):  # the leaver is no longer among them
+    # The leaver is no longer among the members.
+    for user in groups.member_users(group, coresponsible=True):
         try:
             subject = (
                 (lambda: _("%(name)s has left your group", name=name))

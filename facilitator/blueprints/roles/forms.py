@@ -19,7 +19,7 @@ from facilitator.models.roles import (
 
 
 class RoleTypeForm(FlaskForm):
-    name = LineField(_l("Name of the role"), validators=[required(), max_length(ROLE_NAME_MAX)])  # fmt: skip
+    name = LineField(_l("Name of the role"), validators=[required(), max_length(ROLE_NAME_MAX)])
     description = LineField(_l("What it involves"), validators=[max_length(ROLE_DESCRIPTION_MAX)])
     slots = WholeNumberField(
         _l("People needed per meeting"),

@@ -22,7 +22,8 @@ TODAY = date(2026, 3, 1)
 
 
 def link(group, key):
-    return f"https://facilitator.test/groups/{group.id}/meetings/{key}"
+    meetings = f"https://facilitator.test/groups/{group.id}/meetings"
+    return meetings if key is None else f"{meetings}/{key}"
 
 
 def series_data(start, rule, at=time(19), minutes=120, **kw):

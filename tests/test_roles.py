@@ -457,6 +457,32 @@ def test_feeds_show_roles(client, setup):
     assert "Ana" not in str([e.get("DESCRIPTION") for e in hidden.walk("VEVENT")])
 
 
+def test_a_role_at_the_first_meeting_of_a_series_is_not_shown_at_the_others(client, setup):
+    """The series' own event stands for every meeting without an exception:
+    the roles of its first meeting must not spread to all the others."""
+    import recurring_ical_events
+    from icalendar import Calendar
+
+    from facilitator.services import feeds
+
+    s = setup
+    first = f"s{s['series'].id}-202609011900"
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], first), s["roles"]["Notes"], 0,
+                 s["ana_m"], NOW)  # fmt: skip
+    _f, personal = feeds.create(s["ana"], "phone")
+    _f, group_feed = feeds.create(s["ben"], "phone", group=s["group"])
+    for token, role_text in ((personal, "Votre rôle : Notes"), (group_feed, "Notes: Ana")):
+        calendar = Calendar.from_ical(client.get(f"/feeds/{token}.ics").data)
+        events = recurring_ical_events.of(calendar).between(date(2026, 9, 1), date(2026, 9, 16))
+        described = {e["DTSTART"].dt.date(): str(e["DESCRIPTION"]) for e in events}
+        assert sorted(described) == [date(2026, 9, 1), date(2026, 9, 8), date(2026, 9, 15)]
+        assert role_text in described[date(2026, 9, 1)]
+        assert f"/meetings/{first}" in described[date(2026, 9, 1)]
+        for day in (date(2026, 9, 8), date(2026, 9, 15)):
+            assert role_text not in described[day], (token, day)
+            assert described[day].endswith(f"/groups/{s['group'].id}/meetings")
+
+
 def test_reminders_are_sent_once_in_the_holders_language(app, setup, outbox, monkeypatch):
     s = setup
     s["ben"].locale = "it"

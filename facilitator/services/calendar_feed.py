@@ -142,7 +142,7 @@ def render(
     feeds: list[GroupFeed],
     *,
     name: str,
-    link_for: Callable[[Group, str], str],
+    link_for: Callable[[Group, str | None], str],
     timezone: str = "Europe/Zurich",
 ) -> bytes:
     """The calendar as bytes (CRLF lines folded at 75 octets)."""
@@ -208,7 +208,6 @@ def _series_events(feed: GroupFeed, series: MeetingSeries, link_for) -> list[Eve
         key=lambda m: m.original_start,
     )  # fmt: skip
     stamp = max([series.updated_at, *(m.updated_at for m in own)])
-    key = series_key(series.id, first)
     master = _base_event(series.uid, stamp, series.sequence)
     master.add("summary", _summary(feed, series.title))
     master.add("dtstart", _local(first, tz))
@@ -219,7 +218,9 @@ def _series_events(feed: GroupFeed, series: MeetingSeries, link_for) -> list[Eve
         master.add("exdate", [_local(m.original_start, tz) for m in cancelled])
     if series.location:
         master.add("location", series.location)
-    master.add("description", _description(feed, series.note, link_for(feed.group, key), key))
+    # What the master says holds for every occurrence without an exception of
+    # its own: no roles (those are per meeting), and a link to the meetings.
+    master.add("description", _description(feed, series.note, link_for(feed.group, None), None))
     events = [master]
     for meeting in own:
         if meeting.cancelled:

@@ -8,6 +8,7 @@ import uuid
 from datetime import date, time, timedelta
 
 import pytest
+import recurring_ical_events
 from babel.dates import format_date
 from flask_babel import gettext
 from icalendar import Calendar
@@ -218,3 +219,61 @@ def test_a_member_creates_a_calendar_link_and_the_feed_parses(live_app, page, la
     assert str(events[0]["SUMMARY"]) == group_name
     assert events[0]["RRULE"]["FREQ"] == ["WEEKLY"]
     assert events[0]["DTSTART"].dt.tzinfo is not None
+
+
+def _start(event):
+    return event["DTSTART"].dt
+
+
+def test_a_member_in_lugano_sees_on_an_old_phone_that_she_welcomes_newcomers_after_the_switch_to_summer_time(
+    live_app, browser
+):
+    """The product's promise, end to end: Italian, a 320 px phone without
+    JavaScript, her next meeting and her role on the home page, and her
+    calendar feed at the right local time after the March switch."""
+    founder_email, member_email = _user(live_app, "it"), _user(live_app, "it")
+    first = date(2027, 4, 1)  # the first Thursday after summer time begins (28 March)
+    with live_app.app_context():
+        founder = db.session.scalar(User.select_by_email(founder_email))
+        member = db.session.scalar(User.select_by_email(member_email))
+        group = group_service.create_group(founder, group_service.GroupData(
+            name=f"Lutto Lugano {uuid.uuid4().hex[:4]}", description="", theme="grief",
+            canton="TI", language="it", timezone="Europe/Zurich",
+            default_location="Casa del Quartiere, sala 1"))  # fmt: skip
+        membership = Membership(user=member, group=group, role=MemberRole.MEMBER)
+        db.session.add(membership)
+        db.session.commit()
+        series = schedule.create_series(group, founder, schedule.SeriesData(
+            start_date=first, start_time=time(18, 30), duration_minutes=90,
+            rule=rec.Rule(rec.WEEKLY, interval=2, byday=("TH",))))  # fmt: skip
+        welcome = next(r for r in db.session.scalars(roles.role_types(group))
+                       if r.name == "Accoglienza")  # fmt: skip
+        occurrence = schedule.find(group, f"s{series.id}-{first:%Y%m%d}1830")
+        roles.assign(group, founder, occurrence, welcome, 0, membership, clock.now())
+        group_name = group.name
+    context = browser.new_context(viewport={"width": 320, "height": 568},
+                                  java_script_enabled=False, locale="it-CH")  # fmt: skip
+    try:
+        page = context.new_page()
+        base = live_app.config["LIVE_URL"]
+        _login(page, base, member_email)
+        home = page.inner_text("main")
+        assert "giovedì, 1 aprile 2027, 18:30" in home
+        assert f"Accoglienza in {group_name}" in home
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+        page.goto(base + "/account/calendar")
+        page.fill("#link-label", "telefono")
+        page.get_by_role("button", name=t(live_app, "it", "Create the link")).click()
+        feed = Calendar.from_ical(page.request.get(page.input_value("#feed-link")).body())
+    finally:
+        context.close()
+    events = recurring_ical_events.of(feed).between(date(2027, 3, 1), date(2027, 4, 30))
+    shown = sorted((e["DTSTART"].dt.isoformat(), str(e["SUMMARY"])) for e in events)
+    assert shown == [  # fortnightly from 1 April, at 18:30 summer time (UTC+2)
+        ("2027-04-01T18:30:00+02:00", f"{group_name} (Accoglienza)"),
+        ("2027-04-15T18:30:00+02:00", group_name),
+        ("2027-04-29T18:30:00+02:00", group_name),
+    ]
+    roles_said = ["Accoglienza" in str(e["DESCRIPTION"]) for e in sorted(events, key=_start)]
+    assert roles_said == [True, False, False]  # her role only on the evening she holds it

@@ -31,7 +31,10 @@ bp = Blueprint("feeds", __name__, template_folder="templates")
 ICS = "text/calendar; charset=utf-8"
 
 
-def _link_for(group: Group, key: str) -> str:
+def _link_for(group: Group, key: str | None) -> str:
+    """The page of one meeting, or (``key`` None) the group's meetings."""
+    if key is None:
+        return url_for("meetings.index", group_id=group.id, _external=True)
     return url_for("meetings.show", group_id=group.id, key=key, _external=True)
 
 

@@ -93,6 +93,9 @@ def test_the_coresponsibles_hear_when_a_member_deletes_her_account(client, login
     body = outbox[0].get_content()
     assert "mardi, 15 septembre 2026, 19:00 : Notes" in body  # her coming role, open again
     assert "ana.secret@example.org" not in body
+    login(s["owner"])
+    history = text_of(client.get(f"/groups/{s['group'].id}/audit"))
+    assert "Rôles à venir de nouveau libres (1), tenus jusqu'ici par un ancien membre." in history
 
 
 def test_the_last_coresponsible_must_hand_over_first(client, login, setup):

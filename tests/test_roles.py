@@ -234,7 +234,7 @@ def test_leaving_reopens_future_roles_and_keeps_the_past(client, login, setup, m
     assert remaining[0].meeting.start == datetime(2026, 9, 1, 19)
     client.post("/auth/logout")
     login(s["owner"])
-    assert "1 rôles à venir de Ben sont de nouveau libres." in text_of(
+    assert "Rôles à venir de nouveau libres (1), tenus jusqu'ici par Ben." in text_of(
         client.get(f"/groups/{s['group'].id}/audit")
     )
 

@@ -126,8 +126,11 @@ def delete_account(user: User, password: str) -> list[tuple[Group, list]]:
         if len(group.memberships) == 1:
             db.session.delete(group)
             continue
-        left.append((group, roles.drop_future_assignments(membership, now)))
+        reopened = roles.drop_future_assignments(membership, now)
         audit.record(group, None, "member_left", subject=None)
+        if reopened:
+            audit.record(group, None, "roles_reopened", subject=None, count=len(reopened))
+        left.append((group, reopened))
     db.session.delete(user)
     db.session.commit()
     return left

@@ -56,7 +56,7 @@ AUDIT_TEXTS = {
     "role_type_retired": _l("%(actor)s retired the role %(role)s."),
     "role_type_restored": _l("%(actor)s brought back the role %(role)s."),
     "roles_filled": _l("%(actor)s filled %(count)s roles fairly."),
-    "roles_reopened": _l("%(count)s coming roles of %(subject)s are open again."),
+    "roles_reopened": _l("Coming roles open again (%(count)s), held until now by %(subject)s."),
     "attendance_recorded": _l("%(actor)s recorded the number of participants of %(when)s."),
     "attendance_corrected": _l("%(actor)s corrected the number of participants of %(when)s."),
     "attendance_enabled": _l("%(actor)s turned attendance on."),

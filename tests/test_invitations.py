@@ -64,7 +64,7 @@ def test_invitation_form_rejects_bad_input(client, owner_and_group, form, messag
 
 
 def test_logged_in_user_joins_with_a_link_in_the_groups_language(
-    app, client, owner_and_group, make_user
+    app, client, owner_and_group, make_user, outbox
 ):
     _owner, group = owner_and_group
     path = create_link(client, group)
@@ -78,9 +78,17 @@ def test_logged_in_user_joins_with_a_link_in_the_groups_language(
     membership = db.session.scalar(Membership.select_for(newcomer.id, group.id))
     assert membership.role == "member"
     assert db.session.scalar(select(Invitation.uses)) == 1
+    # The co-responsible member hears of it, to welcome the newcomer.
+    owner = owner_and_group[0]
+    assert [(m["To"], m["Subject"]) for m in outbox] == [
+        (owner.email, "Luca a rejoint Gruppo lutto Lugano")
+    ]
+    assert f"https://facilitator.test/groups/{group.id}/members" in outbox[0].get_content()
+    assert newcomer.email not in outbox[0].get_content()
     # Joining again does nothing more.
     visitor.post(path)
     assert db.session.scalar(select(Invitation.uses)) == 1
+    assert len(outbox) == 1
 
 
 def test_newcomer_registers_from_the_link_and_joins(app, client, outbox, owner_and_group):
@@ -101,6 +109,10 @@ def test_newcomer_registers_from_the_link_and_joins(app, client, outbox, owner_a
     assert response.status_code == 302
     assert response.location == f"/groups/{group.id}"
     assert "Gruppo lutto Lugano" in text_of(visitor.get(response.location))
+    owner = owner_and_group[0]
+    assert (outbox[-1]["To"], outbox[-1]["Subject"]) == (
+        owner.email, "Luca a rejoint Gruppo lutto Lugano"
+    )  # fmt: skip
 
 
 def test_revoked_link_gets_a_clear_page(client, owner_and_group):

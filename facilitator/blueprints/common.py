@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, flash, render_template, request
+from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager
 
 from facilitator.extensions import db
 from facilitator.i18n import use_context_language
 from facilitator.models import Group, Membership
+from facilitator.services import notifications
 from facilitator.services.errors import DomainError
 
 
@@ -68,3 +69,17 @@ def invalid_invitation(exc: DomainError):
     if language:
         use_context_language(language)
     return render_template("groups/invitation_invalid.html", message=exc.message), exc.status
+
+
+def announce_arrival(membership: Membership) -> None:
+    """Tell the co-responsible members that someone joined, with a link to
+    the members' page."""
+    link = url_for("groups.members", group_id=membership.group_id, _external=True)
+    notifications.notify_arrival(membership.group, membership.user, link)
+
+
+def announce_departure(group: Group, name: str, reopened: list) -> None:
+    """Tell the co-responsible members that ``name`` left, with the roles that
+    opened again and a link to fill them fairly."""
+    link = url_for("roles.fill", group_id=group.id, _external=True)
+    notifications.notify_departure(group, name, reopened, link)

@@ -1,7 +1,7 @@
 """Emails about meetings and roles: reminders before a meeting, news of a
 cancelled or changed meeting (to its role holders, and to every member when it
 is at the last minute), and word to the co-responsible members when someone
-leaves. Each in the recipient's language.
+joins or leaves. Each in the recipient's language.
 
 A failing address or a mail server outage never stops the others: failures
 are counted and the reminder is tried again on the next run.
@@ -133,6 +133,26 @@ def discreet_for(user: User, group) -> bool:
     (subjects show on lock screens): the group's discreet calendar titles, or
     the member's own."""
     return user.feed_discreet or group.feed_title_mode == "discreet"
+
+
+def notify_arrival(group, newcomer: User, link: str) -> Report:
+    """Tell the co-responsible members that ``newcomer`` joined the group."""
+    report = Report()
+    name = newcomer.display_name
+    for user in groups.member_users(group, coresponsible=True):
+        if user.id == newcomer.id:  # a group where everyone is co-responsible
+            continue
+        subject = (
+            (lambda: _("%(name)s has joined your group", name=name))
+            if discreet_for(user, group)
+            else (lambda: _("%(name)s has joined %(group)s", name=name, group=group.name))
+        )
+        try:
+            _send(user, subject, "mail/member_joined.txt", member=name, group=group, link=link)
+            report.sent += 1
+        except MailError:
+            report.failed += 1
+    return report
 
 
 def notify_departure(group, name: str, reopened: list, link: str) -> Report:

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
-from facilitator.blueprints.common import field_error, render_form
+from facilitator.blueprints.common import announce_departure, field_error, render_form
 from facilitator.blueprints.groups.labels import audit_text
-from facilitator.services import accounts, notifications, privacy
+from facilitator.services import accounts, privacy
 from facilitator.services.errors import DomainError
 
 from .forms import DeleteAccountForm, PasswordForm, ProfileForm
@@ -87,8 +87,7 @@ def delete():
         except DomainError as exc:
             return field_error(form, exc, "account/delete.html", blocking=blocking)
         for group, reopened in left:
-            link = url_for("roles.fill", group_id=group.id, _external=True)
-            notifications.notify_departure(group, name, reopened, link)
+            announce_departure(group, name, reopened)
         logout_user()
         session.clear()
         flash(_("Your account has been deleted. Thank you for the time you shared."), "success")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from facilitator.blueprints.common import (
+    announce_arrival,
     field_error,
     invalid_invitation,
     render_form,
@@ -157,6 +158,7 @@ def register_finish(token: str):
             except DomainError as exc:
                 flash_error(exc)
             else:
+                announce_arrival(membership)
                 return redirect(url_for("groups.show", group_id=membership.group_id))
         return redirect(url_for("main.index"))
     return render_form("auth/register_finish.html", form, email=registration.email)

@@ -6,13 +6,19 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from facilitator.blueprints.common import invalid_invitation, load_group, render_form
+from facilitator.blueprints.common import (
+    announce_arrival,
+    announce_departure,
+    invalid_invitation,
+    load_group,
+    render_form,
+)
 from facilitator.errors import flash_error
 from facilitator.extensions import db
 from facilitator.i18n import current_language, use_context_language
 from facilitator.models._common import MAX_ID
 from facilitator.models.groups import LANGUAGES
-from facilitator.services import audit, clock, invitations, notifications, privacy, schedule
+from facilitator.services import audit, clock, invitations, privacy, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.errors import AlreadyMember, DomainError
 
@@ -175,8 +181,7 @@ def leave(group_id: int):
         return render_template(
             "groups/confirm_leave.html", group=group, membership=membership
         ), exc.status
-    link = url_for("roles.fill", group_id=group.id, _external=True)
-    notifications.notify_departure(group, current_user.display_name, reopened, link)
+    announce_departure(group, current_user.display_name, reopened)
     flash(_("You have left the group %(name)s.", name=group.name), "success")
     return redirect(url_for("main.index"))
 
@@ -243,12 +248,13 @@ def invitation(token: str):
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.path))
         try:
-            invitations.accept(token, current_user)
+            membership = invitations.accept(token, current_user)
         except AlreadyMember:
             db.session.rollback()
         except DomainError as exc:
             return invalid_invitation(exc)
         else:
+            announce_arrival(membership)
             flash(_("Welcome to %(name)s!", name=group.name), "success")
         return redirect(url_for("groups.show", group_id=group.id))
     return render_template("groups/invitation.html", group=group, token=token)

@@ -432,6 +432,21 @@ def test_fairness_view_and_my_roles(client, login, setup, monkeypatch):
     assert "Notes dans Proches aidants" in dashboard
 
 
+def test_meeting_lists_mark_my_role_on_its_meeting_only(client, login, setup):
+    s = setup
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Notes"], 0,
+                 s["ana_m"], NOW)  # fmt: skip
+    login(s["ana"])
+    for path in ("/", f"/groups/{s['group'].id}", f"/groups/{s['group'].id}/meetings"):
+        cards = text_of(client.get(path)).split('<li class="meeting')
+        marked = [card for card in cards if "Votre rôle : Notes" in card]
+        assert len(marked) == 1, path
+        assert "mardi, 15 septembre 2026" in marked[0], path
+    client.post("/auth/logout")
+    login(s["ben"])  # he holds nothing: nothing is marked for him
+    assert "Votre rôle :" not in text_of(client.get(f"/groups/{s['group'].id}"))
+
+
 def test_feeds_show_roles(client, setup):
     from icalendar import Calendar
 

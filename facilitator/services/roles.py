@@ -510,7 +510,7 @@ class MyRole:
     role: str
 
 
-def my_roles(user: User, now: datetime, limit: int = 10) -> list[MyRole]:
+def my_roles(user: User, now: datetime, limit: int | None = 10) -> list[MyRole]:
     """The user's coming roles across all groups, soonest first."""
     rows = db.session.execute(
         select(RoleAssignment, Meeting, RoleType, Group)
@@ -528,6 +528,14 @@ def my_roles(user: User, now: datetime, limit: int = 10) -> list[MyRole]:
         if to_aware(meeting.start, meeting.timezone) > now
     ]
     return found[:limit]
+
+
+def by_meeting(mine: list[MyRole]) -> dict[tuple[int, str], list[str]]:
+    """My roles keyed by (group id, meeting key), to mark them in meeting lists."""
+    marks: dict[tuple[int, str], list[str]] = {}
+    for item in mine:
+        marks.setdefault((item.group.id, item.occurrence_key), []).append(item.role)
+    return marks
 
 
 # --- swaps and hand-overs ---------------------------------------------------------

@@ -11,6 +11,7 @@ from facilitator.services import groups as group_service
 bp = Blueprint("main", __name__, template_folder="templates")
 
 NEXT_MEETINGS = 10
+MY_ROLES = 10
 
 
 @bp.get("/")
@@ -24,9 +25,10 @@ def index():
     schedule.mark_holidays(
         upcoming, {gid: g.canton for gid, g in groups.items()}, current_language()
     )
+    mine = roles.my_roles(current_user, clock.now(), limit=None)
     return render_template(
         "main/dashboard.html", memberships=memberships, groups=groups, upcoming=upcoming,
-        my_roles=roles.my_roles(current_user, clock.now()),
+        my_roles=mine[:MY_ROLES], mine=roles.by_meeting(mine),
     )  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from facilitator.blueprints.common import field_error, load_group, render_form
 from facilitator.extensions import db
 from facilitator.i18n import current_language
 from facilitator.models import MeetingSeries
-from facilitator.services import clock, notifications, schedule
+from facilitator.services import clock, notifications, roles, schedule
 from facilitator.services.errors import NotFound
 
 from . import labels
@@ -87,6 +87,7 @@ def index(group_id: int):
     return render_template(
         "meetings/index.html", group=group, membership=membership, items=items,
         series_list=series_list,
+        mine=roles.by_meeting(roles.my_roles(current_user, clock.now(), limit=None)),
     )  # fmt: skip
 
 

@@ -257,9 +257,14 @@ def past(group_ids, now: datetime, since: date) -> list[Occurrence]:
 
 def key_of(meeting: Meeting) -> str:
     """The URL key of a stored meeting (as ``Occurrence.key`` gives it)."""
-    if meeting.series_id is None:
-        return f"m{meeting.id}"
-    return series_key(meeting.series_id, meeting.original_start)
+    return key_from(meeting.id, meeting.series_id, meeting.original_start)
+
+
+def key_from(meeting_id: int, series_id: int | None, original_start: datetime | None) -> str:
+    """``key_of`` from the columns of a stored meeting."""
+    if series_id is None:
+        return f"m{meeting_id}"
+    return series_key(series_id, original_start)
 
 
 def find(group: Group, key: str) -> Occurrence:

@@ -18,7 +18,7 @@ from facilitator.extensions import db
 from facilitator.i18n import current_language, use_context_language
 from facilitator.models._common import MAX_ID
 from facilitator.models.groups import LANGUAGES
-from facilitator.services import audit, clock, invitations, privacy, roles, schedule
+from facilitator.services import audit, clock, invitations, privacy, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.errors import AlreadyMember, DomainError
 
@@ -81,7 +81,6 @@ def show(group_id: int):
     return render_template(
         "groups/show.html", group=group, membership=membership,
         member_count=group_service.member_count(group), upcoming=upcoming,
-        mine=roles.by_meeting(roles.my_roles(current_user, clock.now(), limit=None)),
     )  # fmt: skip
 
 

@@ -87,7 +87,7 @@ def index(group_id: int):
     return render_template(
         "meetings/index.html", group=group, membership=membership, items=items,
         series_list=series_list,
-        mine=roles.by_meeting(roles.my_roles(current_user, clock.now(), limit=None)),
+        mine=roles.my_marks(current_user, group, clock.now()),
     )  # fmt: skip
 
 

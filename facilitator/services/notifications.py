@@ -96,7 +96,7 @@ def _last_minute(occurrence, now: datetime) -> bool:
 def notify_meeting(group, occurrence, kind: str, link: str, now: datetime, actor: User) -> Report:
     """Tell people by email that a meeting was cancelled or changed (``kind``):
     its role holders always, naming their role; when it is at the last minute,
-    every other member too, except ``actor`` who made the change."""
+    every other member too. Never ``actor``, who made the change."""
     report = Report()
     subjects = {
         "cancelled": lambda: _("Cancelled: the meeting of %(date)s", date=_day(occurrence)),
@@ -111,7 +111,7 @@ def notify_meeting(group, occurrence, kind: str, link: str, now: datetime, actor
                 .join(RoleAssignment, RoleAssignment.role_type_id == RoleType.id)
                 .join(Membership, Membership.id == RoleAssignment.membership_id)
                 .join(User, User.id == Membership.user_id)
-                .where(RoleAssignment.meeting_id == occurrence.meeting.id)
+                .where(RoleAssignment.meeting_id == occurrence.meeting.id, User.id != actor.id)
                 .order_by(User.id)
             )
         ]

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from facilitator.extensions import db
 from facilitator.models import ContactMessage, Group, MeetingSeries
-from facilitator.services import groups, mail, notifications
-from facilitator.services.errors import MailError, NotFound
+from facilitator.services import groups, notifications
+from facilitator.services.errors import NotFound
 from facilitator.services.lookup import owned
 
 
@@ -65,23 +65,18 @@ def send_message(group: Group, sender_name: str, sender_contact: str, body: str,
     db.session.add(ContactMessage(group_id=group.id, sender_name=sender_name,
                                   sender_contact=sender_contact, body=body))  # fmt: skip
     db.session.commit()
-    sent = failed = 0
+    report = notifications.Report()
     for user in groups.member_users(group, coresponsible=True):
-        try:
-            subject = (
-                (lambda: _("A message for your group from the directory"))
-                if notifications.discreet_for(user, group)
-                else (lambda: _("Message for %(group)s from the directory", group=group.name))
-            )
-            mail.send_template(
-                user.email, user.locale, subject,
-                "mail/contact_message.txt", user=user, group=group, sender_name=sender_name,
-                sender_contact=sender_contact, body=body, link=link,
-            )  # fmt: skip
-            sent += 1
-        except MailError:
-            failed += 1
-    return sent, failed
+        subject = (
+            (lambda: _("A message for your group from the directory"))
+            if notifications.discreet_for(user, group)
+            else (lambda: _("Message for %(group)s from the directory", group=group.name))
+        )
+        notifications.deliver(
+            report, user, subject, "mail/contact_message.txt", group=group,
+            sender_name=sender_name, sender_contact=sender_contact, body=body, link=link,
+        )  # fmt: skip
+    return report.sent, report.failed
 
 
 def messages(group: Group):

@@ -39,6 +39,16 @@ def _send(user: User, subject, template: str, **context) -> None:
     mail.send_template(user.email, user.locale, subject, template, user=user, **context)
 
 
+def deliver(report: Report, user: User, subject, template: str, **context) -> None:
+    """Send one email to ``user`` and count it in ``report``, sent or failed:
+    a failing address never stops the others."""
+    try:
+        _send(user, subject, template, **context)
+        report.sent += 1
+    except MailError:
+        report.failed += 1
+
+
 def send_reminders(now: datetime, link_for) -> Report:
     """Remind every role holder whose meeting is close enough, once."""
     report = Report()
@@ -119,12 +129,8 @@ def notify_meeting(group, occurrence, kind: str, link: str, now: datetime, actor
         told = {user.id for user, _role in recipients} | {actor.id}
         recipients += [(user, None) for user in groups.member_users(group) if user.id not in told]
     for user, role in recipients:
-        try:
-            _send(user, subjects[kind], f"mail/meeting_{kind}.txt", role=role,
-                  occurrence=occurrence, group=group, link=link)  # fmt: skip
-            report.sent += 1
-        except MailError:
-            report.failed += 1
+        deliver(report, user, subjects[kind], f"mail/meeting_{kind}.txt", role=role,
+                occurrence=occurrence, group=group, link=link)  # fmt: skip
     return report
 
 
@@ -147,11 +153,8 @@ def notify_arrival(group, newcomer: User, link: str) -> Report:
             if discreet_for(user, group)
             else (lambda: _("%(name)s has joined %(group)s", name=name, group=group.name))
         )
-        try:
-            _send(user, subject, "mail/member_joined.txt", member=name, group=group, link=link)
-            report.sent += 1
-        except MailError:
-            report.failed += 1
+        deliver(report, user, subject, "mail/member_joined.txt", member=name, group=group,
+                link=link)  # fmt: skip
     return report
 
 
@@ -162,15 +165,11 @@ def notify_departure(group, name: str, reopened: list, link: str) -> Report:
     report = Report()
     # The leaver is no longer among the members.
     for user in groups.member_users(group, coresponsible=True):
-        try:
-            subject = (
-                (lambda: _("%(name)s has left your group", name=name))
-                if discreet_for(user, group)
-                else (lambda: _("%(name)s has left %(group)s", name=name, group=group.name))
-            )
-            _send(user, subject, "mail/member_left.txt", member=name, group=group,
-                  reopened=reopened, link=link)  # fmt: skip
-            report.sent += 1
-        except MailError:
-            report.failed += 1
+        subject = (
+            (lambda: _("%(name)s has left your group", name=name))
+            if discreet_for(user, group)
+            else (lambda: _("%(name)s has left %(group)s", name=name, group=group.name))
+        )
+        deliver(report, user, subject, "mail/member_left.txt", member=name, group=group,
+                reopened=reopened, link=link)  # fmt: skip
     return report

@@ -510,7 +510,7 @@ class MyRole:
     role: str
 
 
-def my_roles(user: User, now: datetime, limit: int | None = 10) -> list[MyRole]:
+def my_roles(user: User, now: datetime) -> list[MyRole]:
     """The user's coming roles across all groups, soonest first."""
     rows = db.session.execute(
         select(RoleAssignment, Meeting, RoleType, Group)
@@ -527,15 +527,20 @@ def my_roles(user: User, now: datetime, limit: int | None = 10) -> list[MyRole]:
         for _a, meeting, role, group in rows
         if to_aware(meeting.start, meeting.timezone) > now
     ]
-    return found[:limit]
+    return found
+
+
+def _marks(held) -> dict[tuple[int, str], list[str]]:
+    """(group id, meeting key, role name) triples, as role names by meeting."""
+    marks: dict[tuple[int, str], list[str]] = {}
+    for group_id, key, name in held:
+        marks.setdefault((group_id, key), []).append(name)
+    return marks
 
 
 def by_meeting(mine: list[MyRole]) -> dict[tuple[int, str], list[str]]:
     """My roles keyed by (group id, meeting key), to mark them in meeting lists."""
-    marks: dict[tuple[int, str], list[str]] = {}
-    for item in mine:
-        marks.setdefault((item.group.id, item.occurrence_key), []).append(item.role)
-    return marks
+    return _marks((item.group.id, item.occurrence_key, item.role) for item in mine)
 
 
 def my_marks(user: User, group: Group, now: datetime) -> dict[tuple[int, str], list[str]]:
@@ -550,11 +555,10 @@ def my_marks(user: User, group: Group, now: datetime) -> dict[tuple[int, str], l
                Meeting.start >= to_local(now, group.timezone) - timedelta(days=1))
         .order_by(Meeting.start, RoleType.position)
     )  # fmt: skip
-    marks: dict[tuple[int, str], list[str]] = {}
-    for meeting_id, series_id, original_start, name in rows:
-        key = schedule.key_from(meeting_id, series_id, original_start)
-        marks.setdefault((group.id, key), []).append(name)
-    return marks
+    return _marks(
+        (group.id, schedule.key_from(meeting_id, series_id, original_start), name)
+        for meeting_id, series_id, original_start, name in rows
+    )
 
 
 # --- swaps and hand-overs ---------------------------------------------------------

@@ -25,7 +25,7 @@ def index():
     schedule.mark_holidays(
         upcoming, {gid: g.canton for gid, g in groups.items()}, current_language()
     )
-    mine = roles.my_roles(current_user, clock.now(), limit=None)
+    mine = roles.my_roles(current_user, clock.now())
     return render_template(
         "main/dashboard.html", memberships=memberships, groups=groups, upcoming=upcoming,
         my_roles=mine[:MY_ROLES], mine=roles.by_meeting(mine),

@@ -210,11 +210,10 @@ def _every_form_field_name() -> set[str]:
 
 
 @pytest.mark.parametrize("role", ["anonymous", "coresponsible"])
-def test_a_nul_character_in_any_field_gets_a_400_on_every_post_route(client, world, role):
+def test_a_nul_character_in_any_field_gets_a_400_on_every_post_route(client, login, world, role):
     """PostgreSQL cannot store a NUL character: it must never reach the database."""
     if role != "anonymous":
-        user = world["users"][role]
-        client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+        login(world["users"][role])
     data = dict.fromkeys(_every_form_field_name(), "Salle\x00B")
     assert len(data) > 40
     for (_endpoint, method), case in sorted(ROUTES.items()):
@@ -227,11 +226,10 @@ def test_a_nul_character_in_any_field_gets_a_400_on_every_post_route(client, wor
 
 
 @pytest.mark.parametrize("too_big", [2**31, 10**30])
-def test_an_id_beyond_the_database_range_is_simply_not_found(client, world, too_big):
+def test_an_id_beyond_the_database_range_is_simply_not_found(client, login, world, too_big):
     """PostgreSQL refuses to compare such numbers with an integer column: the
     answer must be a 404 on every route that takes an id, never a 500."""
-    user = world["users"]["coresponsible"]
-    client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    login(world["users"]["coresponsible"])
     values = {k: too_big if isinstance(v, int) else v for k, v in world["values"].items()}
     ids = {k for k, v in world["values"].items() if isinstance(v, int)}
     for (_endpoint, method), case in sorted(ROUTES.items()):

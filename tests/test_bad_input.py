@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.conftest import PASSWORD
 from tests.test_authorization import ROUTES
 
 HOSTILE = [
@@ -84,9 +83,8 @@ class FormReader(HTMLParser):
 
 
 @pytest.mark.parametrize("route", sorted(r for r in ROUTES if r[1] == "GET"), ids=lambda r: r[0])
-def test_hostile_values_in_any_field_never_break_a_form(client, world, route):
-    user = world["users"]["coresponsible"]
-    client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+def test_hostile_values_in_any_field_never_break_a_form(client, login, world, route):
+    login(world["users"]["coresponsible"])
     path = ROUTES[route].path.format(**world["values"])
     page = client.get(path)
     if page.status_code != 200:
@@ -112,9 +110,8 @@ PARAMETERS = ["page", "year", "from", "to", "count", "next", "invitation", "lang
 
 
 @pytest.mark.parametrize("route", sorted(r for r in ROUTES if r[1] == "GET"), ids=lambda r: r[0])
-def test_hostile_query_parameters_never_break_a_page(client, world, route):
-    user = world["users"]["coresponsible"]
-    client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+def test_hostile_query_parameters_never_break_a_page(client, login, world, route):
+    login(world["users"]["coresponsible"])
     path = ROUTES[route].path.format(**world["values"])
     for name in PARAMETERS:
         for value in [*HOSTILE, "0", "2026-13-01", "9999-12-31"]:

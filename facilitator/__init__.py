@@ -9,7 +9,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Create and configure the application."""
     from facilitator import cli, errors, i18n, security
     from facilitator import config as settings
-    from facilitator.blueprints import register_blueprints
+    from facilitator.blueprints import feedback, register_blueprints
     from facilitator.extensions import csrf, db, limiter, login_manager, migrate
 
     app = Flask(__name__, instance_relative_config=True)
@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    feedback.init_app(app)
     register_blueprints(app)
     from facilitator.blueprints.feeds.fastpath import ConditionalFeeds
 

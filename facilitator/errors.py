@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from facilitator.blueprints.feedback import flash_at
 from facilitator.extensions import db
 from facilitator.services.errors import DomainError
 
@@ -59,9 +60,13 @@ def handle_unexpected(exc: Exception):
     return render_error(500)
 
 
-def flash_error(exc: DomainError) -> None:
+def flash_error(exc: DomainError, place: str | None = None) -> None:
+    """Roll back and say why, beside ``place`` if given (see blueprints.feedback)."""
     db.session.rollback()
-    flash(str(exc.message), "error")
+    if place:
+        flash_at(place, str(exc.message), "error")
+    else:
+        flash(str(exc.message), "error")
 
 
 def init_app(app) -> None:

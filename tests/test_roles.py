@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from facilitator.extensions import db
 from facilitator.models import Meeting, Membership, RoleAssignment, RoleType
-from facilitator.services import clock, roles, schedule
+from facilitator.services import attendance, clock, roles, schedule
 from facilitator.services import groups as group_service
 from tests.conftest import PASSWORD, text_of
 
@@ -685,3 +685,119 @@ def test_swap_is_refused_when_the_taker_is_away(setup):
     db.session.rollback()
     db.session.refresh(mine)
     assert mine.membership_id == s["ana_m"].id
+
+
+# Feedback next to what was pressed: after an action the page lands on the
+# message beside the button, with or without JavaScript.
+
+
+def inside(page: str, element_id: str, end: str = "</li>") -> str:
+    """The text of the element with this id (up to its end tag)."""
+    return page.split(f'id="{element_id}"', 1)[1].split(end, 1)[0]
+
+
+def top_of(page: str) -> str:
+    """What the page shows before its own content (the general messages)."""
+    return page.split('<main id="main"', 1)[1].split("<h1", 1)[0]
+
+
+def test_taking_a_role_lands_on_its_slot_with_the_thanks_beside_it(client, login, setup):
+    s = setup
+    welcome = s["roles"]["Accueil"]
+    willing(s["ana_m"], welcome)
+    login(s["ana"])
+    meeting = f"/groups/{s['group'].id}/meetings/{s['key']}"
+    assert f'action="{meeting}/roles/{welcome.id}/0/take#slot-{welcome.id}-0"' in text_of(
+        client.get(meeting)
+    )
+    response = take(client, s, welcome)
+    assert response.location.endswith(f"{meeting}#slot-{welcome.id}-0")
+    page = text_of(client.get(response.location))
+    slot = inside(page, f"slot-{welcome.id}-0")
+    assert "Merci ! Le rôle est à vous : Accueil." in slot
+    assert "Merci" not in top_of(page)
+    # shown once: the next page has no message left
+    assert "Merci" not in text_of(client.get(meeting))
+
+
+def test_giving_a_role_back_says_so_beside_the_slot_now_open(client, login, setup):
+    s = setup
+    notes = s["roles"]["Notes"]
+    willing(s["ana_m"], notes)
+    login(s["ana"])
+    take(client, s, notes)
+    page = text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
+    assignment_url = next(
+        part.split('"', 1)[0]
+        for part in page.split('action="')[1:]
+        if "/release#" in part.split('"', 1)[0]
+    )
+    assert assignment_url.endswith(f"#slot-{notes.id}-0")
+    response = client.post(assignment_url.split("#")[0])
+    assert response.location.endswith(f"#slot-{notes.id}-0")
+    slot = inside(text_of(client.get(response.location)), f"slot-{notes.id}-0")
+    assert "Vous avez rendu le rôle" in slot
+    assert "Je m'en charge" in slot
+
+
+def test_a_refused_take_says_why_beside_the_slot(app, client, login, setup):
+    s = setup
+    notes = s["roles"]["Notes"]
+    willing(s["ana_m"], notes)
+    willing(s["ben_m"], notes)
+    login(s["ana"])
+    take(client, s, notes)
+    other = app.test_client()
+    other.post("/auth/login", data={"email": s["ben"].email, "password": PASSWORD})
+    refused = take(other, s, notes)
+    assert refused.status_code == 409
+    page = text_of(refused)
+    assert "Quelqu'un vient de prendre ce rôle" in inside(page, f"slot-{notes.id}-0")
+    assert "Quelqu'un vient" not in top_of(page)
+
+
+def test_an_answer_lands_beside_the_coming_buttons(client, login, setup):
+    s = setup
+    s["group"].attendance_enabled = True
+    db.session.commit()
+    login(s["ana"])
+    meeting = f"/groups/{s['group'].id}/meetings/{s['key']}"
+    response = client.post(f"{meeting}/intention", data={"answer": "yes"})
+    assert response.location.endswith(f"{meeting}#intention")
+    page = text_of(client.get(response.location))
+    assert "Votre réponse a été enregistrée" in inside(page, "intention", "</section>")
+    assert attendance.intentions(s["ana"], _occurrence(s)).mine is True
+
+
+def test_a_message_for_a_place_the_page_does_not_have_shows_at_the_top(app, client, login, setup):
+    s = setup
+    login(s["ana"])
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success@nowhere", "Kept, not lost")]
+    page = text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
+    assert "Kept, not lost" in top_of(page)
+
+
+def test_a_cancelled_meeting_shows_no_open_slot_and_no_empty_attendance(client, login, setup):
+    s = setup
+    s["group"].attendance_enabled = True
+    db.session.commit()
+    schedule.cancel(s["group"], s["owner"], _occurrence(s), "Salle fermée")
+    login(s["ana"])
+    page = text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
+    assert "Annulée" in page or "annulée" in page
+    assert 'id="roles"' not in page
+    assert 'id="attendance"' not in page and 'id="intention"' not in page
+
+
+def _occurrence(s):
+    return schedule.find(s["group"], s["key"])
+
+
+def test_the_meeting_page_links_to_roles_and_absences(client, login, setup):
+    s = setup
+    login(s["ana"])
+    page = text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
+    roles_section = inside(page, "roles", "</section>")
+    assert f'href="/groups/{s["group"].id}/roles"' in roles_section
+    assert f'href="/groups/{s["group"].id}/away"' in roles_section

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from facilitator.blueprints.common import load_group
+from facilitator.blueprints.feedback import flash_at, redirect_to
 from facilitator.blueprints.meetings import show_page
 from facilitator.errors import flash_error
 from facilitator.i18n import locale_for
@@ -45,10 +46,10 @@ def record(group_id: int, key: str):
         attendance.record(group, membership, occurrence, form.participants.data,
                           form.newcomers.data, clock.now())  # fmt: skip
     except DomainError as exc:
-        flash_error(exc)
+        flash_error(exc, "headcount")
         return show_page(group, membership, occurrence, status=exc.status, headcount_form=form)
-    flash(_("The headcount has been saved. Thank you."), "success")
-    return redirect(url_for("meetings.show", group_id=group.id, key=key) + "#attendance")
+    flash_at("headcount", _("The headcount has been saved. Thank you."))
+    return redirect_to(url_for("meetings.show", group_id=group.id, key=key), "headcount")
 
 
 @bp.post("/meetings/<key>/intention")
@@ -63,10 +64,10 @@ def intention(group_id: int, key: str):
     try:
         attendance.set_intention(group, current_user, occurrence, answer, clock.now())
     except DomainError as exc:
-        flash_error(exc)
+        flash_error(exc, "intention")
         return show_page(group, membership, occurrence, status=exc.status)
-    flash(_("Your answer has been saved. Only the number of answers is shown."), "success")
-    return redirect(url_for("meetings.show", group_id=group.id, key=key) + "#attendance")
+    flash_at("intention", _("Your answer has been saved. Only the number of answers is shown."))
+    return redirect_to(url_for("meetings.show", group_id=group.id, key=key), "intention")
 
 
 def _period(group):

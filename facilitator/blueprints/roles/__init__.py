@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from facilitator.blueprints.common import load_group, render_form
+from facilitator.blueprints.feedback import flash_at, redirect_to
 from facilitator.blueprints.meetings import show_page
 from facilitator.errors import flash_error
 from facilitator.extensions import db
@@ -231,19 +232,24 @@ def away_delete(group_id: int, item_id: int):
     return redirect(url_for("roles.away", group_id=group.id))
 
 
-def _back(group, key):
-    return redirect(url_for("meetings.show", group_id=group.id, key=key) + "#roles")
+def slot_place(role_id: int, slot: int) -> str:
+    """The id of a role's slot on the meeting page, where its feedback shows."""
+    return f"slot-{role_id}-{slot}"
 
 
-def _act(group, membership, key, action, done_message):
-    """Run a role action; on refusal show the meeting page with the reason."""
+def _back(group, key, place):
+    return redirect_to(url_for("meetings.show", group_id=group.id, key=key), place)
+
+
+def _act(group, membership, key, place, action, done_message):
+    """Run a role action; say how it went beside the slot, or why it was refused."""
     try:
         action()
     except DomainError as exc:
-        flash_error(exc)
+        flash_error(exc, place)
         return show_page(group, membership, schedule.find(group, key), status=exc.status)
-    flash(done_message(), "success")
-    return _back(group, key)
+    flash_at(place, done_message())
+    return _back(group, key, place)
 
 
 @bp.post("/meetings/<key>/roles/<int:role_id>/<int:slot>/take")
@@ -254,7 +260,7 @@ def take(group_id: int, key: str, role_id: int, slot: int):
     occurrence = schedule.find(group, key)
     role = roles.role_type_in(group, role_id)
     return _act(
-        group, membership, key,
+        group, membership, key, slot_place(role.id, slot),
         lambda: roles.take(group, membership, occurrence, role, slot, clock.now()),
         lambda: _("Thank you! The role is yours: %(role)s.", role=role.name),
     )  # fmt: skip
@@ -269,7 +275,7 @@ def assign(group_id: int, key: str, role_id: int, slot: int):
     role = roles.role_type_in(group, role_id)
     member = group_service.membership_in(group, request.form.get("membership_id", type=int))
     return _act(
-        group, membership, key,
+        group, membership, key, slot_place(role.id, slot),
         lambda: roles.assign(group, current_user, occurrence, role, slot, member, clock.now()),
         lambda: _("%(name)s now holds the role %(role)s.", name=member.user.display_name,
                   role=role.name),
@@ -284,7 +290,7 @@ def release(group_id: int, assignment_id: int):
     assignment = roles.assignment_in(group, assignment_id)
     key = schedule.key_of(assignment.meeting)
     return _act(
-        group, membership, key,
+        group, membership, key, slot_place(assignment.role_type_id, assignment.slot),
         lambda: roles.release(group, membership, assignment, clock.now()),
         lambda: _("You have given the role back. It is open again."),
     )  # fmt: skip
@@ -297,9 +303,10 @@ def unassign(group_id: int, assignment_id: int):
     group, _membership = load_group(group_id, coresponsible=True)
     assignment = roles.assignment_in(group, assignment_id)
     key = schedule.key_of(assignment.meeting)
+    place = slot_place(assignment.role_type_id, assignment.slot)
     roles.unassign(group, current_user, assignment)
-    flash(_("The role is open again."), "success")
-    return _back(group, key)
+    flash_at(place, _("The role is open again."))
+    return _back(group, key, place)
 
 
 def meeting_roles_context(group, membership, occurrence) -> dict:
@@ -315,5 +322,6 @@ def meeting_roles_context(group, membership, occurrence) -> dict:
         "members_for_roles": [m for m in members if m.id not in away],
         "i_am_away": membership.id in away,
         "i_hold_a_role": membership.id in holding,
+        "anyone_holds_a_role": bool(holding),
         "roles_open": not occurrence.cancelled and occurrence.start_utc > clock.now(),
     }

@@ -189,3 +189,75 @@ def test_turning_off_keeps_or_deletes_the_figures(client, login, setup):
     client.post(f"/groups/{g.id}/attendance/settings")  # on again
     client.post(f"/groups/{g.id}/attendance/settings", data={"figures": "delete"})
     assert db.session.scalar(select(AttendanceRecord)) is None
+
+
+def test_the_home_page_card_asks_about_the_next_meeting_and_lands_on_the_answer(
+    client, login, setup
+):
+    s = setup
+    login(s["ana"])
+    page = text_of(client.get("/"))
+    card = page.split('id="next-meeting"')[1].split("</section>")[0]
+    assert "Votre prochaine rencontre" in card
+    assert "mardi, 6 octobre 2026" in card  # the series' next Tuesday
+    assert 'value="yes"' in card  # "I plan to come", one tap away
+    response = client.post(
+        f"/groups/{s['group'].id}/meetings/{key(s, date(2026, 10, 6))}/intention",
+        data={"answer": "yes", "back": "home"},
+    )
+    assert response.location.endswith("/#next-meeting")
+    page = text_of(client.get(response.location))
+    card = page.split('id="next-meeting"')[1].split("</section>")[0]
+    assert "Votre réponse a été enregistrée" in card
+    assert 'aria-pressed="true"' in card
+    occurrence = schedule.find(s["group"], key(s, date(2026, 10, 6)))
+    assert attendance.intentions(s["ana"], occurrence).mine is True
+
+
+def test_the_home_page_card_says_when_the_next_meeting_is_cancelled(client, login, setup):
+    s = setup
+    occurrence = schedule.find(s["group"], key(s, date(2026, 10, 6)))
+    schedule.cancel(s["group"], s["owner"], occurrence, "Salle fermée")
+    login(s["ana"])
+    card = text_of(client.get("/")).split('id="next-meeting"')[1].split("</section>")[0]
+    assert "Annulée" in card
+    assert "Salle fermée" in card
+    assert 'value="yes"' not in card  # nobody is asked to come to a cancelled meeting
+
+
+def test_groups_without_attendance_ask_nothing_on_the_home_page(client, login, setup):
+    s = setup
+    s["group"].attendance_enabled = False
+    db.session.commit()
+    login(s["ana"])
+    card = text_of(client.get("/")).split('id="next-meeting"')[1].split("</section>")[0]
+    assert 'value="yes"' not in card
+
+
+def test_the_chart_labels_each_bar_with_its_value_and_the_months(client, login, setup, monkeypatch):
+    s = setup
+    g = s["group"]
+    later = datetime(2026, 10, 20, 8, 0, tzinfo=UTC)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    for day, count in ((date(2026, 9, 8), 5), (date(2026, 9, 15), 7), (date(2026, 10, 6), 11)):
+        attendance.record(g, g.memberships[0], schedule.find(g, key(s, day)), count, 0, later)
+    login(s["ana"])
+    svg = text_of(client.get(f"/groups/{g.id}/attendance?year=2026")).split("<svg")[1]
+    svg = svg.split("</svg>")[0]
+    values = [part.split(">")[1].split("<")[0] for part in svg.split('class="value"')[1:]]
+    assert values == ["5", "7", "11"]
+    assert ">sept.<" in svg and ">oct.<" in svg
+    assert svg.count(">sept.<") == 1  # a month is named under its first bar only
+
+
+def test_the_meeting_by_meeting_table_labels_every_cell_for_phones(client, login, setup):
+    s = setup
+    g = s["group"]
+    attendance.record(g, g.memberships[0], schedule.find(g, key(s, date(2026, 9, 8))), 7, 2, NOW)
+    login(s["ana"])
+    table = text_of(client.get(f"/groups/{g.id}/attendance?year=2026")).split("<tbody>")[1]
+    cells = table.split("</tbody>")[0].count("<td")
+    assert cells > 0
+    assert table.count('<td data-label="Statut">') == table.count("<tr>")
+    assert table.count('data-label="Participants"') == table.count("<tr>")
+    assert table.count('data-label="Nouvelles personnes"') == table.count("<tr>")

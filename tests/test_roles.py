@@ -428,8 +428,23 @@ def test_fairness_view_and_my_roles(client, login, setup, monkeypatch):
     assert "Qui a fait quoi cette année" in page
     assert "Notes, 15 sept. 2026" in page
     dashboard = text_of(client.get("/"))
-    assert "Mes rôles" in dashboard
-    assert "Notes dans Proches aidants" in dashboard
+    card = dashboard.split('id="next-meeting"')[1].split("</section>")[0]
+    assert "mardi, 15 septembre 2026" in card
+    assert "Votre rôle : Notes" in card
+
+
+def test_the_home_page_lists_roles_beyond_its_next_meetings_once(client, login, setup):
+    s = setup
+    later = f"s{s['series'].id}-202612011900"  # the 14th meeting from now
+    roles.assign(
+        s["group"], s["owner"], schedule.find(s["group"], later), s["roles"]["Notes"], 0,
+        s["ana_m"], NOW,
+    )  # fmt: skip
+    login(s["ana"])
+    dashboard = text_of(client.get("/"))
+    assert dashboard.count("Notes dans Proches aidants") == 1
+    assert "Mes rôles plus tard" in dashboard
+    assert "Votre rôle : Notes" not in dashboard
 
 
 def test_meeting_lists_mark_my_role_on_its_meeting_only(client, login, setup):

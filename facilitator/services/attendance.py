@@ -128,6 +128,11 @@ class Intentions:
     mine: bool | None = None
 
 
+def may_answer(group: Group, occurrence, now: datetime) -> bool:
+    """Whether members may say now if they plan to come to this meeting."""
+    return group.attendance_enabled and not occurrence.cancelled and occurrence.start_utc > now
+
+
 def intentions(user: User, occurrence) -> Intentions:
     result = Intentions()
     if occurrence.meeting is None:
@@ -251,7 +256,9 @@ def to_csv(result: Stats, labels: dict[str, str]) -> str:
 
 
 def chart(result: Stats, width: int = 640, height: int = 220) -> dict:
-    """Geometry of a bar chart of participants per held meeting (for an SVG)."""
+    """Geometry of a bar chart of participants per held meeting (for an SVG):
+    each bar carries its value above it, and the first bar of each month the
+    month's name below the axis."""
     held = [r for r in result.rows if r.status == "held"]
     top = max([r.participants or 0 for r in held] + [1])
     margin, base = 30, height - 30
@@ -259,10 +266,13 @@ def chart(result: Stats, width: int = 640, height: int = 220) -> dict:
     bars = []
     for index, row in enumerate(held):
         value = row.participants
-        h = 0 if value is None else (base - 10) * value / top
+        h = 0 if value is None else (base - 24) * value / top
+        x = margin + index * slot + slot * 0.15
         bars.append({
-            "x": round(margin + index * slot + slot * 0.15, 1), "width": round(slot * 0.7, 1),
+            "x": round(x, 1), "width": round(slot * 0.7, 1), "center": round(x + slot * 0.35, 1),
             "y": round(base - h, 1), "height": round(h, 1), "row": row,
+            "new_month": index == 0 or (row.start.year, row.start.month)
+            != (held[index - 1].start.year, held[index - 1].start.month),
         })  # fmt: skip
     return {
         "width": width,
@@ -270,5 +280,7 @@ def chart(result: Stats, width: int = 640, height: int = 220) -> dict:
         "base": base,
         "margin": margin,
         "top": top,
+        # values stay readable in narrow bars (a weekly group's year: 52 bars)
+        "label_size": round(min(12, max(slot * 0.75, 7)), 1),
         "bars": bars,
     }

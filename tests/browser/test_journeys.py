@@ -169,7 +169,11 @@ def test_a_member_takes_a_role_and_marks_an_absence(live_app, page, language):
     thanks = t(live_app, language, "Thank you! The role is yours: %(role)s.", role="|").split("|")[
         0
     ]
-    assert thanks in page.inner_text(".flashes")
+    # the thanks shows beside the slot, in the visible screen, without scrolling
+    feedback = page.locator(".roles .feedback")
+    assert thanks in feedback.inner_text()
+    box, screen = feedback.bounding_box(), page.viewport_size
+    assert box["y"] >= 0 and box["y"] + box["height"] <= screen["height"]
     assert page.get_by_role("button", name=t(live_app, language, "Give it back")).count() == 1
 
     page.goto(f"{base}/groups/{group_id}/away")
@@ -257,9 +261,14 @@ def test_a_member_in_lugano_sees_on_an_old_phone_that_she_welcomes_newcomers_aft
         page = context.new_page()
         base = live_app.config["LIVE_URL"]
         _login(page, base, member_email)
-        home = page.inner_text("main")
-        assert "giovedì, 1 aprile 2027, 18:30" in home
-        assert f"Accoglienza in {group_name}" in home
+        card = page.locator("#next-meeting")
+        home = card.inner_text()
+        assert "giovedì" in home and "1 aprile 2027" in home and "18:30" in home
+        assert group_name in home
+        assert t(live_app, "it", "Your role: %(roles)s", roles="Accoglienza") in home
+        # her role that evening is said in the first screen, without scrolling
+        role = card.locator(".meeting-role").bounding_box()
+        assert role["y"] + role["height"] <= 568
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
         page.goto(base + "/account/calendar")

@@ -55,19 +55,26 @@ def record(group_id: int, key: str):
 @bp.post("/meetings/<key>/intention")
 @login_required
 def intention(group_id: int, key: str):
-    """Say I plan to come, I can't come, or take my answer back."""
+    """Say I plan to come, I can't come, or take my answer back (from the
+    meeting's page, or from the next-meeting card of the home page)."""
     group, membership = _enabled_group(group_id)
     occurrence = schedule.find(group, key)
     answer = {"yes": True, "no": False, "none": None}.get(request.form.get("answer", ""), "?")
     if answer == "?":
         abort(400)
+    if request.form.get("back") == "home":
+        place, target = "next-meeting", url_for("main.index")
+    else:
+        place, target = "intention", url_for("meetings.show", group_id=group.id, key=key)
     try:
         attendance.set_intention(group, current_user, occurrence, answer, clock.now())
     except DomainError as exc:
-        flash_error(exc, "intention")
+        flash_error(exc, place)
+        if place == "next-meeting":
+            return redirect_to(target, place)
         return show_page(group, membership, occurrence, status=exc.status)
-    flash_at("intention", _("Your answer has been saved. Only the number of answers is shown."))
-    return redirect_to(url_for("meetings.show", group_id=group.id, key=key), "intention")
+    flash_at(place, _("Your answer has been saved. Only the number of answers is shown."))
+    return redirect_to(target, place)
 
 
 def _period(group):
@@ -181,5 +188,5 @@ def meeting_attendance_context(group, membership, occurrence, headcount_form=Non
         "may_record": (not occurrence.cancelled and occurrence.start_utc <= now
                        and attendance.may_record(group, membership, occurrence)),
         "intentions": attendance.intentions(current_user, occurrence),
-        "may_answer": not occurrence.cancelled and occurrence.start_utc > now,
+        "may_answer": attendance.may_answer(group, occurrence, now),
     }  # fmt: skip

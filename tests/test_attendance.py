@@ -61,7 +61,7 @@ def test_a_coresponsible_records_and_corrects_a_headcount(client, login, setup):
     record = db.session.scalar(select(AttendanceRecord))
     assert (record.participants, record.newcomers) == (8, 2)
     history = text_of(client.get(f"/groups/{s['group'].id}/audit"))
-    assert "Camille a corrigé le nombre de participants" in history
+    assert "Camille a corrigé le nombre de personnes présentes" in history
 
 
 def test_nothing_in_the_model_can_name_who_came():
@@ -96,7 +96,7 @@ def test_future_and_cancelled_meetings_cannot_be_counted(client, login, setup):
     login(s["owner"])
     future = post_count(client, s, date(2026, 10, 6), participants="5")
     assert future.status_code == 409
-    assert "à partir du début de la rencontre" in text_of(future)
+    assert "dès le début de la rencontre" in text_of(future)
     occurrence = schedule.find(s["group"], key(s, date(2026, 9, 15)))
     schedule.cancel(s["group"], s["owner"], occurrence, "")
     cancelled = post_count(client, s, date(2026, 9, 15), participants="5")
@@ -164,14 +164,14 @@ def test_stats_page_csv_and_printable_report(client, login, setup):
     csv_response = client.get(f"/groups/{g.id}/attendance.csv?year=2026")
     assert csv_response.content_type == "text/csv; charset=utf-8"
     lines = csv_response.get_data(as_text=True).splitlines()
-    assert lines[0] == "Date,Statut,Participants,Nouvelles personnes"
+    assert lines[0] == "Date,Statut,Personnes présentes,Nouvelles personnes"
     assert "2026-09-08 19:00,tenue,7,2" in lines
     report = text_of(client.get(f"/groups/{g.id}/attendance/report?year=2026"))
     assert "Rapport de fréquentation" in report
     assert "Le tableau ci-dessous" in page and "<table" in page
     assert "Le tableau ci-dessous" not in report and "<table" not in report  # one page, no table
     period = text_of(client.get(f"/groups/{g.id}/attendance?from=2026-09-01&to=2026-09-30"))
-    assert "Du 1 septembre 2026 au 30 septembre 2026" in period
+    assert "Du 1er septembre 2026 au 30 septembre 2026" in period
     assert client.get(f"/groups/{g.id}/attendance?year=1800").status_code == 400
     assert client.get(f"/groups/{g.id}/attendance?from=2026-10-01&to=2026-01-01").status_code == 400
 
@@ -199,7 +199,7 @@ def test_the_home_page_card_asks_about_the_next_meeting_and_lands_on_the_answer(
     page = text_of(client.get("/"))
     card = page.split('id="next-meeting"')[1].split("</section>")[0]
     assert "Votre prochaine rencontre" in card
-    assert "mardi, 6 octobre 2026" in card  # the series' next Tuesday
+    assert "mardi 6 octobre 2026" in card  # the series' next Tuesday
     assert 'value="yes"' in card  # "I plan to come", one tap away
     response = client.post(
         f"/groups/{s['group'].id}/meetings/{key(s, date(2026, 10, 6))}/intention",
@@ -258,6 +258,7 @@ def test_the_meeting_by_meeting_table_labels_every_cell_for_phones(client, login
     table = text_of(client.get(f"/groups/{g.id}/attendance?year=2026")).split("<tbody>")[1]
     cells = table.split("</tbody>")[0].count("<td")
     assert cells > 0
-    assert table.count('<td data-label="Statut">') == table.count("<tr>")
-    assert table.count('data-label="Participants"') == table.count("<tr>")
-    assert table.count('data-label="Nouvelles personnes"') == table.count("<tr>")
+    rows = table.count("<tr>")
+    assert table.count('<td data-label="Statut">') == rows
+    assert table.count('<td data-label="Personnes présentes">') == rows
+    assert table.count("<td data-label=") == cells == 3 * rows

@@ -38,7 +38,7 @@ def test_listed_groups_show_only_what_they_chose(client, listed_group):
     assert "Alcool" not in page  # the name is replaced by the chosen title
     assert "Lausanne, Vaud" in page
     assert "Camille" not in page
-    assert "Nouvelles personnes bienvenues" in page
+    assert "Accueille de nouvelles personnes" in page
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ def test_visitors_filter_by_theme_canton_and_language(client, listed_group, quer
     [("fr", ["Thème", "Canton", "Langue du groupe", "Addiction", "Vaud", "Filtrer"]),
      ("it", ["Tema", "Cantone", "Lingua del gruppo", "Dipendenze", "Vaud", "Filtra"]),
      ("de", ["Thema", "Kanton", "Sprache der Gruppe", "Sucht", "Waadt", "Filtern",
-             "Neue willkommen", "Lausanne, Waadt"])],
+             "Neue Mitglieder willkommen", "Lausanne, Waadt"])],
 )  # fmt: skip
 def test_the_directory_and_its_filters_speak_french_italian_and_german(
     client, listed_group, lang, labels

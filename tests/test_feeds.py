@@ -214,7 +214,7 @@ def test_create_a_link_shows_it_once_with_subscribe_help(client, login, member):
     token = https.rsplit("/", 1)[1][: -len(".ics")]
     again = client.get(response.location, follow_redirects=True)  # a reload: shown only once
     assert token not in text_of(again)
-    assert "Un lien de calendrier n'est affiché qu'une fois" in text_of(again)
+    assert "Un lien d'agenda n'est affiché qu'une fois" in text_of(again)
     assert db.session.scalar(select(func.count()).select_from(FeedToken)) == 1
     listing = text_of(client.get(f"/groups/{lausanne.id}/calendar"))
     assert "Téléphone" in listing

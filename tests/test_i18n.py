@@ -137,3 +137,72 @@ def test_every_string_in_the_templates_is_translated(language):
             if text not in translated:
                 missing.add((template.name, text))
     assert sorted(missing) == []
+
+
+def french_strings():
+    """Every French msgstr, with its msgid."""
+    path = ROOT / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
+    for message in read_po(path.open("rb"), locale="fr"):
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        for text in strings:
+            yield msgid, text
+
+
+# A plain space (U+0020) before : ; ? ! or », or after «. French wants a no-break
+# space there (U+00A0, or the narrow U+202F), so that the sign never starts a line.
+PLAIN_SPACE_IN_FRENCH_PUNCTUATION = re.compile(r" [:;?!»]|« ")
+
+
+def test_french_punctuation_has_a_no_break_space():
+    wrong = [
+        (msgid, text)
+        for msgid, text in french_strings()
+        if PLAIN_SPACE_IN_FRENCH_PUNCTUATION.search(text)
+    ]
+    assert wrong == []
+
+
+# "connecté·e", "invité·e·s": a median dot inside a word, for inclusive writing.
+# Screen readers spell it out; we write epicene wording or doublets instead.
+# A dot with spaces around it, as a separator ("Lausanne · Vaud"), is fine.
+MEDIAN_DOT_IN_A_WORD = re.compile(r"\w[·•⋅]\w")
+
+
+def test_french_uses_no_median_dot_for_inclusive_writing():
+    assert [
+        (msgid, text) for msgid, text in french_strings() if MEDIAN_DOT_IN_A_WORD.search(text)
+    ] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("Lieu : salle B", True),
+        ("Lieu\u00a0: salle B", False),
+        ("Lieu\u202f: salle B", False),
+        ("Vraiment ?", True),
+        ("« Rencontre »", True),
+        ("«\u00a0Rencontre\u00a0»", False),
+        ("19:00", False),
+        ("https://exemple.ch", False),
+    ],
+)
+def test_the_french_punctuation_check_tells_plain_from_no_break_spaces(text, flagged):
+    assert bool(PLAIN_SPACE_IN_FRENCH_PUNCTUATION.search(text)) is flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("connecté·e", True),
+        ("invité·e·s", True),
+        ("Absent·e du", True),
+        ("Lausanne · Vaud", False),
+        ("Animation · 19:00", False),
+    ],
+)
+def test_the_median_dot_check_tells_inclusive_writing_from_a_separator(text, flagged):
+    assert bool(MEDIAN_DOT_IN_A_WORD.search(text)) is flagged

@@ -70,7 +70,7 @@ def test_logged_in_user_joins_with_a_link_in_the_groups_language(
     path = create_link(client, group)
     visitor = app.test_client()
     page = text_of(visitor.get(path))
-    assert "Sei invitato/a a entrare in Gruppo lutto Lugano" in page
+    assert "Hai ricevuto un invito a entrare in Gruppo lutto Lugano" in page
     newcomer = make_user("Luca", locale="fr")
     visitor.post("/auth/login", data={"email": newcomer.email, "password": PASSWORD})
     response = visitor.post(path)
@@ -122,7 +122,7 @@ def test_revoked_link_gets_a_clear_page(client, owner_and_group):
     client.post(f"/groups/{group.id}/invitations/{invitation.id}/revoke")
     response = client.get(path)
     assert response.status_code == 410
-    assert "ritirato dal gruppo" in text_of(response) or "retirée par le groupe" in text_of(
+    assert "ritirato dal gruppo" in text_of(response) or "révoquée par le groupe" in text_of(
         response
     )
     assert "Invitation" in text_of(client.get(f"/groups/{group.id}/audit"))

@@ -46,7 +46,7 @@ def test_my_data_as_json_and_html_without_secrets(client, login, setup):
     data = json.loads(response.data)
     assert data["account"]["email"] == "ana.secret@example.org"
     assert [m["group"] for m in data["memberships"]] == ["Proches aidants"]
-    assert [r["role"] for r in data["roles_held"]] == ["Notes", "Notes"]
+    assert [r["role"] for r in data["roles_held"]] == ["Prise de notes", "Prise de notes"]
     assert data["absences"][0]["note"] == "Voyage"
     assert data["calendar_links"][0]["label"] == "téléphone"
     assert token not in response.get_data(as_text=True)
@@ -91,7 +91,8 @@ def test_the_coresponsibles_hear_when_a_member_deletes_her_account(client, login
     assert [m["To"] for m in outbox] == [s["owner"].email]
     assert outbox[0]["Subject"] == "Ana a quitté Proches aidants"
     body = outbox[0].get_content()
-    assert "mardi, 15 septembre 2026, 19:00 : Notes" in body  # her coming role, open again
+    # her coming role, open again
+    assert "mardi 15 septembre 2026, 19:00\xa0: Prise de notes" in body
     assert "ana.secret@example.org" not in body
     login(s["owner"])
     history = text_of(client.get(f"/groups/{s['group'].id}/audit"))
@@ -102,7 +103,7 @@ def test_the_last_coresponsible_must_hand_over_first(client, login, setup):
     s = setup
     login(s["owner"])
     page = text_of(client.get("/account/delete"))
-    assert "Transmettez d'abord la co-responsabilité dans : Proches aidants" in page
+    assert "Transmettez d'abord la co-responsabilité dans\xa0: Proches aidants" in page
     response = client.post("/account/delete", data={"password": PASSWORD})
     assert response.status_code == 409
     assert db.session.get(User, s["owner"].id) is not None

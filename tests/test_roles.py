@@ -56,8 +56,20 @@ def test_new_groups_get_the_usual_roles_in_their_language(make_group):
     fr = make_group(language="fr")
     it = make_group(language="it")
     names = lambda g: [r.name for r in db.session.scalars(roles.role_types(g))]  # noqa: E731
-    assert names(fr) == ["Animation", "Gardien·ne du temps", "Accueil", "Notes", "Salle et clés"]
-    assert names(it) == ["Conduzione", "Tempo", "Accoglienza", "Appunti", "Sala e chiavi"]
+    assert names(fr) == [
+        "Animation",
+        "Gestion du temps",
+        "Accueil",
+        "Prise de notes",
+        "Salle et clés",
+    ]
+    assert names(it) == [
+        "Moderazione",
+        "Gestione del tempo",
+        "Accoglienza",
+        "Appunti",
+        "Sala e chiavi",
+    ]
 
 
 def test_a_willing_member_takes_an_open_role(client, login, setup):
@@ -70,7 +82,7 @@ def test_a_willing_member_takes_an_open_role(client, login, setup):
     response = take(client, s, welcome)
     assert response.status_code == 302
     page = text_of(client.get(response.location))
-    assert "Merci ! Le rôle est à vous : Accueil." in page
+    assert "Merci\xa0! Le rôle est à vous\xa0: Accueil." in page
     assert "Accueil</strong>:\n              \n                Ana" in page or "Ana" in page
     assignment = db.session.scalar(select(RoleAssignment))
     assert assignment.membership_id == s["ana_m"].id
@@ -81,13 +93,13 @@ def test_a_member_who_did_not_opt_in_cannot_take_it(client, login, setup):
     login(s["ana"])
     response = take(client, s, s["roles"]["Animation"])
     assert response.status_code == 400
-    assert "Indiquez d'abord que vous êtes d'accord de prendre ce rôle" in text_of(response)
+    assert "Indiquez d'abord que vous êtes volontaire pour ce rôle" in text_of(response)
     assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 0
 
 
 def test_a_taken_slot_cannot_be_taken_again(app, client, login, setup):
     s = setup
-    notes = s["roles"]["Notes"]
+    notes = s["roles"]["Prise de notes"]
     willing(s["ana_m"], notes)
     willing(s["ben_m"], notes)
     login(s["ana"])
@@ -103,7 +115,7 @@ def test_the_database_refuses_two_holders_for_one_slot(setup):
     s = setup
     occurrence = schedule.find(s["group"], s["key"])
     meeting = schedule.materialize(occurrence)
-    role = s["roles"]["Notes"]
+    role = s["roles"]["Prise de notes"]
     db.session.add(RoleAssignment(meeting_id=meeting.id, role_type_id=role.id, slot=0,
                                   membership_id=s["ana_m"].id))  # fmt: skip
     db.session.add(RoleAssignment(meeting_id=meeting.id, role_type_id=role.id, slot=0,
@@ -115,7 +127,7 @@ def test_the_database_refuses_two_holders_for_one_slot(setup):
 
 def test_one_role_per_member_per_meeting_unless_the_group_allows_more(client, login, setup):
     s = setup
-    welcome, notes = s["roles"]["Accueil"], s["roles"]["Notes"]
+    welcome, notes = s["roles"]["Accueil"], s["roles"]["Prise de notes"]
     willing(s["ana_m"], welcome, notes)
     login(s["ana"])
     assert take(client, s, welcome).status_code == 302
@@ -129,7 +141,7 @@ def test_one_role_per_member_per_meeting_unless_the_group_allows_more(client, lo
 
 def test_going_back_to_one_role_per_meeting_holds_for_roles_taken_meanwhile(client, login, setup):
     s = setup
-    welcome, notes, room = (s["roles"][n] for n in ("Accueil", "Notes", "Salle et clés"))
+    welcome, notes, room = (s["roles"][n] for n in ("Accueil", "Prise de notes", "Salle et clés"))
     willing(s["ana_m"], welcome, notes, room)
     s["group"].several_roles_per_meeting = True
     db.session.commit()
@@ -151,7 +163,7 @@ def test_nobody_can_be_given_a_role_while_away(client, login, setup):
     login(s["ana"])
     refused = take(client, s, room)
     assert refused.status_code == 409
-    assert "absent·e à cette date" in text_of(refused)
+    assert "Vous avez signalé une absence à cette date" in text_of(refused)
     client.post("/auth/logout")
     login(s["owner"])
     response = client.post(
@@ -192,9 +204,7 @@ def test_coresponsibles_assign_and_unassign_anyone(client, login, setup):
         data={"membership_id": s["ben_m"].id},
     )
     assert response.status_code == 302
-    assert "Ben est maintenant responsable du rôle Animation." in text_of(
-        client.get(response.location)
-    )
+    assert "Ben tient maintenant le rôle Animation." in text_of(client.get(response.location))
     assignment = db.session.scalar(select(RoleAssignment))
     assert (
         client.post(f"/groups/{s['group'].id}/assignments/{assignment.id}/unassign").status_code
@@ -207,7 +217,9 @@ def test_coresponsibles_assign_and_unassign_anyone(client, login, setup):
 def test_cancelling_keeps_the_roles_and_their_meeting(setup):
     s = setup
     occurrence = schedule.find(s["group"], s["key"])
-    roles.assign(s["group"], s["owner"], occurrence, s["roles"]["Notes"], 0, s["ben_m"], NOW)
+    roles.assign(
+        s["group"], s["owner"], occurrence, s["roles"]["Prise de notes"], 0, s["ben_m"], NOW
+    )
     occurrence = schedule.find(s["group"], s["key"])
     schedule.cancel(s["group"], s["owner"], occurrence, "")
     schedule.restore(s["group"], s["owner"], schedule.find(s["group"], s["key"]))
@@ -218,7 +230,7 @@ def test_cancelling_keeps_the_roles_and_their_meeting(setup):
 def test_leaving_reopens_future_roles_and_keeps_the_past(client, login, setup, monkeypatch):
     s = setup
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 9, 5, 8, 0, tzinfo=UTC))
-    notes = s["roles"]["Notes"]
+    notes = s["roles"]["Prise de notes"]
     past_key = f"s{s['series'].id}-202609011900"
     for key in (past_key, s["key"]):
         occurrence = schedule.find(s["group"], key)
@@ -245,7 +257,7 @@ def test_the_coresponsibles_hear_who_left_and_which_roles_are_open_again(
     s = setup
     giulia = make_user("Giulia", email="giulia@example.org", locale="it")
     add_member(s["group"], giulia, coresponsible=True)
-    notes = s["roles"]["Notes"]
+    notes = s["roles"]["Prise de notes"]
     meeting = schedule.materialize(schedule.find(s["group"], s["key"]))
     db.session.add(RoleAssignment(meeting_id=meeting.id, role_type_id=notes.id, slot=0,
                                   membership_id=s["ben_m"].id, exclusive_holder=s["ben_m"].id))  # fmt: skip
@@ -257,7 +269,7 @@ def test_the_coresponsibles_hear_who_left_and_which_roles_are_open_again(
     french = by_address[s["owner"].email]
     assert french["Subject"] == "Ben a quitté Proches aidants"
     body = french.get_content()
-    assert "mardi, 15 septembre 2026, 19:00 : Notes" in body
+    assert "mardi 15 septembre 2026, 19:00\xa0: Prise de notes" in body
     assert f"/groups/{s['group'].id}/roles/fill" in body
     assert s["ben"].email not in body
     assert by_address["giulia@example.org"]["Subject"] == "Ben ha lasciato Proches aidants"
@@ -348,7 +360,7 @@ def test_willingness_and_absences_pages(client, login, setup):
 def test_two_members_racing_for_the_last_slot(app, setup):
     """Parallel requests: exactly one gets the slot, the other a clear refusal."""
     s = setup
-    notes = s["roles"]["Notes"]
+    notes = s["roles"]["Prise de notes"]
     willing(s["ana_m"], notes)
     willing(s["ben_m"], notes)
     # The meeting row exists already, so both requests race on the slot itself.
@@ -406,7 +418,7 @@ def test_fair_fill_proposes_rotates_and_applies(client, login, setup, make_user,
     assert {c.reason for c in others} == {"nobody_willing"}
     login(s["owner"])
     page = text_of(client.get(f"/groups/{s['group'].id}/roles/fill?count=3"))
-    assert "Personne n'a indiqué être d'accord de prendre ce rôle." in page
+    assert "Personne ne s'est encore porté volontaire pour ce rôle." in page
     assert "L'a tenu 1 fois ces 12 derniers mois, la dernière fois le 5 mai 2026." in page
     form = {f"pick|{c.slot.meeting}|{c.slot.role}|{c.slot.index}": str(c.member) for c in picks}
     response = client.post(f"/groups/{s['group'].id}/roles/fill", data=form)
@@ -417,7 +429,7 @@ def test_fair_fill_proposes_rotates_and_applies(client, login, setup, make_user,
 
 def test_fairness_view_and_my_roles(client, login, setup, monkeypatch):
     s = setup
-    notes = s["roles"]["Notes"]
+    notes = s["roles"]["Prise de notes"]
     for key in (f"s{s['series'].id}-202609081900", s["key"]):
         roles.assign(
             s["group"], s["owner"], schedule.find(s["group"], key), notes, 0, s["ana_m"], NOW
@@ -426,40 +438,40 @@ def test_fairness_view_and_my_roles(client, login, setup, monkeypatch):
     login(s["ana"])
     page = text_of(client.get(f"/groups/{s['group'].id}/roles/fairness"))
     assert "Qui a fait quoi cette année" in page
-    assert "Notes, 15 sept. 2026" in page
+    assert "Prise de notes, 15 sept. 2026" in page
     dashboard = text_of(client.get("/"))
     card = dashboard.split('id="next-meeting"')[1].split("</section>")[0]
-    assert "mardi, 15 septembre 2026" in card
-    assert "Votre rôle : Notes" in card
+    assert "mardi 15 septembre 2026" in card
+    assert "Votre rôle\xa0: Prise de notes" in card
 
 
 def test_the_home_page_lists_roles_beyond_its_next_meetings_once(client, login, setup):
     s = setup
     later = f"s{s['series'].id}-202612011900"  # the 14th meeting from now
     roles.assign(
-        s["group"], s["owner"], schedule.find(s["group"], later), s["roles"]["Notes"], 0,
+        s["group"], s["owner"], schedule.find(s["group"], later), s["roles"]["Prise de notes"], 0,
         s["ana_m"], NOW,
     )  # fmt: skip
     login(s["ana"])
     dashboard = text_of(client.get("/"))
-    assert dashboard.count("Notes dans Proches aidants") == 1
+    assert dashboard.count("Prise de notes dans Proches aidants") == 1
     assert "Mes rôles plus tard" in dashboard
-    assert "Votre rôle : Notes" not in dashboard
+    assert "Votre rôle\xa0: Prise de notes" not in dashboard
 
 
 def test_meeting_lists_mark_my_role_on_its_meeting_only(client, login, setup):
     s = setup
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Notes"], 0,
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Prise de notes"], 0,
                  s["ana_m"], NOW)  # fmt: skip
     login(s["ana"])
     for path in ("/", f"/groups/{s['group'].id}/meetings"):
         cards = text_of(client.get(path)).split('<li class="meeting')
-        marked = [card for card in cards if "Votre rôle : Notes" in card]
+        marked = [card for card in cards if "Votre rôle\xa0: Prise de notes" in card]
         assert len(marked) == 1, path
-        assert "mardi, 15 septembre 2026" in marked[0], path
+        assert "mardi 15 septembre 2026" in marked[0], path
     client.post("/auth/logout")
     login(s["ben"])  # he holds nothing: nothing is marked for him
-    assert "Votre rôle :" not in text_of(client.get(f"/groups/{s['group'].id}/meetings"))
+    assert "Votre rôle\xa0:" not in text_of(client.get(f"/groups/{s['group'].id}/meetings"))
 
 
 def test_feeds_show_roles(client, setup):
@@ -468,17 +480,17 @@ def test_feeds_show_roles(client, setup):
     from facilitator.services import feeds
 
     s = setup
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Notes"], 0,
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Prise de notes"], 0,
                  s["ana_m"], NOW)  # fmt: skip
     _f, personal = feeds.create(s["ana"], "phone")
     _f, group_feed = feeds.create(s["ben"], "phone", group=s["group"])
     mine = Calendar.from_ical(client.get(f"/feeds/{personal}.ics").data)
     marked = [e for e in mine.walk("VEVENT") if "RECURRENCE-ID" in e]
-    assert str(marked[0]["SUMMARY"]) == "Proches aidants (Notes)"
-    assert "Votre rôle : Notes" in str(marked[0]["DESCRIPTION"])
+    assert str(marked[0]["SUMMARY"]) == "Proches aidants (Prise de notes)"
+    assert "Votre rôle\xa0: Prise de notes" in str(marked[0]["DESCRIPTION"])
     theirs = Calendar.from_ical(client.get(f"/feeds/{group_feed}.ics").data)
     listed = [e for e in theirs.walk("VEVENT") if "RECURRENCE-ID" in e]
-    assert "Rôles : Notes: Ana" in str(listed[0]["DESCRIPTION"])
+    assert "Rôles\xa0: Prise de notes\xa0: Ana" in str(listed[0]["DESCRIPTION"])
     assert str(listed[0]["SUMMARY"]) == "Proches aidants"
     s["group"].feed_show_roles = False
     s["group"].version += 1
@@ -497,11 +509,14 @@ def test_a_role_at_the_first_meeting_of_a_series_is_not_shown_at_the_others(clie
 
     s = setup
     first = f"s{s['series'].id}-202609011900"
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], first), s["roles"]["Notes"], 0,
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], first), s["roles"]["Prise de notes"], 0,
                  s["ana_m"], NOW)  # fmt: skip
     _f, personal = feeds.create(s["ana"], "phone")
     _f, group_feed = feeds.create(s["ben"], "phone", group=s["group"])
-    for token, role_text in ((personal, "Votre rôle : Notes"), (group_feed, "Notes: Ana")):
+    for token, role_text in (
+        (personal, "Votre rôle\xa0: Prise de notes"),
+        (group_feed, "Prise de notes\xa0: Ana"),
+    ):
         calendar = Calendar.from_ical(client.get(f"/feeds/{token}.ics").data)
         events = recurring_ical_events.of(calendar).between(date(2026, 9, 1), date(2026, 9, 16))
         described = {e["DTSTART"].dt.date(): str(e["DESCRIPTION"]) for e in events}
@@ -517,7 +532,7 @@ def test_reminders_are_sent_once_in_the_holders_language(app, setup, outbox, mon
     s = setup
     s["ben"].locale = "it"
     db.session.commit()
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Notes"], 0,
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Prise de notes"], 0,
                  s["ben_m"], NOW)  # fmt: skip
     runner = app.test_cli_runner()
     monkeypatch.setattr(
@@ -531,11 +546,11 @@ def test_reminders_are_sent_once_in_the_holders_language(app, setup, outbox, mon
     assert "Reminders sent: 1, failed: 0" in result.output
     assert outbox[-1]["To"] == s["ben"].email
     assert outbox[-1]["Subject"].startswith(
-        "Promemoria: il tuo ruolo all'incontro di martedì, 15 settembre 2026"
+        "Promemoria: il tuo ruolo all'incontro di martedì 15 settembre 2026"
     )
     body = outbox[-1].get_content()
-    assert "hai il ruolo Notes" in body
-    assert "Quando: martedì, 15 settembre 2026, 19:00–21:00" in body
+    assert "svolgi il ruolo Prise de notes" in body
+    assert "Quando: martedì 15 settembre 2026, 19:00–21:00" in body
     assert f"/groups/{s['group'].id}/meetings/{s['key']}" in body
     assert "Reminders sent: 0" in runner.invoke(args=["send-reminders"]).output  # once only
 
@@ -544,7 +559,7 @@ def test_reminders_carry_on_past_a_mail_outage(app, setup, monkeypatch):
     import smtplib
 
     s = setup
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Notes"], 0,
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Prise de notes"], 0,
                  s["ben_m"], NOW)  # fmt: skip
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 9, 14, 8, 0, tzinfo=UTC))
     monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
@@ -561,7 +576,7 @@ def test_reminders_carry_on_past_a_mail_outage(app, setup, monkeypatch):
 
 def test_cancelling_tells_the_role_holders(client, login, setup, outbox):
     s = setup
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Notes"], 0,
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Prise de notes"], 0,
                  s["ben_m"], NOW)  # fmt: skip
     login(s["owner"])
     response = client.post(
@@ -570,7 +585,7 @@ def test_cancelling_tells_the_role_holders(client, login, setup, outbox):
     assert "1 personne a été avertie par e-mail." in text_of(client.get(response.location))
     # Two weeks ahead: every calendar will have caught up, only the holder is written to.
     assert [m["To"] for m in outbox] == [s["ben"].email]
-    assert "Vous teniez le rôle Notes" in outbox[-1].get_content()
+    assert "Vous teniez le rôle Prise de notes" in outbox[-1].get_content()
     assert "Neige" in outbox[-1].get_content()
 
 
@@ -579,7 +594,7 @@ def test_a_last_minute_cancellation_is_emailed_to_every_member(
 ):
     s = setup
     tonight = f"s{s['series'].id}-202609011900"  # NOW is 1 September, 10:00 in Lausanne
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], tonight), s["roles"]["Notes"],
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], tonight), s["roles"]["Prise de notes"],
                  0, s["ben_m"], NOW)  # fmt: skip
     # Camille, who cancels, holds a role too: she gets no email about her own act.
     owner_m = db.session.scalar(select(Membership).where(Membership.user_id == s["owner"].id))
@@ -593,20 +608,20 @@ def test_a_last_minute_cancellation_is_emailed_to_every_member(
     assert "3 personnes ont été averties par e-mail." in text_of(client.get(response.location))
     by_address = {m["To"]: m for m in outbox}
     assert set(by_address) == {s["ana"].email, s["ben"].email, "giulia@example.org"}  # not Camille
-    assert "Vous teniez le rôle Notes" in by_address[s["ben"].email].get_content()
+    assert "Vous teniez le rôle Prise de notes" in by_address[s["ben"].email].get_content()
     ana = by_address[s["ana"].email].get_content()
-    assert "La rencontre de Proches aidants du mardi, 1 septembre 2026 à 19:00 est annulée." in ana
+    assert "La rencontre de Proches aidants du mardi 1er septembre 2026 à 19:00 est annulée." in ana
     assert "Salle inondée" in ana
     giulia = by_address["giulia@example.org"]
-    assert giulia["Subject"].startswith("Annullato: l'incontro di martedì, 1 settembre 2026")
-    assert "previsto martedì, 1 settembre 2026 alle 19:00 è annullato" in giulia.get_content()
+    assert giulia["Subject"].startswith("Annullato: l'incontro di martedì 1º settembre 2026")
+    assert "previsto martedì 1º settembre 2026 alle 19:00 è annullato" in giulia.get_content()
 
 
 def test_a_pause_tells_the_holders_of_its_meetings_and_everyone_of_this_week(
     client, login, setup, outbox
 ):
     s = setup
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Notes"],
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Prise de notes"],
                  0, s["ben_m"], NOW)  # fmt: skip
     login(s["owner"])
     response = client.post(
@@ -619,9 +634,9 @@ def test_a_pause_tells_the_holders_of_its_meetings_and_everyone_of_this_week(
     assert "3 personnes ont été averties par e-mail." in page
     subjects = sorted((m["To"], m["Subject"]) for m in outbox)
     assert subjects == sorted([
-        (s["ana"].email, "Annulée : la rencontre du mardi, 1 septembre 2026, 19:00"),
-        (s["ben"].email, "Annulée : la rencontre du mardi, 1 septembre 2026, 19:00"),
-        (s["ben"].email, "Annulée : la rencontre du mardi, 15 septembre 2026, 19:00"),
+        (s["ana"].email, "Annulée\xa0: la rencontre du mardi 1er septembre 2026, 19:00"),
+        (s["ben"].email, "Annulée\xa0: la rencontre du mardi 1er septembre 2026, 19:00"),
+        (s["ben"].email, "Annulée\xa0: la rencontre du mardi 15 septembre 2026, 19:00"),
     ])  # fmt: skip
 
 
@@ -639,8 +654,8 @@ def test_moving_a_meeting_into_the_coming_week_is_emailed_to_every_member(
     assert sorted(m["To"] for m in outbox) == sorted([s["ana"].email, s["ben"].email])
     body = outbox[0].get_content()
     assert "Une prochaine rencontre de Proches aidants a changé." in body
-    assert "jeudi, 3 septembre 2026, 18:30–20:30" in body
-    assert "Au lieu du mardi, 15 septembre 2026 à 19:00" in body
+    assert "jeudi 3 septembre 2026, 18:30–20:30" in body
+    assert "Au lieu du mardi 15 septembre 2026 à 19:00" in body
     assert "Salle 4" in body
     assert "Exceptionnellement le jeudi" in body
 
@@ -648,7 +663,9 @@ def test_moving_a_meeting_into_the_coming_week_is_emailed_to_every_member(
 def test_hand_over_takes_effect_when_accepted(app, client, login, setup):
     s = setup
     occurrence = schedule.find(s["group"], s["key"])
-    roles.assign(s["group"], s["owner"], occurrence, s["roles"]["Notes"], 0, s["ana_m"], NOW)
+    roles.assign(
+        s["group"], s["owner"], occurrence, s["roles"]["Prise de notes"], 0, s["ana_m"], NOW
+    )
     assignment = db.session.scalar(select(RoleAssignment))
     login(s["ana"])
     form = text_of(client.get(f"/groups/{s['group'].id}/assignments/{assignment.id}/swap"))
@@ -661,7 +678,7 @@ def test_hand_over_takes_effect_when_accepted(app, client, login, setup):
     ben = app.test_client()
     ben.post("/auth/login", data={"email": s["ben"].email, "password": PASSWORD})
     page = text_of(ben.get(f"/groups/{s['group'].id}/roles"))
-    assert "Ana vous propose le rôle Notes" in page
+    assert "Ana vous propose le rôle Prise de notes" in page
     from facilitator.models import SwapRequest
 
     swap_id = db.session.scalar(select(SwapRequest.id))
@@ -674,7 +691,7 @@ def test_hand_over_takes_effect_when_accepted(app, client, login, setup):
 def test_swap_exchanges_two_roles_and_either_side_can_withdraw(setup):
     s = setup
     other_key = f"s{s['series'].id}-202609221900"
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Notes"], 0,
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Prise de notes"], 0,
                  s["ana_m"], NOW)  # fmt: skip
     roles.assign(s["group"], s["owner"], schedule.find(s["group"], other_key), s["roles"]["Accueil"], 0,
                  s["ben_m"], NOW)  # fmt: skip
@@ -690,7 +707,7 @@ def test_swap_exchanges_two_roles_and_either_side_can_withdraw(setup):
 
 def test_swap_is_refused_when_the_taker_is_away(setup):
     s = setup
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Notes"], 0,
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Prise de notes"], 0,
                  s["ana_m"], NOW)  # fmt: skip
     mine = db.session.scalar(select(RoleAssignment))
     request = roles.propose_swap(s["group"], s["ana_m"], mine, s["ben_m"], None, NOW)
@@ -729,7 +746,7 @@ def test_taking_a_role_lands_on_its_slot_with_the_thanks_beside_it(client, login
     assert response.location.endswith(f"{meeting}#slot-{welcome.id}-0")
     page = text_of(client.get(response.location))
     slot = inside(page, f"slot-{welcome.id}-0")
-    assert "Merci ! Le rôle est à vous : Accueil." in slot
+    assert "Merci\xa0! Le rôle est à vous\xa0: Accueil." in slot
     assert "Merci" not in top_of(page)
     # shown once: the next page has no message left
     assert "Merci" not in text_of(client.get(meeting))
@@ -737,7 +754,7 @@ def test_taking_a_role_lands_on_its_slot_with_the_thanks_beside_it(client, login
 
 def test_giving_a_role_back_says_so_beside_the_slot_now_open(client, login, setup):
     s = setup
-    notes = s["roles"]["Notes"]
+    notes = s["roles"]["Prise de notes"]
     willing(s["ana_m"], notes)
     login(s["ana"])
     take(client, s, notes)
@@ -757,7 +774,7 @@ def test_giving_a_role_back_says_so_beside_the_slot_now_open(client, login, setu
 
 def test_a_refused_take_says_why_beside_the_slot(app, client, login, setup):
     s = setup
-    notes = s["roles"]["Notes"]
+    notes = s["roles"]["Prise de notes"]
     willing(s["ana_m"], notes)
     willing(s["ben_m"], notes)
     login(s["ana"])

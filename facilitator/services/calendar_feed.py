@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from flask_babel import force_locale
+from babel.lists import format_list
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vDuration, vRecur
 from sqlalchemy import or_, select
@@ -98,10 +99,10 @@ def _add_roles(feeds: dict[int, GroupFeed], meetings: list[Meeting], viewer) -> 
         .where(RoleAssignment.meeting_id.in_([m.id for m in meetings]))
         .order_by(RoleType.position, RoleAssignment.slot)
     ).all()  # fmt: skip
-    holders: dict[int, list[str]] = {}
+    holders: dict[int, list[tuple[str, str]]] = {}
     own: dict[int, list[str]] = {}
     for meeting_id, role, user_id, name in rows:
-        holders.setdefault(meeting_id, []).append(f"{role}: {name}")
+        holders.setdefault(meeting_id, []).append((role, name))
         if viewer is not None and user_id == viewer.id:
             own.setdefault(meeting_id, []).append(role)
     for meeting in meetings:
@@ -113,7 +114,8 @@ def _add_roles(feeds: dict[int, GroupFeed], meetings: list[Meeting], viewer) -> 
                 feed.own_roles[key] = roles_text
                 feed.extra[key] = _("Your role: %(roles)s", roles=roles_text)
             elif viewer is None and feed.group.feed_show_roles and holders.get(meeting.id):
-                feed.extra[key] = _("Roles: %(list)s", list="; ".join(holders[meeting.id]))
+                pairs = [_("%(role)s: %(name)s", role=r, name=n) for r, n in holders[meeting.id]]
+                feed.extra[key] = _("Roles: %(list)s", list=format_list(pairs, locale=get_locale()))
 
 
 def _utc(moment: datetime) -> datetime:

@@ -7,6 +7,7 @@ Tests use the ``memory`` backend, which keeps the messages in
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 from collections.abc import Callable
@@ -22,13 +23,17 @@ from facilitator.services.errors import MailError
 
 log = logging.getLogger(__name__)
 
+# Runs of whitespace, line breaks included, but not the no-break spaces that
+# French puts before a colon ("Annulée : …").
+SPACES = re.compile(r"(?:(?![\u00a0\u202f])\s)+")
+
 
 def build_message(to: str, subject: str, body: str) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     msg["To"] = to
     # A header is one line: whatever a name carried, it cannot add another.
-    msg["Subject"] = " ".join(subject.split())
+    msg["Subject"] = SPACES.sub(" ", subject).strip()
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain="facilitator")
     msg["Auto-Submitted"] = "auto-generated"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -159,8 +159,9 @@ def settings(group_id: int):
         if form.validate():
             deleted = attendance.disable(group, current_user, form.figures.data == "delete")
             if form.figures.data == "delete":
-                flash(_("Attendance is off and %(num)s recorded figures have been deleted.", num=deleted),
-                      "success")  # fmt: skip
+                flash(ngettext("Attendance is off and %(num)d recorded figure has been deleted.",
+                               "Attendance is off and %(num)d recorded figures have been deleted.",
+                               deleted), "success")  # fmt: skip
             else:
                 flash(_("Attendance is off. The figures are kept."), "success")
             return redirect(url_for("groups.show", group_id=group.id))

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from facilitator.formatting import day_text, time_text
 from facilitator.i18n import GROUP_LANGUAGE_NAMES
@@ -55,7 +56,6 @@ AUDIT_TEXTS = {
     "role_type_changed": _l("%(actor)s changed the role %(role)s."),
     "role_type_retired": _l("%(actor)s retired the role %(role)s."),
     "role_type_restored": _l("%(actor)s brought back the role %(role)s."),
-    "roles_filled": _l("%(actor)s filled %(count)s roles fairly."),
     "roles_reopened": _l("Coming roles open again (%(count)s), held until now by %(subject)s."),
     "attendance_recorded": _l("%(actor)s recorded the number of participants of %(when)s."),
     "attendance_corrected": _l("%(actor)s corrected the number of participants of %(when)s."),
@@ -80,7 +80,21 @@ def _when(details: dict) -> str:
     return ""
 
 
+def _count(details: dict) -> int:
+    try:
+        return int(details.get("count") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def audit_text(event) -> str:
+    if event.action == "roles_filled":
+        return ngettext(
+            "%(actor)s filled %(num)d role fairly.",
+            "%(actor)s filled %(num)d roles fairly.",
+            _count(event.details or {}),
+            actor=person(event.actor),
+        )
     template = AUDIT_TEXTS.get(event.action)
     if template is None:
         return event.action

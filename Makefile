@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed-stamp
 FLASK := FACILITATOR_ENV=development $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Test processes (pytest-xdist): one per CPU core; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint format translations compile-translations db-upgrade demo clean bench
 
@@ -36,7 +38,7 @@ tests/js/node_modules/.package-lock.json: tests/js/package-lock.json
 
 ## Run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
 test: $(STAMP) compile-translations tests/js/node_modules/.package-lock.json
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -192,3 +192,12 @@ def run_axe(page):
         + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
         for v in result["violations"]
     ]
+
+
+def pytest_collection_modifyitems(items):
+    """Every test under tests/browser is a browser test (`-m 'not browser'`
+    leaves them out, as CI's PostgreSQL run does)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)

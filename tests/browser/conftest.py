@@ -199,5 +199,5 @@ def pytest_collection_modifyitems(items):
     leaves them out, as CI's PostgreSQL run does)."""
     here = Path(__file__).parent
     for item in items:
-        if here in Path(item.fspath).parents:
+        if here in item.path.parents:
             item.add_marker(pytest.mark.browser)

@@ -135,7 +135,8 @@ def fits(rule: Rule, day: date) -> bool:
 def nearest_fits(rule: Rule, day: date, lookback_days: int = 400) -> tuple[date | None, date]:
     """The closest dates before and after ``day`` on which a series of
     ``rule`` could start (examples to offer when ``day`` does not fit)."""
-    after = first_date(rule, day + timedelta(days=1))
+    every = replace(rule, interval=1, count=None, until=None)  # any period may come first
+    after = first_date(every, day + timedelta(days=1))
     before = None
     for back in range(1, lookback_days + 1):
         candidate = day - timedelta(days=back)

@@ -370,7 +370,7 @@ def suggest_starts(rule: rec.Rule, day: date, today: date | None = None) -> list
     before, after = rec.nearest_fits(rule, day)
     if before is not None and (today is None or before >= today):
         return [before, after]
-    return [after, rec.first_date(rule, after + timedelta(days=1))]
+    return [after, rec.nearest_fits(rule, after)[1]]
 
 
 def _new_series(

@@ -60,6 +60,15 @@ def _next(weekday: int, weeks_ahead: int = 3) -> date:
     return day + timedelta(days=(weekday - day.weekday()) % 7)
 
 
+def _fill_tuesdays(page, first: date, interval: str = "1") -> None:
+    """Fill the series form: Tuesdays from ``first``, 19:00 to 21:00."""
+    page.fill("#interval", interval)
+    page.check("input[name=weekdays][value=TU]")
+    page.fill("#start_date", first.isoformat())
+    page.fill("#start_time", "19:00")
+    page.fill("#end_time", "21:00")
+
+
 def _visible(page, selector) -> bool:
     return page.locator(selector).is_visible()
 
@@ -94,10 +103,7 @@ def test_a_first_meeting_off_the_rhythm_is_explained_at_the_field(live_app, page
     log_in(page, base, email, PASSWORD)
     page.goto(f"{base}/groups/{group_id}/series/new")
     wednesday = _next(2)
-    page.check("input[name=weekdays][value=TU]")
-    page.fill("#start_date", wednesday.isoformat())
-    page.fill("#start_time", "19:00")
-    page.fill("#end_time", "21:00")
+    _fill_tuesdays(page, wednesday)
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
         page.get_by_role("button", name=t(live_app, language, "Save")).click()
     assert answer.value.status == 400
@@ -116,11 +122,7 @@ def test_the_preview_is_in_view_right_above_save(live_app, page, language):
     log_in(page, base, email, PASSWORD)
     page.goto(f"{base}/groups/{group_id}/series/new")
     tuesday = _next(1)
-    page.fill("#interval", "2")
-    page.check("input[name=weekdays][value=TU]")
-    page.fill("#start_date", tuesday.isoformat())
-    page.fill("#start_time", "19:00")
-    page.fill("#end_time", "21:00")
+    _fill_tuesdays(page, tuesday, interval="2")
     page.get_by_role("button", name=t(live_app, language, "Preview the dates")).click()
     page.wait_for_selector("#preview")
     preview = page.locator("#preview")

@@ -206,7 +206,7 @@ def _confirm(group, membership, plan, *, action: str, back: str, hidden: dict, a
     409 with the new summary (someone else acted meanwhile)."""
     digest = plan.digest()
     confirming = request.method == "POST" and request.form.get("confirm") == "1"
-    if confirming and request.form.get("digest") == digest:
+    if confirming and request.form.get("digest") == digest and plan.affected:
         return act()
     return render_template(
         "meetings/confirm.html", group=group, membership=membership, plan=plan,
@@ -236,11 +236,8 @@ def pause_series(group_id: int, series_id: int):
 
     def act():
         keys = schedule.pause(group, current_user, series, first, last, reason)
-        if keys:
-            flash(ngettext("%(num)d meeting has been cancelled.",
-                           "%(num)d meetings have been cancelled.", len(keys)), "success")  # fmt: skip
-        else:
-            flash(_("These meetings were already cancelled; nothing changed."), "info")
+        flash(ngettext("%(num)d meeting has been cancelled.",
+                       "%(num)d meetings have been cancelled.", len(keys)), "success")  # fmt: skip
         _notify(group, keys, "cancelled")
         return redirect(url_for("meetings.index", group_id=group.id))
 

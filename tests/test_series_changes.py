@@ -327,7 +327,7 @@ def test_cancelling_shows_what_will_happen_and_changes_nothing_until_confirmed(
     assert response.status_code == 200
     body = text_of(response)
     assert f"Annuler cette rencontre{NB}?" in body
-    assert f"Annule 1 rencontre{NB}: 1er décembre 2026." in body
+    assert f"Annule 1 rencontre{NB}: mardi 1er décembre 2026, 19:00." in body
     # Tonight: every member but Camille, who cancels.
     assert "3 personnes seront averties par e-mail." in body
     assert 'name="reason" value="Neige"' in body

@@ -485,3 +485,21 @@ def test_a_change_without_a_move_keeps_the_changed_subject(client, login, people
 
 def test_membership_fixture_is_sane(people):
     assert db.session.scalar(select(func.count()).select_from(Membership)) == 4
+
+
+def test_ending_a_series_says_which_roles_go_with_its_meetings(client, login, people, weekly):
+    login(people["owner"])
+    url = f"/groups/{people['group'].id}/series/{weekly.id}/end"
+    body = text_of(client.post(url, data={"day": "2026-12-09"}))
+    assert "Cela supprime aussi 1 rôle déjà pris." in body  # Giulia's, on the 15th
+    assert "Cela supprime aussi" not in text_of(client.post(url, data={"day": "2026-12-16"}))
+
+
+def test_the_way_back_from_a_confirmation_keeps_what_was_typed(client, login, people, weekly):
+    login(people["owner"])
+    url = f"/groups/{people['group'].id}/series/{weekly.id}/pause"
+    data = {"first": "2026-12-14", "last": "2027-01-10", "reason": "Fêtes"}
+    body = text_of(client.post(url, data=data))
+    back = re.search(r'href="([^"]*)">Retour, ne rien changer', body).group(1)
+    form = text_of(client.get(back.replace("&amp;", "&")))
+    assert 'value="2026-12-14"' in form and 'value="Fêtes"' in form

@@ -527,6 +527,7 @@ class Plan:
     unchanged: list[Occurrence] = field(default_factory=list)
     recipients: set[int] = field(default_factory=set)
     removes_series: bool = False
+    roles: int = 0  # roles already taken at meetings it removes
 
     @property
     def people(self) -> int:
@@ -541,6 +542,7 @@ class Plan:
             [o.key for o in self.unchanged],
             sorted(self.recipients),
             self.removes_series,
+            self.roles,
         )
 
 
@@ -566,10 +568,14 @@ def plan_cancel(occurrence: Occurrence) -> Plan:
     return Plan("cancel", [occurrence])
 
 
+def _roles_at(meetings) -> int:
+    return sum(len(getattr(m, "assignments", None) or []) for m in meetings)
+
+
 def plan_delete(occurrence: Occurrence) -> Plan:
     if occurrence.series is not None:
         raise NotFound()
-    return Plan("delete", [occurrence])
+    return Plan("delete", [occurrence], roles=_roles_at([occurrence.meeting]))
 
 
 def plan_pause(series: MeetingSeries, first: date, last: date) -> Plan:
@@ -590,7 +596,8 @@ def plan_end(series: MeetingSeries, day: date) -> Plan:
     """Which meetings ending the series from ``day`` on removes."""
     found = _series_occurrences(series, day, rec.horizon(series.start_date))
     before = rec.dates(series.rule, series.start_date, series.start_date, day - timedelta(days=1))
-    return Plan("end", found, removes_series=not before)
+    removed = [m for m in series.meetings if m.original_start.date() >= day]
+    return Plan("end", found, removes_series=not before, roles=_roles_at(removed))
 
 
 def pause(

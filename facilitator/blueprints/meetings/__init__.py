@@ -200,6 +200,14 @@ def _series_form(group, membership, form, series):
     return redirect(url_for("meetings.index", group_id=group.id))
 
 
+def _form_again(form_class):
+    """The form, posted; or on a GET, filled from the query (the way back from
+    a confirmation keeps what was typed)."""
+    if request.method == "GET" and request.args:
+        return form_class(request.args, meta={"csrf": False})
+    return form_class()
+
+
 def _confirm(group, membership, plan, *, action: str, back: str, hidden: dict, act):
     """Show what a change will do and ask to confirm it; act only when the
     confirmation carries the digest of what is still true now, else answer
@@ -221,7 +229,7 @@ def pause_series(group_id: int, series_id: int):
     """Cancel the meetings of a period in one step (a summer break), once confirmed."""
     group, membership = load_group(group_id, coresponsible=True)
     series = _series(group, series_id)
-    form = PauseForm()
+    form = _form_again(PauseForm)
     context = {"group": group, "membership": membership, "series": series}
     if not form.validate_on_submit():
         return render_form("meetings/pause.html", form, **context)
@@ -241,11 +249,12 @@ def pause_series(group_id: int, series_id: int):
         _notify(group, keys, "cancelled")
         return redirect(url_for("meetings.index", group_id=group.id))
 
+    hidden = {"first": first.isoformat(), "last": last.isoformat(), "reason": reason}
     return _confirm(
         group, membership, plan, act=act,
         action=url_for("meetings.pause_series", group_id=group.id, series_id=series.id),
-        back=url_for("meetings.pause_series", group_id=group.id, series_id=series.id),
-        hidden={"first": first.isoformat(), "last": last.isoformat(), "reason": reason},
+        hidden=hidden,
+        back=url_for("meetings.pause_series", group_id=group.id, series_id=series.id, **hidden),
     )  # fmt: skip
 
 
@@ -255,8 +264,8 @@ def end_series(group_id: int, series_id: int):
     """End a series: meetings from a date on go, earlier ones stay (once confirmed)."""
     group, membership = load_group(group_id, coresponsible=True)
     series = _series(group, series_id)
-    form = EndForm()
-    if request.method == "GET":
+    form = _form_again(EndForm)
+    if request.method == "GET" and form.day.data is None:
         form.day.data = max(clock.today(group.timezone), series.start_date)
     if not form.validate_on_submit():
         return render_form(
@@ -276,7 +285,8 @@ def end_series(group_id: int, series_id: int):
     return _confirm(
         group, membership, plan, act=act,
         action=url_for("meetings.end_series", group_id=group.id, series_id=series.id),
-        back=url_for("meetings.end_series", group_id=group.id, series_id=series.id),
+        back=url_for("meetings.end_series", group_id=group.id, series_id=series.id,
+                     day=day.isoformat()),
         hidden={"day": day.isoformat()},
     )  # fmt: skip
 

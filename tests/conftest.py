@@ -235,6 +235,20 @@ def link_in(message) -> str:
     return match.group(1)
 
 
+DIGEST = re.compile(r'name="digest" value="([0-9a-f]+)"')
+
+
+def confirmed(client, url: str, data: dict | None = None):
+    """POST ``data`` to ``url``, which answers with a confirmation page (what
+    will happen), then confirm it as shown; return the confirming response."""
+    data = dict(data or {})
+    shown = client.post(url, data=data)
+    assert shown.status_code == 200, shown.get_data(as_text=True)
+    match = DIGEST.search(shown.get_data(as_text=True))
+    assert match, "no confirmation step"
+    return client.post(url, data={**data, "confirm": "1", "digest": match.group(1)})
+
+
 def text_of(response) -> str:
     """The response body with HTML entities decoded (``&#39;`` is ``'``)."""
     return html.unescape(response.get_data(as_text=True))

@@ -97,9 +97,16 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("meetings.edit_meeting", "POST"): Case(
         "/groups/{group}/meetings/{occurrence}/edit", FORM_FOR_CORESP
     ),
-    ("meetings.cancel", "POST"): Case("/groups/{group}/meetings/{occurrence}/cancel", ACTION),
+    # Cancelling and deleting show what will happen first (a confirmation page).
+    ("meetings.cancel", "GET"): Case(
+        "/groups/{group}/meetings/{occurrence}/cancel", CORESPONSIBLES
+    ),
+    ("meetings.cancel", "POST"): Case(
+        "/groups/{group}/meetings/{occurrence}/cancel", CORESPONSIBLES
+    ),
     ("meetings.restore", "POST"): Case("/groups/{group}/meetings/{occurrence}/restore", ACTION),
-    ("meetings.delete", "POST"): Case("/groups/{group}/meetings/{one_off}/delete", ACTION),
+    ("meetings.delete", "GET"): Case("/groups/{group}/meetings/{one_off}/delete", CORESPONSIBLES),
+    ("meetings.delete", "POST"): Case("/groups/{group}/meetings/{one_off}/delete", CORESPONSIBLES),
     ("feeds.feed", "GET"): Case("/feeds/{feed_token}.ics", ANYONE),
     ("feeds.personal", "GET"): Case("/account/calendar", LOGGED_IN),
     ("feeds.personal", "POST"): Case("/account/calendar", (302, 400, 400, 400)),

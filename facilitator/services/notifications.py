@@ -29,10 +29,12 @@ class Report:
     failed: int = 0
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
+    people: set[int] = field(default_factory=set)  # the ids of those written to
 
     def __add__(self, other: Report) -> Report:
         return Report(self.sent + other.sent, self.failed + other.failed,
-                      self.skipped + other.skipped, self.errors + other.errors)  # fmt: skip
+                      self.skipped + other.skipped, self.errors + other.errors,
+                      self.people | other.people)  # fmt: skip
 
 
 def _send(user: User, subject, template: str, **context) -> None:
@@ -45,6 +47,7 @@ def deliver(report: Report, user: User, subject, template: str, **context) -> No
     try:
         _send(user, subject, template, **context)
         report.sent += 1
+        report.people.add(user.id)
     except MailError:
         report.failed += 1
 
@@ -85,9 +88,7 @@ def send_reminders(now: datetime, link_for) -> Report:
 
 
 def _day(occurrence) -> str:
-    from facilitator.formatting import day_text, time_text
-
-    return f"{day_text(occurrence.start, 'full')}, {time_text(occurrence.start)}"
+    return _moment(occurrence.start)
 
 
 LAST_MINUTE = timedelta(days=7)
@@ -103,17 +104,14 @@ def _last_minute(occurrence, now: datetime) -> bool:
     return any(now <= start <= now + LAST_MINUTE for start in starts)
 
 
-def notify_meeting(group, occurrence, kind: str, link: str, now: datetime, actor: User) -> Report:
-    """Tell people by email that a meeting was cancelled or changed (``kind``):
-    its role holders always, naming their role; when it is at the last minute,
-    every other member too. Never ``actor``, who made the change."""
-    report = Report()
-    subjects = {
-        "cancelled": lambda: _("Cancelled: the meeting of %(date)s", date=_day(occurrence)),
-        "changed": lambda: _("Changed: the meeting of %(date)s", date=_day(occurrence)),
-    }
+def _recipients(
+    group, occurrence, now: datetime, actor: User
+) -> list[tuple[User, RoleType | None]]:
+    """Who hears of a change to this meeting: its role holders always (with
+    their role); when it is at the last minute, every other member too. Never
+    ``actor``, who made the change."""
     recipients: list[tuple[User, RoleType | None]] = []
-    if occurrence.meeting is not None:
+    if occurrence.meeting is not None and occurrence.meeting.id is not None:
         recipients += [
             (user, role)
             for role, user in db.session.execute(
@@ -128,10 +126,47 @@ def notify_meeting(group, occurrence, kind: str, link: str, now: datetime, actor
     if _last_minute(occurrence, now):
         told = {user.id for user, _role in recipients} | {actor.id}
         recipients += [(user, None) for user in groups.member_users(group) if user.id not in told]
-    for user, role in recipients:
-        deliver(report, user, subjects[kind], f"mail/meeting_{kind}.txt", role=role,
-                occurrence=occurrence, group=group, link=link)  # fmt: skip
+    return recipients
+
+
+def people_to_tell(group, occurrences, now: datetime, actor: User) -> set[int]:
+    """The ids of the people that cancelling or changing these meetings would
+    email (``notify_meeting`` for each): what a confirmation page counts."""
+    return {
+        user.id for occurrence in occurrences
+        for user, _role in _recipients(group, occurrence, now, actor)
+    }  # fmt: skip
+
+
+def notify_meeting(
+    group, occurrence, kind: str, link: str, now: datetime, actor: User,
+    previous: datetime | None = None,
+) -> Report:  # fmt: skip
+    """Tell people by email that a meeting was cancelled or changed (``kind``):
+    its role holders always, naming their role; when it is at the last minute,
+    every other member too. Never ``actor``, who made the change. A meeting
+    moved from ``previous`` says both dates in the subject."""
+    report = Report()
+    moved = kind == "changed" and previous is not None and previous != occurrence.start
+    subjects = {
+        "cancelled": lambda: _("Cancelled: the meeting of %(date)s", date=_day(occurrence)),
+        "changed": lambda: _("Changed: the meeting of %(date)s", date=_day(occurrence)),
+        "moved": lambda: _(
+            "Moved: the meeting of %(old)s is now on %(new)s",
+            old=_moment(previous),
+            new=_moment(occurrence.start),
+        ),
+    }
+    for user, role in _recipients(group, occurrence, now, actor):
+        deliver(report, user, subjects["moved" if moved else kind], f"mail/meeting_{kind}.txt",
+                role=role, occurrence=occurrence, group=group, link=link)  # fmt: skip
     return report
+
+
+def _moment(moment: datetime) -> str:
+    from facilitator.formatting import day_text, time_text
+
+    return f"{day_text(moment, 'full')}, {time_text(moment)}"
 
 
 def discreet_for(user: User, group) -> bool:

@@ -126,6 +126,45 @@ def first_date(rule: Rule, start: date) -> date:
     return first
 
 
+def fits(rule: Rule, day: date) -> bool:
+    """Whether a series of ``rule`` can start on ``day``: the day is one the
+    rule produces (the right weekday, the 2nd Tuesday, the 15th…)."""
+    return next(_candidates(rule, day), None) == day
+
+
+def nearest_fits(rule: Rule, day: date, lookback_days: int = 400) -> tuple[date | None, date]:
+    """The closest dates before and after ``day`` on which a series of
+    ``rule`` could start (examples to offer when ``day`` does not fit)."""
+    every = replace(rule, interval=1, count=None, until=None)  # any period may come first
+    after = first_date(every, day + timedelta(days=1))
+    before = None
+    for back in range(1, lookback_days + 1):
+        candidate = day - timedelta(days=back)
+        if fits(rule, candidate):
+            before = candidate
+            break
+    return before, after
+
+
+def phase_first(old_rule: Rule, old_start: date, new_rule: Rule, day: date) -> date:
+    """The first date on or after ``day`` of ``new_rule``, for a series
+    (``old_rule`` from ``old_start``) changed from ``day`` on.
+
+    When the change keeps the rhythm's unit and interval (every 2 weeks
+    stays every 2 weeks, on whatever weekday), the count of weeks, months or
+    days does not restart at ``day``: it goes on from the old series' first
+    meeting. A fortnightly Wednesday series (13 January 2027, 27 January…)
+    changed from Thursday 21 January goes on on the 27th, not on 3 February.
+    A new interval starts a new count: the first date on or after ``day``.
+    """
+    same_count = (old_rule.freq, old_rule.interval) == (new_rule.freq, new_rule.interval)
+    if same_count and old_start < day:
+        for candidate in _candidates(new_rule, old_start, skip_to=day):
+            if candidate >= day:
+                return candidate
+    return first_date(new_rule, day)
+
+
 def dates(rule: Rule, start: date, window_start: date, window_end: date) -> list[date]:
     """The occurrence dates within [window_start, window_end], in order.
 

@@ -8,6 +8,8 @@ to the audit trail in the same transaction.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -34,6 +36,17 @@ class ScheduleError(DomainError):
 
         super().__init__(message_for(code), field=field)
         self.code = code
+
+
+class OffRhythm(ScheduleError):
+    """The first meeting chosen is not a day of the chosen rhythm (a Wednesday
+    for a Tuesday series). ``suggestions``: nearby days that are."""
+
+    def __init__(self, rule: rec.Rule, day: date, suggestions: list[date]):
+        super().__init__("off_rhythm", field="start_date")
+        self.rule = rule
+        self.day = day
+        self.suggestions = suggestions
 
 
 def series_key(series_id: int, original_start: datetime) -> str:
@@ -335,12 +348,29 @@ def _touch(group: Group) -> None:
     group.version += 1
 
 
-def check_series(data: SeriesData) -> date:
+def check_series(data: SeriesData, exact: bool = False, today: date | None = None) -> date:
+    """Check a series' rule; return its first date. ``exact``: the start date
+    must itself be a day of the rhythm (the first meeting the person picked),
+    else OffRhythm names the closest days that are (not before ``today``)."""
     try:
         rec.check(data.rule, data.start_date)
-        return rec.first_date(data.rule, data.start_date)
+        first = rec.first_date(data.rule, data.start_date)
     except rec.RecurrenceError as exc:
         raise ScheduleError(exc.code, field=exc.field) from exc
+    if exact and first != data.start_date:
+        raise OffRhythm(
+            data.rule, data.start_date, suggest_starts(data.rule, data.start_date, today)
+        )
+    return first
+
+
+def suggest_starts(rule: rec.Rule, day: date, today: date | None = None) -> list[date]:
+    """Two days close to ``day`` on which a series of ``rule`` could start: the
+    one before and the one after, or the two after when the one before is past."""
+    before, after = rec.nearest_fits(rule, day)
+    if before is not None and (today is None or before >= today):
+        return [before, after]
+    return [after, rec.nearest_fits(rule, after)[1]]
 
 
 def _new_series(
@@ -363,8 +393,10 @@ def _new_series(
     return series
 
 
-def create_series(group: Group, actor: User, data: SeriesData) -> MeetingSeries:
-    first = check_series(data)
+def create_series(
+    group: Group, actor: User, data: SeriesData, exact: bool = False, today: date | None = None
+) -> MeetingSeries:
+    first = check_series(data, exact, today)
     series = _new_series(group, data, first, group.timezone)
     _touch(group)
     audit.record(group, actor, "series_created", series=series.id, start=first.isoformat())
@@ -480,21 +512,102 @@ def delete_one_off(group: Group, actor: User, occurrence: Occurrence) -> None:
     db.session.commit()
 
 
+# --- what a change would do, before it is made ------------------------------------
+
+
+@dataclass
+class Plan:
+    """What a change that removes meetings or emails people would do: shown
+    to confirm it first. ``affected``: the meetings it cancels or removes;
+    ``unchanged``: those it leaves as they are (already cancelled);
+    ``recipients``: the ids of the people it would email."""
+
+    action: str  # "cancel", "pause", "end", "delete"
+    affected: list[Occurrence]
+    unchanged: list[Occurrence] = field(default_factory=list)
+    recipients: set[int] = field(default_factory=set)
+    removes_series: bool = False
+    roles: int = 0  # roles already taken at meetings it removes
+
+    @property
+    def people(self) -> int:
+        return len(self.recipients)
+
+    def digest(self) -> str:
+        """A short fingerprint of what is shown: a confirmation carries it,
+        and a different one means the situation changed meanwhile."""
+        return plan_digest(
+            self.action,
+            [(o.key, o.start.isoformat(), o.cancelled, o.location) for o in self.affected],
+            [o.key for o in self.unchanged],
+            sorted(self.recipients),
+            self.removes_series,
+            self.roles,
+        )
+
+
+def plan_digest(*facts) -> str:
+    text = json.dumps(facts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _series_occurrences(series: MeetingSeries, first: date, last: date) -> list[Occurrence]:
+    by_start = {m.original_start: m for m in series.meetings}
+    return [
+        _from_series(series, original, by_start.get(original))
+        for original in (
+            datetime.combine(day, series.start_time)
+            for day in rec.dates(series.rule, series.start_date, first, last)
+        )
+    ]
+
+
+def plan_cancel(occurrence: Occurrence) -> Plan:
+    if occurrence.cancelled:
+        return Plan("cancel", [], [occurrence])
+    return Plan("cancel", [occurrence])
+
+
+def _roles_at(meetings) -> int:
+    return sum(len(getattr(m, "assignments", None) or []) for m in meetings)
+
+
+def plan_delete(occurrence: Occurrence) -> Plan:
+    if occurrence.series is not None:
+        raise NotFound()
+    return Plan("delete", [occurrence], roles=_roles_at([occurrence.meeting]))
+
+
+def plan_pause(series: MeetingSeries, first: date, last: date) -> Plan:
+    """Which meetings of the period a pause cancels, and which were already."""
+    if last < first:
+        raise ScheduleError("pause_end_before_start", field="last")
+    found = _series_occurrences(series, first, last)
+    if not found:
+        raise ScheduleError("pause_empty", field="first")
+    return Plan(
+        "pause",
+        [o for o in found if not o.cancelled],
+        [o for o in found if o.cancelled],
+    )
+
+
+def plan_end(series: MeetingSeries, day: date) -> Plan:
+    """Which meetings ending the series from ``day`` on removes."""
+    found = _series_occurrences(series, day, rec.horizon(series.start_date))
+    before = rec.dates(series.rule, series.start_date, series.start_date, day - timedelta(days=1))
+    removed = [m for m in series.meetings if m.original_start.date() >= day]
+    return Plan("end", found, removes_series=not before, roles=_roles_at(removed))
+
+
 def pause(
     group: Group, actor: User, series: MeetingSeries, first: date, last: date, reason: str
 ) -> list[str]:
     """Cancel every occurrence of the series from ``first`` to ``last``; return
     the keys of those it cancelled (the ones already cancelled are left as they
     are)."""
-    if last < first:
-        raise ScheduleError("pause_end_before_start", field="until")
     keys = []
-    by_start = {m.original_start: m for m in series.meetings}
-    for day in rec.dates(series.rule, series.start_date, first, last):
-        original = datetime.combine(day, series.start_time)
-        occurrence = _from_series(series, original, by_start.get(original))
-        if occurrence.cancelled:
-            continue
+    for occurrence in plan_pause(series, first, last).affected:
         stored = materialize(occurrence)
         stored.cancelled = True
         stored.cancel_reason = reason
@@ -539,38 +652,104 @@ def end_series(group: Group, actor: User, series: MeetingSeries, day: date) -> b
     return not kept
 
 
+# --- changing a series from a date on -------------------------------------------
+
+
+@dataclass
+class SplitPlan:
+    """A change of a series from ``day`` on, before it is made: the new
+    series' first date (in the old rhythm's phase), the last meetings before
+    and the first ones after the change, and the changes to single meetings
+    after ``day``: carried to the new series (``carried``) or not, because
+    their date no longer exists in it (``dropped``)."""
+
+    day: date
+    first: date
+    before: list[datetime]
+    after: list[datetime]
+    carried: list[Meeting]
+    dropped: list[DroppedChange]
+    dropped_meetings: list[Meeting] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DroppedChange:
+    """What a change to a single meeting was, kept after the meeting is gone."""
+
+    original_start: datetime
+    start: datetime
+    cancelled: bool
+    details: bool  # place, title, time or note of its own
+    roles: int
+
+    @classmethod
+    def of(cls, meeting: Meeting) -> DroppedChange:
+        return cls(
+            original_start=meeting.original_start,
+            start=meeting.start,
+            cancelled=meeting.cancelled,
+            details=bool(meeting.note)
+            or any(
+                value is not None
+                for value in (meeting.location, meeting.title, meeting.duration_minutes)
+            ),
+            roles=len(getattr(meeting, "assignments", None) or []),
+        )
+
+
 @dataclass
 class SplitResult:
     series: MeetingSeries
     carried: int
-    dropped: list[Meeting]
+    dropped: list[DroppedChange]
+
+
+def plan_split(series: MeetingSeries, data: SeriesData, shown: int = 6) -> SplitPlan:
+    day = data.start_date
+    if day < series.start_date:
+        raise ScheduleError("split_before_start", field="start_date")
+    check_series(data)
+    try:
+        first = rec.phase_first(series.rule, series.start_date, data.rule, day)
+        rec.check(data.rule, first)
+    except rec.RecurrenceError as exc:
+        raise ScheduleError(exc.code, field=exc.field) from exc
+    old = rec.dates(series.rule, series.start_date, series.start_date, day - timedelta(days=1))
+    new_dates = rec.dates(data.rule, first, first, rec.horizon(first))
+    later = sorted(
+        (m for m in series.meetings if m.original_start.date() >= day),
+        key=lambda m: m.original_start,
+    )
+    kept = set(new_dates)
+    return SplitPlan(
+        day=day,
+        first=first,
+        before=[datetime.combine(d, series.start_time) for d in old[-3:]],
+        after=[datetime.combine(d, data.start_time) for d in new_dates[:shown]],
+        carried=[m for m in later if m.original_start.date() in kept],
+        dropped=[DroppedChange.of(m) for m in later if m.original_start.date() not in kept],
+        dropped_meetings=[m for m in later if m.original_start.date() not in kept],
+    )
 
 
 def split(group: Group, actor: User, series: MeetingSeries, data: SeriesData) -> SplitResult:
     """Change a series from ``data.start_date`` on: the old one ends before it
-    and a new one (new UID) starts. Overrides on dates that the new series
-    still has carry over; the others are dropped and returned."""
-    day = data.start_date
-    if day < series.start_date:
-        raise ScheduleError("split_before_start", field="start_date")
-    first = check_series(data)
-    later = [m for m in series.meetings if m.original_start.date() >= day]
-    new = _new_series(group, data, first, series.timezone, previous_id=series.id)
-    new_dates = set(rec.dates(new.rule, first, day, rec.horizon(first)))
-    carried, dropped = 0, []
-    for meeting in later:
-        original_day = meeting.original_start.date()
-        if original_day in new_dates:
-            was_moved = meeting.start != meeting.original_start
-            meeting.series = new
-            meeting.original_start = datetime.combine(original_day, data.start_time)
-            if not was_moved:
-                meeting.start = meeting.original_start
-            meeting.sequence += 1
-            carried += 1
-        else:
-            dropped.append(meeting)
-    for meeting in dropped:
+    and a new one (new UID) starts, on the first date of the new rhythm that
+    keeps the old one's phase (a fortnightly series stays on its weeks).
+    Changes to single meetings (cancellations, moves, notes, roles) on dates
+    that the new series still has carry over; the others are dropped and
+    returned."""
+    plan = plan_split(series, data)
+    day = plan.day
+    new = _new_series(group, data, plan.first, series.timezone, previous_id=series.id)
+    for meeting in plan.carried:
+        was_moved = meeting.start != meeting.original_start
+        meeting.series = new
+        meeting.original_start = datetime.combine(meeting.original_start.date(), data.start_time)
+        if not was_moved:
+            meeting.start = meeting.original_start
+        meeting.sequence += 1
+    for meeting in plan.dropped_meetings:
         series.meetings.remove(meeting)
         db.session.delete(meeting)
     kept = _end_before(series, day)
@@ -579,7 +758,8 @@ def split(group: Group, actor: User, series: MeetingSeries, data: SeriesData) ->
         db.session.delete(series)
     _touch(group)
     audit.record(
-        group, actor, "series_changed", series=new.id, day=day.isoformat(), dropped=len(dropped)
-    )
+        group, actor, "series_changed", series=new.id, day=day.isoformat(),
+        dropped=len(plan.dropped),
+    )  # fmt: skip
     db.session.commit()
-    return SplitResult(series=new, carried=carried, dropped=dropped)
+    return SplitResult(series=new, carried=len(plan.carried), dropped=plan.dropped)

@@ -19,6 +19,8 @@ MESSAGES = {
         "With these settings the series has no meeting at all. Check the dates and the rhythm."
     ),
     "pause_end_before_start": _l("The end of the break is before its start."),
+    "pause_empty": _l("The series has no meeting in this period."),
+    "off_rhythm": _l("The first meeting must fall on the chosen rhythm."),
     "split_before_start": _l("A change can only start on or after the series' first meeting."),
 }
 

@@ -49,6 +49,7 @@ CORESPONSIBLE_PAGES = {
     "edit-series": "/groups/{g.id}/series/{g.series}/edit",
     "pause-series": "/groups/{g.id}/series/{g.series}/pause",
     "end-series": "/groups/{g.id}/series/{g.series}/end",
+    "confirm-cancel": "/groups/{g.id}/meetings/{g.key}/cancel",
     "new-meeting": "/groups/{g.id}/meetings/new",
     "edit-meeting": "/groups/{g.id}/meetings/{g.key}/edit",
     "fill-roles": "/groups/{g.id}/roles/fill",

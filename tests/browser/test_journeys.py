@@ -158,6 +158,9 @@ def test_a_coresponsible_creates_a_group_plans_fortnightly_meetings_and_cancels_
     page.locator(".meeting-when a").nth(1).click()  # the second meeting, two weeks later
     page.fill("#reason", "Salle indisponible")
     page.get_by_role("button", name=t(live_app, language, "Cancel this meeting")).click()
+    # What will happen is shown first; nothing is cancelled until confirmed.
+    assert page.locator("h1").inner_text() == t(live_app, language, "Cancel this meeting?")
+    page.get_by_role("button", name=t(live_app, language, "Yes, cancel the meeting")).click()
     assert t(live_app, language, "The meeting has been cancelled.") in page.inner_text(".flashes")
     page.goto(group_url + "/meetings")
     meetings = page.locator(".meeting")

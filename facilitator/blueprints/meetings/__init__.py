@@ -26,6 +26,7 @@ bp = Blueprint(
 bp.record_once(labels.init_app)
 
 PAST_PAGE_SIZE = 20
+CONFIRM_LISTED = 12  # dates listed on a confirmation page; the others are counted
 HOLIDAY_LOOKAHEAD = 12  # occurrences checked for public holidays after saving
 
 
@@ -57,19 +58,19 @@ def _warn_holidays(group, series) -> None:
         )  # fmt: skip
 
 
-def _notify(group, keys: list[str], kind: str) -> None:
+def _notify(group, keys: list[str], kind: str, previous=None) -> None:
     """Tell the people concerned by these meetings' change by email; say how
-    many, and if some mail failed."""
+    many people (not emails), and if some mail failed."""
     report = notifications.Report()
     for key in keys:
         link = url_for("meetings.show", group_id=group.id, key=key, _external=True)
         report += notifications.notify_meeting(
             group, schedule.find(group, key), kind, link, clock.now(),
-            current_user._get_current_object(),
+            current_user._get_current_object(), previous=previous,
         )  # fmt: skip
-    if report.sent:
+    if report.people:
         flash(ngettext("%(num)d person has been told by email.",
-                       "%(num)d people have been told by email.", report.sent), "info")  # fmt: skip
+                       "%(num)d people have been told by email.", len(report.people)), "info")  # fmt: skip
     if report.failed:
         flash(_("Some members could not be told by email. Please tell them yourself."),
               "warning")  # fmt: skip
@@ -125,7 +126,7 @@ def new_series(group_id: int):
     form = SeriesForm()
     if request.method == "GET":
         form.location.data = group.default_location
-        form.start_date.data = clock.today(group.timezone)
+        form.start_date.data = None  # a day of the rhythm, picked by the person
     return _series_form(group, membership, form, None)
 
 
@@ -136,6 +137,11 @@ def edit_series(group_id: int, series_id: int):
     group, membership = load_group(group_id, coresponsible=True)
     series = _series(group, series_id)
     form = SeriesForm()
+    form.start_date.label.text = _("Change from")
+    form.start_date.description = _(
+        "Any date: the new rhythm goes on in step with the old one (a fortnightly series keeps "
+        "its weeks)."
+    )
     if request.method == "GET":
         form.fill_from(series, max(clock.today(group.timezone), series.start_date))
     return _series_form(group, membership, form, series)
@@ -143,83 +149,146 @@ def edit_series(group_id: int, series_id: int):
 
 def _series_form(group, membership, form, series):
     template = "meetings/series_form.html"
-    context = {"group": group, "membership": membership, "series": series, "preview": None}
+    context = {"group": group, "membership": membership, "series": series, "preview": None,
+               "split": None}  # fmt: skip
     if not form.validate_on_submit():
         return render_form(template, form, **context)
     data = form.to_series_data()
+    today = clock.today(group.timezone)
     try:
         if "preview" in request.form:
-            schedule.check_series(data)
-            dates = schedule.preview(data, limit=10)
+            if series is None:
+                schedule.check_series(data, exact=True, today=today)
+                dates = schedule.preview(data, limit=10)
+            else:
+                context["split"] = schedule.plan_split(series, data)
+                dates = context["split"].after
             context["preview"] = [
                 (d, schedule.holiday_on(group.canton, d.date(), current_language())) for d in dates
             ]
             return render_template(template, form=form, **context)
         if series is None:
-            saved = schedule.create_series(group, current_user, data)
+            saved = schedule.create_series(group, current_user, data, exact=True, today=today)
             flash(_("The meetings have been planned."), "success")
         else:
             result = schedule.split(group, current_user, series, data)
             saved = result.series
-            flash(_("The series has been changed from %(date)s on.",
-                    date=labels.day_text(data.start_date, "long")), "success")  # fmt: skip
+            flash(_("The series has been changed from %(date)s on; the next meeting is on %(first)s.",
+                    date=labels.day_text(data.start_date, "long"),
+                    first=labels.day_text(saved.start_date, "full")), "success")  # fmt: skip
+            if result.carried:
+                flash(ngettext(
+                    "%(num)d change to a single meeting (cancellation, move, note or roles) was kept.",
+                    "%(num)d changes to single meetings (cancellations, moves, notes or roles) were kept.",
+                    result.carried), "info")  # fmt: skip
             if result.dropped:
                 flash(
                     ngettext(
                         "%(num)d change to a single meeting no longer fits the new rhythm and was removed: %(dates)s.",
                         "%(num)d changes to single meetings no longer fit the new rhythm and were removed: %(dates)s.",
                         len(result.dropped),
-                        dates=", ".join(labels.day_text(m.original_start, "medium") for m in result.dropped),
+                        dates=", ".join(labels.dropped_change(m) for m in result.dropped),
                     ),
                     "warning",
                 )  # fmt: skip
+    except schedule.OffRhythm as exc:
+        exc.message = labels.off_rhythm(exc, data.start_time)
+        return field_error(form, exc, template, **context)
     except schedule.ScheduleError as exc:
         return field_error(form, exc, template, **context)
     _warn_holidays(group, saved)
     return redirect(url_for("meetings.index", group_id=group.id))
 
 
+def _form_again(form_class):
+    """The form, posted; or on a GET, filled from the query (the way back from
+    a confirmation keeps what was typed)."""
+    if request.method == "GET" and request.args:
+        return form_class(request.args, meta={"csrf": False})
+    return form_class()
+
+
+def _confirm(group, membership, plan, *, action: str, back: str, hidden: dict, act):
+    """Show what a change will do and ask to confirm it; act only when the
+    confirmation carries the digest of what is still true now, else answer
+    409 with the new summary (someone else acted meanwhile)."""
+    digest = plan.digest()
+    confirming = request.method == "POST" and request.form.get("confirm") == "1"
+    if confirming and request.form.get("digest") == digest and plan.affected:
+        return act()
+    return render_template(
+        "meetings/confirm.html", group=group, membership=membership, plan=plan,
+        action=action, back=back, hidden=hidden, digest=digest, changed=confirming,
+        shown=plan.affected[:CONFIRM_LISTED], more=max(len(plan.affected) - CONFIRM_LISTED, 0),
+    ), (409 if confirming else 200)  # fmt: skip
+
+
 @bp.route("/series/<int:series_id>/pause", methods=["GET", "POST"])
 @login_required
 def pause_series(group_id: int, series_id: int):
-    """Cancel the meetings of a period in one step (a summer break)."""
+    """Cancel the meetings of a period in one step (a summer break), once confirmed."""
     group, membership = load_group(group_id, coresponsible=True)
     series = _series(group, series_id)
-    form = PauseForm()
+    form = _form_again(PauseForm)
     context = {"group": group, "membership": membership, "series": series}
-    if form.validate_on_submit():
-        try:
-            keys = schedule.pause(
-                group, current_user, series, form.first.data, form.last.data, form.reason.data
-            )
-        except schedule.ScheduleError as exc:
-            return field_error(form, exc, "meetings/pause.html", **context)
-        flash(
-            ngettext("%(num)d meeting has been cancelled.", "%(num)d meetings have been cancelled.", len(keys)),
-            "success",
-        )  # fmt: skip
+    if not form.validate_on_submit():
+        return render_form("meetings/pause.html", form, **context)
+    first, last, reason = form.first.data, form.last.data, form.reason.data
+    try:
+        plan = schedule.plan_pause(series, first, last)
+    except schedule.ScheduleError as exc:
+        return field_error(form, exc, "meetings/pause.html", **context)
+    plan.recipients = notifications.people_to_tell(
+        group, plan.affected, clock.now(), current_user._get_current_object()
+    )
+
+    def act():
+        keys = schedule.pause(group, current_user, series, first, last, reason)
+        flash(ngettext("%(num)d meeting has been cancelled.",
+                       "%(num)d meetings have been cancelled.", len(keys)), "success")  # fmt: skip
         _notify(group, keys, "cancelled")
         return redirect(url_for("meetings.index", group_id=group.id))
-    return render_form("meetings/pause.html", form, **context)
+
+    hidden = {"first": first.isoformat(), "last": last.isoformat(), "reason": reason}
+    return _confirm(
+        group, membership, plan, act=act,
+        action=url_for("meetings.pause_series", group_id=group.id, series_id=series.id),
+        hidden=hidden,
+        back=url_for("meetings.pause_series", group_id=group.id, series_id=series.id, **hidden),
+    )  # fmt: skip
 
 
 @bp.route("/series/<int:series_id>/end", methods=["GET", "POST"])
 @login_required
 def end_series(group_id: int, series_id: int):
-    """End a series: meetings from a date on go, earlier ones stay."""
+    """End a series: meetings from a date on go, earlier ones stay (once confirmed)."""
     group, membership = load_group(group_id, coresponsible=True)
     series = _series(group, series_id)
-    form = EndForm()
-    if request.method == "GET":
+    form = _form_again(EndForm)
+    if request.method == "GET" and form.day.data is None:
         form.day.data = max(clock.today(group.timezone), series.start_date)
-    if form.validate_on_submit():
-        deleted = schedule.end_series(group, current_user, series, form.day.data)
+    if not form.validate_on_submit():
+        return render_form(
+            "meetings/end.html", form, group=group, membership=membership, series=series
+        )
+    day = form.day.data
+    plan = schedule.plan_end(series, day)
+
+    def act():
+        deleted = schedule.end_series(group, current_user, series, day)
         if deleted:
             flash(_("The series has been deleted: it had no meeting before this date."), "success")
         else:
             flash(_("The series has been ended. Earlier meetings stay in the archive."), "success")
         return redirect(url_for("meetings.index", group_id=group.id))
-    return render_form("meetings/end.html", form, group=group, membership=membership, series=series)
+
+    return _confirm(
+        group, membership, plan, act=act,
+        action=url_for("meetings.end_series", group_id=group.id, series_id=series.id),
+        back=url_for("meetings.end_series", group_id=group.id, series_id=series.id,
+                     day=day.isoformat()),
+        hidden={"day": day.isoformat()},
+    )  # fmt: skip
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
@@ -274,9 +343,10 @@ def edit_meeting(group_id: int, key: str):
     if request.method == "GET":
         form.fill_from(occurrence)
     if form.validate_on_submit():
+        previous = occurrence.start
         schedule.change(group, current_user, occurrence, form.to_meeting_data())
         flash(_("The meeting has been changed."), "success")
-        _notify(group, [key], "changed")
+        _notify(group, [key], "changed", previous=previous)
         return redirect(url_for("meetings.show", group_id=group.id, key=key))
     return render_form(
         "meetings/meeting_form.html", form, group=group, membership=membership,
@@ -284,19 +354,36 @@ def edit_meeting(group_id: int, key: str):
     )  # fmt: skip
 
 
-@bp.post("/meetings/<key>/cancel")
+@bp.route("/meetings/<key>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel(group_id: int, key: str):
-    """Cancel one meeting, with an optional reason."""
+    """Cancel one meeting, with an optional reason, once confirmed."""
     group, membership = load_group(group_id, coresponsible=True)
     occurrence = schedule.find(group, key)
-    form = CancelForm()
+    if request.method == "GET":  # a link to the confirmation, the reason in the query
+        form = CancelForm(request.args, meta={"csrf": False})
+    else:
+        form = CancelForm()
     if not form.validate():
         return show_page(group, membership, occurrence, form, 400)
-    schedule.cancel(group, current_user, occurrence, form.reason.data or "")
-    flash(_("The meeting has been cancelled."), "success")
-    _notify(group, [key], "cancelled")
-    return redirect(url_for("meetings.show", group_id=group.id, key=key))
+    reason = form.reason.data or ""
+    plan = schedule.plan_cancel(occurrence)
+    plan.recipients = notifications.people_to_tell(
+        group, plan.affected, clock.now(), current_user._get_current_object()
+    )
+
+    def act():
+        schedule.cancel(group, current_user, occurrence, reason)
+        flash(_("The meeting has been cancelled."), "success")
+        _notify(group, [key], "cancelled")
+        return redirect(url_for("meetings.show", group_id=group.id, key=key))
+
+    return _confirm(
+        group, membership, plan, act=act,
+        action=url_for("meetings.cancel", group_id=group.id, key=key),
+        back=url_for("meetings.show", group_id=group.id, key=key),
+        hidden={"reason": reason},
+    )  # fmt: skip
 
 
 @bp.post("/meetings/<key>/restore")
@@ -309,11 +396,22 @@ def restore(group_id: int, key: str):
     return redirect(url_for("meetings.show", group_id=group.id, key=key))
 
 
-@bp.post("/meetings/<key>/delete")
+@bp.route("/meetings/<key>/delete", methods=["GET", "POST"])
 @login_required
 def delete(group_id: int, key: str):
-    """Delete a one-off meeting."""
-    group, _membership = load_group(group_id, coresponsible=True)
-    schedule.delete_one_off(group, current_user, schedule.find(group, key))
-    flash(_("The meeting has been deleted."), "success")
-    return redirect(url_for("meetings.index", group_id=group.id))
+    """Delete a one-off meeting, once confirmed."""
+    group, membership = load_group(group_id, coresponsible=True)
+    occurrence = schedule.find(group, key)
+    plan = schedule.plan_delete(occurrence)
+
+    def act():
+        schedule.delete_one_off(group, current_user, occurrence)
+        flash(_("The meeting has been deleted."), "success")
+        return redirect(url_for("meetings.index", group_id=group.id))
+
+    return _confirm(
+        group, membership, plan, act=act,
+        action=url_for("meetings.delete", group_id=group.id, key=key),
+        back=url_for("meetings.show", group_id=group.id, key=key),
+        hidden={},
+    )  # fmt: skip

@@ -163,17 +163,14 @@ class SeriesForm(TimesMixin, FlaskForm):
         choices=lambda: [SelectChoice(code, name) for code, name in weekday_names()],
         invalid_choice_message=_l("Choose one of the options in the list."),
         invalid_value_message=_l("Choose one of the options in the list."),
-        description=_l("For a weekly rhythm."),
     )
     setpos = choice_field(
         _l("Which one in the month"),
         lambda: [(str(n), label) for n, label in ORDINALS.items()],
         default="1",
-        description=_l("For a monthly rhythm on a weekday."),
     )
     month_weekday = choice_field(
         _l("Weekday in the month"), weekday_names, default="TU",
-        description=_l("For a monthly rhythm on a weekday."),
     )  # fmt: skip
     monthday = WholeNumberField(
         _l("Day of the month"),
@@ -181,10 +178,13 @@ class SeriesForm(TimesMixin, FlaskForm):
             Optional(),
             NumberRange(min=1, max=31, message=_l("Choose between %(min)s and %(max)s.")),
         ],
-        description=_l("For a monthly rhythm on a date. Months without this day are skipped."),
+        description=_l("Months without this day are skipped."),
         render_kw={"inputmode": "numeric"},
     )
-    start_date = date_field(_l("First meeting on or after"))
+    start_date = date_field(
+        _l("First meeting"),
+        description=_l("A day of the chosen rhythm, for example a Tuesday for Tuesday meetings."),
+    )
     start_time = time_field(_l("Starts at"))
     end_time = time_field(_l("Ends at"))
     ends = RadioField(

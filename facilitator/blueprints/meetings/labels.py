@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from babel.lists import format_list
 from flask_babel import get_locale, lazy_pgettext, ngettext
 from flask_babel import gettext as _
@@ -72,9 +74,57 @@ def span(series) -> str:
     return _("From %(start)s, with no end date", start=start)
 
 
+NOT_A = _l("%(date)s is not a %(weekday)s; choose, for example, %(first)s or %(second)s.")
+# Sunday is feminine in Italian ("una domenica"): its own context.
+NOT_A_SUNDAY = lazy_pgettext(
+    "sunday", "%(date)s is not a %(weekday)s; choose, for example, %(first)s or %(second)s."
+)
+OFF_RHYTHM = _l(
+    "%(date)s does not fit the chosen rhythm (%(rhythm)s); choose, for example, "
+    "%(first)s or %(second)s."
+)
+
+
+def off_rhythm(exc, start_time) -> str:
+    """Why the first meeting chosen does not fit the rhythm, naming both and
+    two days that fit: "Mercredi 9 décembre 2026 n'est pas un mardi ; …"."""
+    rule = exc.rule
+    values = {
+        "date": day_text(exc.day, "full"),
+        "first": day_text(exc.suggestions[0], "full"),
+        "second": day_text(exc.suggestions[1], "full"),
+    }
+    if rule.freq == rec.WEEKLY and len(rule.byday) == 1:
+        code = rule.byday[0]
+        values["weekday"] = dict(weekday_names(in_sentence=True))[code]
+        text = str(NOT_A_SUNDAY if code == "SU" else NOT_A) % values
+    else:
+        described = rhythm(SimpleNamespace(rule=rule, start_time=start_time))
+        values["rhythm"] = described[:1].lower() + described[1:]
+        text = str(OFF_RHYTHM) % values
+    return text[:1].upper() + text[1:]
+
+
+def dropped_change(change) -> str:
+    """A change to a single meeting that a new rhythm drops (a
+    schedule.DroppedChange), and what it was: "mardi 13 octobre 2026 (annulée)"."""
+    what = []
+    if change.cancelled:
+        what.append(_("cancelled"))
+    if change.start != change.original_start:
+        what.append(_("moved"))
+    if change.details:
+        what.append(_("its own place, time or note"))
+    if change.roles:
+        what.append(ngettext("%(num)d role taken", "%(num)d roles taken", change.roles))
+    day = day_text(change.original_start, "full")
+    return f"{day} ({', '.join(what)})" if what else day
+
+
 def init_app(state) -> None:
     app = state.app
     app.add_template_filter(day_text, "day")
     app.add_template_filter(time_text, "clock")
     app.add_template_filter(rhythm, "rhythm")
     app.add_template_filter(span, "span")
+    app.add_template_filter(dropped_change, "dropped_change")

@@ -88,13 +88,31 @@ def test_a_willing_member_takes_an_open_role(client, login, setup):
     assert assignment.membership_id == s["ana_m"].id
 
 
-def test_a_member_who_did_not_opt_in_cannot_take_it(client, login, setup):
+def test_a_member_who_did_not_opt_in_takes_an_open_role_and_becomes_willing(client, login, setup):
+    """Taking a role is the clearest way to say one is willing: no ticking first,
+    and the fair fill counts the member for this role from now on."""
     s = setup
+    facilitation = s["roles"]["Animation"]
     login(s["ana"])
-    response = take(client, s, s["roles"]["Animation"])
-    assert response.status_code == 400
-    assert "Indiquez d'abord que vous êtes volontaire pour ce rôle" in text_of(response)
-    assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 0
+    page = text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
+    assert f"/roles/{facilitation.id}/0/take" in page  # "I'll take it" without opting in
+    response = take(client, s, facilitation)
+    assert response.status_code == 302
+    assert "Le rôle est à vous\xa0: Animation." in text_of(client.get(response.location))
+    assert db.session.scalar(select(RoleAssignment.membership_id)) == s["ana_m"].id
+    assert roles.opted_in(s["ana_m"]) == {facilitation.id}
+    proposal = roles.autofill_proposal(s["group"], 2, NOW)
+    assert [proposal.members[c.member].user.display_name
+            for c in proposal.choices if c.slot.role == facilitation.id] == ["Ana", "Ana"]  # fmt: skip
+
+
+def test_a_retired_role_cannot_be_taken(client, login, setup):
+    s = setup
+    notes = s["roles"]["Prise de notes"]
+    roles.set_active(s["group"], s["owner"], notes, False)
+    login(s["ana"])
+    assert take(client, s, notes).status_code == 404
+    assert roles.opted_in(s["ana_m"]) == set()
 
 
 def test_a_taken_slot_cannot_be_taken_again(app, client, login, setup):
@@ -671,7 +689,7 @@ def test_hand_over_takes_effect_when_accepted(app, client, login, setup):
     form = text_of(client.get(f"/groups/{s['group'].id}/assignments/{assignment.id}/swap"))
     assert "Ben" in form
     response = client.post(f"/groups/{s['group'].id}/assignments/{assignment.id}/swap",
-                           data={"with": f"member-{s['ben_m'].id}"})  # fmt: skip
+                           data={"member": str(s["ben_m"].id)})  # fmt: skip
     assert response.status_code == 302
     db.session.refresh(assignment)
     assert assignment.membership_id == s["ana_m"].id  # still Ana's until Ben accepts

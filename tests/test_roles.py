@@ -1327,3 +1327,67 @@ def test_the_fairness_view_labels_every_cell_with_its_role(client, login, setup)
     labels = {cell.split('data-label="')[1].split('"')[0] for cell in cells if "data-label" in cell}
     assert all('data-label="' in cell for cell in cells)  # every cell says what it is
     assert {"Animation", "Accueil", "Prochain rôle"} <= labels
+
+
+SWAPPED = {
+    "fr": "Dans le groupe Proches aidants, Ben a accepté votre échange\xa0: cette personne tient "
+    "désormais le rôle Prise de notes le mardi 15 septembre 2026, 19:00, et vous le rôle Accueil "
+    "le mardi 22 septembre 2026, 19:00.",
+    "it": "Nel gruppo Proches aidants, Ben ha accettato lo scambio: ora svolge il ruolo Prise de "
+    "notes il martedì 15 settembre 2026, 19:00, e tu il ruolo Accueil il martedì 22 settembre "
+    "2026, 19:00.",
+    "de": "In der Gruppe Proches aidants hat Ben Ihren Tausch angenommen: Die Person hat nun die "
+    "Rolle Prise de notes am Dienstag, 15. September 2026, 19:00, und Sie haben die Rolle Accueil "
+    "am Dienstag, 22. September 2026, 19:00.",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_accepted_swap_tells_the_requester_which_role_is_now_theirs(
+    app, client, login, setup, outbox, language
+):
+    s = setup
+    s["ana"].locale = language
+    db.session.commit()
+    other_key = f"s{s['series'].id}-202609221900"
+    roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Prise de notes"], 0,
+                 s["ana_m"], NOW)  # fmt: skip
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], other_key),
+                 s["roles"]["Accueil"], 0, s["ben_m"], NOW)  # fmt: skip
+    mine, theirs = db.session.scalars(select(RoleAssignment).order_by(RoleAssignment.id)).all()
+    request_ = roles.propose_swap(s["group"], s["ana_m"], mine, s["ben_m"], theirs, NOW)
+    login(s["ben"])
+    response = client.post(f"/groups/{s['group'].id}/swaps/{request_.id}/accept")
+    assert "C'est fait\xa0: les rôles ont changé de mains." in text_of(
+        client.get(response.location)
+    )
+    [answer] = outbox
+    assert answer["To"] == s["ana"].email
+    greeting, paragraph = opening(answer)
+    assert greeting == GREETING[language].replace("Ben", "Ana")
+    assert paragraph == SWAPPED[language]
+    assert f"/groups/{s['group'].id}/meetings/{s['key']}" in answer.get_content()
+
+
+def test_swap_emails_keep_a_discreet_groups_name_out_of_their_subjects(
+    app, client, login, setup, outbox
+):
+    s = setup
+    s["group"].feed_title_mode = "discreet"
+    db.session.commit()
+    roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Accueil"], 0, s["ana_m"], NOW)
+    mine = db.session.scalar(select(RoleAssignment))
+    login(s["ana"])
+    client.post(f"/groups/{s['group'].id}/assignments/{mine.id}/swap",
+                data={"member": str(s["ben_m"].id)})  # fmt: skip
+    from facilitator.models import SwapRequest
+
+    swap_id = db.session.scalar(select(SwapRequest.id))
+    ben = app.test_client()
+    ben.post("/auth/login", data={"email": s["ben"].email, "password": PASSWORD})
+    ben.post(f"/groups/{s['group'].id}/swaps/{swap_id}/cancel")
+    assert [m["Subject"] for m in outbox] == [
+        "Ana vous demande si vous pouvez reprendre un rôle",
+        "Ben a refusé votre demande",
+    ]
+    assert all("Proches aidants" in m.get_content() for m in outbox)

@@ -219,3 +219,20 @@ def test_the_page_of_a_swap_request_is_accessible_on_a_phone(live_app, browser, 
         context.close()
     with live_app.app_context():
         assert db.session.get(SwapRequest, swap_id) is not None  # looking changes nothing
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_fairness_view_labels_every_cell_with_its_role_on_a_phone(live_app, page, language):
+    base = live_app.config["LIVE_URL"]
+    w = _world(live_app, language)
+    _login(page, base, w["emails"]["Ben"])
+    page.goto(f"{base}/groups/{w['group']}/roles/fairness")
+    assert not page.locator(".table thead").is_visible()  # the headings are hidden on a phone
+    labels = page.eval_on_selector_all(
+        ".table td", "cells => cells.map(c => getComputedStyle(c, '::before').content)"
+    )
+    assert labels and all(label not in ("none", "normal", '""') for label in labels), labels
+    for name in w["roles"]:
+        assert f'"{name}"' in labels
+    assert f'"{t(live_app, language, "Next role")}"' in labels
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -125,9 +125,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("roles.away", "GET"): Case("/groups/{group}/away", GROUP_MEMBERS),
     ("roles.away", "POST"): Case("/groups/{group}/away", (302, 404, 400, 400)),
     ("roles.away_delete", "POST"): Case("/groups/{group}/away/{away}/delete", (302, 404, 404, 302)),
-    # Nobody in the world has said they are willing: access passes, the take is refused.
+    # The slot is held by the co-responsible: access passes, the take is refused.
     ("roles.take", "POST"): Case(
-        "/groups/{group}/meetings/{future}/roles/{role}/0/take", (302, 404, 400, 400)
+        "/groups/{group}/meetings/{future}/roles/{role}/0/take", (302, 404, 409, 409)
     ),
     # No member chosen in the form: access passes, then "no such member".
     ("roles.assign", "POST"): Case(
@@ -136,7 +136,12 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("roles.release", "POST"): Case(
         "/groups/{group}/assignments/{assignment}/release", (302, 404, 404, 302)
     ),
+    ("roles.unassign", "GET"): Case(
+        "/groups/{group}/assignments/{assignment}/unassign", CORESPONSIBLES
+    ),
     ("roles.unassign", "POST"): Case("/groups/{group}/assignments/{assignment}/unassign", ACTION),
+    ("roles.filled", "GET"): Case("/groups/{group}/roles/filled", CORESPONSIBLES),
+    ("roles.swap_show", "GET"): Case("/groups/{group}/swaps/{swap}", GROUP_MEMBERS),
     ("roles.fill", "GET"): Case("/groups/{group}/roles/fill", CORESPONSIBLES),
     ("roles.fairness", "GET"): Case("/groups/{group}/roles/fairness", GROUP_MEMBERS),
     ("roles.swap", "GET"): Case(
@@ -254,7 +259,7 @@ def test_an_id_beyond_the_database_range_is_simply_not_found(client, login, worl
     )
     assert client.post(f"{role_slot}/assign", data={"membership_id": too_big}).status_code == 404
     swap = f"/groups/{group}/assignments/{world['values']['assignment']}/swap"
-    assert client.post(swap, data={"with": f"member-{too_big}"}).status_code == 404
+    assert client.post(swap, data={"member": str(too_big)}).status_code == 404
     fill = client.post(
         f"/groups/{group}/roles/fill",
         data={f"pick|{world['values']['future']}|{world['values']['role']}|1": str(too_big)},

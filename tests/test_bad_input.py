@@ -31,8 +31,9 @@ HOSTILE = [
 
 
 # Pages that show a form with fields (the others of their kind ask only for
-# a confirmation: leave, remove a member, join from an invitation).
-CONFIRMATIONS = {"groups.leave", "groups.remove", "groups.invitation"}
+# a confirmation: leave, remove a member, join from an invitation, remove a
+# role holder).
+CONFIRMATIONS = {"groups.leave", "groups.remove", "groups.invitation", "roles.unassign"}
 FORM_PAGES = {
     endpoint for endpoint, method in ROUTES
     if method == "GET" and (endpoint, "POST") in ROUTES and endpoint not in CONFIRMATIONS

@@ -88,13 +88,31 @@ def test_a_willing_member_takes_an_open_role(client, login, setup):
     assert assignment.membership_id == s["ana_m"].id
 
 
-def test_a_member_who_did_not_opt_in_cannot_take_it(client, login, setup):
+def test_a_member_who_did_not_opt_in_takes_an_open_role_and_becomes_willing(client, login, setup):
+    """Taking a role is the clearest way to say one is willing: no ticking first,
+    and the fair fill counts the member for this role from now on."""
     s = setup
+    facilitation = s["roles"]["Animation"]
     login(s["ana"])
-    response = take(client, s, s["roles"]["Animation"])
-    assert response.status_code == 400
-    assert "Indiquez d'abord que vous êtes volontaire pour ce rôle" in text_of(response)
-    assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 0
+    page = text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
+    assert f"/roles/{facilitation.id}/0/take" in page  # "I'll take it" without opting in
+    response = take(client, s, facilitation)
+    assert response.status_code == 302
+    assert "Le rôle est à vous\xa0: Animation." in text_of(client.get(response.location))
+    assert db.session.scalar(select(RoleAssignment.membership_id)) == s["ana_m"].id
+    assert roles.opted_in(s["ana_m"]) == {facilitation.id}
+    proposal = roles.autofill_proposal(s["group"], 2, NOW)
+    assert [proposal.members[c.member].user.display_name
+            for c in proposal.choices if c.slot.role == facilitation.id] == ["Ana", "Ana"]  # fmt: skip
+
+
+def test_a_retired_role_cannot_be_taken(client, login, setup):
+    s = setup
+    notes = s["roles"]["Prise de notes"]
+    roles.set_active(s["group"], s["owner"], notes, False)
+    login(s["ana"])
+    assert take(client, s, notes).status_code == 404
+    assert roles.opted_in(s["ana_m"]) == set()
 
 
 def test_a_taken_slot_cannot_be_taken_again(app, client, login, setup):
@@ -672,7 +690,7 @@ def test_hand_over_takes_effect_when_accepted(app, client, login, setup):
     form = text_of(client.get(f"/groups/{s['group'].id}/assignments/{assignment.id}/swap"))
     assert "Ben" in form
     response = client.post(f"/groups/{s['group'].id}/assignments/{assignment.id}/swap",
-                           data={"with": f"member-{s['ben_m'].id}"})  # fmt: skip
+                           data={"member": str(s["ben_m"].id)})  # fmt: skip
     assert response.status_code == 302
     db.session.refresh(assignment)
     assert assignment.membership_id == s["ana_m"].id  # still Ana's until Ben accepts
@@ -834,3 +852,543 @@ def test_the_meeting_page_links_to_roles_and_absences(client, login, setup):
     roles_section = inside(page, "roles", "</section>")
     assert f'href="/groups/{s["group"].id}/roles"' in roles_section
     assert f'href="/groups/{s["group"].id}/away"' in roles_section
+
+
+# Closed loops: every change to someone's role reaches them by email, in their
+# language, starting with the greeting and naming the group.
+
+GREETING = {"fr": "Bonjour Ben,", "it": "Buongiorno Ben,", "de": "Guten Tag Ben"}
+LANGUAGES = ["fr", "it", "de"]
+
+
+def opening(message) -> tuple[str, str]:
+    """The greeting and the first paragraph of an email."""
+    paragraphs = message.get_content().split("\n\n")
+    return paragraphs[0].strip(), paragraphs[1]
+
+
+def assign_url(s, role, slot=0, key=None):
+    return f"/groups/{s['group'].id}/meetings/{key or s['key']}/roles/{role.id}/{slot}/assign"
+
+
+GIVEN = {
+    "fr": ("Un rôle vous a été confié dans Proches aidants",
+           "Camille vous a confié un rôle dans le groupe Proches aidants\xa0:"),
+    "it": ("Ti è stato affidato un ruolo nel gruppo Proches aidants",
+           "Camille ti ha affidato un ruolo nel gruppo Proches aidants:"),
+    "de": ("Sie haben in Proches aidants eine Rolle erhalten",
+           "Camille hat Ihnen in der Gruppe Proches aidants eine Rolle gegeben:"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_role_given_by_a_coresponsible_is_emailed_to_its_holder(
+    client, login, setup, outbox, language
+):
+    s = setup
+    s["ben"].locale = language
+    db.session.commit()
+    login(s["owner"])
+    response = client.post(
+        assign_url(s, s["roles"]["Animation"]), data={"membership_id": s["ben_m"].id}
+    )
+    assert response.status_code == 302
+    page = text_of(client.get(response.location))
+    assert "1 personne a été avertie par e-mail." in page
+    [message] = outbox
+    assert message["To"] == s["ben"].email
+    subject, first = GIVEN[language]
+    assert message["Subject"] == subject
+    greeting, paragraph = opening(message)
+    assert greeting == GREETING[language]
+    assert paragraph.startswith(first)
+    body = message.get_content()
+    assert "15" in body.split(first)[1] and "19:00: Animation" in body.replace("\xa0", "")
+    assert f"https://facilitator.test/groups/{s['group'].id}/meetings/{s['key']}" in body
+
+
+def test_giving_oneself_a_role_sends_no_email_and_discreet_groups_keep_their_name_out(
+    client, login, setup, outbox
+):
+    s = setup
+    owner_m = db.session.scalar(select(Membership).where(Membership.user_id == s["owner"].id))
+    login(s["owner"])
+    client.post(assign_url(s, s["roles"]["Animation"]), data={"membership_id": owner_m.id})
+    assert outbox == []
+    s["group"].feed_title_mode = "discreet"
+    db.session.commit()
+    client.post(assign_url(s, s["roles"]["Accueil"]), data={"membership_id": s["ben_m"].id})
+    assert outbox[-1]["Subject"] == "Un rôle vous a été confié"
+    assert "Proches aidants" in outbox[-1].get_content()  # the body may say it
+
+
+def test_giving_a_held_slot_to_someone_else_tells_both(client, login, setup, outbox):
+    s = setup
+    notes = s["roles"]["Prise de notes"]
+    roles.assign(s["group"], s["owner"], _occurrence(s), notes, 0, s["ana_m"], NOW)
+    login(s["owner"])
+    client.post(assign_url(s, notes), data={"membership_id": s["ben_m"].id})
+    subjects = {m["To"]: m["Subject"] for m in outbox}
+    assert subjects == {
+        s["ben"].email: "Un rôle vous a été confié dans Proches aidants",
+        s["ana"].email: "Proches aidants\xa0: votre rôle du mardi 15 septembre 2026, 19:00 "
+        "est de nouveau libre",
+    }
+
+
+REMOVED = {
+    "fr": ("Proches aidants\xa0: votre rôle du mardi 15 septembre 2026, 19:00 est de nouveau libre",
+           "Dans le groupe Proches aidants, Camille a libéré le rôle Prise de notes que vous "
+           "teniez à la rencontre du mardi 15 septembre 2026, 19:00."),
+    "it": ("Proches aidants: il tuo ruolo all'incontro di martedì 15 settembre 2026, 19:00 è di "
+           "nuovo libero",
+           "Nel gruppo Proches aidants, Camille ha liberato il ruolo Prise de notes che svolgevi "
+           "all'incontro di martedì 15 settembre 2026, 19:00."),
+    "de": ("Proches aidants: Ihre Rolle am Dienstag, 15. September 2026, 19:00 ist wieder frei",
+           "In der Gruppe Proches aidants hat Camille die Rolle Prise de notes wieder freigegeben"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_removing_a_role_holder_asks_first_then_tells_them(client, login, setup, outbox, language):
+    s = setup
+    s["ben"].locale = language
+    db.session.commit()
+    notes = s["roles"]["Prise de notes"]
+    roles.assign(s["group"], s["owner"], _occurrence(s), notes, 0, s["ben_m"], NOW)
+    assignment = db.session.scalar(select(RoleAssignment))
+    login(s["owner"])
+    meeting = text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
+    url = f"/groups/{s['group'].id}/assignments/{assignment.id}/unassign"
+    assert f'href="{url}"' in meeting  # a link to the confirm page, not a button that acts
+    confirm = text_of(client.get(url))
+    assert "Libérer ce rôle\xa0?" in confirm
+    for fact in ("Ben", "Prise de notes", "mardi 15 septembre 2026, 19:00",
+                 "Ben ne tiendra plus ce rôle et recevra un e-mail à ce sujet."):  # fmt: skip
+        assert fact in confirm
+    assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 1
+    assert outbox == []
+    response = client.post(url)
+    assert response.location.endswith(f"/meetings/{s['key']}#slot-{notes.id}-0")
+    slot = inside(text_of(client.get(response.location)), f"slot-{notes.id}-0")
+    assert "Le rôle est de nouveau libre." in slot
+    assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 0
+    [message] = outbox
+    subject, first = REMOVED[language]
+    assert (message["To"], message["Subject"]) == (s["ben"].email, subject)
+    greeting, paragraph = opening(message)
+    assert greeting == GREETING[language]
+    assert paragraph.startswith(first)
+
+
+def test_a_coresponsible_removing_their_own_role_gets_no_email(client, login, setup, outbox):
+    s = setup
+    owner_m = db.session.scalar(select(Membership).where(Membership.user_id == s["owner"].id))
+    roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Accueil"], 0, owner_m, NOW)
+    assignment = db.session.scalar(select(RoleAssignment))
+    login(s["owner"])
+    url = f"/groups/{s['group'].id}/assignments/{assignment.id}/unassign"
+    confirm = text_of(client.get(url))
+    assert "Le rôle sera libre\xa0: chacune et chacun pourra le prendre." in confirm
+    assert "e-mail" not in confirm
+    assert client.post(url).status_code == 302
+    assert outbox == []
+
+
+def test_members_cannot_open_the_confirm_page_to_remove_a_holder(client, login, setup):
+    s = setup
+    roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Accueil"], 0, s["ben_m"], NOW)
+    assignment = db.session.scalar(select(RoleAssignment))
+    login(s["ana"])
+    url = f"/groups/{s['group'].id}/assignments/{assignment.id}/unassign"
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+
+
+REQUEST = {
+    "fr": ("Ana vous demande si vous pouvez reprendre un rôle dans Proches aidants",
+           "Dans le groupe Proches aidants, Ana vous demande si vous pouvez reprendre son rôle "
+           "Prise de notes le mardi 15 septembre 2026, 19:00."),
+    "it": ("Ana ti chiede se puoi subentrare in un ruolo nel gruppo Proches aidants",
+           "Nel gruppo Proches aidants, Ana ti chiede se puoi subentrare nel suo ruolo Prise de "
+           "notes il martedì 15 settembre 2026, 19:00."),
+    "de": ("Ana fragt, ob Sie in Proches aidants eine Rolle übernehmen können",
+           "In der Gruppe Proches aidants fragt Ana, ob Sie die Rolle Prise de notes am Dienstag, "
+           "15. September 2026, 19:00 übernehmen können."),
+}  # fmt: skip
+ACCEPTED = {
+    "fr": ("Ben a accepté votre demande dans Proches aidants",
+           "Dans le groupe Proches aidants, Ben a accepté\xa0: cette personne tient désormais le "
+           "rôle Prise de notes"),
+    "it": ("Ben ha accettato la tua richiesta nel gruppo Proches aidants",
+           "Nel gruppo Proches aidants, Ben ha accettato: ora svolge il ruolo Prise de notes"),
+    "de": ("Ben hat Ihre Anfrage in Proches aidants angenommen",
+           "In der Gruppe Proches aidants hat Ben angenommen: Die Person hat nun die Rolle "
+           "Prise de notes"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_hand_over_is_emailed_with_a_link_to_accept_and_the_answer_comes_back(
+    app, client, login, setup, outbox, language
+):
+    from tests.conftest import link_in
+
+    s = setup
+    s["ben"].locale = language
+    s["ana"].locale = language
+    db.session.commit()
+    roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Prise de notes"], 0,
+                 s["ana_m"], NOW)  # fmt: skip
+    assignment = db.session.scalar(select(RoleAssignment))
+    login(s["ana"])
+    response = client.post(f"/groups/{s['group'].id}/assignments/{assignment.id}/swap",
+                           data={"member": str(s["ben_m"].id)})  # fmt: skip
+    assert response.location.endswith(f"/groups/{s['group'].id}/roles#swaps")
+    [request_mail] = outbox
+    subject, first = REQUEST[language]
+    assert (request_mail["To"], request_mail["Subject"]) == (s["ben"].email, subject)
+    greeting, paragraph = opening(request_mail)
+    assert greeting == GREETING[language]
+    assert paragraph == first
+    link = link_in(request_mail)
+    assert link.startswith(f"/groups/{s['group'].id}/swaps/")
+    ben = app.test_client()
+    ben.post("/auth/login", data={"email": s["ben"].email, "password": PASSWORD})
+    page = text_of(ben.get(link))
+    accept = f'action="{link}/accept"'
+    assert accept in page and f'action="{link}/cancel"' in page
+    assert ben.post(f"{link}/accept").status_code == 302
+    db.session.refresh(assignment)
+    assert assignment.membership_id == s["ben_m"].id
+    answer = outbox[-1]
+    subject, first = ACCEPTED[language]
+    assert (answer["To"], answer["Subject"]) == (s["ana"].email, subject)
+    assert opening(answer)[1].startswith(first)
+    gone = ben.get(link)  # answered: the link says so
+    assert gone.status_code == 404
+    if language == "fr":
+        assert "Cette demande n'est plus ouverte" in text_of(gone)
+
+
+DECLINED = {
+    "fr": ("Ben a refusé votre demande dans Proches aidants",
+           "Dans le groupe Proches aidants, Ben a refusé votre demande concernant le rôle Prise "
+           "de notes le mardi 15 septembre 2026, 19:00. Le rôle reste à vous\xa0:"),
+    "it": ("Ben ha rifiutato la tua richiesta nel gruppo Proches aidants",
+           "Nel gruppo Proches aidants, Ben ha rifiutato la tua richiesta per il ruolo Prise de "
+           "notes il martedì 15 settembre 2026, 19:00. Il ruolo resta tuo:"),
+    "de": ("Ben hat Ihre Anfrage in Proches aidants abgelehnt",
+           "In der Gruppe Proches aidants hat Ben Ihre Anfrage zur Rolle Prise de notes am "
+           "Dienstag, 15. September 2026, 19:00 abgelehnt."),
+}  # fmt: skip
+SWAP = {
+    "fr": ("Ana vous propose d'échanger vos rôles dans Proches aidants",
+           "Dans le groupe Proches aidants, Ana vous propose son rôle Prise de notes le mardi 15 "
+           "septembre 2026, 19:00, en échange de votre rôle Accueil le mardi 22 septembre 2026, "
+           "19:00."),
+    "it": ("Ana ti propone uno scambio di ruoli nel gruppo Proches aidants",
+           "Nel gruppo Proches aidants, Ana ti propone il suo ruolo Prise de notes il martedì 15 "
+           "settembre 2026, 19:00, in cambio del tuo ruolo Accueil il martedì 22 settembre 2026, "
+           "19:00."),
+    "de": ("Ana schlägt Ihnen in Proches aidants einen Rollentausch vor",
+           "In der Gruppe Proches aidants bietet Ihnen Ana die Rolle Prise de notes am Dienstag, "
+           "15. September 2026, 19:00 an, im Tausch gegen Ihre Rolle Accueil am Dienstag, 22. "
+           "September 2026, 19:00."),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_declined_swap_is_emailed_to_the_requester_and_a_withdrawal_to_nobody(
+    app, client, login, setup, outbox, language
+):
+    s = setup
+    s["ben"].locale = language
+    s["ana"].locale = language
+    db.session.commit()
+    other_key = f"s{s['series'].id}-202609221900"
+    roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Prise de notes"], 0,
+                 s["ana_m"], NOW)  # fmt: skip
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], other_key),
+                 s["roles"]["Accueil"], 0, s["ben_m"], NOW)  # fmt: skip
+    mine, theirs = db.session.scalars(select(RoleAssignment).order_by(RoleAssignment.id)).all()
+    login(s["ana"])
+    swap_url = f"/groups/{s['group'].id}/assignments/{mine.id}/swap"
+    assert client.post(swap_url, data={"role": str(theirs.id)}).status_code == 302
+    subject, first = SWAP[language]
+    assert (outbox[-1]["To"], outbox[-1]["Subject"]) == (s["ben"].email, subject)
+    assert opening(outbox[-1])[1] == first
+    from facilitator.models import SwapRequest
+
+    swap_id = db.session.scalar(select(SwapRequest.id))
+    ben = app.test_client()
+    ben.post("/auth/login", data={"email": s["ben"].email, "password": PASSWORD})
+    response = ben.post(f"/groups/{s['group'].id}/swaps/{swap_id}/cancel")
+    assert response.location.endswith("#swaps")
+    subject, first = DECLINED[language]
+    assert (outbox[-1]["To"], outbox[-1]["Subject"]) == (s["ana"].email, subject)
+    assert opening(outbox[-1])[1].startswith(first)
+    if language == "fr":
+        assert "Vous avez refusé\xa0; Ana a reçu un e-mail." in text_of(ben.get(response.location))
+    # Ana asks again and withdraws: nobody is written to.
+    client.post(swap_url, data={"role": str(theirs.id)})
+    sent = len(outbox)
+    swap_id = db.session.scalar(select(SwapRequest.id))
+    client.post(f"/groups/{s['group'].id}/swaps/{swap_id}/cancel")
+    assert len(outbox) == sent
+    db.session.refresh(mine)
+    assert mine.membership_id == s["ana_m"].id
+
+
+def test_the_swap_page_offers_two_separate_choices(client, login, setup, make_user, add_member):
+    s = setup
+    cem_m = add_member(s["group"], make_user("Cem"))
+    roles.add_unavailability(cem_m, KEY_DAY, KEY_DAY, "")  # Cem is away that day
+    same_day, other_day = s["key"], f"s{s['series'].id}-202609221900"
+    notes, welcome = s["roles"]["Prise de notes"], s["roles"]["Accueil"]
+    roles.assign(s["group"], s["owner"], _occurrence(s), notes, 0, s["ana_m"], NOW)
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], same_day), welcome, 0,
+                 s["ben_m"], NOW)  # fmt: skip
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], other_day), welcome, 0,
+                 s["ben_m"], NOW)  # fmt: skip
+    mine = db.session.scalar(select(RoleAssignment).where(RoleAssignment.role_type_id == notes.id))
+    login(s["ana"])
+    url = f"/groups/{s['group'].id}/assignments/{mine.id}/swap"
+    page = text_of(client.get(url))
+    hand_over = inside(page, "hand-over", "</section>")
+    swap_with = inside(page, "swap-with", "</section>")
+    assert 'name="member"' in hand_over and 'name="role"' not in hand_over
+    assert 'name="role"' in swap_with and 'name="member"' not in swap_with
+    assert ">Ben<" in hand_over and ">Camille<" in hand_over
+    assert "Ana" not in hand_over and "Cem" not in hand_over  # not myself, nobody away
+    # Ben's role on another date only, "name: role, date" with French typography.
+    assert "Ben\xa0: Accueil, 22 sept. 2026" in swap_with
+    assert "15 sept." not in swap_with
+    bad = client.post(url, data={"member": "abc"})
+    assert bad.status_code == 400
+    assert "Choisissez une des options de la liste." in inside(
+        text_of(bad), "hand-over", "</section>"
+    )
+    unknown = client.post(url, data={"role": "999999"})
+    assert unknown.status_code == 404
+    assert "n'existe pas" in inside(text_of(unknown), "swap-with", "</section>")
+
+
+def test_only_the_two_members_see_a_request_page(client, login, setup):
+    s = setup
+    roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Accueil"], 0, s["ana_m"], NOW)
+    mine = db.session.scalar(select(RoleAssignment))
+    request_ = roles.propose_swap(s["group"], s["ana_m"], mine, s["ben_m"], None, NOW)
+    login(s["owner"])  # a co-responsible, but not a party to it
+    assert client.get(f"/groups/{s['group'].id}/swaps/{request_.id}").status_code == 404
+    client.post("/auth/logout")
+    login(s["ana"])
+    page = text_of(client.get(f"/groups/{s['group'].id}/swaps/{request_.id}"))
+    assert "Vous avez proposé à Ben le rôle Accueil" in page
+    assert "/accept" not in page and "/cancel" in page  # she can withdraw, not accept
+
+
+# An absence over a meeting where the member holds a role.
+
+
+def test_an_absence_over_a_held_role_warns_at_once_and_offers_give_back_and_hand_over(
+    client, login, setup
+):
+    s = setup
+    notes = s["roles"]["Prise de notes"]
+    roles.assign(s["group"], s["owner"], _occurrence(s), notes, 0, s["ana_m"], NOW)
+    assignment = db.session.scalar(select(RoleAssignment))
+    login(s["ana"])
+    away = f"/groups/{s['group'].id}/away"
+    response = client.post(away, data={"first": "2026-09-14", "last": "2026-09-20"})
+    assert response.status_code == 302
+    assert response.location.endswith(f"{away}#roles-while-away")
+    section = inside(text_of(client.get(response.location)), "roles-while-away", "</section>")
+    assert "Vous tenez un rôle à l'une de ces dates\xa0: rendez-le ou cédez-le" in section
+    assert "mardi 15 septembre 2026, 19:00\xa0: Prise de notes" in section
+    release = f"/groups/{s['group'].id}/assignments/{assignment.id}/release"
+    assert f'action="{release}"' in section and 'name="back" value="away"' in section
+    assert f'href="/groups/{s["group"].id}/assignments/{assignment.id}/swap"' in section
+    back = client.post(release, data={"back": "away"})
+    assert back.location.endswith(f"{away}#roles-while-away")
+    page = text_of(client.get(back.location))
+    assert "Vous avez rendu le rôle" in inside(page, "roles-while-away", "</div>")
+    assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 0
+
+
+def test_an_absence_without_roles_says_so_beside_the_list(client, login, setup):
+    s = setup
+    login(s["ana"])
+    away = f"/groups/{s['group'].id}/away"
+    response = client.post(away, data={"first": "2026-09-14", "last": "2026-09-20"})
+    assert response.location.endswith(f"{away}#absences")
+    section = inside(text_of(client.get(response.location)), "absences", "</section>")
+    assert "Votre absence a été enregistrée" in section
+
+
+def test_a_role_too_close_to_give_back_offers_only_the_hand_over(client, login, setup, monkeypatch):
+    s = setup
+    roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Accueil"], 0, s["ana_m"], NOW)
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 9, 14, 18, 0, tzinfo=UTC))
+    login(s["ana"])
+    client.post(f"/groups/{s['group'].id}/away", data={"first": "2026-09-15", "last": "2026-09-15"})
+    section = inside(text_of(client.get(f"/groups/{s['group'].id}/away")), "roles-while-away",
+                     "</section>")  # fmt: skip
+    assert "/release" not in section
+    assert "/swap" in section
+    assert "Demandez à un membre co-responsable" in section
+
+
+# The fair fill: where it lands, and how it explains itself.
+
+
+def test_the_fair_fill_lands_on_who_holds_what_and_emails_each_new_holder_once(
+    client, login, setup, outbox
+):
+    s = setup
+    welcome, notes = s["roles"]["Accueil"], s["roles"]["Prise de notes"]
+    willing(s["ben_m"], welcome)
+    s["ana"].locale = "it"
+    db.session.commit()
+    willing(s["ana_m"], notes)
+    login(s["owner"])
+    proposal = roles.autofill_proposal(s["group"], 2, NOW)
+    form = {f"pick|{c.slot.meeting}|{c.slot.role}|{c.slot.index}": str(c.member)
+            for c in proposal.choices if c.member}  # fmt: skip
+    response = client.post(f"/groups/{s['group'].id}/roles/fill", data={**form, "count": "2"})
+    assert response.location.endswith(f"/groups/{s['group'].id}/roles/filled?count=2")
+    page = text_of(client.get(response.location))
+    assert "4 rôles ont été attribués." in page
+    assert "2 personnes ont été averties par e-mail." in page
+    assert "Qui tient quel rôle" in page
+    first = inside(page, f"meeting-s{s['series'].id}-202609011900", "</ul>")
+    assert "Accueil\xa0: Ben" in first and "Prise de notes\xa0: Ana" in first
+    # Nobody is willing to facilitate: the reason, and what would help.
+    assert "Animation\xa0: libre" in first
+    assert "Personne ne s'est encore porté volontaire pour ce rôle." in first
+    assert f'href="/groups/{s["group"].id}/roles#willing"' in first
+    by_address = {m["To"]: m for m in outbox}
+    assert len(outbox) == 2  # one email each, listing both meetings
+    assert (
+        by_address[s["ben"].email]["Subject"] == "2 rôles vous ont été confiés dans Proches aidants"
+    )
+    italian = by_address[s["ana"].email]
+    assert italian["Subject"] == "Ti sono stati affidati 2 ruoli nel gruppo Proches aidants"
+    greeting, paragraph = opening(italian)
+    assert greeting == "Buongiorno Ana,"
+    assert paragraph.startswith("Camille ti ha affidato 2 ruoli nel gruppo Proches aidants:")
+    assert "martedì 1º settembre 2026, 19:00: Prise de notes" in paragraph
+    assert "martedì 8 settembre 2026, 19:00: Prise de notes" in paragraph
+
+
+def test_the_proposal_names_past_meetings_and_counts_coming_ones_apart(
+    client, login, setup, monkeypatch
+):
+    s = setup
+    welcome = s["roles"]["Accueil"]
+    willing(s["ana_m"], welcome)
+    # Ana welcomed on 1 September (past by the 10th) and holds it on the 22nd.
+    for key in (f"s{s['series'].id}-202609011900", f"s{s['series'].id}-202609221900"):
+        roles.assign(s["group"], s["owner"], schedule.find(s["group"], key), welcome, 0,
+                     s["ana_m"], NOW)  # fmt: skip
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 9, 10, 8, 0, tzinfo=UTC))
+    login(s["owner"])
+    page = text_of(client.get(f"/groups/{s['group'].id}/roles/fill?count=3"))
+    hints = [part.split("</p>")[0] for part in page.split('class="hint"')[1:]]
+    welcome_hints = [h for h in hints if "1er sept." in h]
+    # 15th: held once (1 September), nothing coming before it; 29th: also the 22nd and the 15th.
+    assert (
+        "L'a tenu 1 fois ces 12 derniers mois, la dernière fois le 1er sept. 2026."
+        in welcome_hints[0]
+    )
+    assert "Le tient déjà" not in welcome_hints[0]
+    assert (
+        "Le tient déjà lors de 2 rencontres à venir\xa0: 15 sept. 2026, 22 sept. 2026."
+        in welcome_hints[1]
+    )
+    assert "22 sept. 2026." not in welcome_hints[1].split("Le tient déjà")[0]
+
+
+def test_where_everyone_willing_is_busy_the_fill_links_to_the_setting(client, login, setup):
+    s = setup
+    willing(s["ana_m"], s["roles"]["Accueil"], s["roles"]["Prise de notes"])
+    login(s["owner"])
+    page = text_of(client.get(f"/groups/{s['group'].id}/roles/fill?count=1"))
+    assert "Toutes les personnes volontaires ont déjà un rôle lors de cette rencontre." in page
+    assert f'href="/groups/{s["group"].id}/settings#several_roles_per_meeting"' in page
+    assert "Permettre plusieurs rôles par rencontre" in page
+
+
+def test_the_fairness_view_labels_every_cell_with_its_role(client, login, setup):
+    s = setup
+    login(s["ana"])
+    page = text_of(client.get(f"/groups/{s['group'].id}/roles/fairness"))
+    cells = page.split("<tbody>")[1].split("</tbody>")[0].split("<td")[1:]
+    assert cells
+    labels = {cell.split('data-label="')[1].split('"')[0] for cell in cells if "data-label" in cell}
+    assert all('data-label="' in cell for cell in cells)  # every cell says what it is
+    assert {"Animation", "Accueil", "Prochain rôle"} <= labels
+
+
+SWAPPED = {
+    "fr": "Dans le groupe Proches aidants, Ben a accepté votre échange\xa0: cette personne tient "
+    "désormais le rôle Prise de notes le mardi 15 septembre 2026, 19:00, et vous le rôle Accueil "
+    "le mardi 22 septembre 2026, 19:00.",
+    "it": "Nel gruppo Proches aidants, Ben ha accettato lo scambio: ora svolge il ruolo Prise de "
+    "notes il martedì 15 settembre 2026, 19:00, e tu il ruolo Accueil il martedì 22 settembre "
+    "2026, 19:00.",
+    "de": "In der Gruppe Proches aidants hat Ben Ihren Tausch angenommen: Die Person hat nun die "
+    "Rolle Prise de notes am Dienstag, 15. September 2026, 19:00, und Sie haben die Rolle Accueil "
+    "am Dienstag, 22. September 2026, 19:00.",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_accepted_swap_tells_the_requester_which_role_is_now_theirs(
+    app, client, login, setup, outbox, language
+):
+    s = setup
+    s["ana"].locale = language
+    db.session.commit()
+    other_key = f"s{s['series'].id}-202609221900"
+    roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Prise de notes"], 0,
+                 s["ana_m"], NOW)  # fmt: skip
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], other_key),
+                 s["roles"]["Accueil"], 0, s["ben_m"], NOW)  # fmt: skip
+    mine, theirs = db.session.scalars(select(RoleAssignment).order_by(RoleAssignment.id)).all()
+    request_ = roles.propose_swap(s["group"], s["ana_m"], mine, s["ben_m"], theirs, NOW)
+    login(s["ben"])
+    response = client.post(f"/groups/{s['group'].id}/swaps/{request_.id}/accept")
+    assert "C'est fait\xa0: les rôles ont changé de mains." in text_of(
+        client.get(response.location)
+    )
+    [answer] = outbox
+    assert answer["To"] == s["ana"].email
+    greeting, paragraph = opening(answer)
+    assert greeting == GREETING[language].replace("Ben", "Ana")
+    assert paragraph == SWAPPED[language]
+    assert f"/groups/{s['group'].id}/meetings/{s['key']}" in answer.get_content()
+
+
+def test_swap_emails_keep_a_discreet_groups_name_out_of_their_subjects(
+    app, client, login, setup, outbox
+):
+    s = setup
+    s["group"].feed_title_mode = "discreet"
+    db.session.commit()
+    roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Accueil"], 0, s["ana_m"], NOW)
+    mine = db.session.scalar(select(RoleAssignment))
+    login(s["ana"])
+    client.post(f"/groups/{s['group'].id}/assignments/{mine.id}/swap",
+                data={"member": str(s["ben_m"].id)})  # fmt: skip
+    from facilitator.models import SwapRequest
+
+    swap_id = db.session.scalar(select(SwapRequest.id))
+    ben = app.test_client()
+    ben.post("/auth/login", data={"email": s["ben"].email, "password": PASSWORD})
+    ben.post(f"/groups/{s['group'].id}/swaps/{swap_id}/cancel")
+    assert [m["Subject"] for m in outbox] == [
+        "Ana vous demande si vous pouvez reprendre un rôle",
+        "Ben a refusé votre demande",
+    ]
+    assert all("Proches aidants" in m.get_content() for m in outbox)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facilitator.services.rotation import Held, Slot, propose
+from facilitator.services.rotation import Held, Reason, Slot, explain, propose
 
 TUESDAYS = [date(2026, 9, 1) + timedelta(weeks=i) for i in range(200)]
 
@@ -126,3 +126,34 @@ def test_several_roles_stay_fair_for_everyone_willing(members, weeks, n_roles):
     for role in used_roles:
         counts = Counter(c.member for c in choices if c.slot.role == role)
         assert max(counts.values()) - min(counts.get(m, 0) for m in members) <= 1, role
+
+
+def test_explain_names_past_meetings_and_counts_coming_ones_apart():
+    """The reasons never call a coming meeting "last held": past meetings are
+    counted, the coming ones (already held or proposed in this run) listed."""
+    today = date(2026, 9, 10)
+    history = [
+        Held("ana", "welcome", date(2026, 5, 5), "may"),
+        Held("ana", "welcome", date(2026, 9, 1), "sep1"),
+        Held("ana", "welcome", date(2026, 9, 22), "sep22"),  # coming, already hers
+        Held("ana", "notes", date(2026, 8, 4), "aug"),  # another role: not counted
+    ]
+    days = [date(2026, 9, 15), date(2026, 9, 29)]
+    choices = propose(slots_for(days, ["welcome"]), ["ana"], {"ana": ["welcome"]}, history)
+    assert [c.member for c in choices] == ["ana", "ana"]
+    reasons = explain(choices, history, today)
+    first, second = (reasons[c.slot] for c in choices)
+    assert first == Reason(times=2, last=date(2026, 9, 1), coming=())
+    # Before the 29th she has it on the 15th (this run) and the 22nd (already).
+    assert second == Reason(times=2, last=date(2026, 9, 1),
+                            coming=(date(2026, 9, 15), date(2026, 9, 22)))  # fmt: skip
+
+
+def test_explain_says_why_nobody_and_never_before_today():
+    today = date(2026, 9, 10)
+    history = [Held("ben", "notes", date(2025, 9, 1), "old")]  # more than a year ago
+    choices = propose(slots_for([date(2026, 9, 15)], ["notes", "welcome"]), ["ben"],
+                      {"ben": ["notes"]}, history)  # fmt: skip
+    reasons = {c.slot.role: explain(choices, history, today)[c.slot] for c in choices}
+    assert reasons["notes"] == Reason(times=0, last=None, coming=())
+    assert reasons["welcome"] == Reason(nobody="nobody_willing")

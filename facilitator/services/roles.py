@@ -8,7 +8,7 @@ slot ends in an IntegrityError that becomes a clear message here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import force_locale, lazy_pgettext
@@ -48,10 +48,6 @@ class SlotTaken(Conflict):
 
 class AlreadyHasRole(Conflict):
     message = _l("This person already holds a role at this meeting.")
-
-
-class NotWilling(DomainError):
-    message = _l("Say first that you are willing to take this role (My roles in this group).")
 
 
 class Away(Conflict):
@@ -206,6 +202,37 @@ def remove_unavailability(membership: Membership, item_id: int) -> None:
     db.session.commit()
 
 
+@dataclass
+class RoleWhileAway:
+    """A coming role of a member on a date they said they are away."""
+
+    assignment: RoleAssignment
+    releasable: bool  # before the group's cut-off: "give it back" still works
+
+
+def roles_while_away(membership: Membership, now: datetime) -> list[RoleWhileAway]:
+    """The member's coming roles (meetings not cancelled) that fall within one
+    of their absences, soonest first: each to give back or hand over."""
+    group = membership.group
+    absences = db.session.scalars(
+        unavailabilities(membership, to_local(now, group.timezone).date())
+    ).all()
+    if not absences:
+        return []
+    held = db.session.scalars(
+        select(RoleAssignment).join(Meeting)
+        .where(RoleAssignment.membership_id == membership.id, Meeting.cancelled.is_(False),
+               Meeting.start > to_local(now, group.timezone))
+        .order_by(Meeting.start)
+    ).all()  # fmt: skip
+    cut_off = timedelta(hours=group.role_release_hours)
+    return [
+        RoleWhileAway(a, to_aware(a.meeting.start, a.meeting.timezone) - cut_off > now)
+        for a in held
+        if any(u.first <= a.meeting.start.date() <= u.last for u in absences)
+    ]
+
+
 # --- slots ----------------------------------------------------------------------
 
 
@@ -287,22 +314,30 @@ def mark_exclusive_holders(group: Group) -> None:
     db.session.flush()
 
 
-def take(group: Group, membership: Membership, occurrence, role: RoleType, slot: int, now) -> None:
-    """A willing, available member takes an open slot."""
+def take(group: Group, membership: Membership, occurrence, role: RoleType, slot: int, now) -> bool:
+    """An available member takes an open slot ("I'll take it"). Taking a role
+    is the clearest way to say one is willing: the willingness is recorded at
+    the same time, so the fair fill counts the member next time. Returns
+    whether it was newly recorded."""
     _check_open(occurrence, now)
-    if role.id not in opted_in(membership) or not role.active:
-        raise NotWilling()
+    if not role.active:
+        raise NotFound()
     if membership.id in away_on([membership.id], occurrence.start.date()):
         raise Away(_("You have said you are away on that date."))
     meeting = schedule.materialize(occurrence)
     _insert(group, meeting, role, slot, membership)
+    newly_willing = role.id not in opted_in(membership)
+    if newly_willing:
+        db.session.add(RoleOptIn(membership_id=membership.id, role_type_id=role.id))
     group.version += 1
     db.session.commit()
+    return newly_willing
 
 
 def assign(group: Group, actor: User, occurrence, role: RoleType, slot: int,
-           membership: Membership, now) -> None:  # fmt: skip
-    """A co-responsible gives a slot to a member (anyone not away)."""
+           membership: Membership, now) -> tuple[RoleAssignment, Membership | None]:  # fmt: skip
+    """A co-responsible gives a slot to a member (anyone not away). Returns the
+    new assignment and the member who held the slot until now, if another."""
     _check_open(occurrence, now)
     if membership.group_id != group.id:
         raise NotFound()
@@ -316,14 +351,18 @@ def assign(group: Group, actor: User, occurrence, role: RoleType, slot: int,
             RoleAssignment.slot == slot,
         )
     )
+    previous = None
     if existing is not None:
+        if existing.membership_id != membership.id:
+            previous = existing.membership
         db.session.delete(existing)
         db.session.flush()
-    _insert(group, meeting, role, slot, membership)
+    assignment = _insert(group, meeting, role, slot, membership)
     group.version += 1
     audit.record(group, actor, "role_assigned", subject=membership.user, role=role.name,
                  start=occurrence.start.isoformat())  # fmt: skip
     db.session.commit()
+    return assignment, previous
 
 
 def assignment_in(group: Group, assignment_id: int) -> RoleAssignment:
@@ -379,6 +418,15 @@ class Proposal:
     choices: list  # rotation.Choice, one per open slot
     role_names: dict[int, str]
     members: dict[int, Membership]
+    # rotation.Reason by slot: the past counted apart from the coming meetings
+    reasons: dict = field(default_factory=dict)
+
+    def reason_for(self, key: str, role_id: int, index: int):
+        """The reason for the slot (meeting key, role, index), if it was open."""
+        return self._by_key.get((key, role_id, index))
+
+    def __post_init__(self):
+        self._by_key = {(s.meeting, s.role, s.index): r for s, r in self.reasons.items()}
 
 
 def autofill_proposal(group: Group, count: int, now: datetime) -> Proposal:
@@ -430,15 +478,31 @@ def autofill_proposal(group: Group, count: int, now: datetime) -> Proposal:
     return Proposal(
         occurrences=upcoming, choices=choices,
         role_names={r.id: r.name for r in role_list}, members={m.id: m for m in members},
+        reasons=rotation.explain(choices, history, to_local(now, group.timezone).date()),
     )  # fmt: skip
+
+
+@dataclass
+class Filled:
+    """The next meetings after a fair fill: who holds what, and for the slots
+    still open, why nobody (``proposal.reason_for``)."""
+
+    meetings: list[tuple[schedule.Occurrence, list[RoleSlots]]]
+    proposal: Proposal
+
+
+def filled(group: Group, count: int, now: datetime) -> Filled:
+    proposal = autofill_proposal(group, count, now)
+    return Filled([(o, slots_of(group, o)) for o in proposal.occurrences], proposal)
 
 
 def apply_autofill(
     group: Group, actor: User, picks: list[tuple[str, int, int, int]], now
-) -> tuple[int, int]:
+) -> tuple[list[RoleAssignment], int]:
     """Assign (meeting key, role id, slot, membership id) picks; slots taken
-    meanwhile are skipped. Returns (assigned, skipped)."""
-    assigned = skipped = 0
+    meanwhile are skipped. Returns (the assignments made, skipped)."""
+    given: list[RoleAssignment] = []
+    skipped = 0
     for key, role_id, slot, membership_id in picks:
         try:
             occurrence = schedule.find(group, key)
@@ -448,17 +512,16 @@ def apply_autofill(
             if membership.id in away_on([membership.id], occurrence.start.date()):
                 raise Away()
             meeting = schedule.materialize(occurrence)
-            _insert(group, meeting, role, slot, membership)
+            given.append(_insert(group, meeting, role, slot, membership))
             db.session.commit()
-            assigned += 1
         except DomainError:
             db.session.rollback()
             skipped += 1
-    if assigned:
+    if given:
         group.version += 1
-        audit.record(group, actor, "roles_filled", count=assigned)
+        audit.record(group, actor, "roles_filled", count=len(given))
         db.session.commit()
-    return assigned, skipped
+    return given, skipped
 
 
 # --- fairness and "my roles" ----------------------------------------------------
@@ -569,22 +632,34 @@ class SwapInvalid(Conflict):
 
 
 def swap_options(group: Group, membership: Membership, assignment: RoleAssignment, now):
-    """What a holder can offer: each other member (a hand-over), and each coming
-    role of another member (an exchange)."""
-    members = [
+    """What a holder can offer, as two lists: the other members who are not
+    away on the role's date (a hand-over), and the other members' coming roles
+    at other meetings, on dates when the holder is not away (an exchange)."""
+    day = assignment.meeting.start.date()
+    others = [
         m for m in db.session.scalars(
-            select(Membership).where(Membership.group_id == group.id).order_by(Membership.id)
+            select(Membership).join(Membership.user).where(Membership.group_id == group.id)
+            .order_by(User.display_name, Membership.id)
         ) if m.id != membership.id
     ]  # fmt: skip
+    away = away_on([m.id for m in others], day)
+    members = [m for m in others if m.id not in away]
     local_now = to_local(now, group.timezone)
     theirs = db.session.scalars(
         select(RoleAssignment).join(Meeting)
         .where(Meeting.group_id == group.id, Meeting.start > local_now,
-               Meeting.cancelled.is_(False),
+               Meeting.cancelled.is_(False), Meeting.id != assignment.meeting_id,
                RoleAssignment.membership_id.is_not(None),
                RoleAssignment.membership_id != membership.id)
         .order_by(Meeting.start)
     ).all()  # fmt: skip
+    my_absences = db.session.scalars(
+        select(Unavailability).where(Unavailability.membership_id == membership.id)
+    ).all()
+    theirs = [
+        a for a in theirs
+        if not any(u.first <= a.meeting.start.date() <= u.last for u in my_absences)
+    ]  # fmt: skip
     return members, theirs
 
 
@@ -620,11 +695,38 @@ def pending_swaps(membership: Membership):
     )  # fmt: skip
 
 
+class SwapGone(NotFound):
+    message = _l("This request is no longer open: it has been answered or withdrawn.")
+
+
 def swap_in(membership: Membership, swap_id: int):
     swap = lookup.get(SwapRequest, swap_id)
     if swap is None or membership.id not in (swap.from_membership_id, swap.to_membership_id):
-        raise NotFound()
+        raise SwapGone()
     return swap
+
+
+@dataclass(frozen=True)
+class SwapNote:
+    """A swap request in plain values, for the emails about it (the request
+    itself is gone once answered)."""
+
+    asker: User
+    asked: User
+    role: str
+    start: datetime
+    key: str
+    other_role: str | None = None
+    other_start: datetime | None = None
+
+
+def swap_note(swap) -> SwapNote:
+    mine, theirs = swap.assignment, swap.other_assignment
+    return SwapNote(
+        swap.from_membership.user, swap.to_membership.user, mine.role_type.name,
+        mine.meeting.start, schedule.key_of(mine.meeting),
+        theirs.role_type.name if theirs else None, theirs.meeting.start if theirs else None,
+    )  # fmt: skip
 
 
 def cancel_swap(membership: Membership, swap) -> None:

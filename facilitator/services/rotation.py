@@ -133,3 +133,41 @@ def _why_empty(slot, members, willing_sets, unavailable) -> str:
     if all(unavailable(m, slot.day) for m in willing):
         return "nobody_available"
     return "all_busy"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A choice as its reader wants it explained.
+
+    ``times`` and ``last`` count only meetings already held (in the twelve
+    months before ``today``); ``coming`` lists the meetings to come, before
+    this one, where the member already holds the role or was just proposed for
+    it: "held it 3 times, last on 5 May; already has it on 16 February". With
+    nobody chosen, ``nobody`` says why ("nobody_willing", "nobody_available",
+    "all_busy")."""
+
+    times: int = 0
+    last: date | None = None
+    coming: tuple[date, ...] = ()
+    nobody: str | None = None
+
+
+def explain(choices: Sequence[Choice], history: Iterable[Held], today: date) -> dict[Slot, Reason]:
+    """The reason of each choice of ``propose`` (given in its order), naming
+    only past meetings as held and counting the coming ones apart."""
+    held = list(history)
+    reasons: dict[Slot, Reason] = {}
+    for choice in choices:
+        slot = choice.slot
+        if choice.member is None:
+            reasons[slot] = Reason(nobody=choice.reason)
+            continue
+        same = [
+            h for h in held
+            if h.member == choice.member and h.role == slot.role and h.meeting != slot.meeting
+        ]  # fmt: skip
+        past = [h.day for h in same if today - WINDOW <= h.day < today]
+        coming = tuple(sorted({h.day for h in same if today <= h.day < slot.day}))
+        reasons[slot] = Reason(len(past), max(past, default=None), coming)
+        held.append(Held(choice.member, slot.role, slot.day, slot.meeting))
+    return reasons

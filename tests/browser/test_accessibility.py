@@ -53,6 +53,8 @@ CORESPONSIBLE_PAGES = {
     "new-meeting": "/groups/{g.id}/meetings/new",
     "edit-meeting": "/groups/{g.id}/meetings/{g.key}/edit",
     "fill-roles": "/groups/{g.id}/roles/fill",
+    "filled-roles": "/groups/{g.id}/roles/filled",
+    "unassign-role": "/groups/{g.id}/assignments/{held}/unassign",
     "new-role": "/groups/{g.id}/roles/new",
     "edit-role": "/groups/{g.id}/roles/{g.role}/edit",
     "invitations": "/groups/{g.id}/invitations",

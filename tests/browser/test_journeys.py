@@ -200,7 +200,7 @@ def test_a_member_takes_a_role_and_marks_an_absence(live_app, page, language):
         language,
         "Your absence has been saved. Nobody can give you a role on those dates.",
     )
-    assert flash in page.inner_text(".flashes")
+    assert flash in page.inner_text("#absences")  # beside the list of absences
     page.goto(f"{base}/groups/{group_id}/meetings")
     links = page.locator(".meeting-when a")
     for index in range(links.count()):

@@ -13,7 +13,7 @@ from facilitator.blueprints.feedback import flash_at, redirect_to
 from facilitator.blueprints.meetings import show_page
 from facilitator.errors import flash_error
 from facilitator.extensions import db
-from facilitator.services import clock, roles, schedule
+from facilitator.services import clock, role_mail, roles, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.errors import DomainError, NotFound
 
@@ -132,77 +132,141 @@ def fill_apply(group_id: int):
             picks.append((key, int(role_id), int(slot), int(value)))
         except ValueError:
             continue
-    assigned, skipped = roles.apply_autofill(group, current_user, picks, clock.now())
-    flash(ngettext("%(num)d role has been given.", "%(num)d roles have been given.", assigned),
+    given, skipped = roles.apply_autofill(group, current_user, picks, clock.now())
+    flash(ngettext("%(num)d role has been given.", "%(num)d roles have been given.", len(given)),
           "success")  # fmt: skip
     if skipped:
         flash(ngettext(
             "%(num)d choice could not be applied (taken meanwhile, or the person is away).",
             "%(num)d choices could not be applied (taken meanwhile, or the person is away).",
             skipped), "warning")  # fmt: skip
-    return redirect(url_for("meetings.index", group_id=group.id))
+    _told(role_mail.notify_given(group, given, current_user, _meeting_link(group)))
+    count = request.form.get("count", FILL_DEFAULT, type=int) or FILL_DEFAULT
+    return redirect(url_for("roles.filled", group_id=group.id,
+                            count=min(max(count, 1), FILL_MAX)))  # fmt: skip
+
+
+@bp.get("/roles/filled")
+@login_required
+def filled(group_id: int):
+    """The next meetings after a fair fill: who holds what, and why a role is
+    still open."""
+    group, membership = load_group(group_id, coresponsible=True)
+    count = request.args.get("count", FILL_DEFAULT, type=int) or FILL_DEFAULT
+    count = min(max(count, 1), FILL_MAX)
+    return render_template(
+        "roles/filled.html", group=group, membership=membership,
+        view=roles.filled(group, count, clock.now()), count=count,
+    )  # fmt: skip
+
+
+def _meeting_link(group):
+    return lambda key: url_for("meetings.show", group_id=group.id, key=key, _external=True)
+
+
+def _told(report, place: str | None = None) -> None:
+    """Say how many people were told by email, and warn if some could not be."""
+    messages = []
+    if report.sent:
+        messages.append(("info", ngettext("%(num)d person has been told by email.",
+                                          "%(num)d people have been told by email.",
+                                          report.sent)))  # fmt: skip
+    if report.failed:
+        messages.append(("warning", _("Some members could not be told by email. "
+                                      "Please tell them yourself.")))  # fmt: skip
+    for category, message in messages:
+        if place:
+            flash_at(place, message, category)
+        else:
+            flash(message, category)
+
+
+def _swap_page(group, membership, assignment, status=200):
+    members, theirs = roles.swap_options(group, membership, assignment, clock.now())
+    return render_template(
+        "roles/swap.html", group=group, membership=membership, assignment=assignment,
+        members=members, theirs=theirs, key=schedule.key_of(assignment.meeting),
+    ), status  # fmt: skip
 
 
 @bp.route("/assignments/<int:assignment_id>/swap", methods=["GET", "POST"])
 @login_required
 def swap(group_id: int, assignment_id: int):
-    """Offer my role to another member, as a hand-over or in exchange for theirs."""
+    """Offer my role to another member: hand it over (one form), or swap it
+    for one of their roles at another meeting (the other form)."""
     group, membership = load_group(group_id)
     assignment = roles.assignment_in(group, assignment_id)
     if assignment.membership_id != membership.id:
         raise NotFound()
-    members, theirs = roles.swap_options(group, membership, assignment, clock.now())
-    if request.method == "POST":
-        choice = request.form.get("with", "")
-        kind, _sep, ident = choice.partition("-")
-        try:
-            if kind == "member":
-                target = group_service.membership_in(group, int(ident))
-                other = None
-            elif kind == "role":
-                other = roles.assignment_in(group, int(ident))
-                target = other.membership
-            else:
-                raise ValueError(choice)
-        except ValueError:
-            flash(_("Choose one of the options in the list."), "error")
-            return render_template(
-                "roles/swap.html", group=group, membership=membership, assignment=assignment,
-                members=members, theirs=theirs,
-            ), 400  # fmt: skip
-        try:
-            roles.propose_swap(group, membership, assignment, target, other, clock.now())
-        except DomainError as exc:
-            flash_error(exc)
-            return render_template(
-                "roles/swap.html", group=group, membership=membership, assignment=assignment,
-                members=members, theirs=theirs,
-            ), exc.status  # fmt: skip
-        flash(_("Your request has been sent to %(name)s. It takes effect when they accept.",
-                name=target.user.display_name), "success")  # fmt: skip
-        return redirect(url_for("roles.index", group_id=group.id) + "#swaps")
-    return render_template(
-        "roles/swap.html", group=group, membership=membership, assignment=assignment,
-        members=members, theirs=theirs,
-    )  # fmt: skip
+    if request.method == "GET":
+        return _swap_page(group, membership, assignment)
+    swap_with = "role" in request.form
+    place = "swap-with" if swap_with else "hand-over"
+    value = request.form.get("role" if swap_with else "member", "")
+    if not value.isdigit():
+        flash_at(place, _("Choose one of the options in the list."), "error")
+        return _swap_page(group, membership, assignment, 400)
+    try:
+        if swap_with:
+            other = roles.assignment_in(group, int(value))
+            target = other.membership
+            if target is None:
+                raise NotFound()
+        else:
+            target, other = group_service.membership_in(group, int(value)), None
+        request_ = roles.propose_swap(group, membership, assignment, target, other, clock.now())
+    except DomainError as exc:
+        flash_error(exc, place)
+        return _swap_page(group, membership, assignment, exc.status)
+    link = url_for("roles.swap_show", group_id=group.id, swap_id=request_.id, _external=True)
+    report = role_mail.notify_swap_request(group, roles.swap_note(request_), link)
+    flash_at("swaps", _("Your request has been sent to %(name)s. It takes effect when they "
+                        "accept.", name=target.user.display_name))  # fmt: skip
+    if report.failed:
+        flash_at("swaps", _("Some members could not be told by email. Please tell them yourself."),
+                 "warning")  # fmt: skip
+    return redirect_to(url_for("roles.index", group_id=group.id), "swaps")
+
+
+@bp.get("/swaps/<int:swap_id>")
+@login_required
+def swap_show(group_id: int, swap_id: int):
+    """One request, where the member asked accepts or declines it (the link of
+    the email), and the member who asked can withdraw it."""
+    group, membership = load_group(group_id)
+    request_ = roles.swap_in(membership, swap_id)
+    return render_template("roles/swap_show.html", group=group, membership=membership,
+                           sw=request_)  # fmt: skip
 
 
 @bp.post("/swaps/<int:swap_id>/<any(accept, cancel):action>")
 @login_required
 def swap_answer(group_id: int, swap_id: int, action: str):
-    """Accept a request made to me, or withdraw/decline one (either side)."""
+    """Accept a request made to me, or withdraw/decline one (either side); the
+    member who asked hears of the answer by email."""
     group, membership = load_group(group_id)
     request_ = roles.swap_in(membership, swap_id)
+    note = roles.swap_note(request_)
+    answered = request_.to_membership_id == membership.id
     try:
         if action == "accept":
             roles.accept_swap(group, membership, request_, clock.now())
-            flash(_("Done: the roles have changed hands."), "success")
         else:
             roles.cancel_swap(membership, request_)
-            flash(_("The request has been withdrawn."), "success")
     except DomainError as exc:
-        flash_error(exc)
-    return redirect(url_for("roles.index", group_id=group.id) + "#swaps")
+        flash_error(exc, "swaps")
+        return redirect_to(url_for("roles.index", group_id=group.id), "swaps")
+    if answered:
+        link = url_for("meetings.show", group_id=group.id, key=note.key, _external=True)
+        role_mail.notify_swap_answer(group, note, action == "accept", link)
+    if action == "accept":
+        flash_at("swaps", _("Done: the roles have changed hands."))
+    elif answered:
+        flash_at("swaps", _("You have declined. %(name)s has been told by email.",
+                            name=note.asker.display_name))  # fmt: skip
+    else:
+        flash_at("swaps", _("The request has been withdrawn."))
+    return redirect_to(url_for("roles.index", group_id=group.id), "swaps")
 
 
 @bp.route("/away", methods=["GET", "POST"])
@@ -212,14 +276,29 @@ def away(group_id: int):
     group, membership = load_group(group_id)
     form = AwayForm()
     if form.validate_on_submit():
-        roles.add_unavailability(membership, form.first.data, form.last.data, form.note.data or "")
-        flash(_("Your absence has been saved. Nobody can give you a role on those dates."),
-              "success")  # fmt: skip
-        return redirect(url_for("roles.away", group_id=group.id))
+        first, last = form.first.data, form.last.data
+        roles.add_unavailability(membership, first, last, form.note.data or "")
+        held = [
+            r for r in roles.roles_while_away(membership, clock.now())
+            if first <= r.assignment.meeting.start.date() <= last
+        ]  # fmt: skip
+        if not held:
+            flash_at("absences", _("Your absence has been saved. Nobody can give you a role on "
+                                   "those dates."))  # fmt: skip
+            return redirect_to(url_for("roles.away", group_id=group.id), "absences")
+        flash_at("roles-while-away", ngettext(
+            "Your absence has been saved. You hold a role on one of those dates: give it back "
+            "or hand it over, so that the meeting has someone.",
+            "Your absence has been saved. You hold %(num)d roles on those dates: give them "
+            "back or hand them over, so that the meeting has someone.", len(held)), "warning")  # fmt: skip
+        return redirect_to(url_for("roles.away", group_id=group.id), "roles-while-away")
     items = db.session.scalars(
         roles.unavailabilities(membership, clock.today(group.timezone))
     ).all()
-    return render_form("roles/away.html", form, group=group, membership=membership, items=items)
+    return render_form(
+        "roles/away.html", form, group=group, membership=membership, items=items,
+        while_away=roles.roles_while_away(membership, clock.now()),
+    )  # fmt: skip
 
 
 @bp.post("/away/<int:item_id>/delete")
@@ -228,8 +307,8 @@ def away_delete(group_id: int, item_id: int):
     """Remove one of my absences."""
     group, membership = load_group(group_id)
     roles.remove_unavailability(membership, item_id)
-    flash(_("The absence has been removed."), "success")
-    return redirect(url_for("roles.away", group_id=group.id))
+    flash_at("absences", _("The absence has been removed."))
+    return redirect_to(url_for("roles.away", group_id=group.id), "absences")
 
 
 def slot_place(role_id: int, slot: int) -> str:
@@ -274,12 +353,23 @@ def assign(group_id: int, key: str, role_id: int, slot: int):
     occurrence = schedule.find(group, key)
     role = roles.role_type_in(group, role_id)
     member = group_service.membership_in(group, request.form.get("membership_id", type=int))
-    return _act(
-        group, membership, key, slot_place(role.id, slot),
-        lambda: roles.assign(group, current_user, occurrence, role, slot, member, clock.now()),
-        lambda: _("%(name)s now holds the role %(role)s.", name=member.user.display_name,
-                  role=role.name),
-    )  # fmt: skip
+    place = slot_place(role.id, slot)
+    try:
+        given, previous = roles.assign(
+            group, current_user, occurrence, role, slot, member, clock.now()
+        )
+    except DomainError as exc:
+        flash_error(exc, place)
+        return show_page(group, membership, schedule.find(group, key), status=exc.status)
+    flash_at(place, _("%(name)s now holds the role %(role)s.", name=member.user.display_name,
+                      role=role.name))  # fmt: skip
+    link = _meeting_link(group)(key)
+    report = role_mail.notify_given(group, [given], current_user, _meeting_link(group))
+    if previous is not None:
+        report += role_mail.notify_removed(group, previous.user, role.name, occurrence.start,
+                                           current_user, link)  # fmt: skip
+    _told(report, place)
+    return _back(group, key, place)
 
 
 @bp.post("/assignments/<int:assignment_id>/release")
@@ -289,6 +379,13 @@ def release(group_id: int, assignment_id: int):
     group, membership = load_group(group_id)
     assignment = roles.assignment_in(group, assignment_id)
     key = schedule.key_of(assignment.meeting)
+    if request.form.get("back") == "away":  # from the list of roles while away
+        try:
+            roles.release(group, membership, assignment, clock.now())
+            flash_at("roles-while-away", _("You have given the role back. It is open again."))
+        except DomainError as exc:
+            flash_error(exc, "roles-while-away")
+        return redirect_to(url_for("roles.away", group_id=group.id), "roles-while-away")
     return _act(
         group, membership, key, slot_place(assignment.role_type_id, assignment.slot),
         lambda: roles.release(group, membership, assignment, clock.now()),
@@ -296,16 +393,28 @@ def release(group_id: int, assignment_id: int):
     )  # fmt: skip
 
 
-@bp.post("/assignments/<int:assignment_id>/unassign")
+@bp.route("/assignments/<int:assignment_id>/unassign", methods=["GET", "POST"])
 @login_required
 def unassign(group_id: int, assignment_id: int):
-    """Take a role away from its holder (co-responsibles)."""
-    group, _membership = load_group(group_id, coresponsible=True)
+    """Take a role away from its holder (co-responsibles): a page says who,
+    which role and meeting, and that they will be told; then it acts."""
+    group, membership = load_group(group_id, coresponsible=True)
     assignment = roles.assignment_in(group, assignment_id)
     key = schedule.key_of(assignment.meeting)
     place = slot_place(assignment.role_type_id, assignment.slot)
+    holder = assignment.membership.user if assignment.membership else None
+    if request.method == "GET":
+        return render_template(
+            "roles/unassign.html", group=group, membership=membership, assignment=assignment,
+            holder=holder, key=key, place=place,
+            told=holder is not None and holder.id != current_user.id,
+        )  # fmt: skip
+    role, start = assignment.role_type.name, assignment.meeting.start
     roles.unassign(group, current_user, assignment)
     flash_at(place, _("The role is open again."))
+    if holder is not None:
+        _told(role_mail.notify_removed(group, holder, role, start, current_user,
+                                       _meeting_link(group)(key)), place)  # fmt: skip
     return _back(group, key, place)
 
 

@@ -1,0 +1,122 @@
+"""Emails that close the loops of roles: a role given to someone (by the fair
+fill or a co-responsible), a role taken off its holder, a hand-over or swap
+request to the member it is offered to, and the answer to the member who asked.
+
+Each in the recipient's language, starting with the greeting and then naming
+the group; subjects keep the group's name out where the group or the member
+chose discreet titles (``notifications.discreet_for``). Never to the person
+who acted. Links come from the caller (no Flask request here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from facilitator.models import Group, RoleAssignment, User
+from facilitator.services import schedule
+from facilitator.services.notifications import Report, deliver, discreet_for
+from facilitator.services.roles import SwapNote
+
+
+def _when(start: datetime) -> str:
+    from facilitator.formatting import day_text, time_text
+
+    return f"{day_text(start, 'full')}, {time_text(start)}"
+
+
+def notify_given(group: Group, given: list[RoleAssignment], actor: User,
+                 link_for: Callable[[str], str]) -> Report:  # fmt: skip
+    """Tell each new holder which roles they were given (one email each,
+    listing them), except ``actor``, who gave them."""
+    report = Report()
+    by_holder: dict[int, list[RoleAssignment]] = {}
+    for assignment in given:
+        if assignment.membership is not None and assignment.membership.user_id != actor.id:
+            by_holder.setdefault(assignment.membership.user_id, []).append(assignment)
+    for assignments in by_holder.values():
+        user = assignments[0].membership.user
+        assignments.sort(key=lambda a: a.meeting.start)
+        items = [
+            (a.meeting.start, a.role_type.name, link_for(schedule.key_of(a.meeting)))
+            for a in assignments
+        ]
+        count = len(items)
+        subject = (
+            (lambda n=count: ngettext("You have been given a role", "You have been given %(num)d roles", n))
+            if discreet_for(user, group)
+            else (lambda n=count: ngettext("You have been given a role in %(group)s",
+                                           "You have been given %(num)d roles in %(group)s",
+                                           n, group=group.name))
+        )  # fmt: skip
+        deliver(report, user, subject, "mail/role_given.txt", group=group,
+                actor=actor.display_name, items=items)  # fmt: skip
+    return report
+
+
+def notify_removed(group: Group, holder: User, role: str, start: datetime, actor: User,
+                   link: str) -> Report:  # fmt: skip
+    """Tell ``holder`` that a co-responsible took their role off them (not
+    when they did it themselves)."""
+    report = Report()
+    if holder.id == actor.id:
+        return report
+    subject = (
+        (lambda: _("Your role on %(date)s is open again", date=_when(start)))
+        if discreet_for(holder, group)
+        else (lambda: _("%(group)s: your role on %(date)s is open again", group=group.name,
+                        date=_when(start)))
+    )  # fmt: skip
+    deliver(report, holder, subject, "mail/role_removed.txt", group=group, role=role,
+            start=start, actor=actor.display_name, link=link)  # fmt: skip
+    return report
+
+
+def notify_swap_request(group: Group, note: SwapNote, link: str) -> Report:
+    """Ask the member a role is offered to, with a link to accept or decline."""
+    report = Report()
+    name = note.asker.display_name
+    if note.other_role is None:
+        subject = (
+            (lambda: _("%(name)s asks whether you can take over a role", name=name))
+            if discreet_for(note.asked, group)
+            else (lambda: _("%(name)s asks whether you can take over a role in %(group)s",
+                            name=name, group=group.name))
+        )  # fmt: skip
+    else:
+        subject = (
+            (lambda: _("%(name)s proposes a swap of roles", name=name))
+            if discreet_for(note.asked, group)
+            else (lambda: _("%(name)s proposes a swap of roles in %(group)s", name=name,
+                            group=group.name))
+        )  # fmt: skip
+    deliver(report, note.asked, subject, "mail/swap_request.txt", group=group,
+            note=note, link=link)  # fmt: skip
+    return report
+
+
+def notify_swap_answer(group: Group, note: SwapNote, accepted: bool, link: str) -> Report:
+    """Tell the member who asked what the other one answered."""
+    report = Report()
+    name = note.asked.display_name
+    discreet = discreet_for(note.asker, group)
+    if accepted:
+        subject = (
+            (lambda: _("%(name)s has accepted your request", name=name))
+            if discreet
+            else (lambda: _("%(name)s has accepted your request in %(group)s", name=name,
+                            group=group.name))
+        )  # fmt: skip
+    else:
+        subject = (
+            (lambda: _("%(name)s has declined your request", name=name))
+            if discreet
+            else (lambda: _("%(name)s has declined your request in %(group)s", name=name,
+                            group=group.name))
+        )  # fmt: skip
+    deliver(report, note.asker, subject, "mail/swap_answer.txt", group=group,
+            note=note, accepted=accepted, link=link)  # fmt: skip
+    return report

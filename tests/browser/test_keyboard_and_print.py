@@ -60,6 +60,8 @@ def test_every_focused_control_shows_a_visible_outline(live_app, demo, keyboard_
     for _ in range(40):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED)
+        if focused["tag"] == "body":  # past the last control (the form shows one rhythm's fields)
+            break
         seen.append(focused)
         if not focused["picker"]:
             assert focused["outline"] != "none" and focused["width"] >= 2, focused

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from werkzeug.serving import make_server
 
 from facilitator import create_app
@@ -99,12 +99,16 @@ def demo(live_app):
     logins = {"fr": f"camille@{DEMO_DOMAIN}", "it": f"giulia@{DEMO_DOMAIN}",
               "de": f"mathis@{DEMO_DOMAIN}"}  # fmt: skip
     with live_app.app_context():
+        # other tests may have made groups in this server first (any order, any worker)
+        before = db.session.scalar(select(func.max(Group.id))) or 0
         links = load_demo_data()
         db.session.execute(update(User).where(User.email == logins["de"]).values(locale="de"))
         db.session.commit()
         groups = {}
         for (invite, feed), group in zip(
-            links, db.session.scalars(select(Group).order_by(Group.id)), strict=True
+            links,
+            db.session.scalars(select(Group).where(Group.id > before).order_by(Group.id)),
+            strict=True,
         ):
             if not group.attendance_enabled:  # every page exists in every language
                 founder = db.session.scalar(select(User).where(User.email == logins["it"]))

@@ -107,7 +107,7 @@ def test_newcomer_registers_from_the_link_and_joins(app, client, outbox, owner_a
         data={"display_name": "Luca", "password": PASSWORD, "confirm": PASSWORD, "language": "it"},
     )
     assert response.status_code == 302
-    assert response.location == f"/groups/{group.id}"
+    assert response.location == f"/groups/{group.id}/welcome"
     assert "Gruppo lutto Lugano" in text_of(visitor.get(response.location))
     owner = owner_and_group[0]
     assert (outbox[-1]["To"], outbox[-1]["Subject"]) == (

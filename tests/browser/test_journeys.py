@@ -132,7 +132,6 @@ def test_a_coresponsible_creates_a_group_plans_fortnightly_meetings_and_cancels_
     page.goto(base + "/groups/new")
     name = f"Entraide {uuid.uuid4().hex[:6]}"
     page.fill("#name", name)
-    page.select_option("#theme", "grief")
     page.fill("#default_location", "Salle B, Rue de l'Ale 1")
     page.click("main form button[type=submit]")
     assert page.locator("h1").inner_text() == name

@@ -14,8 +14,8 @@ from flask_babel import force_locale, gettext
 
 from facilitator.extensions import db
 from facilitator.i18n import locale_for
-from facilitator.models import User
-from facilitator.services import clock, invitations, schedule
+from facilitator.models import Group, User
+from facilitator.services import clock, feeds, invitations, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.recurrence import WEEKLY, Rule
 from tests.browser.conftest import PHONE, run_axe
@@ -69,7 +69,7 @@ def _group_with_meetings(app, language):
                                 rule=Rule(WEEKLY, interval=2, byday=("TU",))),
         )  # fmt: skip
         _invitation, token = invitations.create_invitation(group, owner, 7, None)
-        return group.id, token
+        return group.id, token, owner.email
 
 
 def _in_view(page, selector):
@@ -100,7 +100,7 @@ def test_the_create_form_fits_about_two_phone_screens(live_app, page, language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_joining_shows_the_welcome_checklist(live_app, page, language):
     base = live_app.config["LIVE_URL"]
-    group_id, token = _group_with_meetings(live_app, language)
+    group_id, token, _owner = _group_with_meetings(live_app, language)
     _login(page, base, _user(live_app, language)[1])
     page.goto(f"{base}/invite/{token}")
     # the invitation says when and where the group meets
@@ -182,7 +182,7 @@ def test_a_starting_group_and_a_newcomers_checklist_are_axe_clean(live_app, brow
             page.click("main form button[type=submit]")
         assert page.locator("#what-next").is_visible()
         assert run_axe(page) == [], page.url
-        _group_id, token = _group_with_meetings(live_app, language)
+        _group_id, token, _owner = _group_with_meetings(live_app, language)
         page.goto(f"{base}/invite/{token}")
         assert run_axe(page) == [], page.url
         with page.expect_navigation():
@@ -194,3 +194,32 @@ def test_a_starting_group_and_a_newcomers_checklist_are_axe_clean(live_app, brow
         assert run_axe(page) == [], page.url
     finally:
         context.close()
+
+
+LABELS = """cells => cells.filter(c => c.textContent.trim())
+                  .map(c => getComputedStyle(c, '::before').content)"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_links_members_and_invitations_keep_their_headings_on_a_phone(live_app, page, language):
+    base = live_app.config["LIVE_URL"]
+    group_id, token, owner_email = _group_with_meetings(live_app, language)
+    member_id, _email = _user(live_app, language, "Ana")
+    with live_app.app_context():
+        group = db.session.get(Group, group_id)
+        owner = group.memberships[0].user
+        invitations.accept(token, db.session.get(User, member_id))
+        feeds.create(owner, "Natel")
+        feeds.create(owner, "Ordi", group=group)
+    _login(page, base, owner_email)
+    for path, heading in (
+        ("/account/calendar", "Created"), (f"/groups/{group_id}/calendar", "Last used"),
+        (f"/groups/{group_id}/members", "Member since"),
+        (f"/groups/{group_id}/invitations", "Valid until"),
+    ):  # fmt: skip
+        page.goto(base + path)
+        labels = page.eval_on_selector_all(".table td", LABELS)
+        assert labels, path
+        assert all(label not in ("none", "normal", '""') for label in labels), (path, labels)
+        assert f'"{t(live_app, language, heading)}"' in labels, (path, labels)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path

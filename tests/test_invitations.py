@@ -17,7 +17,9 @@ from tests.conftest import PASSWORD, link_in, text_of
 
 
 def create_link(client, group, **form) -> str:
-    response = client.post(f"/groups/{group.id}/invitations", data={"days": "14", **form})
+    response = client.post(
+        f"/groups/{group.id}/invitations", data={"days": "14", **form}, follow_redirects=True
+    )
     assert response.status_code == 200
     match = re.search(r'value="https://facilitator\.test(/invite/[^"]+)"', text_of(response))
     assert match

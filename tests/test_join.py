@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from facilitator.extensions import db
 from facilitator.i18n import locale_for
-from facilitator.models import FeedToken, Group, Membership, RoleOptIn
+from facilitator.models import FeedToken, Group, Invitation, Membership, RoleOptIn
 from facilitator.services import audit, clock, feeds, invitations, roles, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.recurrence import WEEKLY, Rule
@@ -190,6 +190,23 @@ def test_the_preview_leaves_out_cancelled_meetings(make_group):
     assert preview.series == [series]
     assert first.start not in [o.start for o in preview.meetings]
     assert len(preview.meetings) == invitations.PREVIEW_MEETINGS
+
+
+def test_a_new_invitation_link_is_shown_once_and_a_reload_creates_no_other(
+    client, login, make_group
+):
+    group = make_group()
+    login(group.memberships[0].user)
+    response = client.post(f"/groups/{group.id}/invitations", data={"days": "14"})
+    assert response.status_code == 302
+    assert response.location == f"/groups/{group.id}/invitations#new-link-title"
+    page = text_of(client.get(response.location))
+    assert re.search(r'id="new-link" class="copy" type="text" readonly value="[^"]+/invite/', page)
+    assert 'data-copy-label="Copier"' in page
+    again = text_of(client.get(response.location))
+    assert 'id="new-link"' not in again
+    count = select(func.count()).select_from(Invitation)
+    assert db.session.scalar(count) == 1
 
 
 # --- After joining: the welcome checklist ----------------------------------------

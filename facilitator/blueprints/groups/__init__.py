@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -32,6 +32,7 @@ bp = Blueprint("groups", __name__, template_folder="templates")
 bp.record_once(labels.init_app)
 
 AUDIT_PAGE_SIZE = 50
+NEW_INVITATION = "new_invitation"
 NEXT_MEETINGS = 5
 
 
@@ -218,13 +219,19 @@ def invitations_page(group_id: int):
     """List open invitation links and create a new one."""
     group, membership = load_group(group_id, coresponsible=True)
     form = InvitationForm()
-    new_link = None
     if form.validate_on_submit():
         _invitation, token = invitations.create_invitation(
             group, current_user, form.days.data, form.max_uses.data
         )
-        new_link = url_for("groups.invitation", token=token, _external=True)
-        form = InvitationForm(formdata=None)
+        # Shown once, on the page the redirect leads to: reloading it neither
+        # shows the link again nor creates another one.
+        session[NEW_INVITATION] = {"group_id": group.id, "token": token}
+        return redirect_to(url_for("groups.invitations_page", group_id=group.id), "new-link-title")
+    new_link = None
+    created = session.get(NEW_INVITATION)
+    if request.method == "GET" and created and created["group_id"] == group.id:
+        session.pop(NEW_INVITATION)
+        new_link = url_for("groups.invitation", token=created["token"], _external=True)
     open_ones = db.session.scalars(invitations.open_invitations(group)).all()
     return render_form(
         "groups/invitations.html",

@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-FLASK := FACILITATOR_ENV=development $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # Test processes (pytest-xdist): one per CPU core; TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= auto
+# Links printed or emailed in development use the port the app runs on.
+FLASK := FACILITATOR_ENV=development BASE_URL=http://$(HOST):$(PORT) $(BIN)/flask --app wsgi
 
 .PHONY: run test lint format translations compile-translations db-upgrade demo clean bench
 

@@ -243,7 +243,7 @@ def demo_data_command(reset: bool, if_empty: bool) -> None:
             )
         reset_demo_data()
     tokens = load_demo_data()
-    base = current_app.config.get("DEMO_BASE_URL", "http://127.0.0.1:5000")
+    base = current_app.config["BASE_URL"]
     click.echo("Demo data loaded.")
     click.echo(f"Log in at {base}/auth/login with one of these accounts, password {DEMO_PASSWORD}:")
     for spec in DEMO_GROUPS:

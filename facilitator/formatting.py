@@ -13,7 +13,8 @@ French and Italian put no comma between the weekday and the day
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time
@@ -50,3 +51,22 @@ def time_text(value: time | datetime) -> str:
     if isinstance(value, datetime):
         value = value.time()
     return format_time(value, "short", locale=get_locale())
+
+
+SWISS_TIME = ZoneInfo("Europe/Zurich")
+
+
+def moment_text(value: datetime, style: str = "long") -> str:
+    """An instant stored in UTC (a log-in, a change) as the Swiss wall-clock
+    day and time: "1er décembre 2026, 19:05"."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(SWISS_TIME)
+    return f"{day_text(local, style)}, {time_text(local)}"
+
+
+def local_day_text(value: datetime, style: str = "long") -> str:
+    """The Swiss day of an instant stored in UTC, when its time says nothing."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return day_text(value.astimezone(SWISS_TIME), style)

@@ -55,6 +55,8 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("groups.create", "GET"): Case("/groups/new", LOGGED_IN),
     ("groups.create", "POST"): Case("/groups/new", (302, 400, 400, 400)),
     ("groups.show", "GET"): Case("/groups/{group}", GROUP_MEMBERS),
+    ("groups.welcome", "GET"): Case("/groups/{group}/welcome", GROUP_MEMBERS),
+    ("groups.welcome", "POST"): Case("/groups/{group}/welcome", (302, 404, 302, 302)),
     ("groups.settings", "GET"): Case("/groups/{group}/settings", CORESPONSIBLES),
     ("groups.settings", "POST"): Case("/groups/{group}/settings", (302, 404, 403, 400)),
     ("groups.members", "GET"): Case("/groups/{group}/members", GROUP_MEMBERS),

@@ -59,19 +59,21 @@ def test_dashboard_lists_my_groups_only(client, login, make_user, make_group, ad
     assert "Groupe secret B" not in page
 
 
-@pytest.mark.parametrize(
-    ("field", "value", "message"),
-    [
-        ("name", "", "Ce champ est obligatoire."),
-        ("name", "x" * 121, "Utilisez au plus 120 caractères."),
-        ("description", "x" * 2001, "Utilisez au plus 2000 caractères."),
-        ("timezone", "Mars/Olympus_Mons", "Fuseau horaire inconnu."),
-        ("language", "tlh", "Choisissez une des options de la liste."),
-        ("canton", "XX", "Choisissez une des options de la liste."),
-        ("theme", "astrology", "Choisissez une des options de la liste."),
-        ("default_location", "y" * 201, "Utilisez au plus 200 caractères."),
-    ],
-)
+BAD_GROUP_INPUT = [
+    ("name", "", "Ce champ est obligatoire."),
+    ("name", "x" * 121, "Utilisez au plus 120 caractères."),
+    ("language", "tlh", "Choisissez une des options de la liste."),
+    ("canton", "XX", "Choisissez une des options de la liste."),
+    ("default_location", "y" * 201, "Utilisez au plus 200 caractères."),
+]
+BAD_SETTINGS_INPUT = [
+    ("description", "x" * 2001, "Utilisez au plus 2000 caractères."),
+    ("timezone", "Mars/Olympus_Mons", "Fuseau horaire inconnu."),
+    ("theme", "astrology", "Choisissez une des options de la liste."),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), BAD_GROUP_INPUT)
 def test_group_form_rejects_bad_input_at_the_field(client, login, make_user, field, value, message):
     login(make_user())
     response = client.post("/groups/new", data={**GROUP_FORM, field: value})
@@ -80,6 +82,20 @@ def test_group_form_rejects_bad_input_at_the_field(client, login, make_user, fie
     assert message in body
     assert f'id="{field}-error"' in body
     assert db.session.scalar(select(Group)) is None
+
+
+@pytest.mark.parametrize(("field", "value", "message"), BAD_GROUP_INPUT + BAD_SETTINGS_INPUT)
+def test_settings_form_rejects_bad_input_at_the_field(
+    client, login, make_group, field, value, message
+):
+    group = make_group()
+    login(group.memberships[0].user)
+    response = client.post(f"/groups/{group.id}/settings", data={**GROUP_FORM, field: value})
+    assert response.status_code == 400
+    body = text_of(response)
+    assert message in body
+    assert f'id="{field}-error"' in body
+    assert db.session.get(Group, group.id).name == "Groupe de parole Lausanne"
 
 
 def test_group_names_are_escaped(client, login, make_user):

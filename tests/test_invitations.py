@@ -17,7 +17,9 @@ from tests.conftest import PASSWORD, link_in, text_of
 
 
 def create_link(client, group, **form) -> str:
-    response = client.post(f"/groups/{group.id}/invitations", data={"days": "14", **form})
+    response = client.post(
+        f"/groups/{group.id}/invitations", data={"days": "14", **form}, follow_redirects=True
+    )
     assert response.status_code == 200
     match = re.search(r'value="https://facilitator\.test(/invite/[^"]+)"', text_of(response))
     assert match
@@ -107,7 +109,7 @@ def test_newcomer_registers_from_the_link_and_joins(app, client, outbox, owner_a
         data={"display_name": "Luca", "password": PASSWORD, "confirm": PASSWORD, "language": "it"},
     )
     assert response.status_code == 302
-    assert response.location == f"/groups/{group.id}"
+    assert response.location == f"/groups/{group.id}/welcome"
     assert "Gruppo lutto Lugano" in text_of(visitor.get(response.location))
     owner = owner_and_group[0]
     assert (outbox[-1]["To"], outbox[-1]["Subject"]) == (

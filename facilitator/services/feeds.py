@@ -46,6 +46,17 @@ def tokens_of(user: User):
     )
 
 
+def link_kinds(user: User) -> set[str]:
+    """Which kinds of working links the user has: "personal" (all their
+    groups) and/or "group" (one group). Both at once show meetings twice."""
+    group_ids = db.session.scalars(
+        select(FeedToken.group_id)
+        .where(FeedToken.user_id == user.id, FeedToken.revoked_at.is_(None))
+        .distinct()
+    ).all()
+    return {"group" if group_id else "personal" for group_id in group_ids}
+
+
 def revoke(user: User, token_id: int) -> None:
     feed = owned(FeedToken, token_id, user_id=user.id)
     if feed.revoked_at is None:

@@ -12,10 +12,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from facilitator.extensions import db
-from facilitator.models import Group, Membership, User
+from facilitator.models import Group, Membership, RoleType, User
 from facilitator.models._common import utcnow
 from facilitator.models.groups import MemberRole
-from facilitator.services import audit, clock, roles
+from facilitator.services import audit, clock, feeds, roles, schedule
 from facilitator.services.errors import LastCoresponsible
 from facilitator.services.lookup import owned
 
@@ -41,6 +41,12 @@ class GroupData:
     directory_title: str = ""
     town: str = ""
     accepting_newcomers: bool = True
+
+    @classmethod
+    def starting(cls, *, name: str, language: str, canton: str, default_location: str) -> GroupData:
+        """A new group: what is needed to start, the usual defaults for the rest."""
+        return cls(name=name, description="", theme="other", canton=canton, language=language,
+                   timezone="Europe/Zurich", default_location=default_location)  # fmt: skip
 
     @classmethod
     def of(cls, group: Group) -> GroupData:
@@ -185,4 +191,26 @@ def member_users(group: Group, *, coresponsible: bool = False) -> list[User]:
 def member_count(group: Group) -> int:
     return db.session.scalar(
         select(func.count()).select_from(Membership).where(Membership.group_id == group.id)
+    )
+
+
+@dataclass
+class Welcome:
+    """What a member who just joined needs: the roles they may take (and
+    those they already said yes to), whether a calendar link of theirs
+    already shows the group, and the next meeting."""
+
+    role_types: list[RoleType]
+    willing: set[int]
+    has_personal_link: bool
+    next_meeting: schedule.Occurrence | None
+
+
+def welcome(membership: Membership, now: datetime) -> Welcome:
+    coming = schedule.upcoming([membership.group_id], now, limit=5)
+    return Welcome(
+        role_types=list(db.session.scalars(roles.role_types(membership.group))),
+        willing=roles.opted_in(membership),
+        has_personal_link="personal" in feeds.link_kinds(membership.user),
+        next_meeting=next((o for o in coming if not o.cancelled), None),
     )

@@ -6,15 +6,16 @@ Only a SHA-256 hash of each token is stored; the link is shown once.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 
 from facilitator.extensions import db
-from facilitator.models import Group, Invitation, Membership, User
+from facilitator.models import Group, Invitation, MeetingSeries, Membership, User
 from facilitator.models._common import utcnow
-from facilitator.models.groups import MemberRole
-from facilitator.services import audit
+from facilitator.models.groups import FeedTitleMode, MemberRole
+from facilitator.services import audit, schedule
 from facilitator.services.errors import (
     AlreadyMember,
     InvitationExpired,
@@ -27,6 +28,36 @@ from facilitator.services.tokens import hash_token
 
 MAX_DAYS = 90
 MAX_USES = 100
+PREVIEW_MEETINGS = 3
+
+
+@dataclass
+class Preview:
+    """When and where a group meets, as its invitation page tells it."""
+
+    series: list[MeetingSeries]
+    meetings: list[schedule.Occurrence]
+    place: str
+
+
+def preview(group: Group, now: datetime) -> Preview | None:
+    """The group's current rhythms, next meetings (not cancelled) and usual
+    place; None for a discreet group, which says nothing of them before
+    someone joins."""
+    if group.feed_title_mode == FeedTitleMode.DISCREET:
+        return None
+    today = now.date()
+    series = db.session.scalars(
+        select(MeetingSeries)
+        .where(
+            MeetingSeries.group_id == group.id,
+            MeetingSeries.until.is_(None) | (MeetingSeries.until >= today),
+        )
+        .order_by(MeetingSeries.start_date, MeetingSeries.id)
+    ).all()  # fmt: skip
+    coming = schedule.upcoming([group.id], now, limit=PREVIEW_MEETINGS * 2)
+    meetings = [o for o in coming if not o.cancelled][:PREVIEW_MEETINGS]
+    return Preview(series=list(series), meetings=meetings, place=group.default_location)
 
 
 def create_invitation(

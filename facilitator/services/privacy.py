@@ -3,7 +3,7 @@ copy of their data, the deletion of an account, and of a whole group."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -31,12 +31,28 @@ class MustHandOver(Conflict):
     )
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+def _plain(value):
+    """``value`` with its dates and times as ISO 8601 strings (for JSON)."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
 
 
 def export(user: User, describe_event) -> dict:
-    """Everything stored about the user, as plain values (no secrets)."""
+    """Everything stored about the user, as plain JSON values under stable
+    English keys (no secrets)."""
+    return _plain(collect(user, describe_event))
+
+
+def collect(user: User, describe_event) -> dict:
+    """Everything stored about the user (no secrets), its dates and times as
+    Python values, for the page that shows them in the reader's language.
+    Instants (``created_at``…) are aware UTC datetimes; a meeting's ``date``
+    is its local wall-clock start; absences are days."""
     memberships = db.session.scalars(
         select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)
     ).all()
@@ -64,30 +80,30 @@ def export(user: User, describe_event) -> dict:
     return {
         "account": {
             "email": user.email, "display_name": user.display_name, "language": user.locale,
-            "created_at": _iso(user.created_at), "last_login_at": _iso(user.last_login_at),
+            "created_at": user.created_at, "last_login_at": user.last_login_at,
             "reminder_days": user.reminder_days, "discreet_calendar": user.feed_discreet,
         },
         "memberships": [
-            {"group": m.group.name, "role": m.role, "joined_at": _iso(m.joined_at),
+            {"group": m.group.name, "role": m.role, "joined_at": m.joined_at,
              "willing_to_take": sorted(r.name for r in db.session.scalars(
                  select(RoleType).where(RoleType.id.in_(roles.opted_in(m)))))}
             for m in memberships
         ],
         "roles_held": [
-            {"date": start.isoformat(), "group": group, "role": role} for start, group, role in held
+            {"date": start, "group": group, "role": role} for start, group, role in held
         ],
         "absences": [
-            {"group": group, "from": a.first.isoformat(), "to": a.last.isoformat(), "note": a.note}
+            {"group": group, "from": a.first, "to": a.last, "note": a.note}
             for a, group in absences
         ],
         "calendar_links": [
             {"label": t.label, "group": t.group.name if t.group else None,
-             "created_at": _iso(t.created_at), "last_used_at": _iso(t.last_used_at),
-             "revoked_at": _iso(t.revoked_at)}
+             "created_at": t.created_at, "last_used_at": t.last_used_at,
+             "revoked_at": t.revoked_at}
             for t in tokens
         ],
         "history": [
-            {"date": _iso(e.created_at), "group": db.session.get(Group, e.group_id).name,
+            {"date": e.created_at, "group": db.session.get(Group, e.group_id).name,
              "event": describe_event(e)}
             for e in events
         ],

@@ -42,6 +42,7 @@ MEMBER_PAGES = {
     "my-data": "/account/data",
     "delete-account": "/account/delete",
     "new-group": "/groups/new",
+    "welcome-checklist": "/groups/{g.id}/welcome",
     "leave": "/groups/{g.id}/leave",
 }
 CORESPONSIBLE_PAGES = {

@@ -11,12 +11,16 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from facilitator.blueprints.common import announce_departure, field_error, render_form
 from facilitator.blueprints.groups.labels import audit_text
+from facilitator.formatting import local_day_text, moment_text
+from facilitator.i18n import UI_LANGUAGES
 from facilitator.services import accounts, privacy
 from facilitator.services.errors import DomainError
 
 from .forms import DeleteAccountForm, PasswordForm, ProfileForm
 
 bp = Blueprint("account", __name__, template_folder="templates")
+bp.add_app_template_filter(moment_text, "moment")
+bp.add_app_template_filter(local_day_text, "local_day")
 
 
 @bp.before_request
@@ -61,8 +65,11 @@ def password():
 
 @bp.get("/data")
 def data():
-    """Show everything stored about me."""
-    return render_template("account/data.html", data=privacy.export(current_user, audit_text))
+    """Show everything stored about me, in my language."""
+    return render_template(
+        "account/data.html", data=privacy.collect(current_user, audit_text),
+        language_names={code: name for code, (_locale, name) in UI_LANGUAGES.items()},
+    )  # fmt: skip
 
 
 @bp.get("/data.json")

@@ -159,7 +159,7 @@ def register_finish(token: str):
                 flash_error(exc)
             else:
                 announce_arrival(membership)
-                return redirect(url_for("groups.show", group_id=membership.group_id))
+                return redirect(url_for("groups.welcome", group_id=membership.group_id))
         return redirect(url_for("main.index"))
     return render_form("auth/register_finish.html", form, email=registration.email)
 

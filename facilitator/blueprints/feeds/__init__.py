@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import (
     Blueprint,
     Response,
@@ -89,9 +91,15 @@ def _render(resolved: feeds.Resolved) -> bytes:
     return calendar_feed.render(sources, name=name, link_for=_link_for, timezone=timezone)
 
 
+GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r?cid="
+
+
 def _links(token: str) -> dict:
+    """The feed's address, its webcal:// form (calendar apps open it), and
+    Google Calendar's subscribe page for it (Android and computers)."""
     https = url_for("feeds.feed", token=token, _external=True)
-    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
+    webcal = "webcal://" + https.split("://", 1)[1]
+    return {"https": https, "webcal": webcal, "google": GOOGLE_SUBSCRIBE + quote(webcal, safe="")}
 
 
 def _token_rows(group_id: int | None = None):
@@ -99,6 +107,15 @@ def _token_rows(group_id: int | None = None):
     if group_id is not None:
         query = query.where(FeedToken.group_id == group_id)
     return db.session.scalars(query).all()
+
+
+def _link_form() -> FeedLinkForm:
+    """The form for a new link, named "my phone" (in the reader's language)
+    until the person writes another name."""
+    form = FeedLinkForm(prefix="link")
+    if request.method == "GET":
+        form.label.data = _("my phone")
+    return form
 
 
 NEW_LINK = "new_feed_link"
@@ -121,14 +138,17 @@ def new_link():
                 "If you lost it, create a new one and revoke the old one."), "info")  # fmt: skip
         return redirect(url_for("feeds.personal"))
     group = load_group(created["group_id"])[0] if created["group_id"] else None
-    return render_template("feeds/subscribe.html", links=_links(created["token"]), group=group)
+    return render_template(
+        "feeds/subscribe.html", links=_links(created["token"]), group=group,
+        both_kinds=len(feeds.link_kinds(current_user)) == 2,
+    )  # fmt: skip
 
 
 @bp.route("/account/calendar", methods=["GET", "POST"])
 @login_required
 def personal():
     """Manage the personal calendar feed (all of the user's groups)."""
-    form = FeedLinkForm(prefix="link")
+    form = _link_form()
     discreet_form = DiscreetForm(prefix="prefs", data={"discreet": current_user.feed_discreet})
     if request.method == "POST" and "prefs-submit" in request.form:
         if discreet_form.validate():
@@ -139,8 +159,9 @@ def personal():
         _feed, token = feeds.create(current_user, form.label.data)
         return _show_once(token, None)
     return render_form(
-        "feeds/personal.html", form, discreet_form=discreet_form, tokens=_token_rows()
-    )
+        "feeds/personal.html", form, discreet_form=discreet_form, tokens=_token_rows(),
+        both_kinds=len(feeds.link_kinds(current_user)) == 2,
+    )  # fmt: skip
 
 
 @bp.route("/groups/<int:group_id>/calendar", methods=["GET", "POST"])
@@ -148,13 +169,14 @@ def personal():
 def group_calendar(group_id: int):
     """Create a link to the group's calendar feed, and list mine."""
     group, membership = load_group(group_id)
-    form = FeedLinkForm(prefix="link")
+    form = _link_form()
     if form.validate_on_submit():
         _feed, token = feeds.create(current_user, form.label.data, group=group)
         return _show_once(token, group.id)
     return render_form(
         "feeds/group.html", form, group=group, membership=membership,
         tokens=_token_rows(group_id=group.id),
+        both_kinds=len(feeds.link_kinds(current_user)) == 2,
     )  # fmt: skip
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from facilitator.blueprints.common import (
     announce_arrival,
@@ -13,22 +14,25 @@ from facilitator.blueprints.common import (
     load_group,
     render_form,
 )
+from facilitator.blueprints.feedback import flash_at, redirect_to
+from facilitator.blueprints.roles.forms import WillingForm
 from facilitator.errors import flash_error
 from facilitator.extensions import db
 from facilitator.i18n import current_language, use_context_language
 from facilitator.models._common import MAX_ID
 from facilitator.models.groups import LANGUAGES
-from facilitator.services import audit, clock, invitations, privacy, schedule
+from facilitator.services import audit, clock, invitations, privacy, roles, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.errors import AlreadyMember, DomainError
 
 from . import labels
-from .forms import GroupForm, InvitationForm
+from .forms import GroupForm, InvitationForm, NewGroupForm
 
 bp = Blueprint("groups", __name__, template_folder="templates")
 bp.record_once(labels.init_app)
 
 AUDIT_PAGE_SIZE = 50
+NEW_INVITATION = "new_invitation"
 NEXT_MEETINGS = 5
 
 
@@ -57,17 +61,22 @@ def _group_data(form: GroupForm) -> group_service.GroupData:
 @bp.route("/groups/new", methods=["GET", "POST"])
 @login_required
 def create():
-    """Create a group with the current user as co-responsible."""
-    form = GroupForm()
+    """Create a group with the current user as co-responsible: only what is
+    needed to start, every other setting keeps its default."""
+    form = NewGroupForm()
     if request.method == "GET":
-        form.feed_show_roles.data = True
-        form.accepting_newcomers.data = True
         form.language.data = current_user.locale if current_user.locale in LANGUAGES else "fr"
         form.canton.data = {"it": "TI", "de": "BE"}.get(form.language.data, "VD")
     if form.validate_on_submit():
-        group = group_service.create_group(current_user, _group_data(form))
-        flash(_("The group has been created. Invite its members next."), "success")
-        return redirect(url_for("groups.show", group_id=group.id))
+        group = group_service.create_group(
+            current_user,
+            group_service.GroupData.starting(
+                name=form.name.data, language=form.language.data, canton=form.canton.data,
+                default_location=form.default_location.data or "",
+            ),
+        )  # fmt: skip
+        flash_at("what-next", _("The group has been created. Invite its members next."))
+        return redirect_to(url_for("groups.show", group_id=group.id), "what-next")
     return render_form("groups/form.html", form, group=None)
 
 
@@ -82,6 +91,24 @@ def show(group_id: int):
         "groups/show.html", group=group, membership=membership,
         member_count=group_service.member_count(group), upcoming=upcoming,
     )  # fmt: skip
+
+
+@bp.route("/groups/<int:group_id>/welcome", methods=["GET", "POST"])
+@login_required
+def welcome(group_id: int):
+    """After joining: tick the roles I would take, add the meetings to my
+    calendar, see the next meeting."""
+    group, membership = load_group(group_id)
+    facts = group_service.welcome(membership, clock.now())
+    form = WillingForm()
+    form.roles.choices = [SelectChoice(r.id, r.name) for r in facts.role_types]
+    if request.method == "GET":
+        form.roles.data = sorted(facts.willing)
+    if form.validate_on_submit():
+        roles.set_opt_ins(membership, set(form.roles.data or []))
+        flash_at("willing", _("Your choice of roles has been saved."))
+        return redirect_to(url_for("groups.welcome", group_id=group.id), "willing")
+    return render_form("groups/welcome.html", form, group=group, membership=membership, facts=facts)
 
 
 @bp.route("/groups/<int:group_id>/settings", methods=["GET", "POST"])
@@ -192,13 +219,19 @@ def invitations_page(group_id: int):
     """List open invitation links and create a new one."""
     group, membership = load_group(group_id, coresponsible=True)
     form = InvitationForm()
-    new_link = None
     if form.validate_on_submit():
         _invitation, token = invitations.create_invitation(
             group, current_user, form.days.data, form.max_uses.data
         )
-        new_link = url_for("groups.invitation", token=token, _external=True)
-        form = InvitationForm(formdata=None)
+        # Shown once, on the page the redirect leads to: reloading it neither
+        # shows the link again nor creates another one.
+        session[NEW_INVITATION] = {"group_id": group.id, "token": token}
+        return redirect_to(url_for("groups.invitations_page", group_id=group.id), "new-link-title")
+    new_link = None
+    created = session.get(NEW_INVITATION)
+    if request.method == "GET" and created and created["group_id"] == group.id:
+        session.pop(NEW_INVITATION)
+        new_link = url_for("groups.invitation", token=created["token"], _external=True)
     open_ones = db.session.scalars(invitations.open_invitations(group)).all()
     return render_form(
         "groups/invitations.html",
@@ -256,8 +289,12 @@ def invitation(token: str):
         else:
             announce_arrival(membership)
             flash(_("Welcome to %(name)s!", name=group.name), "success")
+            return redirect(url_for("groups.welcome", group_id=group.id))
         return redirect(url_for("groups.show", group_id=group.id))
-    return render_template("groups/invitation.html", group=group, token=token)
+    return render_template(
+        "groups/invitation.html", group=group, token=token,
+        preview=invitations.preview(group, clock.now()),
+    )  # fmt: skip
 
 
 @bp.route("/groups/<int:group_id>/delete", methods=["GET", "POST"])

@@ -29,8 +29,25 @@ def known_timezone(form, field):
         raise ValidationError(_l("Unknown time zone. Use a name such as Europe/Zurich."))
 
 
-class GroupForm(FlaskForm):
+class NewGroupForm(FlaskForm):
+    """What is needed to start a group; the rest keeps its default (GroupForm)."""
+
     name = LineField(_l("Name of the group"), validators=[required(), max_length(NAME_MAX)])
+    language = choice_field(
+        _l("Language of the group"),
+        lambda: [(code, GROUP_LANGUAGE_NAMES[code]) for code in LANGUAGES],
+    )
+    canton = choice_field(_l("Canton"), lambda: [(code, CANTON_NAMES[code]) for code in CANTONS])
+    default_location = LineField(
+        _l("Usual meeting place"),
+        validators=[max_length(LOCATION_MAX)],
+        description=_l("For example: Maison des associations, room B, Rue de l'Ale 1, Lausanne."),
+    )
+
+
+class GroupForm(NewGroupForm):
+    """All the settings of a group."""
+
     description = TextAreaField(
         _l("Short description"),
         validators=[max_length(DESCRIPTION_MAX)],
@@ -38,21 +55,11 @@ class GroupForm(FlaskForm):
         description=_l("Who the group is for and how it works. Members see it; nobody else does."),
     )
     theme = choice_field(_l("Theme"), lambda: [(code, THEME_NAMES[code]) for code in THEMES])
-    canton = choice_field(_l("Canton"), lambda: [(code, CANTON_NAMES[code]) for code in CANTONS])
-    language = choice_field(
-        _l("Language of the group"),
-        lambda: [(code, GROUP_LANGUAGE_NAMES[code]) for code in LANGUAGES],
-    )
     timezone = LineField(
         _l("Time zone"),
         default="Europe/Zurich",
         validators=[required(), max_length(64), known_timezone],
         description=_l("Europe/Zurich for all of Switzerland."),
-    )
-    default_location = LineField(
-        _l("Usual meeting place"),
-        validators=[max_length(LOCATION_MAX)],
-        description=_l("For example: Maison des associations, room B, Rue de l'Ale 1, Lausanne."),
     )
     listed = BooleanField(
         _l("List the group in the public directory"),

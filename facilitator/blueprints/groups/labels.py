@@ -73,6 +73,8 @@ def _when(details: dict) -> str:
     """The date an audit event is about, from its details."""
     if details.get("start"):
         moment = datetime.fromisoformat(details["start"])
+        if "T" not in details["start"]:  # a series starts on a day: no "00:00"
+            return day_text(moment, "medium")
         return f"{day_text(moment, 'medium')} {time_text(moment)}"
     for key in ("day", "first"):
         if details.get(key):

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from facilitator.blueprints.common import field_error, load_group, render_form
+from facilitator.blueprints.feedback import redirect_to
 from facilitator.extensions import db
 from facilitator.i18n import current_language
 from facilitator.models import MeetingSeries
@@ -197,7 +198,8 @@ def _series_form(group, membership, form, series):
     except schedule.ScheduleError as exc:
         return field_error(form, exc, template, **context)
     _warn_holidays(group, saved)
-    return redirect(url_for("meetings.index", group_id=group.id))
+    # the form posted to "#preview": land on the messages at the top of the page instead
+    return redirect_to(url_for("meetings.index", group_id=group.id), "main")
 
 
 def _form_again(form_class):

@@ -1391,3 +1391,15 @@ def test_swap_emails_keep_a_discreet_groups_name_out_of_their_subjects(
         "Ben a refusé votre demande",
     ]
     assert all("Proches aidants" in m.get_content() for m in outbox)
+
+
+@pytest.mark.parametrize("value", ["", "abc", "²", "-1", "1.5"])
+def test_a_hand_over_to_no_valid_member_is_refused_beside_its_form(client, login, setup, value):
+    s = setup
+    roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Accueil"], 0, s["ana_m"], NOW)
+    mine = db.session.scalar(select(RoleAssignment))
+    login(s["ana"])
+    response = client.post(f"/groups/{s['group'].id}/assignments/{mine.id}/swap",
+                           data={"member": value})  # fmt: skip
+    assert response.status_code == 400
+    assert "Choisissez une des options" in inside(text_of(response), "hand-over", "</section>")

@@ -1403,3 +1403,11 @@ def test_a_hand_over_to_no_valid_member_is_refused_beside_its_form(client, login
                            data={"member": value})  # fmt: skip
     assert response.status_code == 400
     assert "Choisissez une des options" in inside(text_of(response), "hand-over", "</section>")
+
+
+def test_alike_buttons_of_a_meeting_say_their_role_to_screen_readers(client, login, setup):
+    s = setup
+    login(s["ana"])
+    page = text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
+    assert "aria-label=\"Je m'en charge (Animation)\">Je m'en charge</button>" in page
+    assert "aria-label=\"Je m'en charge (Accueil)\">Je m'en charge</button>" in page

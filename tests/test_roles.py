@@ -1392,3 +1392,23 @@ def test_swap_emails_keep_a_discreet_groups_name_out_of_their_subjects(
         "Ben a refusé votre demande",
     ]
     assert all("Proches aidants" in m.get_content() for m in outbox)
+
+
+@pytest.mark.parametrize("value", ["", "abc", "²", "-1", "1.5"])
+def test_a_hand_over_to_no_valid_member_is_refused_beside_its_form(client, login, setup, value):
+    s = setup
+    roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Accueil"], 0, s["ana_m"], NOW)
+    mine = db.session.scalar(select(RoleAssignment))
+    login(s["ana"])
+    response = client.post(f"/groups/{s['group'].id}/assignments/{mine.id}/swap",
+                           data={"member": value})  # fmt: skip
+    assert response.status_code == 400
+    assert "Choisissez une des options" in inside(text_of(response), "hand-over", "</section>")
+
+
+def test_alike_buttons_of_a_meeting_say_their_role_to_screen_readers(client, login, setup):
+    s = setup
+    login(s["ana"])
+    page = text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
+    assert "aria-label=\"Je m'en charge (Animation)\">Je m'en charge</button>" in page
+    assert "aria-label=\"Je m'en charge (Accueil)\">Je m'en charge</button>" in page

@@ -203,7 +203,7 @@ def swap(group_id: int, assignment_id: int):
     swap_with = "role" in request.form
     place = "swap-with" if swap_with else "hand-over"
     value = request.form.get("role" if swap_with else "member", "")
-    if not value.isdigit():
+    if not value.isdecimal():
         flash_at(place, _("Choose one of the options in the list."), "error")
         return _swap_page(group, membership, assignment, 400)
     try:

@@ -845,6 +845,17 @@ def _occurrence(s):
     return schedule.find(s["group"], s["key"])
 
 
+def test_the_meeting_page_says_my_role_there_before_the_list_of_roles(client, login, setup):
+    s = setup
+    welcome = s["roles"]["Accueil"]
+    meeting = f"/groups/{s['group'].id}/meetings/{s['key']}"
+    login(s["ana"])
+    assert "Votre rôle" not in text_of(client.get(meeting))
+    take(client, s, welcome)
+    page = text_of(client.get(meeting))
+    assert "Votre rôle\xa0: Accueil" in page.split('id="roles"')[0]
+
+
 def test_the_meeting_page_links_to_roles_and_absences(client, login, setup):
     s = setup
     login(s["ana"])

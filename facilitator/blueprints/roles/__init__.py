@@ -431,6 +431,12 @@ def meeting_roles_context(group, membership, occurrence) -> dict:
         "members_for_roles": [m for m in members if m.id not in away],
         "i_am_away": membership.id in away,
         "i_hold_a_role": membership.id in holding,
+        "my_roles_here": [
+            rs.role.name
+            for rs in role_slots
+            for a in rs.holders
+            if a and a.membership_id == membership.id
+        ],
         "anyone_holds_a_role": bool(holding),
         "roles_open": not occurrence.cancelled and occurrence.start_utc > clock.now(),
     }

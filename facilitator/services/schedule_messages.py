@@ -20,7 +20,7 @@ MESSAGES = {
     ),
     "pause_end_before_start": _l("The end of the break is before its start."),
     "pause_empty": _l("The series has no meeting in this period."),
-    "off_rhythm": _l("The first meeting must fall on the chosen rhythm."),
+    "off_rhythm": _l("The first meeting must be on a day of the chosen rhythm."),
     "split_before_start": _l("A change can only start on or after the series' first meeting."),
 }
 

@@ -436,7 +436,7 @@ def test_fair_fill_proposes_rotates_and_applies(client, login, setup, make_user,
     assert {c.reason for c in others} == {"nobody_willing"}
     login(s["owner"])
     page = text_of(client.get(f"/groups/{s['group'].id}/roles/fill?count=3"))
-    assert "Personne ne s'est encore porté volontaire pour ce rôle." in page
+    assert "Il n'y a encore aucune personne volontaire pour ce rôle." in page
     assert "L'a tenu 1 fois ces 12 derniers mois, la dernière fois le 5 mai 2026." in page
     form = {f"pick|{c.slot.meeting}|{c.slot.role}|{c.slot.index}": str(c.member) for c in picks}
     response = client.post(f"/groups/{s['group'].id}/roles/fill", data=form)
@@ -1094,7 +1094,7 @@ DECLINED = {
            "Dienstag, 15. September 2026, 19:00 abgelehnt."),
 }  # fmt: skip
 SWAP = {
-    "fr": ("Ana vous propose d'échanger vos rôles dans Proches aidants",
+    "fr": ("Ana vous propose un échange de rôles dans Proches aidants",
            "Dans le groupe Proches aidants, Ana vous propose son rôle Prise de notes le mardi 15 "
            "septembre 2026, 19:00, en échange de votre rôle Accueil le mardi 22 septembre 2026, "
            "19:00."),
@@ -1276,7 +1276,7 @@ def test_the_fair_fill_lands_on_who_holds_what_and_emails_each_new_holder_once(
     assert "Accueil\xa0: Ben" in first and "Prise de notes\xa0: Ana" in first
     # Nobody is willing to facilitate: the reason, and what would help.
     assert "Animation\xa0: libre" in first
-    assert "Personne ne s'est encore porté volontaire pour ce rôle." in first
+    assert "Il n'y a encore aucune personne volontaire pour ce rôle." in first
     assert f'href="/groups/{s["group"].id}/roles#willing"' in first
     by_address = {m["To"]: m for m in outbox}
     assert len(outbox) == 2  # one email each, listing both meetings

@@ -256,7 +256,7 @@ def test_a_change_from_a_thursday_goes_on_in_the_same_weeks_and_keeps_what_was_d
     response = edit(client, group, fortnightly, save="1", start_time="18:30", end_time="20:30")
     assert response.status_code == 302
     page = text_of(client.get(response.location))
-    assert "la prochaine rencontre a lieu mercredi 27 janvier 2027" in page
+    assert "la prochaine rencontre a lieu le mercredi 27 janvier 2027" in page
     assert "3 modifications de rencontres isolées" in page
     new = db.session.scalar(select(MeetingSeries).where(MeetingSeries.previous_id.is_not(None)))
     assert new.start_date == date(2027, 1, 27)
@@ -293,7 +293,7 @@ def test_changes_that_the_new_rhythm_has_no_date_for_are_named(client, login, pe
     assert "ne peuvent pas être conservées" in body
     assert "mercredi 27 janvier 2027 (1 rôle pris)" in body
     assert "mercredi 10 février 2027 (annulée)" in body
-    assert "mercredi 24 février 2027 (déplacée, lieu, heure ou note propres)" in body
+    assert "mercredi 24 février 2027 (déplacée, lieu, heure ou note particuliers)" in body
     response = edit(client, people["group"], fortnightly, save="1", weekdays=["TH"])
     page = text_of(client.get(response.location))
     assert "mercredi 10 février 2027 (annulée)" in page
@@ -331,7 +331,7 @@ def test_cancelling_shows_what_will_happen_and_changes_nothing_until_confirmed(
     # Tonight: every member but Camille, who cancels.
     assert "3 personnes seront averties par e-mail." in body
     assert 'name="reason" value="Neige"' in body
-    assert "Oui, annuler la rencontre" in body and "Retour, ne rien changer" in body
+    assert "Oui, annuler la rencontre" in body and "Revenir sans rien changer" in body
     assert count(Meeting) == 1 and not outbox  # only Giulia's role on the 15th
     done = confirmed(client, url, {"reason": "Neige"})
     assert done.status_code == 302
@@ -402,7 +402,7 @@ def test_ending_a_series_lists_what_goes_and_asks_first(client, login, people, w
     assert "Mettre fin aux rencontres régulières" in body
     assert "Supprime 479 rencontres" not in body  # no end date: bounded by 10 years
     assert re.search(r"Supprime \d+ rencontres\xa0: 2 novembre 2027 … ", body)
-    assert "Personne ne sera averti par e-mail." in body
+    assert "Aucun e-mail ne sera envoyé." in body
     assert "et " in body and "autres" in body  # the long list is cut
     db.session.refresh(weekly)
     assert weekly.until is None
@@ -447,11 +447,11 @@ def test_people_to_tell_counts_each_person_once(app, people, weekly):
 @pytest.mark.parametrize(
     ("lang", "subject"),
     [
-        ("fr", f"Déplacée{NB}: la rencontre du mardi 15 décembre 2026, 19:00 a lieu le "
+        ("fr", f"Déplacée{NB}: la rencontre du mardi 15 décembre 2026, 19:00 a désormais lieu le "
                "jeudi 17 décembre 2026, 18:30"),
         ("it", "Spostato: l'incontro di martedì 15 dicembre 2026, 19:00 si terrà "
                "giovedì 17 dicembre 2026, 18:30"),
-        ("de", "Verschoben: Das Treffen vom Dienstag, 15. Dezember 2026, 19:00 findet am "
+        ("de", "Verschoben: Das Treffen vom Dienstag, 15. Dezember 2026, 19:00 findet neu am "
                "Donnerstag, 17. Dezember 2026, 18:30 statt"),
     ],
 )  # fmt: skip
@@ -500,6 +500,6 @@ def test_the_way_back_from_a_confirmation_keeps_what_was_typed(client, login, pe
     url = f"/groups/{people['group'].id}/series/{weekly.id}/pause"
     data = {"first": "2026-12-14", "last": "2027-01-10", "reason": "Fêtes"}
     body = text_of(client.post(url, data=data))
-    back = re.search(r'href="([^"]*)">Retour, ne rien changer', body).group(1)
+    back = re.search(r'href="([^"]*)">Revenir sans rien changer', body).group(1)
     form = text_of(client.get(back.replace("&amp;", "&")))
     assert 'value="2026-12-14"' in form and 'value="Fêtes"' in form

@@ -12,6 +12,7 @@ import subprocess
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask_babel import force_locale, gettext
@@ -190,6 +191,29 @@ def test_the_preview_leaves_out_cancelled_meetings(make_group):
     assert preview.series == [series]
     assert first.start not in [o.start for o in preview.meetings]
     assert len(preview.meetings) == invitations.PREVIEW_MEETINGS
+
+
+def test_the_preview_counts_the_day_where_the_group_meets(make_group):
+    """At 00:30 in Zurich (23:30 UTC the day before), a series that ended
+    "yesterday" in Zurich is over, though it is still that day in UTC."""
+    group = make_group()
+    series = plan(group)
+    zurich_midnight = datetime.combine(series.start_date + timedelta(days=8), time(0, 30))
+    now = zurich_midnight.replace(tzinfo=ZoneInfo("Europe/Zurich")).astimezone(UTC)
+    series.until = now.date()  # the UTC date: yesterday in Zurich
+    db.session.commit()
+    assert invitations.preview(group, now).series == []
+
+
+def test_an_invitation_token_leaves_the_session_at_the_next_page(client, login, make_group):
+    group = make_group()
+    owner = group.memberships[0].user
+    other = make_group(owner)
+    login(owner)
+    client.post(f"/groups/{group.id}/invitations", data={"days": "14"})
+    client.get(f"/groups/{other.id}/invitations")  # somewhere else first
+    with client.session_transaction() as session:
+        assert "new_invitation" not in session
 
 
 def test_a_new_invitation_link_is_shown_once_and_a_reload_creates_no_other(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select, update
 
@@ -46,7 +47,7 @@ def preview(group: Group, now: datetime) -> Preview | None:
     someone joins."""
     if group.feed_title_mode == FeedTitleMode.DISCREET:
         return None
-    today = now.date()
+    today = now.astimezone(ZoneInfo(group.timezone)).date()
     series = db.session.scalars(
         select(MeetingSeries)
         .where(

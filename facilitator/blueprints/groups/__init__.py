@@ -228,9 +228,9 @@ def invitations_page(group_id: int):
         session[NEW_INVITATION] = {"group_id": group.id, "token": token}
         return redirect_to(url_for("groups.invitations_page", group_id=group.id), "new-link-title")
     new_link = None
-    created = session.get(NEW_INVITATION)
-    if request.method == "GET" and created and created["group_id"] == group.id:
-        session.pop(NEW_INVITATION)
+    # the token leaves the (signed, not secret) session cookie at the next page shown
+    created = session.pop(NEW_INVITATION, None) if request.method == "GET" else None
+    if created and created["group_id"] == group.id:
         new_link = url_for("groups.invitation", token=created["token"], _external=True)
     open_ones = db.session.scalars(invitations.open_invitations(group)).all()
     return render_form(

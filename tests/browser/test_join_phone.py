@@ -18,7 +18,7 @@ from facilitator.models import Group, User
 from facilitator.services import clock, feeds, invitations, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.recurrence import WEEKLY, Rule
-from tests.browser.conftest import PHONE, run_axe
+from tests.browser.conftest import PHONE, log_in, run_axe
 
 pytestmark = pytest.mark.browser
 LANGUAGES = ["fr", "it", "de"]
@@ -40,14 +40,6 @@ def _user(app, language, name="Giulia"):
         db.session.add(user)
         db.session.commit()
         return user.id, user.email
-
-
-def _login(page, base, email):
-    page.goto(base + "/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
 
 
 def _group_with_meetings(app, language):
@@ -80,7 +72,7 @@ def _in_view(page, selector):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_create_form_fits_about_two_phone_screens(live_app, page, language):
     base = live_app.config["LIVE_URL"]
-    _login(page, base, _user(live_app, language)[1])
+    log_in(page, base, _user(live_app, language)[1], PASSWORD)
     page.goto(base + "/groups/new")
     header = page.evaluate("document.querySelector('.site-header').offsetHeight")
     height = page.evaluate("document.documentElement.scrollHeight")
@@ -101,7 +93,7 @@ def test_the_create_form_fits_about_two_phone_screens(live_app, page, language):
 def test_joining_shows_the_welcome_checklist(live_app, page, language):
     base = live_app.config["LIVE_URL"]
     group_id, token, _owner = _group_with_meetings(live_app, language)
-    _login(page, base, _user(live_app, language)[1])
+    log_in(page, base, _user(live_app, language)[1], PASSWORD)
     page.goto(f"{base}/invite/{token}")
     # the invitation says when and where the group meets
     assert "Salle B" in page.locator("main").inner_text()
@@ -136,7 +128,7 @@ def test_joining_shows_the_welcome_checklist(live_app, page, language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_calendar_link_can_be_copied_or_selected(live_app, page, language, request):
     base = live_app.config["LIVE_URL"]
-    _login(page, base, _user(live_app, language)[1])
+    log_in(page, base, _user(live_app, language)[1], PASSWORD)
     page.goto(base + "/account/calendar")
     assert page.input_value("#link-label") == t(live_app, language, "my phone")
     with page.expect_navigation():
@@ -175,7 +167,7 @@ def test_a_starting_group_and_a_newcomers_checklist_are_axe_clean(live_app, brow
     context = browser.new_context(viewport=PHONE, bypass_csp=True)
     page = context.new_page()
     try:
-        _login(page, base, _user(live_app, language)[1])
+        log_in(page, base, _user(live_app, language)[1], PASSWORD)
         page.goto(base + "/groups/new")
         page.fill("#name", "Proches aidants")
         with page.expect_navigation():
@@ -211,7 +203,7 @@ def test_links_members_and_invitations_keep_their_headings_on_a_phone(live_app, 
         invitations.accept(token, db.session.get(User, member_id))
         feeds.create(owner, "Natel")
         feeds.create(owner, "Ordi", group=group)
-    _login(page, base, owner_email)
+    log_in(page, base, owner_email, PASSWORD)
     for path, heading in (
         ("/account/calendar", "Created"), (f"/groups/{group_id}/calendar", "Last used"),
         (f"/groups/{group_id}/members", "Member since"),

@@ -53,6 +53,12 @@ def time_text(value: time | datetime) -> str:
     return format_time(value, "short", locale=get_locale())
 
 
+def when_text(value: datetime, style: str = "full") -> str:
+    """A meeting's day and time as written in a sentence or an email:
+    "mardi 15 décembre 2026, 19:00" (the wall-clock time, not shifted)."""
+    return f"{day_text(value, style)}, {time_text(value)}"
+
+
 SWISS_TIME = ZoneInfo("Europe/Zurich")
 
 
@@ -61,8 +67,7 @@ def moment_text(value: datetime, style: str = "long") -> str:
     day and time: "1er décembre 2026, 19:05"."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    local = value.astimezone(SWISS_TIME)
-    return f"{day_text(local, style)}, {time_text(local)}"
+    return when_text(value.astimezone(SWISS_TIME), style)
 
 
 def local_day_text(value: datetime, style: str = "long") -> str:

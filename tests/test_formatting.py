@@ -9,7 +9,7 @@ from babel import Locale
 from babel.dates import format_date
 from flask_babel import force_locale
 
-from facilitator.formatting import date_pattern, day_text
+from facilitator.formatting import date_pattern, day_text, moment_text, when_text
 
 FIRST = date(2026, 12, 1)
 FIFTEENTH = date(2026, 12, 15)
@@ -71,3 +71,18 @@ def test_day_text_follows_the_readers_language(app):
 def test_a_custom_pattern_is_used_as_it_is(app):
     with app.test_request_context("/"), force_locale("fr"):
         assert day_text(FIRST, "EEEE d MMMM") == "mardi 1 décembre"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", "mardi 1er décembre 2026, 19:00"),
+        ("it", "martedì 1º dicembre 2026, 19:00"),
+        ("de", "Dienstag, 1. Dezember 2026, 19:00"),
+    ],
+)
+def test_when_text_writes_a_meetings_day_and_wall_clock_time(app, language, expected):
+    with app.test_request_context("/"), force_locale(language):
+        assert when_text(datetime(2026, 12, 1, 19, 0)) == expected
+        # An instant in UTC is written in Swiss time, through the same function.
+        assert moment_text(datetime(2026, 12, 1, 18, 0), "full") == expected

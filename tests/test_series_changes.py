@@ -6,6 +6,7 @@ meetings or emails people."""
 from __future__ import annotations
 
 import re
+import threading
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -14,11 +15,12 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from facilitator.extensions import db
-from facilitator.models import Meeting, MeetingSeries, Membership, RoleAssignment
+from facilitator.models import AuditEvent, Meeting, MeetingSeries, Membership, RoleAssignment
+from facilitator.models.groups import MemberRole
 from facilitator.services import clock, notifications, roles, schedule
 from facilitator.services import recurrence as rec
 from facilitator.services.recurrence import MONTHLY, WEEKLY, Rule
-from tests.conftest import DIGEST, confirmed, text_of
+from tests.conftest import DIGEST, PASSWORD, TEST_DATABASE_URL, confirmed, text_of
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a Tuesday morning in Lausanne
 NB = "\xa0"
@@ -369,6 +371,133 @@ def test_a_confirmation_made_stale_by_someone_else_answers_409_with_the_new_summ
     assert "1 rencontre de cette période était déjà annulée (22 décembre 2026)" in body
     assert not schedule.find(group, key(weekly, 29)).cancelled  # nothing done
     assert not outbox
+
+
+# --- two co-responsible members confirming the same thing at the same moment ----------
+
+
+def test_cancelling_a_meeting_already_cancelled_changes_nothing(people, weekly):
+    group, owner = people["group"], people["owner"]
+    first, second = (schedule.find(group, key(weekly, 15)) for _ in range(2))
+    assert schedule.cancel(group, owner, first, "Neige") is True
+    sequence = schedule.find(group, key(weekly, 15)).meeting.sequence
+    # The second request still holds the meeting as it was before the first.
+    assert not second.cancelled
+    assert schedule.cancel(group, owner, second, "Grève") is False
+    again = schedule.find(group, key(weekly, 15))
+    assert (again.cancel_reason, again.meeting.sequence) == ("Neige", sequence)
+    events = db.session.scalars(select(AuditEvent.action)).all()
+    assert events.count("meeting_cancelled") == 1
+
+
+def test_pausing_skips_what_was_cancelled_a_moment_ago(people, weekly, monkeypatch):
+    group, owner = people["group"], people["owner"]
+    first, last = date(2026, 12, 14), date(2026, 12, 31)
+    stale = schedule.plan_pause(weekly, first, last)
+    schedule.cancel(group, owner, schedule.find(group, key(weekly, 22)), "Noël")
+    # Pause what the stale plan saw, as a request that read it earlier would.
+    monkeypatch.setattr(schedule, "plan_pause", lambda *args: stale)
+    assert schedule.pause(group, owner, weekly, first, last, "") == [
+        key(weekly, 15), key(weekly, 29)
+    ]  # fmt: skip
+    assert schedule.find(group, key(weekly, 22)).cancel_reason == "Noël"
+    assert schedule.pause(group, owner, weekly, first, last, "") == []
+
+
+def test_the_second_confirmation_of_a_cancellation_sends_no_email(
+    app, client, login, people, weekly, outbox
+):
+    """One after the other: the second co-responsible's confirmation, shown
+    before the first one acted, is answered "already cancelled", without email."""
+    group = people["group"]
+    ana = people["members"]["Ana"]
+    ana.role = MemberRole.CORESPONSIBLE
+    db.session.commit()
+    url = f"/groups/{group.id}/meetings/{key(weekly, 15)}/cancel"
+    other = app.test_client()
+    other.post("/auth/login", data={"email": ana.user.email, "password": PASSWORD})
+    digest = DIGEST.search(other.post(url, data={}).get_data(as_text=True)).group(1)
+    login(people["owner"])
+    assert confirmed(client, url, {}).status_code == 302
+    assert [m["To"] for m in outbox] == ["giulia@example.org"]
+    late = other.post(url, data={"confirm": "1", "digest": digest})
+    assert late.status_code == 409
+    assert "Cette rencontre est déjà annulée" in text_of(late)
+    assert len(outbox) == 1
+
+
+@pytest.mark.parametrize("what", ["cancel", "pause"])
+def test_a_cancellation_made_between_the_check_and_the_change_sends_no_email(
+    client, login, people, weekly, outbox, monkeypatch, what
+):
+    """The digest was still right when checked, but the other co-responsible
+    cancelled in the instant before the change: nothing is sent twice."""
+    group, owner = people["group"], people["owner"]
+    real = schedule.cancel
+
+    def first_someone_else(group, actor, occurrence, reason):
+        real(group, owner, schedule.find(group, occurrence.key), "Avant")
+        return real(group, actor, occurrence, reason)
+
+    real_pause = schedule.pause
+
+    def pause_after_someone_else(group, actor, series, first, last, reason):
+        for day in (15, 22):
+            real(group, owner, schedule.find(group, key(weekly, day)), "Avant")
+        return real_pause(group, actor, series, first, last, reason)
+
+    monkeypatch.setattr(schedule, "cancel", first_someone_else)
+    monkeypatch.setattr(schedule, "pause", pause_after_someone_else)
+    login(owner)
+    if what == "cancel":
+        url, data = f"/groups/{group.id}/meetings/{key(weekly, 15)}/cancel", {}
+        expected = "Cette rencontre est déjà annulée"
+    else:
+        url = f"/groups/{group.id}/series/{weekly.id}/pause"
+        data = {"first": "2026-12-14", "last": "2026-12-23", "reason": "Fêtes"}
+        expected = "Ces rencontres étaient déjà annulées"
+    response = confirmed(client, url, data)
+    assert response.status_code == 409
+    body = text_of(response)
+    assert "Entre-temps, quelque chose a changé" in body and expected in body
+    assert not outbox
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="parallel writes need PostgreSQL")
+@pytest.mark.parametrize("day", [15, 1])  # a meeting stored already (a role), one not yet
+def test_two_coresponsibles_racing_to_cancel_the_same_meeting(app, people, weekly, outbox, day):
+    """Parallel requests: one cancels and emails, the other hears it is done."""
+    group = people["group"]
+    ana = people["members"]["Ana"]
+    ana.role = MemberRole.CORESPONSIBLE
+    db.session.commit()
+    url = f"/groups/{group.id}/meetings/{key(weekly, day)}/cancel"
+    posts = []
+    for user in (people["owner"], ana.user):
+        c = app.test_client()
+        c.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+        digest = DIGEST.search(c.post(url, data={}).get_data(as_text=True)).group(1)
+        posts.append((c, {"confirm": "1", "digest": digest}))
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def race(c, data):
+        barrier.wait()
+        statuses.append(c.post(url, data=data).status_code)
+
+    threads = [threading.Thread(target=race, args=post) for post in posts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [302, 409]
+    # One set of emails: Giulia for her role on the 15th; tonight (the 1st, within
+    # the week) every member but the one who cancelled.
+    assert len(outbox) == (1 if day == 15 else 3)
+    db.session.expire_all()
+    assert schedule.find(group, key(weekly, day)).cancelled
+    events = db.session.scalars(select(AuditEvent.action)).all()
+    assert events.count("meeting_cancelled") == 1
 
 
 def test_a_pause_over_meetings_already_cancelled_says_nothing_changes(

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from facilitator.extensions import db
+from facilitator.formatting import when_text
 from facilitator.models import Meeting, Membership, RoleAssignment, RoleType, User
 from facilitator.models._common import utcnow
 from facilitator.services import groups, mail, schedule
@@ -38,6 +39,10 @@ class Report:
 
 
 def _send(user: User, subject, template: str, **context) -> None:
+    """Send one email; about a group, the template learns whether the group is
+    discreet for ``user`` (then its name stays out of the first lines)."""
+    if context.get("group") is not None:
+        context.setdefault("discreet", discreet_for(user, context["group"]))
     mail.send_template(user.email, user.locale, subject, template, user=user, **context)
 
 
@@ -88,7 +93,7 @@ def send_reminders(now: datetime, link_for) -> Report:
 
 
 def _day(occurrence) -> str:
-    return _moment(occurrence.start)
+    return when_text(occurrence.start)
 
 
 LAST_MINUTE = timedelta(days=7)
@@ -153,8 +158,8 @@ def notify_meeting(
         "changed": lambda: _("Changed: the meeting of %(date)s", date=_day(occurrence)),
         "moved": lambda: _(
             "Moved: the meeting of %(old)s is now on %(new)s",
-            old=_moment(previous),
-            new=_moment(occurrence.start),
+            old=when_text(previous),
+            new=when_text(occurrence.start),
         ),
     }
     for user, role in _recipients(group, occurrence, now, actor):
@@ -163,16 +168,10 @@ def notify_meeting(
     return report
 
 
-def _moment(moment: datetime) -> str:
-    from facilitator.formatting import day_text, time_text
-
-    return f"{day_text(moment, 'full')}, {time_text(moment)}"
-
-
 def discreet_for(user: User, group) -> bool:
     """Whether emails to ``user`` keep ``group``'s name out of their subject
-    (subjects show on lock screens): the group's discreet calendar titles, or
-    the member's own."""
+    and first lines (a phone shows both on its lock screen): the group's
+    discreet calendar titles, or the member's own."""
     return user.feed_discreet or group.feed_title_mode == "discreet"
 
 

@@ -3,8 +3,9 @@ fill or a co-responsible), a role taken off its holder, a hand-over or swap
 request to the member it is offered to, and the answer to the member who asked.
 
 Each in the recipient's language, starting with the greeting and then naming
-the group; subjects keep the group's name out where the group or the member
-chose discreet titles (``notifications.discreet_for``). Never to the person
+the group; where the group or the member chose discreet titles
+(``notifications.discreet_for``) the group's name stays out of the subject and
+of the first lines, which a phone shows on its lock screen. Never to the person
 who acted. Links come from the caller (no Flask request here).
 """
 
@@ -16,16 +17,11 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from facilitator.formatting import when_text
 from facilitator.models import Group, RoleAssignment, User
 from facilitator.services import schedule
 from facilitator.services.notifications import Report, deliver, discreet_for
 from facilitator.services.roles import SwapNote
-
-
-def _when(start: datetime) -> str:
-    from facilitator.formatting import day_text, time_text
-
-    return f"{day_text(start, 'full')}, {time_text(start)}"
 
 
 def notify_given(group: Group, given: list[RoleAssignment], actor: User,
@@ -65,10 +61,10 @@ def notify_removed(group: Group, holder: User, role: str, start: datetime, actor
     if holder.id == actor.id:
         return report
     subject = (
-        (lambda: _("Your role on %(date)s is open again", date=_when(start)))
+        (lambda: _("Your role on %(date)s is open again", date=when_text(start)))
         if discreet_for(holder, group)
         else (lambda: _("%(group)s: your role on %(date)s is open again", group=group.name,
-                        date=_when(start)))
+                        date=when_text(start)))
     )  # fmt: skip
     deliver(report, holder, subject, "mail/role_removed.txt", group=group, role=role,
             start=start, actor=actor.display_name, link=link)  # fmt: skip

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import holidays as holiday_calendars
 from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from facilitator.extensions import db
 from facilitator.models import Group, Meeting, MeetingSeries, User
@@ -455,14 +456,54 @@ def _exdates_changed(occurrence: Occurrence) -> None:
         occurrence.series.sequence += 1
 
 
-def cancel(group: Group, actor: User, occurrence: Occurrence, reason: str) -> None:
-    meeting = materialize(occurrence)
+def _claim(occurrence: Occurrence) -> Meeting | None:
+    """The stored Meeting of an occurrence, read afresh and locked for this
+    transaction (created if needed). Two co-responsible members confirming
+    the same cancellation or pause at the same moment are served one after
+    the other, and the second sees what the first did: a series' row is
+    locked first, since its occurrence may not be stored yet (PostgreSQL;
+    SQLite writes one at a time anyway). None, with the session rolled back,
+    when someone else stored the occurrence meanwhile by another way (a role
+    taken): the caller then changes nothing."""
+    if occurrence.series is not None:
+        db.session.execute(
+            select(MeetingSeries.id).where(MeetingSeries.id == occurrence.series.id)
+            .with_for_update()
+        )  # fmt: skip
+        occurrence.meeting = db.session.scalar(
+            select(Meeting)
+            .where(Meeting.series_id == occurrence.series.id,
+                   Meeting.original_start == occurrence.original_start)
+            .execution_options(populate_existing=True)
+        )  # fmt: skip
+    if occurrence.meeting is None:
+        try:
+            materialize(occurrence)
+        except IntegrityError:  # (series, original start) is unique
+            db.session.rollback()
+            occurrence.meeting = None
+            return None
+    return db.session.execute(
+        select(Meeting).where(Meeting.id == occurrence.meeting.id)
+        .with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()  # fmt: skip
+
+
+def cancel(group: Group, actor: User, occurrence: Occurrence, reason: str) -> bool:
+    """Cancel one meeting; return whether it did. False, with nothing changed
+    or written, when the meeting is already cancelled (or was just changed by
+    someone else): the caller tells nobody."""
+    meeting = _claim(occurrence)
+    if meeting is None or meeting.cancelled:
+        db.session.rollback()
+        return False
     _exdates_changed(occurrence)
     meeting.cancelled = True
     meeting.cancel_reason = reason
     _save(group, meeting)
     audit.record(group, actor, "meeting_cancelled", start=occurrence.start.isoformat())
     db.session.commit()
+    return True
 
 
 def restore(group: Group, actor: User, occurrence: Occurrence) -> None:
@@ -604,11 +645,16 @@ def pause(
     group: Group, actor: User, series: MeetingSeries, first: date, last: date, reason: str
 ) -> list[str]:
     """Cancel every occurrence of the series from ``first`` to ``last``; return
-    the keys of those it cancelled (the ones already cancelled are left as they
-    are)."""
+    the keys of those it cancelled (the ones already cancelled, also a moment
+    ago by someone else, are left as they are: only the returned ones are news
+    to tell). An empty list when nothing changed."""
     keys = []
     for occurrence in plan_pause(series, first, last).affected:
-        stored = materialize(occurrence)
+        stored = _claim(occurrence)
+        if stored is None:  # stored meanwhile by someone else: change nothing
+            return []
+        if stored.cancelled:
+            continue
         stored.cancelled = True
         stored.cancel_reason = reason
         stored.sequence = (stored.sequence or 0) + 1
@@ -621,6 +667,8 @@ def pause(
             first=first.isoformat(), last=last.isoformat(), cancelled=len(keys),
         )  # fmt: skip
         db.session.commit()
+    else:
+        db.session.rollback()
     return keys
 
 

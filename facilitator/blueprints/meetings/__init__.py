@@ -210,6 +210,14 @@ def _form_again(form_class):
     return form_class()
 
 
+def _with_recipients(group, plan):
+    """``plan``, with the people its change would email (counted on the page)."""
+    plan.recipients = notifications.people_to_tell(
+        group, plan.affected, clock.now(), current_user._get_current_object()
+    )
+    return plan
+
+
 def _confirm(group, membership, plan, *, action: str, back: str, hidden: dict, act):
     """Show what a change will do and ask to confirm it; act only when the
     confirmation carries the digest of what is still true now, else answer
@@ -218,11 +226,18 @@ def _confirm(group, membership, plan, *, action: str, back: str, hidden: dict, a
     confirming = request.method == "POST" and request.form.get("confirm") == "1"
     if confirming and request.form.get("digest") == digest and plan.affected:
         return act()
+    return _summary(group, membership, plan, action=action, back=back, hidden=hidden,
+                    changed=confirming)  # fmt: skip
+
+
+def _summary(group, membership, plan, *, action: str, back: str, hidden: dict, changed: bool):
+    """The confirmation page of ``plan``; after a confirmation that came too
+    late (``changed``), with a warning and the status 409."""
     return render_template(
         "meetings/confirm.html", group=group, membership=membership, plan=plan,
-        action=action, back=back, hidden=hidden, digest=digest, changed=confirming,
+        action=action, back=back, hidden=hidden, digest=plan.digest(), changed=changed,
         shown=plan.affected[:CONFIRM_LISTED], more=max(len(plan.affected) - CONFIRM_LISTED, 0),
-    ), (409 if confirming else 200)  # fmt: skip
+    ), (409 if changed else 200)  # fmt: skip
 
 
 @bp.route("/series/<int:series_id>/pause", methods=["GET", "POST"])
@@ -237,27 +252,28 @@ def pause_series(group_id: int, series_id: int):
         return render_form("meetings/pause.html", form, **context)
     first, last, reason = form.first.data, form.last.data, form.reason.data
     try:
-        plan = schedule.plan_pause(series, first, last)
+        plan = _with_recipients(group, schedule.plan_pause(series, first, last))
     except schedule.ScheduleError as exc:
         return field_error(form, exc, "meetings/pause.html", **context)
-    plan.recipients = notifications.people_to_tell(
-        group, plan.affected, clock.now(), current_user._get_current_object()
-    )
 
     def act():
         keys = schedule.pause(group, current_user, series, first, last, reason)
+        if not keys:  # another co-responsible member paused them a moment ago
+            again = _with_recipients(group, schedule.plan_pause(series, first, last))
+            return _summary(group, membership, again, changed=True, **where)
         flash(ngettext("%(num)d meeting has been cancelled.",
                        "%(num)d meetings have been cancelled.", len(keys)), "success")  # fmt: skip
         _notify(group, keys, "cancelled")
         return redirect(url_for("meetings.index", group_id=group.id))
 
     hidden = {"first": first.isoformat(), "last": last.isoformat(), "reason": reason}
-    return _confirm(
-        group, membership, plan, act=act,
-        action=url_for("meetings.pause_series", group_id=group.id, series_id=series.id),
-        hidden=hidden,
-        back=url_for("meetings.pause_series", group_id=group.id, series_id=series.id, **hidden),
-    )  # fmt: skip
+    where = {
+        "action": url_for("meetings.pause_series", group_id=group.id, series_id=series.id),
+        "hidden": hidden,
+        "back": url_for("meetings.pause_series", group_id=group.id, series_id=series.id,
+                        **hidden),
+    }  # fmt: skip
+    return _confirm(group, membership, plan, act=act, **where)
 
 
 @bp.route("/series/<int:series_id>/end", methods=["GET", "POST"])
@@ -369,23 +385,24 @@ def cancel(group_id: int, key: str):
     if not form.validate():
         return show_page(group, membership, occurrence, form, 400)
     reason = form.reason.data or ""
-    plan = schedule.plan_cancel(occurrence)
-    plan.recipients = notifications.people_to_tell(
-        group, plan.affected, clock.now(), current_user._get_current_object()
-    )
+    plan = _with_recipients(group, schedule.plan_cancel(occurrence))
+    where = {
+        "action": url_for("meetings.cancel", group_id=group.id, key=key),
+        "back": url_for("meetings.show", group_id=group.id, key=key),
+        "hidden": {"reason": reason},
+    }
 
     def act():
-        schedule.cancel(group, current_user, occurrence, reason)
+        if not schedule.cancel(group, current_user, occurrence, reason):
+            # Another co-responsible member cancelled it a moment ago and told
+            # everyone: say so, and send nothing twice.
+            again = _with_recipients(group, schedule.plan_cancel(schedule.find(group, key)))
+            return _summary(group, membership, again, changed=True, **where)
         flash(_("The meeting has been cancelled."), "success")
         _notify(group, [key], "cancelled")
         return redirect(url_for("meetings.show", group_id=group.id, key=key))
 
-    return _confirm(
-        group, membership, plan, act=act,
-        action=url_for("meetings.cancel", group_id=group.id, key=key),
-        back=url_for("meetings.show", group_id=group.id, key=key),
-        hidden={"reason": reason},
-    )  # fmt: skip
+    return _confirm(group, membership, plan, act=act, **where)
 
 
 @bp.post("/meetings/<key>/restore")

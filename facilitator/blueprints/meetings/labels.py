@@ -9,7 +9,7 @@ from flask_babel import get_locale, lazy_pgettext, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from facilitator.formatting import day_text, time_text
+from facilitator.formatting import day_text, time_text, when_text
 from facilitator.services import recurrence as rec
 
 from .forms import weekday_names
@@ -125,6 +125,7 @@ def init_app(state) -> None:
     app = state.app
     app.add_template_filter(day_text, "day")
     app.add_template_filter(time_text, "clock")
+    app.add_template_filter(when_text, "when")
     app.add_template_filter(rhythm, "rhythm")
     app.add_template_filter(span, "span")
     app.add_template_filter(dropped_change, "dropped_change")

@@ -225,7 +225,10 @@ def test_coresponsibles_assign_and_unassign_anyone(client, login, setup):
     assert "Ben tient maintenant le rôle Animation." in text_of(client.get(response.location))
     assignment = db.session.scalar(select(RoleAssignment))
     assert (
-        client.post(f"/groups/{s['group'].id}/assignments/{assignment.id}/unassign").status_code
+        client.post(
+            f"/groups/{s['group'].id}/assignments/{assignment.id}/unassign",
+            data={"holder": str(s["ben_m"].id)},
+        ).status_code
         == 302
     )
     history = text_of(client.get(f"/groups/{s['group'].id}/audit"))
@@ -979,7 +982,7 @@ def test_removing_a_role_holder_asks_first_then_tells_them(client, login, setup,
         assert fact in confirm
     assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 1
     assert outbox == []
-    response = client.post(url)
+    response = client.post(url, data={"holder": str(s["ben_m"].id)})
     assert response.location.endswith(f"/meetings/{s['key']}#slot-{notes.id}-0")
     slot = inside(text_of(client.get(response.location)), f"slot-{notes.id}-0")
     assert "Le rôle est de nouveau libre." in slot
@@ -1002,7 +1005,7 @@ def test_a_coresponsible_removing_their_own_role_gets_no_email(client, login, se
     confirm = text_of(client.get(url))
     assert "Le rôle sera libre\xa0: chacune et chacun pourra le prendre." in confirm
     assert "e-mail" not in confirm
-    assert client.post(url).status_code == 302
+    assert client.post(url, data={"holder": str(owner_m.id)}).status_code == 302
     assert outbox == []
 
 
@@ -1155,11 +1158,12 @@ def test_the_swap_page_offers_two_separate_choices(client, login, setup, make_us
     s = setup
     cem_m = add_member(s["group"], make_user("Cem"))
     roles.add_unavailability(cem_m, KEY_DAY, KEY_DAY, "")  # Cem is away that day
+    owner_m = db.session.scalar(select(Membership).where(Membership.user_id == s["owner"].id))
     same_day, other_day = s["key"], f"s{s['series'].id}-202609221900"
     notes, welcome = s["roles"]["Prise de notes"], s["roles"]["Accueil"]
     roles.assign(s["group"], s["owner"], _occurrence(s), notes, 0, s["ana_m"], NOW)
     roles.assign(s["group"], s["owner"], schedule.find(s["group"], same_day), welcome, 0,
-                 s["ben_m"], NOW)  # fmt: skip
+                 owner_m, NOW)  # fmt: skip
     roles.assign(s["group"], s["owner"], schedule.find(s["group"], other_day), welcome, 0,
                  s["ben_m"], NOW)  # fmt: skip
     mine = db.session.scalar(select(RoleAssignment).where(RoleAssignment.role_type_id == notes.id))
@@ -1170,10 +1174,11 @@ def test_the_swap_page_offers_two_separate_choices(client, login, setup, make_us
     swap_with = inside(page, "swap-with", "</section>")
     assert 'name="member"' in hand_over and 'name="role"' not in hand_over
     assert 'name="role"' in swap_with and 'name="member"' not in swap_with
-    assert ">Ben<" in hand_over and ">Camille<" in hand_over
-    assert "Ana" not in hand_over and "Cem" not in hand_over  # not myself, nobody away
-    # Ben's role on another date only, "name: role, date" with French typography.
-    assert "Ben\xa0: Accueil, 22 sept. 2026" in swap_with
+    assert ">Ben<" in hand_over
+    # Not myself, nobody away, nobody who holds a role at that meeting already.
+    assert "Ana" not in hand_over and "Cem" not in hand_over and "Camille" not in hand_over
+    # Ben's role on another date only, "name: role on date" with French typography.
+    assert "Ben\xa0: Accueil le 22 sept. 2026" in swap_with
     assert "15 sept." not in swap_with
     bad = client.post(url, data={"member": "abc"})
     assert bad.status_code == 400

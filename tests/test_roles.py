@@ -1698,7 +1698,7 @@ def test_one_member_taking_one_role_at_two_meetings_at_once(app, setup):
         barrier.wait()
         statuses.append(c.post(url).status_code)
 
-    threads = [threading.Thread(target=race, args=pair) for pair in zip(clients, urls)]
+    threads = [threading.Thread(target=race, args=pair) for pair in zip(clients, urls, strict=True)]
     for t in threads:
         t.start()
     for t in threads:

@@ -141,7 +141,10 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("roles.unassign", "GET"): Case(
         "/groups/{group}/assignments/{assignment}/unassign", CORESPONSIBLES
     ),
-    ("roles.unassign", "POST"): Case("/groups/{group}/assignments/{assignment}/unassign", ACTION),
+    # Without the holder seen on the confirmation page it asks again (409).
+    ("roles.unassign", "POST"): Case(
+        "/groups/{group}/assignments/{assignment}/unassign", (302, 404, 403, 409)
+    ),
     ("roles.filled", "GET"): Case("/groups/{group}/roles/filled", CORESPONSIBLES),
     ("roles.swap_show", "GET"): Case("/groups/{group}/swaps/{swap}", GROUP_MEMBERS),
     ("roles.fill", "GET"): Case("/groups/{group}/roles/fill", CORESPONSIBLES),

@@ -225,7 +225,10 @@ def test_coresponsibles_assign_and_unassign_anyone(client, login, setup):
     assert "Ben tient maintenant le rôle Animation." in text_of(client.get(response.location))
     assignment = db.session.scalar(select(RoleAssignment))
     assert (
-        client.post(f"/groups/{s['group'].id}/assignments/{assignment.id}/unassign").status_code
+        client.post(
+            f"/groups/{s['group'].id}/assignments/{assignment.id}/unassign",
+            data={"holder": str(s["ben_m"].id)},
+        ).status_code
         == 302
     )
     history = text_of(client.get(f"/groups/{s['group'].id}/audit"))
@@ -979,7 +982,7 @@ def test_removing_a_role_holder_asks_first_then_tells_them(client, login, setup,
         assert fact in confirm
     assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 1
     assert outbox == []
-    response = client.post(url)
+    response = client.post(url, data={"holder": str(s["ben_m"].id)})
     assert response.location.endswith(f"/meetings/{s['key']}#slot-{notes.id}-0")
     slot = inside(text_of(client.get(response.location)), f"slot-{notes.id}-0")
     assert "Le rôle est de nouveau libre." in slot
@@ -1002,7 +1005,7 @@ def test_a_coresponsible_removing_their_own_role_gets_no_email(client, login, se
     confirm = text_of(client.get(url))
     assert "Le rôle sera libre\xa0: chacune et chacun pourra le prendre." in confirm
     assert "e-mail" not in confirm
-    assert client.post(url).status_code == 302
+    assert client.post(url, data={"holder": str(owner_m.id)}).status_code == 302
     assert outbox == []
 
 
@@ -1155,11 +1158,12 @@ def test_the_swap_page_offers_two_separate_choices(client, login, setup, make_us
     s = setup
     cem_m = add_member(s["group"], make_user("Cem"))
     roles.add_unavailability(cem_m, KEY_DAY, KEY_DAY, "")  # Cem is away that day
+    owner_m = db.session.scalar(select(Membership).where(Membership.user_id == s["owner"].id))
     same_day, other_day = s["key"], f"s{s['series'].id}-202609221900"
     notes, welcome = s["roles"]["Prise de notes"], s["roles"]["Accueil"]
     roles.assign(s["group"], s["owner"], _occurrence(s), notes, 0, s["ana_m"], NOW)
     roles.assign(s["group"], s["owner"], schedule.find(s["group"], same_day), welcome, 0,
-                 s["ben_m"], NOW)  # fmt: skip
+                 owner_m, NOW)  # fmt: skip
     roles.assign(s["group"], s["owner"], schedule.find(s["group"], other_day), welcome, 0,
                  s["ben_m"], NOW)  # fmt: skip
     mine = db.session.scalar(select(RoleAssignment).where(RoleAssignment.role_type_id == notes.id))
@@ -1170,10 +1174,11 @@ def test_the_swap_page_offers_two_separate_choices(client, login, setup, make_us
     swap_with = inside(page, "swap-with", "</section>")
     assert 'name="member"' in hand_over and 'name="role"' not in hand_over
     assert 'name="role"' in swap_with and 'name="member"' not in swap_with
-    assert ">Ben<" in hand_over and ">Camille<" in hand_over
-    assert "Ana" not in hand_over and "Cem" not in hand_over  # not myself, nobody away
-    # Ben's role on another date only, "name: role, date" with French typography.
-    assert "Ben\xa0: Accueil, 22 sept. 2026" in swap_with
+    assert ">Ben<" in hand_over
+    # Not myself, nobody away, nobody who holds a role at that meeting already.
+    assert "Ana" not in hand_over and "Cem" not in hand_over and "Camille" not in hand_over
+    # Ben's role on another date only, "name: role on date" with French typography.
+    assert "Ben\xa0: Accueil le 22 sept. 2026" in swap_with
     assert "15 sept." not in swap_with
     bad = client.post(url, data={"member": "abc"})
     assert bad.status_code == 400
@@ -1423,3 +1428,300 @@ def test_alike_buttons_of_a_meeting_say_their_role_to_screen_readers(client, log
     page = text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
     assert "aria-label=\"Je m'en charge (Animation)\">Je m'en charge</button>" in page
     assert "aria-label=\"Je m'en charge (Accueil)\">Je m'en charge</button>" in page
+
+
+# Swaps and removals that stay safe (review of issue #17): nothing offered
+# that would be refused later, one email per request, the right person removed.
+
+
+def _two_dates(s, owner_holds_same_day=False):
+    """Ana holds Prise de notes on the 15th, Ben Accueil on the 22nd."""
+    other_key = f"s{s['series'].id}-202609221900"
+    roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Prise de notes"], 0,
+                 s["ana_m"], NOW)  # fmt: skip
+    roles.assign(s["group"], s["owner"], schedule.find(s["group"], other_key),
+                 s["roles"]["Accueil"], 0, s["ben_m"], NOW)  # fmt: skip
+    mine, theirs = db.session.scalars(select(RoleAssignment).order_by(RoleAssignment.id)).all()
+    return mine, theirs
+
+
+def _swap_count():
+    from facilitator.models import SwapRequest
+
+    return db.session.scalar(select(func.count()).select_from(SwapRequest))
+
+
+def test_the_hand_over_list_allows_a_second_role_where_the_group_allows_several(setup):
+    s = setup
+    owner_m = db.session.scalar(select(Membership).where(Membership.user_id == s["owner"].id))
+    mine, _theirs = _two_dates(s)
+    roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Accueil"], 0, owner_m, NOW)
+    members, _ = roles.swap_options(s["group"], s["ana_m"], mine, NOW)
+    assert [m.user.display_name for m in members] == ["Ben"]
+    s["group"].several_roles_per_meeting = True
+    db.session.commit()
+    members, _ = roles.swap_options(s["group"], s["ana_m"], mine, NOW)
+    assert [m.user.display_name for m in members] == ["Ben", "Camille"]
+
+
+def test_the_swap_list_leaves_out_roles_one_side_could_not_take(setup, make_user, add_member):
+    s = setup
+    mine, theirs = _two_dates(s)
+    assert roles.swap_options(s["group"], s["ana_m"], mine, NOW)[1] == [theirs]
+    # Ana is away on the date of Ben's role: she could not take it.
+    away = roles.add_unavailability(s["ana_m"], date(2026, 9, 22), date(2026, 9, 22), "")
+    assert roles.swap_options(s["group"], s["ana_m"], mine, NOW)[1] == []
+    roles.remove_unavailability(s["ana_m"], away.id)
+    # Ben is away on the date of Ana's role: he could not take hers.
+    roles.add_unavailability(s["ben_m"], KEY_DAY, KEY_DAY, "")
+    assert roles.swap_options(s["group"], s["ana_m"], mine, NOW)[1] == []
+
+
+def test_the_swap_list_leaves_out_a_meeting_where_i_hold_another_role(setup):
+    s = setup
+    mine, theirs = _two_dates(s)
+    other = schedule.find(s["group"], f"s{s['series'].id}-202609221900")
+    roles.assign(s["group"], s["owner"], other, s["roles"]["Animation"], 0, s["ana_m"], NOW)
+    assert roles.swap_options(s["group"], s["ana_m"], mine, NOW)[1] == []
+    with pytest.raises(roles.YouHaveARoleThere):
+        roles.propose_swap(s["group"], s["ana_m"], mine, s["ben_m"], theirs, NOW)
+
+
+@pytest.mark.parametrize("case", ["away", "holds_a_role"])
+def test_a_hand_crafted_hand_over_that_would_be_refused_gets_a_409_beside_its_form_and_no_email(
+    client, login, setup, outbox, make_user, add_member, case
+):
+    s = setup
+    mine, _theirs = _two_dates(s)
+    cem_m = add_member(s["group"], make_user("Cem"))
+    if case == "away":
+        roles.add_unavailability(cem_m, KEY_DAY, KEY_DAY, "")
+        message = "Cette personne a indiqué être absente à cette date."
+    else:
+        roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Accueil"], 0, cem_m, NOW)
+        message = "Cette personne a déjà un rôle lors de cette rencontre."
+    login(s["ana"])
+    url = f"/groups/{s['group'].id}/assignments/{mine.id}/swap"
+    assert f'value="{cem_m.id}"' not in text_of(client.get(url))
+    response = client.post(url, data={"member": str(cem_m.id)})
+    assert response.status_code == 409
+    assert message in inside(text_of(response), "hand-over", "</section>")
+    assert outbox == [] and _swap_count() == 0
+
+
+def test_a_hand_crafted_swap_for_a_date_i_am_away_gets_a_409_beside_its_form_and_no_email(
+    client, login, setup, outbox
+):
+    s = setup
+    mine, theirs = _two_dates(s)
+    roles.add_unavailability(s["ana_m"], date(2026, 9, 22), date(2026, 9, 22), "")
+    login(s["ana"])
+    response = client.post(f"/groups/{s['group'].id}/assignments/{mine.id}/swap",
+                           data={"role": str(theirs.id)})  # fmt: skip
+    assert response.status_code == 409
+    assert "Vous avez signalé une absence à cette date." in inside(
+        text_of(response), "swap-with", "</section>"
+    )
+    assert outbox == [] and _swap_count() == 0
+
+
+@pytest.mark.parametrize("kind", ["hand-over", "swap"])
+def test_the_same_request_sent_twice_is_emailed_once(client, login, setup, outbox, kind):
+    """A double tap: the second request finds the first one open and says so."""
+    s = setup
+    mine, theirs = _two_dates(s)
+    login(s["ana"])
+    url = f"/groups/{s['group'].id}/assignments/{mine.id}/swap"
+    data = {"member": str(s["ben_m"].id)} if kind == "hand-over" else {"role": str(theirs.id)}
+    assert client.post(url, data=data).status_code == 302
+    again = client.post(url, data=data)
+    assert again.status_code == 302 and again.location.endswith("#swaps")
+    assert "Vous avez déjà envoyé cette demande à Ben." in inside(
+        text_of(client.get(again.location)), "swaps", "</section>"
+    )
+    assert len(outbox) == 1 and _swap_count() == 1
+    # Another offer to the same member is a new request.
+    other = {"role": str(theirs.id)} if kind == "hand-over" else {"member": str(s["ben_m"].id)}
+    assert client.post(url, data=other).status_code == 302
+    assert len(outbox) == 2 and _swap_count() == 2
+
+
+@pytest.mark.parametrize("kind", ["hand-over", "swap"])
+def test_the_database_refuses_the_same_open_request_twice(setup, kind):
+    from facilitator.models import SwapRequest
+
+    s = setup
+    mine, theirs = _two_dates(s)
+    other_id = None if kind == "hand-over" else theirs.id
+    for _ in range(2):
+        db.session.add(SwapRequest(assignment_id=mine.id, other_assignment_id=other_id,
+                                   from_membership_id=s["ana_m"].id,
+                                   to_membership_id=s["ben_m"].id))  # fmt: skip
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_two_identical_requests_at_the_same_moment_send_one_email(app, setup, outbox):
+    """Parallel requests: exactly one is recorded and emailed."""
+    s = setup
+    mine, _theirs = _two_dates(s)
+    clients = [app.test_client() for _ in range(2)]
+    for c in clients:
+        c.post("/auth/login", data={"email": s["ana"].email, "password": PASSWORD})
+    url = f"/groups/{s['group'].id}/assignments/{mine.id}/swap"
+    data = {"member": str(s["ben_m"].id)}
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def race(c):
+        barrier.wait()
+        statuses.append(c.post(url, data=data).status_code)
+
+    threads = [threading.Thread(target=race, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [302, 302]
+    assert _swap_count() == 1
+    assert len(outbox) == 1
+
+
+def test_a_decline_that_could_not_be_emailed_does_not_say_it_was(
+    app, client, login, setup, outbox, monkeypatch
+):
+    from facilitator.services import mail
+    from facilitator.services.errors import MailError
+
+    s = setup
+    mine, _theirs = _two_dates(s)
+    request_ = roles.propose_swap(s["group"], s["ana_m"], mine, s["ben_m"], None, NOW)
+
+    def broken(*args, **kwargs):
+        raise MailError()
+
+    monkeypatch.setattr(mail, "send", broken)
+    login(s["ben"])
+    response = client.post(f"/groups/{s['group'].id}/swaps/{request_.id}/cancel")
+    page = text_of(client.get(response.location))  # no request left: at the top
+    assert "Vous avez refusé." in page
+    assert "a reçu un e-mail" not in page
+    assert "Certains membres n'ont pas pu être avertis par e-mail." in page
+    assert _swap_count() == 0
+
+
+def test_removing_a_holder_who_changed_meanwhile_asks_again_and_removes_nobody(
+    app, client, login, setup, outbox
+):
+    s = setup
+    roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Accueil"], 0, s["ben_m"], NOW)
+    assignment = db.session.scalar(select(RoleAssignment))
+    login(s["owner"])
+    url = f"/groups/{s['group'].id}/assignments/{assignment.id}/unassign"
+    confirm = text_of(client.get(url))
+    assert f'name="holder" value="{s["ben_m"].id}"' in confirm
+    # Meanwhile Ben hands the role over to Ana, who accepts.
+    request_ = roles.propose_swap(s["group"], s["ben_m"], assignment, s["ana_m"], None, NOW)
+    roles.accept_swap(s["group"], s["ana_m"], request_, NOW)
+    response = client.post(url, data={"holder": str(s["ben_m"].id)})
+    assert response.status_code == 409
+    page = text_of(response)
+    assert "Quelqu'un d'autre tient maintenant ce rôle" in inside(page, "unassign", "</form>")
+    assert "<dd>Ana</dd>" in page  # the confirmation again, with the current holder
+    assert f'name="holder" value="{s["ana_m"].id}"' in page
+    db.session.refresh(assignment)
+    assert assignment.membership_id == s["ana_m"].id
+    assert outbox == []
+    # A post without the holder it saw acts on nothing either.
+    assert client.post(url).status_code == 409
+    assert client.post(url, data={"holder": "abc"}).status_code == 409
+    assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 1
+
+
+def test_taking_a_role_says_beside_the_slot_when_it_also_makes_me_willing(client, login, setup):
+    s = setup
+    welcome, notes = s["roles"]["Accueil"], s["roles"]["Prise de notes"]
+    willing(s["ana_m"], notes)
+    login(s["ana"])
+    response = take(client, s, welcome)
+    slot = inside(text_of(client.get(response.location)), f"slot-{welcome.id}-0")
+    assert ("La répartition équitable vous proposera désormais aussi pour Accueil\xa0; vous "
+            "pouvez changer cela sous Rôles.") in slot  # fmt: skip
+    other_key = f"s{s['series'].id}-202609221900"
+    response = take(client, s, notes, key=other_key)
+    slot = inside(text_of(client.get(response.location)), f"slot-{notes.id}-0")
+    assert "Le rôle est à vous\xa0: Prise de notes." in slot
+    assert "répartition équitable" not in slot  # already willing: nothing more to say
+
+
+def test_taking_a_role_whose_willingness_was_recorded_meanwhile_is_no_error(setup, monkeypatch):
+    """A concurrent take of the same role at another meeting recorded the
+    willingness between the check and the insert: the take still succeeds."""
+    from facilitator.models.roles import RoleOptIn
+
+    s = setup
+    welcome = s["roles"]["Accueil"]
+    real = roles.opted_in
+
+    def stale(membership):  # what the other request had not yet committed
+        seen = real(membership)
+        db.session.add(RoleOptIn(membership_id=membership.id, role_type_id=welcome.id))
+        db.session.flush()
+        return seen
+
+    monkeypatch.setattr(roles, "opted_in", stale)
+    assert roles.take(s["group"], s["ana_m"], _occurrence(s), welcome, 0, NOW) is False
+    monkeypatch.setattr(roles, "opted_in", real)
+    assert roles.opted_in(s["ana_m"]) == {welcome.id}
+    assert db.session.scalar(select(RoleAssignment.membership_id)) == s["ana_m"].id
+
+
+def test_one_member_taking_one_role_at_two_meetings_at_once(app, setup):
+    """Parallel takes by one member: both slots are theirs, willing once."""
+    from facilitator.models.roles import RoleOptIn
+
+    s = setup
+    welcome = s["roles"]["Accueil"]
+    keys = [s["key"], f"s{s['series'].id}-202609221900"]
+    for key in keys:
+        schedule.materialize(schedule.find(s["group"], key))
+    db.session.commit()
+    clients = [app.test_client() for _ in keys]
+    for c in clients:
+        c.post("/auth/login", data={"email": s["ana"].email, "password": PASSWORD})
+    urls = [f"/groups/{s['group'].id}/meetings/{key}/roles/{welcome.id}/0/take" for key in keys]
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def race(c, url):
+        barrier.wait()
+        statuses.append(c.post(url).status_code)
+
+    threads = [threading.Thread(target=race, args=pair) for pair in zip(clients, urls, strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [302, 302]
+    assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 2
+    assert db.session.scalar(select(func.count()).select_from(RoleOptIn)) == 1
+
+
+def test_action_buttons_of_a_swap_and_of_roles_while_away_are_not_inside_a_paragraph(
+    client, login, setup
+):
+    s = setup
+    mine, _theirs = _two_dates(s)
+    request_ = roles.propose_swap(s["group"], s["ana_m"], mine, s["ben_m"], None, NOW)
+    roles.add_unavailability(s["ana_m"], KEY_DAY, KEY_DAY, "")
+    login(s["ana"])
+    gid = s["group"].id
+    for url in (
+        f"/groups/{gid}/swaps/{request_.id}",
+        f"/groups/{gid}/away",
+        f"/groups/{gid}/roles",
+    ):
+        page = text_of(client.get(url))
+        assert '<div class="actions">' in page
+        assert '<p class="actions">' not in page

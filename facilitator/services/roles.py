@@ -328,7 +328,13 @@ def take(group: Group, membership: Membership, occurrence, role: RoleType, slot:
     _insert(group, meeting, role, slot, membership)
     newly_willing = role.id not in opted_in(membership)
     if newly_willing:
-        db.session.add(RoleOptIn(membership_id=membership.id, role_type_id=role.id))
+        # A second take of this role at another meeting, at the same moment,
+        # may record it first: then it is simply recorded already.
+        try:
+            with db.session.begin_nested():
+                db.session.add(RoleOptIn(membership_id=membership.id, role_type_id=role.id))
+        except IntegrityError:
+            newly_willing = False
     group.version += 1
     db.session.commit()
     return newly_willing
@@ -384,7 +390,17 @@ def release(group: Group, membership: Membership, assignment: RoleAssignment, no
     db.session.commit()
 
 
-def unassign(group: Group, actor: User, assignment: RoleAssignment) -> None:
+class HolderChanged(Conflict):
+    message = _l("Someone else holds this role now (a swap was accepted meanwhile). Check "
+                 "again before you open it.")  # fmt: skip
+
+
+def unassign(group: Group, actor: User, assignment: RoleAssignment,
+             holder_id: int | None) -> None:  # fmt: skip
+    """Open a role again, if it is still held by ``holder_id`` (the holder the
+    co-responsible saw on the confirmation page; None for a former member)."""
+    if assignment.membership_id != holder_id:
+        raise HolderChanged()
     holder = assignment.membership.user if assignment.membership else None
     audit.record(group, actor, "role_unassigned", subject=holder, role=assignment.role_type.name,
                  start=assignment.meeting.start.isoformat())  # fmt: skip
@@ -631,19 +647,74 @@ class SwapInvalid(Conflict):
     message = _l("This request can no longer be carried out: a role has changed meanwhile.")
 
 
+class YouHaveARoleThere(Conflict):
+    message = _l("You already hold a role at that meeting.")
+
+
+class _SwapRules:
+    """What ``accept_swap`` would refuse, known before anyone is asked: the
+    absences of the group's members and who holds a role at each coming
+    meeting, loaded once (two queries) for a whole list of offers."""
+
+    def __init__(self, group: Group, now: datetime):
+        self.several = group.several_roles_per_meeting
+        self.absences: dict[int, list[Unavailability]] = {}
+        for item in db.session.scalars(
+            select(Unavailability).join(Membership)
+            .where(Membership.group_id == group.id,
+                   Unavailability.last >= to_local(now, group.timezone).date())
+        ):  # fmt: skip
+            self.absences.setdefault(item.membership_id, []).append(item)
+        self.holding: dict[int, set[int]] = {}  # meeting id -> who holds a role there
+        for meeting_id, membership_id in db.session.execute(
+            select(RoleAssignment.meeting_id, RoleAssignment.membership_id).join(Meeting)
+            .where(Meeting.group_id == group.id, RoleAssignment.membership_id.is_not(None),
+                   Meeting.start > to_local(now, group.timezone))
+        ):  # fmt: skip
+            self.holding.setdefault(meeting_id, set()).add(membership_id)
+
+    def away(self, membership_id: int, day: date) -> bool:
+        return any(u.first <= day <= u.last for u in self.absences.get(membership_id, ()))
+
+    def _holds_another(self, membership_id: int, held: RoleAssignment,
+                       leaving: RoleAssignment | None) -> bool:  # fmt: skip
+        """Whether the member would hold two roles at ``held``'s meeting (the
+        role ``leaving``, which they give in the exchange, does not count)."""
+        if self.several or membership_id not in self.holding.get(held.meeting_id, ()):
+            return False
+        return not (leaving is not None and leaving.meeting_id == held.meeting_id)
+
+    def refusal(self, giver: int, mine: RoleAssignment, target: int,
+                other: RoleAssignment | None) -> DomainError | None:  # fmt: skip
+        """Why the offer of ``mine`` to ``target`` (for ``other``, in an
+        exchange) would be refused, or None."""
+        if self.away(target, mine.meeting.start.date()):
+            return Away()
+        if self._holds_another(target, mine, other):
+            return AlreadyHasRole()
+        if other is not None:
+            if self.away(giver, other.meeting.start.date()):
+                return Away(_("You have said you are away on that date."))
+            if self._holds_another(giver, other, mine):
+                return YouHaveARoleThere()
+        return None
+
+
 def swap_options(group: Group, membership: Membership, assignment: RoleAssignment, now):
-    """What a holder can offer, as two lists: the other members who are not
-    away on the role's date (a hand-over), and the other members' coming roles
-    at other meetings, on dates when the holder is not away (an exchange)."""
-    day = assignment.meeting.start.date()
+    """What a holder can offer, as two lists: the other members free to take
+    the role (not away on its date, no other role at its meeting unless the
+    group allows several), for a hand-over; and the other members' coming
+    roles at other meetings that an exchange could really swap (each side
+    free on the other's date), for an exchange. Nothing offered here is
+    refused later for a reason known now."""
+    rules = _SwapRules(group, now)
     others = [
         m for m in db.session.scalars(
             select(Membership).join(Membership.user).where(Membership.group_id == group.id)
             .order_by(User.display_name, Membership.id)
         ) if m.id != membership.id
     ]  # fmt: skip
-    away = away_on([m.id for m in others], day)
-    members = [m for m in others if m.id not in away]
+    members = [m for m in others if rules.refusal(membership.id, assignment, m.id, None) is None]
     local_now = to_local(now, group.timezone)
     theirs = db.session.scalars(
         select(RoleAssignment).join(Meeting)
@@ -653,18 +724,44 @@ def swap_options(group: Group, membership: Membership, assignment: RoleAssignmen
                RoleAssignment.membership_id != membership.id)
         .order_by(Meeting.start)
     ).all()  # fmt: skip
-    my_absences = db.session.scalars(
-        select(Unavailability).where(Unavailability.membership_id == membership.id)
-    ).all()
     theirs = [
         a for a in theirs
-        if not any(u.first <= a.meeting.start.date() <= u.last for u in my_absences)
+        if rules.refusal(membership.id, assignment, a.membership_id, a) is None
     ]  # fmt: skip
     return members, theirs
 
 
+def open_swap(assignment: RoleAssignment, target: Membership,
+              other: RoleAssignment | None) -> SwapRequest | None:  # fmt: skip
+    """The open request for this very offer, if one was made already."""
+    return db.session.scalar(
+        select(SwapRequest).where(
+            SwapRequest.assignment_id == assignment.id,
+            SwapRequest.to_membership_id == target.id,
+            SwapRequest.other_assignment_id.is_(None) if other is None
+            else SwapRequest.other_assignment_id == other.id,
+        )
+    )  # fmt: skip
+
+
+class AlreadyAsked(Conflict):
+    """The same offer is open already (a double tap): nothing new to send."""
+
+    def __init__(self, request: SwapRequest):
+        self.request = request
+        super().__init__(
+            _("You have already sent this request to %(name)s. It takes effect when they "
+              "accept.", name=request.to_membership.user.display_name)
+        )  # fmt: skip
+
+
 def propose_swap(group: Group, membership: Membership, assignment: RoleAssignment,
                  target: Membership, other: RoleAssignment | None, now) -> SwapRequest:  # fmt: skip
+    """Offer ``assignment`` to ``target`` (for ``other``, in an exchange),
+    checked as ``accept_swap`` would check it. The same offer made again while
+    open (a double tap) raises ``AlreadyAsked``, so that only one email goes
+    out; a unique index on the open requests backs this against two requests
+    at the same moment."""
     if assignment.membership_id != membership.id or target.group_id != group.id:
         raise NotFound()
     if target.id == membership.id:
@@ -676,12 +773,25 @@ def propose_swap(group: Group, membership: Membership, assignment: RoleAssignmen
     for held in filter(None, (assignment, other)):
         if held.meeting.cancelled or to_aware(held.meeting.start, held.meeting.timezone) <= now:
             raise MeetingClosed()
+    refusal = _SwapRules(group, now).refusal(membership.id, assignment, target.id, other)
+    if refusal is not None:
+        raise refusal
+    existing = open_swap(assignment, target, other)
+    if existing is not None:
+        raise AlreadyAsked(existing)
     request = SwapRequest(
         assignment_id=assignment.id, other_assignment_id=other.id if other else None,
         from_membership_id=membership.id, to_membership_id=target.id,
     )  # fmt: skip
     db.session.add(request)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = open_swap(assignment, target, other)
+        if existing is None:
+            raise
+        raise AlreadyAsked(existing) from None
     return request
 
 

@@ -215,6 +215,9 @@ def swap(group_id: int, assignment_id: int):
         else:
             target, other = group_service.membership_in(group, int(value)), None
         request_ = roles.propose_swap(group, membership, assignment, target, other, clock.now())
+    except roles.AlreadyAsked as exc:  # the same request again (a double tap): no second email
+        flash_at("swaps", str(exc.message))
+        return redirect_to(url_for("roles.index", group_id=group.id), "swaps")
     except DomainError as exc:
         flash_error(exc, place)
         return _swap_page(group, membership, assignment, exc.status)
@@ -256,16 +259,22 @@ def swap_answer(group_id: int, swap_id: int, action: str):
     except DomainError as exc:
         flash_error(exc, "swaps")
         return redirect_to(url_for("roles.index", group_id=group.id), "swaps")
+    told = False
     if answered:
         link = url_for("meetings.show", group_id=group.id, key=note.key, _external=True)
-        role_mail.notify_swap_answer(group, note, action == "accept", link)
+        told = role_mail.notify_swap_answer(group, note, action == "accept", link).sent > 0
     if action == "accept":
         flash_at("swaps", _("Done: the roles have changed hands."))
-    elif answered:
+    elif told:
         flash_at("swaps", _("You have declined. %(name)s has been told by email.",
                             name=note.asker.display_name))  # fmt: skip
+    elif answered:
+        flash_at("swaps", _("You have declined."))
     else:
         flash_at("swaps", _("The request has been withdrawn."))
+    if answered and not told:
+        flash_at("swaps", _("Some members could not be told by email. Please tell them yourself."),
+                 "warning")  # fmt: skip
     return redirect_to(url_for("roles.index", group_id=group.id), "swaps")
 
 
@@ -321,14 +330,23 @@ def _back(group, key, place):
 
 
 def _act(group, membership, key, place, action, done_message):
-    """Run a role action; say how it went beside the slot, or why it was refused."""
+    """Run a role action; say how it went beside the slot (``done_message`` is
+    given what the action returned), or why it was refused."""
     try:
-        action()
+        result = action()
     except DomainError as exc:
         flash_error(exc, place)
         return show_page(group, membership, schedule.find(group, key), status=exc.status)
-    flash_at(place, done_message())
+    flash_at(place, done_message(result))
     return _back(group, key, place)
+
+
+def _taken_message(role, newly_willing: bool) -> str:
+    message = _("Thank you! The role is yours: %(role)s.", role=role.name)
+    if newly_willing:
+        message += " " + _("You will now also be proposed for %(role)s by the fair fill; you "
+                           "can change this under Roles.", role=role.name)  # fmt: skip
+    return message
 
 
 @bp.post("/meetings/<key>/roles/<int:role_id>/<int:slot>/take")
@@ -341,7 +359,7 @@ def take(group_id: int, key: str, role_id: int, slot: int):
     return _act(
         group, membership, key, slot_place(role.id, slot),
         lambda: roles.take(group, membership, occurrence, role, slot, clock.now()),
-        lambda: _("Thank you! The role is yours: %(role)s.", role=role.name),
+        lambda newly_willing: _taken_message(role, newly_willing),
     )  # fmt: skip
 
 
@@ -389,7 +407,7 @@ def release(group_id: int, assignment_id: int):
     return _act(
         group, membership, key, slot_place(assignment.role_type_id, assignment.slot),
         lambda: roles.release(group, membership, assignment, clock.now()),
-        lambda: _("You have given the role back. It is open again."),
+        lambda _result: _("You have given the role back. It is open again."),
     )  # fmt: skip
 
 
@@ -403,14 +421,24 @@ def unassign(group_id: int, assignment_id: int):
     key = schedule.key_of(assignment.meeting)
     place = slot_place(assignment.role_type_id, assignment.slot)
     holder = assignment.membership.user if assignment.membership else None
-    if request.method == "GET":
+
+    def confirm(status=200):
         return render_template(
             "roles/unassign.html", group=group, membership=membership, assignment=assignment,
             holder=holder, key=key, place=place,
             told=holder is not None and holder.id != current_user.id,
-        )  # fmt: skip
+        ), status  # fmt: skip
+
+    if request.method == "GET":
+        return confirm()
+    # The holder seen on the confirmation page (empty: a former member's slot).
+    seen = request.form.get("holder", "")
     role, start = assignment.role_type.name, assignment.meeting.start
-    roles.unassign(group, current_user, assignment)
+    try:
+        roles.unassign(group, current_user, assignment, int(seen) if seen.isdecimal() else None)
+    except DomainError as exc:  # the holder changed meanwhile: show who holds it now
+        flash_error(exc, "unassign")
+        return confirm(exc.status)
     flash_at(place, _("The role is open again."))
     if holder is not None:
         _told(role_mail.notify_removed(group, holder, role, start, current_user,

@@ -55,54 +55,99 @@ def build() -> dict:
         users, groups, memberships, series_rows, meetings = [], [], [], [], []
         user_id = 0
         for g in range(1, GROUPS + 1):
-            groups.append({
-                "id": g, "name": f"Groupe {g}", "description": "", "theme": "health",
-                "canton": "VD" if g % 3 else "TI", "language": "fr" if g % 3 else "it",
-                "timezone": "Europe/Zurich", "default_location": f"Salle {g}",
-                "all_coresponsible": False, "attendance_enabled": False,
-                "feed_title_mode": "full", "listed": False, "version": 1,
-                "created_at": now, "updated_at": now,
-            })  # fmt: skip
+            groups.append(
+                {
+                    "id": g,
+                    "name": f"Groupe {g}",
+                    "description": "",
+                    "theme": "health",
+                    "canton": "VD" if g % 3 else "TI",
+                    "language": "fr" if g % 3 else "it",
+                    "timezone": "Europe/Zurich",
+                    "default_location": f"Salle {g}",
+                    "all_coresponsible": False,
+                    "attendance_enabled": False,
+                    "feed_title_mode": "full",
+                    "listed": False,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
             for m in range(MEMBERS_PER_GROUP):
                 user_id += 1
-                users.append({
-                    "id": user_id, "email": f"member{user_id}@bench.example.org",
-                    "password_hash": probe.password_hash, "display_name": f"Membre {user_id}",
-                    "locale": "fr", "session_version": 1, "created_at": now,
-                })  # fmt: skip
-                memberships.append({
-                    "user_id": user_id, "group_id": g, "joined_at": now,
-                    "role": "coresponsible" if m == 0 else "member",
-                })  # fmt: skip
+                users.append(
+                    {
+                        "id": user_id,
+                        "email": f"member{user_id}@bench.example.org",
+                        "password_hash": probe.password_hash,
+                        "display_name": f"Membre {user_id}",
+                        "locale": "fr",
+                        "session_version": 1,
+                        "created_at": now,
+                    }
+                )
+                memberships.append(
+                    {
+                        "user_id": user_id,
+                        "group_id": g,
+                        "joined_at": now,
+                        "role": "coresponsible" if m == 0 else "member",
+                    }
+                )
             weekday = WEEKDAYS[g % len(WEEKDAYS)]
             rule = rec.Rule(
                 rec.WEEKLY, byday=(weekday,), until=series_start + timedelta(days=5 * 365)
             )
             first = rec.first_date(rule, series_start)
-            series_rows.append({
-                "id": g, "group_id": g, "uid": f"bench-{g}@facilitator", "title": "",
-                "location": f"Salle {g}", "note": "", "start_date": first, "start_time": time(19),
-                "duration_minutes": 120, "timezone": "Europe/Zurich", "freq": rule.freq,
-                "interval": 1, "byday": weekday, "until": rule.until, "sequence": 0,
-                "created_at": now, "updated_at": now,
-            })  # fmt: skip
+            series_rows.append(
+                {
+                    "id": g,
+                    "group_id": g,
+                    "uid": f"bench-{g}@facilitator",
+                    "title": "",
+                    "location": f"Salle {g}",
+                    "note": "",
+                    "start_date": first,
+                    "start_time": time(19),
+                    "duration_minutes": 120,
+                    "timezone": "Europe/Zurich",
+                    "freq": rule.freq,
+                    "interval": 1,
+                    "byday": weekday,
+                    "until": rule.until,
+                    "sequence": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
             days = rec.dates(rule, first, first, rule.until)
             step = max(len(days) // OVERRIDES_PER_GROUP, 1)
             for i, day in enumerate(days[::step][:OVERRIDES_PER_GROUP]):
                 original = datetime.combine(day, time(19))
                 moved = i % 5 == 0
-                meetings.append({
-                    "group_id": g, "series_id": g, "original_start": original,
-                    "start": original + timedelta(days=1) if moved else original,
-                    "timezone": "Europe/Zurich", "cancelled": not moved,
-                    "cancel_reason": "" if moved else "Salle indisponible",
-                    "uid": f"bench-{g}-{i}@facilitator", "sequence": 1,
-                    "created_at": now, "updated_at": now,
-                })  # fmt: skip
+                meetings.append(
+                    {
+                        "group_id": g,
+                        "series_id": g,
+                        "original_start": original,
+                        "start": original + timedelta(days=1) if moved else original,
+                        "timezone": "Europe/Zurich",
+                        "cancelled": not moved,
+                        "cancel_reason": "" if moved else "Salle indisponible",
+                        "uid": f"bench-{g}-{i}@facilitator",
+                        "sequence": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
         for model, rows in (
-            (User, users), (Group, groups), (Membership, memberships),
-            (MeetingSeries, series_rows), (Meeting, meetings),
-        ):  # fmt: skip
+            (User, users),
+            (Group, groups),
+            (Membership, memberships),
+            (MeetingSeries, series_rows),
+            (Meeting, meetings),
+        ):
             for chunk in range(0, len(rows), 5000):
                 db.session.execute(insert(model), rows[chunk : chunk + 5000])
         db.session.commit()
@@ -120,9 +165,12 @@ def build() -> dict:
             db.session.execute(text("ANALYZE"))
             db.session.commit()
     return {
-        "groups": len(groups), "members": len(users), "series": len(series_rows),
-        "overrides": len(meetings), "seconds": round(timer.perf_counter() - started, 1),
-    }  # fmt: skip
+        "groups": len(groups),
+        "members": len(users),
+        "series": len(series_rows),
+        "overrides": len(meetings),
+        "seconds": round(timer.perf_counter() - started, 1),
+    }
 
 
 if __name__ == "__main__":

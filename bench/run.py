@@ -64,10 +64,20 @@ def postgres_schema(base_url: str | None):
 @contextmanager
 def gunicorn(app: str, port: int, env: dict):
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--chdir", str(ROOT), app],
+        [
+            str(BIN / "gunicorn"),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--chdir",
+            str(ROOT),
+            app,
+        ],
         env=env,
-    )  # fmt: skip
+    )
     try:
         for _ in range(100):
             try:

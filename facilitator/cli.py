@@ -124,30 +124,42 @@ def _demo_schedule(group: Group, actor: User, spec: dict) -> None:
     today = clock.today(group.timezone)
     rule, at, minutes = spec["rule"], spec["time"], spec["minutes"]
     series = schedule.create_series(
-        group, actor,
-        schedule.SeriesData(start_date=today - timedelta(weeks=spec["weeks_back"]), start_time=at,
-                            duration_minutes=minutes, rule=rule,
-                            location=group.default_location),
-    )  # fmt: skip
+        group,
+        actor,
+        schedule.SeriesData(
+            start_date=today - timedelta(weeks=spec["weeks_back"]),
+            start_time=at,
+            duration_minutes=minutes,
+            rule=rule,
+            location=group.default_location,
+        ),
+    )
     coming = schedule.occurrences([group.id], today, today + timedelta(days=400))
     cancelled, moved = coming[1], coming[2]
     schedule.cancel(group, actor, cancelled, spec["cancel_reason"])
     schedule.change(
-        group, actor, moved,
+        group,
+        actor,
+        moved,
         schedule.MeetingData(
-            start=moved.start + timedelta(days=2), duration_minutes=minutes,
-            location=spec["moved_to"], note=spec["moved_note"],
+            start=moved.start + timedelta(days=2),
+            duration_minutes=minutes,
+            location=spec["moved_to"],
+            note=spec["moved_note"],
         ),
-    )  # fmt: skip
+    )
     summer = date(today.year + (today.month > 6), 7, 1)
     schedule.pause(group, actor, series, summer, summer.replace(month=8, day=31), spec["pause"])
     schedule.create_one_off(
-        group, actor,
+        group,
+        actor,
         schedule.MeetingData(
-            start=datetime.combine(today + timedelta(days=10), time(12)), duration_minutes=150,
-            location=spec["one_off_place"], title=spec["one_off_title"],
+            start=datetime.combine(today + timedelta(days=10), time(12)),
+            duration_minutes=150,
+            location=spec["one_off_place"],
+            title=spec["one_off_title"],
         ),
-    )  # fmt: skip
+    )
     if spec["attendance"]:
         _demo_headcounts(group, actor, today)
 
@@ -157,9 +169,12 @@ def _demo_headcounts(group: Group, actor: User, today: date) -> None:
     attendance.enable(group, actor)
     membership = db.session.scalar(Membership.select_for(actor.id, group.id))
     past = [
-        o for o in schedule.occurrences([group.id], today - timedelta(days=370), today - timedelta(days=1))
+        o
+        for o in schedule.occurrences(
+            [group.id], today - timedelta(days=370), today - timedelta(days=1)
+        )
         if not o.cancelled
-    ]  # fmt: skip
+    ]
     for index, occurrence in enumerate(past):
         if index == 5:
             continue  # forgotten that evening: shown as "not recorded"
@@ -181,8 +196,9 @@ def _demo_roles(group: Group, actor: User) -> None:
     proposal = roles.autofill_proposal(group, 6, clock.now())
     picks = [
         (c.slot.meeting, c.slot.role, c.slot.index, c.member)
-        for c in proposal.choices if c.member is not None
-    ]  # fmt: skip
+        for c in proposal.choices
+        if c.member is not None
+    ]
     roles.apply_autofill(group, actor, picks, clock.now())
 
 

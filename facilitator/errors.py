@@ -16,16 +16,30 @@ from facilitator.services.errors import DomainError
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    400: (
+        _l("Bad request"),
+        _l("The request could not be understood. Please go back and try again."),
+    ),
     403: (_l("Not allowed"), _l("You are not allowed to do this.")),
     404: (_l("Page not found"), _l("This page does not exist or is not available to you.")),
     405: (_l("Not allowed"), _l("This page cannot be used in this way.")),
     410: (_l("No longer available"), _l("This link is no longer valid.")),
     413: (_l("Too much data"), _l("What you sent is too large. Please shorten it and try again.")),
-    429: (_l("Too many attempts"), _l("Too many attempts in a short time. Please wait a few minutes and try again.")),
-    500: (_l("Something went wrong"), _l("An unexpected error happened on our side. Nothing you did caused it; please try again later.")),
-    503: (_l("Temporarily unavailable"), _l("This service is temporarily unavailable. Please try again later.")),
-}  # fmt: skip
+    429: (
+        _l("Too many attempts"),
+        _l("Too many attempts in a short time. Please wait a few minutes and try again."),
+    ),
+    500: (
+        _l("Something went wrong"),
+        _l(
+            "An unexpected error happened on our side. Nothing you did caused it; please try again later."
+        ),
+    ),
+    503: (
+        _l("Temporarily unavailable"),
+        _l("This service is temporarily unavailable. Please try again later."),
+    ),
+}
 CSRF_MESSAGE = _l(
     "The form had expired or was sent from elsewhere. Please reload the page and try again."
 )

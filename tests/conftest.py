@@ -177,10 +177,16 @@ def weekly_series(app):
 
     def make(group: Group, *, start=date(2026, 9, 1), weekday="TU", at=time(19), location=""):
         return schedule.create_series(
-            group, group.memberships[0].user,
-            schedule.SeriesData(start_date=start, start_time=at, duration_minutes=120,
-                                rule=Rule(WEEKLY, byday=(weekday,)), location=location),
-        )  # fmt: skip
+            group,
+            group.memberships[0].user,
+            schedule.SeriesData(
+                start_date=start,
+                start_time=at,
+                duration_minutes=120,
+                rule=Rule(WEEKLY, byday=(weekday,)),
+                location=location,
+            ),
+        )
 
     return make
 
@@ -270,10 +276,15 @@ def world(app, make_user, make_group, add_member):
     outsider = make_user("Outsider")
     invitation, token = invitations.create_invitation(group, coresponsible, days=7, max_uses=None)
     series = schedule.create_series(
-        group, coresponsible,
-        schedule.SeriesData(start_date=date(2026, 9, 1), start_time=time(19),
-                            duration_minutes=120, rule=Rule(WEEKLY, byday=("TU",))),
-    )  # fmt: skip
+        group,
+        coresponsible,
+        schedule.SeriesData(
+            start_date=date(2026, 9, 1),
+            start_time=time(19),
+            duration_minutes=120,
+            rule=Rule(WEEKLY, byday=("TU",)),
+        ),
+    )
     feed, feed_token = feeds.create(coresponsible, "phone")
     role = db.session.scalars(roles.role_types(group)).first()
     future = schedule.find(group, f"s{series.id}-202703021900")
@@ -286,11 +297,13 @@ def world(app, make_user, make_group, add_member):
         group, coresp_membership, assignment, member_membership, None, clock.now()
     )
     one_off = schedule.create_one_off(
-        group, coresponsible,
+        group,
+        coresponsible,
         schedule.MeetingData(start=datetime(2026, 9, 5, 10), duration_minutes=60),
-    )  # fmt: skip
-    message = ContactMessage(group_id=group.id, sender_name="Léa", sender_contact="l@example.org",
-                             body="Bonjour")  # fmt: skip
+    )
+    message = ContactMessage(
+        group_id=group.id, sender_name="Léa", sender_contact="l@example.org", body="Bonjour"
+    )
     db.session.add(message)
     db.session.commit()
     with app.test_request_context():

@@ -137,8 +137,14 @@ def test_yearly_figures_from_known_data(setup):
     # September 2026: 1, 8, 15, 22, 29. 15 cancelled; counts 6, 9, (22 not recorded), 4.
     schedule.cancel(g, owner, schedule.find(g, key(s, date(2026, 9, 15))), "")
     for day, participants, newcomers in ((1, 6, 1), (8, 9, 3), (29, 4, None)):
-        attendance.record(g, membership, schedule.find(g, key(s, date(2026, 9, day))),
-                          participants, newcomers, NOW)  # fmt: skip
+        attendance.record(
+            g,
+            membership,
+            schedule.find(g, key(s, date(2026, 9, day))),
+            participants,
+            newcomers,
+            NOW,
+        )
     result = attendance.stats(g, date(2026, 9, 1), date(2026, 10, 31), NOW)
     assert result.planned == 9  # 5 in September, 4 in October
     assert result.cancelled == 1

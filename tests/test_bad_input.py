@@ -35,9 +35,10 @@ HOSTILE = [
 # role holder).
 CONFIRMATIONS = {"groups.leave", "groups.remove", "groups.invitation", "roles.unassign"}
 FORM_PAGES = {
-    endpoint for endpoint, method in ROUTES
+    endpoint
+    for endpoint, method in ROUTES
     if method == "GET" and (endpoint, "POST") in ROUTES and endpoint not in CONFIRMATIONS
-}  # fmt: skip
+}
 
 
 class FormReader(HTMLParser):
@@ -106,8 +107,19 @@ def test_hostile_values_in_any_field_never_break_a_form(client, login, world, ro
 
 
 # Every query parameter that some page reads.
-PARAMETERS = ["page", "year", "from", "to", "count", "next", "invitation", "lang",
-              "theme", "canton", "language"]  # fmt: skip
+PARAMETERS = [
+    "page",
+    "year",
+    "from",
+    "to",
+    "count",
+    "next",
+    "invitation",
+    "lang",
+    "theme",
+    "canton",
+    "language",
+]
 
 
 @pytest.mark.parametrize("route", sorted(r for r in ROUTES if r[1] == "GET"), ids=lambda r: r[0])

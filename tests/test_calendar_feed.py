@@ -28,9 +28,13 @@ def link(group, key):
 
 def series_data(start, rule, at=time(19), minutes=120, **kw):
     return schedule.SeriesData(
-        start_date=start, start_time=at, duration_minutes=minutes, rule=rule,
-        location=kw.pop("location", "Salle B, Maison de quartier"), **kw,
-    )  # fmt: skip
+        start_date=start,
+        start_time=at,
+        duration_minutes=minutes,
+        rule=rule,
+        location=kw.pop("location", "Salle B, Maison de quartier"),
+        **kw,
+    )
 
 
 def feed_bytes(group, discreet=False):
@@ -77,22 +81,32 @@ def busy_group(make_group):
     }
     schedule.cancel(group, actor, by_day[date(2026, 3, 31)], "Pâques")  # just after the switch
     schedule.change(
-        group, actor, by_day[date(2026, 4, 14)],
-        schedule.MeetingData(start=datetime(2026, 4, 16, 18, 30), duration_minutes=90,
-                             location="Salle C"),
-    )  # fmt: skip
+        group,
+        actor,
+        by_day[date(2026, 4, 14)],
+        schedule.MeetingData(
+            start=datetime(2026, 4, 16, 18, 30), duration_minutes=90, location="Salle C"
+        ),
+    )
     schedule.pause(group, actor, series, date(2026, 7, 1), date(2026, 8, 31), "Été")
     schedule.split(
-        group, actor, series,
+        group,
+        actor,
+        series,
         series_data(date(2026, 10, 1), Rule(MONTHLY, byday=("TH",), setpos=-1), at=time(18, 30)),
-    )  # fmt: skip
+    )
     later = schedule.occurrences([group.id], date(2026, 11, 1), date(2026, 11, 30))[0]
     schedule.cancel(group, actor, later, "")
     schedule.create_one_off(
-        group, actor,
-        schedule.MeetingData(start=datetime(2026, 10, 24, 12), duration_minutes=180,
-                             title="Pique-nique", location="Ouchy"),
-    )  # fmt: skip
+        group,
+        actor,
+        schedule.MeetingData(
+            start=datetime(2026, 10, 24, 12),
+            duration_minutes=180,
+            title="Pique-nique",
+            location="Ouchy",
+        ),
+    )
     return group
 
 
@@ -133,7 +147,7 @@ def test_calendar_header_and_timezone(busy_group):
         "X-PUBLISHED-TTL:PT1H",
         "PRODID:",
     ):
-        assert line in text  # fmt: skip
+        assert line in text
     assert text.index("BEGIN:VTIMEZONE") < text.index("BEGIN:VEVENT")
     assert "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3" in text  # not a list of RDATEs
     assert "RDATE" not in text
@@ -173,19 +187,25 @@ def test_reverted_override_disappears_from_the_feed(busy_group):
     actor = busy_group.memberships[0].user
     moved = schedule.occurrences([busy_group.id], date(2026, 4, 16), date(2026, 4, 16))[0]
     schedule.change(
-        busy_group, actor, moved,
-        schedule.MeetingData(start=datetime(2026, 4, 14, 19), duration_minutes=120,
-                             location="Salle B, Maison de quartier"),
-    )  # fmt: skip
+        busy_group,
+        actor,
+        moved,
+        schedule.MeetingData(
+            start=datetime(2026, 4, 14, 19),
+            duration_minutes=120,
+            location="Salle B, Maison de quartier",
+        ),
+    )
     assert "RECURRENCE-ID" not in feed_bytes(busy_group).decode()
 
 
 def test_lines_are_crlf_and_folded_at_75_octets_without_breaking_characters(make_group):
     group = make_group(name="Groupe à l'écoute – " + "é" * 80, description="")
     schedule.create_series(
-        group, group.memberships[0].user,
+        group,
+        group.memberships[0].user,
         series_data(date(2026, 3, 3), Rule(WEEKLY, byday=("TU",)), location="Café « Ça va » " * 6),
-    )  # fmt: skip
+    )
     ics = feed_bytes(group)
     assert b"\n" not in ics.replace(b"\r\n", b"")
     for line in ics.split(b"\r\n"):
@@ -204,9 +224,10 @@ def test_feed_survives_icalendar_round_trip(busy_group):
 def test_discreet_mode_hides_the_group_name_and_notes(make_group, language, title):
     group = make_group(name="Groupe Alcool Lausanne", language=language)
     schedule.create_series(
-        group, group.memberships[0].user,
+        group,
+        group.memberships[0].user,
         series_data(date(2026, 3, 3), Rule(WEEKLY, byday=("TU",)), note="Thème : l'abstinence"),
-    )  # fmt: skip
+    )
     text = Calendar.from_ical(feed_bytes(group, discreet=True))
     event = next(iter(text.walk("VEVENT")))
     assert str(event["SUMMARY"]) == title
@@ -226,8 +247,11 @@ def icaljs_expand(ics: bytes, start: date, end: date):
         pytest.skip("ical.js not installed: run `npm ci` in tests/js")
     result = subprocess.run(
         [node, str(JS / "expand.mjs"), start.isoformat(), end.isoformat()],
-        input=ics, capture_output=True, check=True, timeout=60,
-    )  # fmt: skip
+        input=ics,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
     return [
         (datetime.fromisoformat(o["start"]), datetime.fromisoformat(o["end"]), o["location"])
         for o in json.loads(result.stdout)

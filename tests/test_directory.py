@@ -9,8 +9,11 @@ from facilitator.extensions import db
 from facilitator.models import ContactMessage
 from tests.conftest import text_of
 
-MESSAGE = {"sender_name": "Léa", "sender_contact": "lea@example.org",
-           "body": "Bonjour, puis-je venir la prochaine fois ?"}  # fmt: skip
+MESSAGE = {
+    "sender_name": "Léa",
+    "sender_contact": "lea@example.org",
+    "body": "Bonjour, puis-je venir la prochaine fois ?",
+}
 
 
 @pytest.fixture
@@ -43,20 +46,38 @@ def test_listed_groups_show_only_what_they_chose(client, listed_group):
 
 @pytest.mark.parametrize(
     ("query", "found"),
-    [("theme=addiction", True), ("theme=grief", False), ("canton=TI", False),
-     ("language=fr", True), ("canton=XX", True)],
-)  # fmt: skip
+    [
+        ("theme=addiction", True),
+        ("theme=grief", False),
+        ("canton=TI", False),
+        ("language=fr", True),
+        ("canton=XX", True),
+    ],
+)
 def test_visitors_filter_by_theme_canton_and_language(client, listed_group, query, found):
     assert ("Groupe de soutien" in text_of(client.get(f"/groups?{query}"))) is found
 
 
 @pytest.mark.parametrize(
     ("lang", "labels"),
-    [("fr", ["Thème", "Canton", "Langue du groupe", "Addiction", "Vaud", "Filtrer"]),
-     ("it", ["Tema", "Cantone", "Lingua del gruppo", "Dipendenze", "Vaud", "Filtra"]),
-     ("de", ["Thema", "Kanton", "Sprache der Gruppe", "Sucht", "Waadt", "Filtern",
-             "Neue Mitglieder willkommen", "Lausanne, Waadt"])],
-)  # fmt: skip
+    [
+        ("fr", ["Thème", "Canton", "Langue du groupe", "Addiction", "Vaud", "Filtrer"]),
+        ("it", ["Tema", "Cantone", "Lingua del gruppo", "Dipendenze", "Vaud", "Filtra"]),
+        (
+            "de",
+            [
+                "Thema",
+                "Kanton",
+                "Sprache der Gruppe",
+                "Sucht",
+                "Waadt",
+                "Filtern",
+                "Neue Mitglieder willkommen",
+                "Lausanne, Waadt",
+            ],
+        ),
+    ],
+)
 def test_the_directory_and_its_filters_speak_french_italian_and_german(
     client, listed_group, lang, labels
 ):
@@ -120,8 +141,9 @@ def test_a_discreet_group_gets_directory_messages_without_its_name_in_the_subjec
 
 
 def test_robots_filling_the_honeypot_send_nothing(client, outbox, listed_group):
-    response = client.post(f"/groups/{listed_group.id}/contact",
-                           data={**MESSAGE, "website": "http://spam.example"})  # fmt: skip
+    response = client.post(
+        f"/groups/{listed_group.id}/contact", data={**MESSAGE, "website": "http://spam.example"}
+    )
     assert response.status_code == 302
     assert outbox == []
     assert db.session.scalar(select(ContactMessage)) is None
@@ -129,9 +151,12 @@ def test_robots_filling_the_honeypot_send_nothing(client, outbox, listed_group):
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
-    [("sender_name", "", "Ce champ est obligatoire."), ("body", "x" * 2001, "au plus 2000"),
-     ("sender_contact", "", "Ce champ est obligatoire.")],
-)  # fmt: skip
+    [
+        ("sender_name", "", "Ce champ est obligatoire."),
+        ("body", "x" * 2001, "au plus 2000"),
+        ("sender_contact", "", "Ce champ est obligatoire."),
+    ],
+)
 def test_bad_messages_get_a_clear_answer(client, listed_group, field, value, message):
     response = client.post(f"/groups/{listed_group.id}/contact", data={**MESSAGE, field: value})
     assert response.status_code == 400
@@ -140,6 +165,8 @@ def test_bad_messages_get_a_clear_answer(client, listed_group, field, value, mes
 
 def test_contact_is_rate_limited(app, client, listed_group, monkeypatch):
     monkeypatch.setitem(app.config, "CONTACT_LIMIT_PER_IP", "2 per hour")
-    statuses = [client.post(f"/groups/{listed_group.id}/contact", data=MESSAGE).status_code
-                for _ in range(3)]  # fmt: skip
+    statuses = [
+        client.post(f"/groups/{listed_group.id}/contact", data=MESSAGE).status_code
+        for _ in range(3)
+    ]
     assert statuses == [302, 302, 429]

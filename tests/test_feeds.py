@@ -68,9 +68,10 @@ def test_matching_etag_gets_304_with_one_query_and_no_rendering(app, client, mem
     # connection, which SQLAlchemy's events do not see: count it apart.
     prepared = feeds.PreparedResolve.__call__
     monkeypatch.setattr(
-        feeds.PreparedResolve, "__call__",
+        feeds.PreparedResolve,
+        "__call__",
         lambda self, token_hash: statements.append("prepared") or prepared(self, token_hash),
-    )  # fmt: skip
+    )
     event.listen(Engine, "before_cursor_execute", count)  # every engine of the app
     try:
         again = client.get(f"/feeds/{token}.ics", headers={"If-None-Match": first.headers["ETag"]})
@@ -189,10 +190,16 @@ def test_group_can_choose_discreet_titles(client, login, make_user, make_group, 
     weekly_series(group, location="Salle B")
     login(owner)
     form = {
-        "name": group.name, "description": "", "theme": "addiction", "canton": "TI",
-        "language": "it", "timezone": "Europe/Zurich", "default_location": "", "discreet_feed": "y",
+        "name": group.name,
+        "description": "",
+        "theme": "addiction",
+        "canton": "TI",
+        "language": "it",
+        "timezone": "Europe/Zurich",
+        "default_location": "",
+        "discreet_feed": "y",
         "role_release_hours": "48",
-    }  # fmt: skip
+    }
     assert client.post(f"/groups/{group.id}/settings", data=form).status_code == 302
     _feed, token = feeds.create(owner, "telefono", group=group)
     response = client.get(f"/feeds/{token}.ics")

@@ -324,10 +324,14 @@ def test_line_breaks_in_a_name_become_spaces_and_never_reach_an_email_header(
 ):
     owner = make_user("Camille")
     login(owner)
-    response = client.post("/groups/new", data={
-        **GROUP_FORM, "name": "Proches\r\nBcc: someone@example.org\taidants",
-        "default_location": "Salle\n2",
-    })  # fmt: skip
+    response = client.post(
+        "/groups/new",
+        data={
+            **GROUP_FORM,
+            "name": "Proches\r\nBcc: someone@example.org\taidants",
+            "default_location": "Salle\n2",
+        },
+    )
     assert response.status_code == 302
     group = db.session.scalar(select(Group))
     assert group.name == "Proches Bcc: someone@example.org aidants"

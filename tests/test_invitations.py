@@ -113,8 +113,9 @@ def test_newcomer_registers_from_the_link_and_joins(app, client, outbox, owner_a
     assert "Gruppo lutto Lugano" in text_of(visitor.get(response.location))
     owner = owner_and_group[0]
     assert (outbox[-1]["To"], outbox[-1]["Subject"]) == (
-        owner.email, "Luca a rejoint Gruppo lutto Lugano"
-    )  # fmt: skip
+        owner.email,
+        "Luca a rejoint Gruppo lutto Lugano",
+    )
 
 
 def test_revoked_link_gets_a_clear_page(client, owner_and_group):
@@ -189,8 +190,11 @@ def test_the_invited_newcomer_finishes_in_the_groups_language(app, client, outbo
     _owner, group = owner_and_group
     token = create_link(client, group).rsplit("/", 1)[1]
     visitor = app.test_client()
-    visitor.post("/auth/register", data={"email": "luca@example.org", "invitation": token},
-                 headers={"Accept-Language": "en-US"})  # fmt: skip
+    visitor.post(
+        "/auth/register",
+        data={"email": "luca@example.org", "invitation": token},
+        headers={"Accept-Language": "en-US"},
+    )
     finish = visitor.get(link_in(outbox[-1]), headers={"Accept-Language": "en-US"})
     assert 'lang="it-CH"' in text_of(finish)
     assert '<option selected value="it">' in text_of(finish) or 'value="it" selected' in text_of(

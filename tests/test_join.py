@@ -51,11 +51,16 @@ def next_tuesday() -> date:
 def plan(group, *, location="") -> schedule.MeetingSeries:
     """Fortnightly Tuesdays at 19:00 from next Tuesday on."""
     return schedule.create_series(
-        group, group.memberships[0].user,
-        schedule.SeriesData(start_date=next_tuesday(), start_time=time(19),
-                            duration_minutes=120, rule=Rule(WEEKLY, interval=2, byday=("TU",)),
-                            location=location),
-    )  # fmt: skip
+        group,
+        group.memberships[0].user,
+        schedule.SeriesData(
+            start_date=next_tuesday(),
+            start_time=time(19),
+            duration_minutes=120,
+            rule=Rule(WEEKLY, interval=2, byday=("TU",)),
+            location=location,
+        ),
+    )
 
 
 def cells_without_label(html: str) -> list[str]:
@@ -85,9 +90,13 @@ def test_a_new_group_keeps_the_usual_defaults_and_lands_on_what_next(client, log
     login(user)
     response = client.post(
         "/groups/new",
-        data={"name": "Proches aidants", "language": "fr", "canton": "VD",
-              "default_location": "Salle B"},
-    )  # fmt: skip
+        data={
+            "name": "Proches aidants",
+            "language": "fr",
+            "canton": "VD",
+            "default_location": "Salle B",
+        },
+    )
     assert response.status_code == 302
     group = db.session.scalar(select(Group))
     assert response.location == f"/groups/{group.id}#what-next"
@@ -258,8 +267,11 @@ def test_joining_lands_on_the_welcome_checklist(app, client, login, invited, lan
     response = client.post(f"/invite/{token}")
     assert response.location == f"/groups/{group.id}/welcome"
     page = text_of(client.get(response.location))
-    for text in ("Tick the roles you would take", "Add the meetings to your calendar",
-                 "The next meeting"):  # fmt: skip
+    for text in (
+        "Tick the roles you would take",
+        "Add the meetings to your calendar",
+        "The next meeting",
+    ):
         assert t(app, language, text) in page
     # the next meeting: date, time and place
     assert day(app, language, next_tuesday()) in page
@@ -347,8 +359,15 @@ def test_the_welcome_page_without_meetings_says_none_is_planned(
     add_member(group, member)
     login(member)
     page = text_of(client.get(f"/groups/{group.id}/welcome"))
-    assert t(client.application, "fr", "No meeting is planned yet. You will see it here and on "
-             "your home page as soon as it is.") in page  # fmt: skip
+    assert (
+        t(
+            client.application,
+            "fr",
+            "No meeting is planned yet. You will see it here and on "
+            "your home page as soon as it is.",
+        )
+        in page
+    )
 
 
 def test_the_welcome_service_skips_a_cancelled_next_meeting(make_user, make_group, add_member):
@@ -370,8 +389,9 @@ def test_the_welcome_service_skips_a_cancelled_next_meeting(make_user, make_grou
     ("language", "name"),
     [("fr", "mon téléphone"), ("it", "il mio telefono"), ("de", "mein Telefon")],
 )
-def test_a_new_calendar_link_is_named_my_phone(client, login, make_user, make_group, add_member,
-                                               language, name):  # fmt: skip
+def test_a_new_calendar_link_is_named_my_phone(
+    client, login, make_user, make_group, add_member, language, name
+):
     user = make_user(locale=language)
     group = make_group()
     add_member(group, user)
@@ -425,15 +445,23 @@ def test_a_personal_and_a_group_link_warn_that_meetings_show_twice(
     group = make_group()
     add_member(group, user)
     login(user)
-    general = t(app, language, "Choose one kind of link per calendar: the link for all your groups "
-                "already includes every group, so adding a group's link as well would show each "
-                "of its meetings twice.")  # fmt: skip
+    general = t(
+        app,
+        language,
+        "Choose one kind of link per calendar: the link for all your groups "
+        "already includes every group, so adding a group's link as well would show each "
+        "of its meetings twice.",
+    )
     assert general in text_of(client.get("/account/calendar"))
     client.post("/account/calendar", data={"link-label": "Natel"})
     response = client.post(f"/groups/{group.id}/calendar", data={"link-label": "Natel"})
-    warning = t(app, language, "You now have a link for all your groups and a link for a single "
-                "group. Subscribe to only one of them in the same calendar: with both, each "
-                "meeting of that group shows twice.")  # fmt: skip
+    warning = t(
+        app,
+        language,
+        "You now have a link for all your groups and a link for a single "
+        "group. Subscribe to only one of them in the same calendar: with both, each "
+        "meeting of that group shows twice.",
+    )
     assert warning in text_of(client.get(response.location))
     for path in ("/account/calendar", f"/groups/{group.id}/calendar"):
         page = text_of(client.get(path))
@@ -463,8 +491,12 @@ def test_every_cell_of_the_links_members_and_invitations_tables_is_labelled(
     feeds.create(owner, "Natel")
     feeds.create(owner, "Ordi", group=group)
     login(owner)
-    for path in ("/account/calendar", f"/groups/{group.id}/calendar",
-                 f"/groups/{group.id}/members", f"/groups/{group.id}/invitations"):  # fmt: skip
+    for path in (
+        "/account/calendar",
+        f"/groups/{group.id}/calendar",
+        f"/groups/{group.id}/members",
+        f"/groups/{group.id}/invitations",
+    ):
         html = client.get(path).get_data(as_text=True)
         assert "<td" in html, path
         assert cells_without_label(html) == [], path
@@ -518,13 +550,23 @@ def test_my_data_json_keeps_stable_english_keys_and_iso_dates(client, login, liv
     ana, _group, _series, first = lived_in
     login(ana)
     data = json.loads(client.get("/account/data.json").data)
-    assert set(data) == {"account", "memberships", "roles_held", "absences", "calendar_links",
-                         "history"}  # fmt: skip
+    assert set(data) == {
+        "account",
+        "memberships",
+        "roles_held",
+        "absences",
+        "calendar_links",
+        "history",
+    }
     assert data["memberships"][0]["role"] == "member"
     assert data["memberships"][0]["joined_at"].startswith("2026-11-30T23:30:00")
     assert data["roles_held"][0]["date"] == first.start.isoformat()
-    assert data["absences"][0] == {"group": "Proches aidants", "from": "2027-06-01",
-                                   "to": "2027-06-08", "note": "Voyage"}  # fmt: skip
+    assert data["absences"][0] == {
+        "group": "Proches aidants",
+        "from": "2027-06-01",
+        "to": "2027-06-08",
+        "note": "Voyage",
+    }
     assert data["account"]["last_login_at"]  # logged in just now
 
 
@@ -559,9 +601,12 @@ def test_demo_data_prints_links_with_the_configured_base_url(app):
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_run_passes_its_port_to_the_app():
     dry = subprocess.run(
-        ["make", "-n", "--always-make", "run", "PORT=5123"], cwd=ROOT, capture_output=True,
-        text=True, check=False,
-    )  # fmt: skip
+        ["make", "-n", "--always-make", "run", "PORT=5123"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     flask_lines = [line for line in dry.stdout.splitlines() if "flask --app wsgi" in line]
     assert flask_lines, dry.stdout + dry.stderr
     assert all("BASE_URL=http://127.0.0.1:5123" in line for line in flask_lines)

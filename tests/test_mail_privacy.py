@@ -59,19 +59,29 @@ def every_email(group, owner, ana, ana_m, ben, ben_m) -> None:
     role_mail.notify_given(group, given, owner, lambda key: LINK)  # Ana, Ben
     role_mail.notify_removed(group, ana, role.name, later.start, owner, LINK)
     handover = SwapNote(asker=ana, asked=ben, role=role.name, start=later.start, key="k")
-    swap = SwapNote(asker=ana, asked=ben, role=role.name, start=later.start, key="k",
-                    other_role=role.name, other_start=tonight.start)  # fmt: skip
+    swap = SwapNote(
+        asker=ana,
+        asked=ben,
+        role=role.name,
+        start=later.start,
+        key="k",
+        other_role=role.name,
+        other_start=tonight.start,
+    )
     for note in (handover, swap):
         role_mail.notify_swap_request(group, note, LINK)
         for accepted in (True, False):
             role_mail.notify_swap_answer(group, note, accepted, LINK)
     # Tonight is at the last minute: Ben with his role, Ana without one.
-    notifications.notify_meeting(group, schedule.find(group, tonight.key), "cancelled", LINK,
-                                 NOW, owner)  # fmt: skip
-    notifications.notify_meeting(group, schedule.find(group, tonight.key), "changed", LINK,
-                                 NOW, owner)  # fmt: skip
-    notifications.notify_meeting(group, schedule.find(group, later.key), "changed", LINK,
-                                 NOW, owner)  # fmt: skip
+    notifications.notify_meeting(
+        group, schedule.find(group, tonight.key), "cancelled", LINK, NOW, owner
+    )
+    notifications.notify_meeting(
+        group, schedule.find(group, tonight.key), "changed", LINK, NOW, owner
+    )
+    notifications.notify_meeting(
+        group, schedule.find(group, later.key), "changed", LINK, NOW, owner
+    )
     notifications.notify_arrival(group, ben, LINK)  # Camille, Ana
     notifications.notify_departure(group, "Dora", [(later.start, role.name)], LINK)  # Camille, Ana
     directory.send_message(group, "Léa", "lea@example.org", "Bonjour", LINK)  # Camille, Ana
@@ -98,11 +108,13 @@ def test_a_member_who_chose_discreet_titles_gets_discreet_emails(scene, outbox):
     ("lang", "first_line"),
     [
         ("fr", "Dans votre groupe, la rencontre du mardi 1er décembre 2026 à 19:00 est annulée."),
-        ("it", "Nel tuo gruppo, l'incontro previsto martedì 1º dicembre 2026 alle 19:00 è "
-               "annullato."),
+        (
+            "it",
+            "Nel tuo gruppo, l'incontro previsto martedì 1º dicembre 2026 alle 19:00 è annullato.",
+        ),
         ("de", "In Ihrer Gruppe ist das Treffen am Dienstag, 1. Dezember 2026 um 19:00 abgesagt."),
     ],
-)  # fmt: skip
+)
 def test_a_discreet_email_starts_with_the_greeting_and_your_group(scene, outbox, lang, first_line):
     group, owner, ana, *_rest = scene(lang, discreet_group=True)
     tonight = schedule.occurrences([group.id], date(2026, 12, 1), date(2026, 12, 1))[0]

@@ -62,10 +62,12 @@ def test_plan_a_fortnightly_series_and_see_it_on_the_group_page(client, coresp):
 
 @pytest.mark.parametrize(
     ("lang", "rhythm"),
-    [("fr", "Toutes les 2 semaines le mardi à 19:00"),
-     ("it", "Ogni 2 settimane di martedì alle 19:00"),
-     ("de", "Alle 2 Wochen am Dienstag um 19:00")],
-)  # fmt: skip
+    [
+        ("fr", "Toutes les 2 semaines le mardi à 19:00"),
+        ("it", "Ogni 2 settimane di martedì alle 19:00"),
+        ("de", "Alle 2 Wochen am Dienstag um 19:00"),
+    ],
+)
 def test_the_rhythm_reads_naturally_in_each_language(client, coresp, lang, rhythm):
     _user, group = coresp
     post_series(client, group)
@@ -86,8 +88,13 @@ def test_preview_shows_the_dates_without_saving(client, coresp):
 
 def test_preview_marks_public_holidays(client, coresp):
     _user, group = coresp
-    data = {**SERIES_FORM, "weekdays": ["MO"], "interval": "1", "start_date": "2026-09-14",
-            "preview": "1"}  # fmt: skip
+    data = {
+        **SERIES_FORM,
+        "weekdays": ["MO"],
+        "interval": "1",
+        "start_date": "2026-09-14",
+        "preview": "1",
+    }
     del data["save"]
     body = text_of(client.post(f"/groups/{group.id}/series/new", data=data))
     assert "jour férié\xa0: Lundi du Jeûne fédéral" in body
@@ -138,8 +145,15 @@ def test_series_form_rejects_bad_input_at_the_field(client, coresp, changes, fie
 
 def test_monthly_on_the_second_tuesday(client, coresp):
     _user, group = coresp
-    post_series(client, group, frequency="monthly_weekday", interval="1", setpos="2",
-                month_weekday="TU", start_date="2026-09-08")  # fmt: skip
+    post_series(
+        client,
+        group,
+        frequency="monthly_weekday",
+        interval="1",
+        setpos="2",
+        month_weekday="TU",
+        start_date="2026-09-08",
+    )
     listing = text_of(client.get(f"/groups/{group.id}/meetings"))
     assert "Chaque mois, le deuxième mardi, à 19:00" in listing
     assert "mardi 8 septembre 2026" in listing
@@ -186,9 +200,15 @@ def test_move_one_meeting(client, coresp):
     assert 'value="2026-09-15"' in form
     response = client.post(
         f"/groups/{group.id}/meetings/{key}/edit",
-        data={"date": "2026-09-17", "start_time": "18:30", "end_time": "20:30",
-              "location": "Salle C", "title": "", "note": "Exceptionnellement jeudi"},
-    )  # fmt: skip
+        data={
+            "date": "2026-09-17",
+            "start_time": "18:30",
+            "end_time": "20:30",
+            "location": "Salle C",
+            "title": "",
+            "note": "Exceptionnellement jeudi",
+        },
+    )
     assert response.status_code == 302
     page = text_of(client.get(response.location))
     assert "jeudi 17 septembre 2026" in page
@@ -202,9 +222,10 @@ def test_pause_the_summer(client, coresp):
     post_series(client, group, start_date="2026-06-02")
     series = db.session.scalar(select(MeetingSeries))
     response = confirmed(
-        client, f"/groups/{group.id}/series/{series.id}/pause",
+        client,
+        f"/groups/{group.id}/series/{series.id}/pause",
         {"first": "2026-09-01", "last": "2026-09-30", "reason": "Pause"},
-    )  # fmt: skip
+    )
     assert response.status_code == 302
     assert "2 rencontres ont été annulées." in text_of(client.get(response.location))
 
@@ -259,9 +280,15 @@ def test_plan_and_delete_a_one_off_meeting(client, coresp):
     _user, group = coresp
     response = client.post(
         f"/groups/{group.id}/meetings/new",
-        data={"date": "2026-12-08", "start_time": "12:00", "end_time": "14:00",
-              "location": "Restaurant du Lac", "title": "Repas de fin d'année", "note": ""},
-    )  # fmt: skip
+        data={
+            "date": "2026-12-08",
+            "start_time": "12:00",
+            "end_time": "14:00",
+            "location": "Restaurant du Lac",
+            "title": "Repas de fin d'année",
+            "note": "",
+        },
+    )
     assert response.status_code == 302
     page = text_of(client.get(response.location))
     assert "Repas de fin d'année" in page
@@ -288,10 +315,15 @@ def test_dashboard_shows_the_next_meetings_of_all_groups_in_italian(
     add_member(other, giulia)
     for group in (lugano, other):
         schedule.create_series(
-            group, giulia,
-            schedule.SeriesData(start_date=date(2026, 9, 3), start_time=time(18, 30),
-                                duration_minutes=90, rule=Rule(WEEKLY, byday=("TH",))),
-        )  # fmt: skip
+            group,
+            giulia,
+            schedule.SeriesData(
+                start_date=date(2026, 9, 3),
+                start_time=time(18, 30),
+                duration_minutes=90,
+                rule=Rule(WEEKLY, byday=("TH",)),
+            ),
+        )
     login(giulia)
     page = text_of(client.get("/"))
     assert "giovedì 3 settembre 2026, 18:30–20:00" in page

@@ -31,8 +31,15 @@ def setup(make_user, make_group, add_member, weekly_series):
     ana_m = add_member(group, ana)
     notes = db.session.scalars(roles.role_types(group)).all()[3]
     for day in ("20260908", "20260915"):  # one past, one to come
-        roles.assign(group, owner, schedule.find(group, f"s{series.id}-{day}1900"), notes, 0, ana_m,
-                     datetime(2026, 9, 1, tzinfo=UTC))  # fmt: skip
+        roles.assign(
+            group,
+            owner,
+            schedule.find(group, f"s{series.id}-{day}1900"),
+            notes,
+            0,
+            ana_m,
+            datetime(2026, 9, 1, tzinfo=UTC),
+        )
     roles.add_unavailability(ana_m, date(2026, 10, 1), date(2026, 10, 8), "Voyage")
     return {"owner": owner, "group": group, "ana": ana, "series": series}
 
@@ -112,8 +119,11 @@ def test_the_last_coresponsible_must_hand_over_first(client, login, setup):
 def test_a_coresponsible_deletes_the_group_after_typing_its_name(client, login, setup):
     s = setup
     group_id = s["group"].id
-    db.session.add(ContactMessage(group_id=group_id, sender_name="Léa",
-                                  sender_contact="lea@example.org", body="Bonjour"))  # fmt: skip
+    db.session.add(
+        ContactMessage(
+            group_id=group_id, sender_name="Léa", sender_contact="lea@example.org", body="Bonjour"
+        )
+    )
     db.session.commit()
     login(s["owner"])
     assert client.post(f"/groups/{group_id}/delete", data={"name": "wrong"}).status_code == 400
@@ -134,10 +144,12 @@ def test_a_coresponsible_deletes_the_group_after_typing_its_name(client, login, 
 
 @pytest.mark.parametrize(
     ("language", "texts"),
-    [("fr", ["Qui voit quoi", "l'annuaire public", "au plus 180 jours"]),
-     ("it", ["Chi vede cosa", "l'elenco pubblico", "al massimo 180 giorni"]),
-     ("de", ["Wer was sieht", "öffentliche Verzeichnis", "höchstens 180 Tage"])],
-)  # fmt: skip
+    [
+        ("fr", ["Qui voit quoi", "l'annuaire public", "au plus 180 jours"]),
+        ("it", ["Chi vede cosa", "l'elenco pubblico", "al massimo 180 giorni"]),
+        ("de", ["Wer was sieht", "öffentliche Verzeichnis", "höchstens 180 Tage"]),
+    ],
+)
 def test_privacy_page_in_every_language_names_the_directory_and_its_messages(
     client, language, texts
 ):
@@ -162,18 +174,35 @@ def test_purge_deletes_what_is_past_its_time_and_is_idempotent(app, setup):
     g.retention_months = 1
     db.session.commit()
     # An old meeting (three months ago) with a note and a headcount, and a recent one.
-    early = schedule.create_one_off(g, owner, schedule.MeetingData(
-        start=datetime(2026, 6, 2, 19), duration_minutes=60, note="Notes anciennes"))  # fmt: skip
+    early = schedule.create_one_off(
+        g,
+        owner,
+        schedule.MeetingData(
+            start=datetime(2026, 6, 2, 19), duration_minutes=60, note="Notes anciennes"
+        ),
+    )
     attendance.record(g, g.memberships[0], schedule.find(g, f"m{early.id}"), 6, 1, NOW)
     recent = schedule.find(g, f"s{s['series'].id}-202609081900")
     attendance.record(g, g.memberships[0], recent, 7, 0, NOW)
     # Visitors' messages: one from seven months ago, one from last month.
-    db.session.add_all([
-        ContactMessage(group_id=g.id, sender_name="Old", sender_contact="old@example.org",
-                       body="Bonjour", created_at=NOW - timedelta(days=181)),
-        ContactMessage(group_id=g.id, sender_name="New", sender_contact="new@example.org",
-                       body="Bonjour", created_at=NOW - timedelta(days=30)),
-    ])  # fmt: skip
+    db.session.add_all(
+        [
+            ContactMessage(
+                group_id=g.id,
+                sender_name="Old",
+                sender_contact="old@example.org",
+                body="Bonjour",
+                created_at=NOW - timedelta(days=181),
+            ),
+            ContactMessage(
+                group_id=g.id,
+                sender_name="New",
+                sender_contact="new@example.org",
+                body="Bonjour",
+                created_at=NOW - timedelta(days=30),
+            ),
+        ]
+    )
     db.session.commit()
     runner = app.test_cli_runner()
     first = runner.invoke(args=["purge"])

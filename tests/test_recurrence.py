@@ -35,38 +35,53 @@ def all_dates(rule, start):
 def test_fortnightly_tuesdays():
     rule = Rule(WEEKLY, interval=2, byday=("TU",), count=4)
     assert all_dates(rule, date(2026, 9, 1)) == [
-        date(2026, 9, 1), date(2026, 9, 15), date(2026, 9, 29), date(2026, 10, 13),
-    ]  # fmt: skip
+        date(2026, 9, 1),
+        date(2026, 9, 15),
+        date(2026, 9, 29),
+        date(2026, 10, 13),
+    ]
 
 
 def test_weekly_series_starts_on_its_first_matching_day():
     rule = Rule(WEEKLY, byday=("TU", "TH"), count=3)
     assert first_date(rule, date(2026, 9, 2)) == date(2026, 9, 3)  # a Wednesday
     assert all_dates(rule, date(2026, 9, 2)) == [
-        date(2026, 9, 3), date(2026, 9, 8), date(2026, 9, 10),
-    ]  # fmt: skip
+        date(2026, 9, 3),
+        date(2026, 9, 8),
+        date(2026, 9, 10),
+    ]
 
 
 def test_monthly_on_the_31st_skips_short_months():
     rule = Rule(MONTHLY, monthday=31, until=date(2026, 12, 31))
     assert all_dates(rule, date(2026, 1, 1)) == [
-        date(2026, 1, 31), date(2026, 3, 31), date(2026, 5, 31), date(2026, 7, 31),
-        date(2026, 8, 31), date(2026, 10, 31), date(2026, 12, 31),
-    ]  # fmt: skip
+        date(2026, 1, 31),
+        date(2026, 3, 31),
+        date(2026, 5, 31),
+        date(2026, 7, 31),
+        date(2026, 8, 31),
+        date(2026, 10, 31),
+        date(2026, 12, 31),
+    ]
 
 
 def test_fifth_tuesday_only_in_months_that_have_one():
     rule = Rule(MONTHLY, byday=("TU",), setpos=5, until=date(2026, 12, 31))
     assert all_dates(rule, date(2026, 1, 1)) == [
-        date(2026, 3, 31), date(2026, 6, 30), date(2026, 9, 29), date(2026, 12, 29),
-    ]  # fmt: skip
+        date(2026, 3, 31),
+        date(2026, 6, 30),
+        date(2026, 9, 29),
+        date(2026, 12, 29),
+    ]
 
 
 def test_last_thursday_of_the_month():
     rule = Rule(MONTHLY, byday=("TH",), setpos=-1, count=3)
     assert all_dates(rule, date(2026, 10, 1)) == [
-        date(2026, 10, 29), date(2026, 11, 26), date(2026, 12, 31),
-    ]  # fmt: skip
+        date(2026, 10, 29),
+        date(2026, 11, 26),
+        date(2026, 12, 31),
+    ]
 
 
 def test_leap_day_yearly_rhythm_meets_only_in_leap_years():
@@ -77,23 +92,29 @@ def test_leap_day_yearly_rhythm_meets_only_in_leap_years():
 def test_weekly_series_crosses_a_leap_day():
     rule = Rule(WEEKLY, byday=("TU",), count=3)
     assert all_dates(rule, date(2028, 2, 22)) == [
-        date(2028, 2, 22), date(2028, 2, 29), date(2028, 3, 7),
-    ]  # fmt: skip
+        date(2028, 2, 22),
+        date(2028, 2, 29),
+        date(2028, 3, 7),
+    ]
 
 
 def test_daily_retreat():
     rule = Rule(DAILY, count=3)
     assert all_dates(rule, date(2026, 10, 24)) == [
-        date(2026, 10, 24), date(2026, 10, 25), date(2026, 10, 26),
-    ]  # fmt: skip
+        date(2026, 10, 24),
+        date(2026, 10, 25),
+        date(2026, 10, 26),
+    ]
 
 
 def test_window_returns_only_dates_inside_it():
     rule = Rule(WEEKLY, byday=("MO",))
     start = date(2026, 1, 5)
     assert dates(rule, start, date(2026, 3, 1), date(2026, 3, 16)) == [
-        date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16),
-    ]  # fmt: skip
+        date(2026, 3, 2),
+        date(2026, 3, 9),
+        date(2026, 3, 16),
+    ]
 
 
 def test_never_ending_series_stops_at_the_horizon():

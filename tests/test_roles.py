@@ -36,10 +36,16 @@ def setup(make_user, make_group, add_member, weekly_series):
     ben_m = add_member(group, ben)
     role_list = db.session.scalars(roles.role_types(group)).all()
     return {
-        "owner": owner, "group": group, "series": series, "ana": ana, "ben": ben,
-        "ana_m": ana_m, "ben_m": ben_m, "roles": {r.name: r for r in role_list},
+        "owner": owner,
+        "group": group,
+        "series": series,
+        "ana": ana,
+        "ben": ben,
+        "ana_m": ana_m,
+        "ben_m": ben_m,
+        "roles": {r.name: r for r in role_list},
         "key": f"s{series.id}-{KEY_DAY:%Y%m%d}1900",
-    }  # fmt: skip
+    }
 
 
 def willing(membership, *role_types):
@@ -102,8 +108,11 @@ def test_a_member_who_did_not_opt_in_takes_an_open_role_and_becomes_willing(clie
     assert db.session.scalar(select(RoleAssignment.membership_id)) == s["ana_m"].id
     assert roles.opted_in(s["ana_m"]) == {facilitation.id}
     proposal = roles.autofill_proposal(s["group"], 2, NOW)
-    assert [proposal.members[c.member].user.display_name
-            for c in proposal.choices if c.slot.role == facilitation.id] == ["Ana", "Ana"]  # fmt: skip
+    assert [
+        proposal.members[c.member].user.display_name
+        for c in proposal.choices
+        if c.slot.role == facilitation.id
+    ] == ["Ana", "Ana"]
 
 
 def test_a_retired_role_cannot_be_taken(client, login, setup):
@@ -134,10 +143,16 @@ def test_the_database_refuses_two_holders_for_one_slot(setup):
     occurrence = schedule.find(s["group"], s["key"])
     meeting = schedule.materialize(occurrence)
     role = s["roles"]["Prise de notes"]
-    db.session.add(RoleAssignment(meeting_id=meeting.id, role_type_id=role.id, slot=0,
-                                  membership_id=s["ana_m"].id))  # fmt: skip
-    db.session.add(RoleAssignment(meeting_id=meeting.id, role_type_id=role.id, slot=0,
-                                  membership_id=s["ben_m"].id))  # fmt: skip
+    db.session.add(
+        RoleAssignment(
+            meeting_id=meeting.id, role_type_id=role.id, slot=0, membership_id=s["ana_m"].id
+        )
+    )
+    db.session.add(
+        RoleAssignment(
+            meeting_id=meeting.id, role_type_id=role.id, slot=0, membership_id=s["ben_m"].id
+        )
+    )
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
@@ -256,8 +271,15 @@ def test_leaving_reopens_future_roles_and_keeps_the_past(client, login, setup, m
     for key in (past_key, s["key"]):
         occurrence = schedule.find(s["group"], key)
         meeting = schedule.materialize(occurrence)
-        db.session.add(RoleAssignment(meeting_id=meeting.id, role_type_id=notes.id, slot=0,
-                                      membership_id=s["ben_m"].id, exclusive_holder=s["ben_m"].id))  # fmt: skip
+        db.session.add(
+            RoleAssignment(
+                meeting_id=meeting.id,
+                role_type_id=notes.id,
+                slot=0,
+                membership_id=s["ben_m"].id,
+                exclusive_holder=s["ben_m"].id,
+            )
+        )
     db.session.commit()
     login(s["ben"])
     client.post(f"/groups/{s['group'].id}/leave")
@@ -280,8 +302,15 @@ def test_the_coresponsibles_hear_who_left_and_which_roles_are_open_again(
     add_member(s["group"], giulia, coresponsible=True)
     notes = s["roles"]["Prise de notes"]
     meeting = schedule.materialize(schedule.find(s["group"], s["key"]))
-    db.session.add(RoleAssignment(meeting_id=meeting.id, role_type_id=notes.id, slot=0,
-                                  membership_id=s["ben_m"].id, exclusive_holder=s["ben_m"].id))  # fmt: skip
+    db.session.add(
+        RoleAssignment(
+            meeting_id=meeting.id,
+            role_type_id=notes.id,
+            slot=0,
+            membership_id=s["ben_m"].id,
+            exclusive_holder=s["ben_m"].id,
+        )
+    )
     db.session.commit()
     login(s["ben"])
     client.post(f"/groups/{s['group'].id}/leave")
@@ -306,8 +335,10 @@ def test_discreet_groups_and_members_get_no_group_name_in_email_subjects(
     login(s["ben"])
     client.post(f"/groups/{s['group'].id}/leave")
     subjects = {m["To"]: m["Subject"] for m in outbox}
-    assert subjects == {s["owner"].email: "Ben a quitté Proches aidants",
-                        "giulia@example.org": "Ben ha lasciato il tuo gruppo"}  # fmt: skip
+    assert subjects == {
+        s["owner"].email: "Ben a quitté Proches aidants",
+        "giulia@example.org": "Ben ha lasciato il tuo gruppo",
+    }
     outbox.clear()
     s["group"].feed_title_mode = "discreet"  # now the whole group
     db.session.commit()
@@ -334,8 +365,10 @@ def test_role_types_are_added_renamed_reordered_and_retired(client, login, setup
     s = setup
     login(s["owner"])
     gid = s["group"].id
-    response = client.post(f"/groups/{gid}/roles/new",
-                           data={"name": "Café", "description": "Prépare le café", "slots": "2"})  # fmt: skip
+    response = client.post(
+        f"/groups/{gid}/roles/new",
+        data={"name": "Café", "description": "Prépare le café", "slots": "2"},
+    )
     assert response.status_code == 302
     cafe = db.session.scalar(select(RoleType).where(RoleType.name == "Café"))
     assert cafe.slots == 2
@@ -422,12 +455,24 @@ def test_fair_fill_proposes_rotates_and_applies(client, login, setup, make_user,
         (s["ana_m"], "2026-04-07"),
         (s["ben_m"], "2026-05-05"),
     ):
-        meeting = Meeting(group_id=s["group"].id, start=datetime.fromisoformat(day + "T19:00"),
-                          timezone="Europe/Zurich", duration_minutes=120, title="Avant")  # fmt: skip
+        meeting = Meeting(
+            group_id=s["group"].id,
+            start=datetime.fromisoformat(day + "T19:00"),
+            timezone="Europe/Zurich",
+            duration_minutes=120,
+            title="Avant",
+        )
         db.session.add(meeting)
         db.session.flush()
-        db.session.add(RoleAssignment(meeting_id=meeting.id, role_type_id=welcome.id, slot=0,
-                                      membership_id=who.id, exclusive_holder=who.id))  # fmt: skip
+        db.session.add(
+            RoleAssignment(
+                meeting_id=meeting.id,
+                role_type_id=welcome.id,
+                slot=0,
+                membership_id=who.id,
+                exclusive_holder=who.id,
+            )
+        )
     db.session.commit()
     proposal = roles.autofill_proposal(s["group"], 3, NOW)
     picks = [c for c in proposal.choices if c.slot.role == welcome.id]
@@ -470,9 +515,14 @@ def test_the_home_page_lists_roles_beyond_its_next_meetings_once(client, login, 
     s = setup
     later = f"s{s['series'].id}-202612011900"  # the 14th meeting from now
     roles.assign(
-        s["group"], s["owner"], schedule.find(s["group"], later), s["roles"]["Prise de notes"], 0,
-        s["ana_m"], NOW,
-    )  # fmt: skip
+        s["group"],
+        s["owner"],
+        schedule.find(s["group"], later),
+        s["roles"]["Prise de notes"],
+        0,
+        s["ana_m"],
+        NOW,
+    )
     login(s["ana"])
     dashboard = text_of(client.get("/"))
     assert dashboard.count("Prise de notes dans Proches aidants") == 1
@@ -482,8 +532,15 @@ def test_the_home_page_lists_roles_beyond_its_next_meetings_once(client, login, 
 
 def test_meeting_lists_mark_my_role_on_its_meeting_only(client, login, setup):
     s = setup
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Prise de notes"], 0,
-                 s["ana_m"], NOW)  # fmt: skip
+    roles.assign(
+        s["group"],
+        s["owner"],
+        schedule.find(s["group"], s["key"]),
+        s["roles"]["Prise de notes"],
+        0,
+        s["ana_m"],
+        NOW,
+    )
     login(s["ana"])
     for path in ("/", f"/groups/{s['group'].id}/meetings"):
         cards = text_of(client.get(path)).split('<li class="meeting')
@@ -501,8 +558,15 @@ def test_feeds_show_roles(client, setup):
     from facilitator.services import feeds
 
     s = setup
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Prise de notes"], 0,
-                 s["ana_m"], NOW)  # fmt: skip
+    roles.assign(
+        s["group"],
+        s["owner"],
+        schedule.find(s["group"], s["key"]),
+        s["roles"]["Prise de notes"],
+        0,
+        s["ana_m"],
+        NOW,
+    )
     _f, personal = feeds.create(s["ana"], "phone")
     _f, group_feed = feeds.create(s["ben"], "phone", group=s["group"])
     mine = Calendar.from_ical(client.get(f"/feeds/{personal}.ics").data)
@@ -530,8 +594,15 @@ def test_a_role_at_the_first_meeting_of_a_series_is_not_shown_at_the_others(clie
 
     s = setup
     first = f"s{s['series'].id}-202609011900"
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], first), s["roles"]["Prise de notes"], 0,
-                 s["ana_m"], NOW)  # fmt: skip
+    roles.assign(
+        s["group"],
+        s["owner"],
+        schedule.find(s["group"], first),
+        s["roles"]["Prise de notes"],
+        0,
+        s["ana_m"],
+        NOW,
+    )
     _f, personal = feeds.create(s["ana"], "phone")
     _f, group_feed = feeds.create(s["ben"], "phone", group=s["group"])
     for token, role_text in (
@@ -553,8 +624,15 @@ def test_reminders_are_sent_once_in_the_holders_language(app, setup, outbox, mon
     s = setup
     s["ben"].locale = "it"
     db.session.commit()
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Prise de notes"], 0,
-                 s["ben_m"], NOW)  # fmt: skip
+    roles.assign(
+        s["group"],
+        s["owner"],
+        schedule.find(s["group"], s["key"]),
+        s["roles"]["Prise de notes"],
+        0,
+        s["ben_m"],
+        NOW,
+    )
     runner = app.test_cli_runner()
     monkeypatch.setattr(
         clock, "now", lambda: datetime(2026, 9, 10, 8, 0, tzinfo=UTC)
@@ -580,8 +658,15 @@ def test_reminders_carry_on_past_a_mail_outage(app, setup, monkeypatch):
     import smtplib
 
     s = setup
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Prise de notes"], 0,
-                 s["ben_m"], NOW)  # fmt: skip
+    roles.assign(
+        s["group"],
+        s["owner"],
+        schedule.find(s["group"], s["key"]),
+        s["roles"]["Prise de notes"],
+        0,
+        s["ben_m"],
+        NOW,
+    )
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 9, 14, 8, 0, tzinfo=UTC))
     monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
 
@@ -597,8 +682,15 @@ def test_reminders_carry_on_past_a_mail_outage(app, setup, monkeypatch):
 
 def test_cancelling_tells_the_role_holders(client, login, setup, outbox):
     s = setup
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Prise de notes"], 0,
-                 s["ben_m"], NOW)  # fmt: skip
+    roles.assign(
+        s["group"],
+        s["owner"],
+        schedule.find(s["group"], s["key"]),
+        s["roles"]["Prise de notes"],
+        0,
+        s["ben_m"],
+        NOW,
+    )
     login(s["owner"])
     response = confirmed(
         client, f"/groups/{s['group'].id}/meetings/{s['key']}/cancel", {"reason": "Neige"}
@@ -615,12 +707,26 @@ def test_a_last_minute_cancellation_is_emailed_to_every_member(
 ):
     s = setup
     tonight = f"s{s['series'].id}-202609011900"  # NOW is 1 September, 10:00 in Lausanne
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], tonight), s["roles"]["Prise de notes"],
-                 0, s["ben_m"], NOW)  # fmt: skip
+    roles.assign(
+        s["group"],
+        s["owner"],
+        schedule.find(s["group"], tonight),
+        s["roles"]["Prise de notes"],
+        0,
+        s["ben_m"],
+        NOW,
+    )
     # Camille, who cancels, holds a role too: she gets no email about her own act.
     owner_m = db.session.scalar(select(Membership).where(Membership.user_id == s["owner"].id))
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], tonight),
-                 s["roles"]["Accueil"], 0, owner_m, NOW)  # fmt: skip
+    roles.assign(
+        s["group"],
+        s["owner"],
+        schedule.find(s["group"], tonight),
+        s["roles"]["Accueil"],
+        0,
+        owner_m,
+        NOW,
+    )
     add_member(s["group"], make_user("Giulia", email="giulia@example.org", locale="it"))
     login(s["owner"])
     response = confirmed(
@@ -642,24 +748,34 @@ def test_a_pause_tells_the_holders_of_its_meetings_and_everyone_of_this_week(
     client, login, setup, outbox
 ):
     s = setup
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Prise de notes"],
-                 0, s["ben_m"], NOW)  # fmt: skip
+    roles.assign(
+        s["group"],
+        s["owner"],
+        schedule.find(s["group"], s["key"]),
+        s["roles"]["Prise de notes"],
+        0,
+        s["ben_m"],
+        NOW,
+    )
     login(s["owner"])
     response = confirmed(
-        client, f"/groups/{s['group'].id}/series/{s['series'].id}/pause",
+        client,
+        f"/groups/{s['group'].id}/series/{s['series'].id}/pause",
         {"first": "2026-09-01", "last": "2026-09-22", "reason": "Travaux"},
-    )  # fmt: skip
+    )
     page = text_of(client.get(response.location))
     assert "4 rencontres ont été annulées." in page
     # Tonight's (within the week): Ana and Ben; the 15th: Ben, who holds a role.
     # Three emails, to two people.
     assert "2 personnes ont été averties par e-mail." in page
     subjects = sorted((m["To"], m["Subject"]) for m in outbox)
-    assert subjects == sorted([
-        (s["ana"].email, "Annulée\xa0: la rencontre du mardi 1er septembre 2026, 19:00"),
-        (s["ben"].email, "Annulée\xa0: la rencontre du mardi 1er septembre 2026, 19:00"),
-        (s["ben"].email, "Annulée\xa0: la rencontre du mardi 15 septembre 2026, 19:00"),
-    ])  # fmt: skip
+    assert subjects == sorted(
+        [
+            (s["ana"].email, "Annulée\xa0: la rencontre du mardi 1er septembre 2026, 19:00"),
+            (s["ben"].email, "Annulée\xa0: la rencontre du mardi 1er septembre 2026, 19:00"),
+            (s["ben"].email, "Annulée\xa0: la rencontre du mardi 15 septembre 2026, 19:00"),
+        ]
+    )
 
 
 def test_moving_a_meeting_into_the_coming_week_is_emailed_to_every_member(
@@ -669,9 +785,14 @@ def test_moving_a_meeting_into_the_coming_week_is_emailed_to_every_member(
     login(s["owner"])
     response = client.post(
         f"/groups/{s['group'].id}/meetings/{s['key']}/edit",
-        data={"date": "2026-09-03", "start_time": "18:30", "end_time": "20:30",
-              "location": "Salle 4", "note": "Exceptionnellement le jeudi"},
-    )  # fmt: skip
+        data={
+            "date": "2026-09-03",
+            "start_time": "18:30",
+            "end_time": "20:30",
+            "location": "Salle 4",
+            "note": "Exceptionnellement le jeudi",
+        },
+    )
     assert response.status_code == 302
     assert sorted(m["To"] for m in outbox) == sorted([s["ana"].email, s["ben"].email])
     body = outbox[0].get_content()
@@ -692,8 +813,10 @@ def test_hand_over_takes_effect_when_accepted(app, client, login, setup):
     login(s["ana"])
     form = text_of(client.get(f"/groups/{s['group'].id}/assignments/{assignment.id}/swap"))
     assert "Ben" in form
-    response = client.post(f"/groups/{s['group'].id}/assignments/{assignment.id}/swap",
-                           data={"member": str(s["ben_m"].id)})  # fmt: skip
+    response = client.post(
+        f"/groups/{s['group'].id}/assignments/{assignment.id}/swap",
+        data={"member": str(s["ben_m"].id)},
+    )
     assert response.status_code == 302
     db.session.refresh(assignment)
     assert assignment.membership_id == s["ana_m"].id  # still Ana's until Ben accepts
@@ -713,10 +836,24 @@ def test_hand_over_takes_effect_when_accepted(app, client, login, setup):
 def test_swap_exchanges_two_roles_and_either_side_can_withdraw(setup):
     s = setup
     other_key = f"s{s['series'].id}-202609221900"
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Prise de notes"], 0,
-                 s["ana_m"], NOW)  # fmt: skip
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], other_key), s["roles"]["Accueil"], 0,
-                 s["ben_m"], NOW)  # fmt: skip
+    roles.assign(
+        s["group"],
+        s["owner"],
+        schedule.find(s["group"], s["key"]),
+        s["roles"]["Prise de notes"],
+        0,
+        s["ana_m"],
+        NOW,
+    )
+    roles.assign(
+        s["group"],
+        s["owner"],
+        schedule.find(s["group"], other_key),
+        s["roles"]["Accueil"],
+        0,
+        s["ben_m"],
+        NOW,
+    )
     mine, theirs = db.session.scalars(select(RoleAssignment).order_by(RoleAssignment.id)).all()
     withdrawn = roles.propose_swap(s["group"], s["ana_m"], mine, s["ben_m"], theirs, NOW)
     roles.cancel_swap(s["ben_m"], withdrawn)
@@ -729,8 +866,15 @@ def test_swap_exchanges_two_roles_and_either_side_can_withdraw(setup):
 
 def test_swap_is_refused_when_the_taker_is_away(setup):
     s = setup
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], s["key"]), s["roles"]["Prise de notes"], 0,
-                 s["ana_m"], NOW)  # fmt: skip
+    roles.assign(
+        s["group"],
+        s["owner"],
+        schedule.find(s["group"], s["key"]),
+        s["roles"]["Prise de notes"],
+        0,
+        s["ana_m"],
+        NOW,
+    )
     mine = db.session.scalar(select(RoleAssignment))
     request = roles.propose_swap(s["group"], s["ana_m"], mine, s["ben_m"], None, NOW)
     roles.add_unavailability(s["ben_m"], KEY_DAY, KEY_DAY, "")
@@ -886,13 +1030,19 @@ def assign_url(s, role, slot=0, key=None):
 
 
 GIVEN = {
-    "fr": ("Un rôle vous a été confié dans Proches aidants",
-           "Camille vous a confié un rôle dans le groupe Proches aidants\xa0:"),
-    "it": ("Ti è stato affidato un ruolo nel gruppo Proches aidants",
-           "Camille ti ha affidato un ruolo nel gruppo Proches aidants:"),
-    "de": ("Sie haben in Proches aidants eine Rolle erhalten",
-           "Camille hat Ihnen in der Gruppe Proches aidants eine Rolle gegeben:"),
-}  # fmt: skip
+    "fr": (
+        "Un rôle vous a été confié dans Proches aidants",
+        "Camille vous a confié un rôle dans le groupe Proches aidants\xa0:",
+    ),
+    "it": (
+        "Ti è stato affidato un ruolo nel gruppo Proches aidants",
+        "Camille ti ha affidato un ruolo nel gruppo Proches aidants:",
+    ),
+    "de": (
+        "Sie haben in Proches aidants eine Rolle erhalten",
+        "Camille hat Ihnen in der Gruppe Proches aidants eine Rolle gegeben:",
+    ),
+}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -951,16 +1101,22 @@ def test_giving_a_held_slot_to_someone_else_tells_both(client, login, setup, out
 
 
 REMOVED = {
-    "fr": ("Proches aidants\xa0: votre rôle du mardi 15 septembre 2026, 19:00 est de nouveau libre",
-           "Dans le groupe Proches aidants, Camille a libéré le rôle Prise de notes que vous "
-           "teniez à la rencontre du mardi 15 septembre 2026, 19:00."),
-    "it": ("Proches aidants: il tuo ruolo all'incontro di martedì 15 settembre 2026, 19:00 è di "
-           "nuovo libero",
-           "Nel gruppo Proches aidants, Camille ha liberato il ruolo Prise de notes che svolgevi "
-           "all'incontro di martedì 15 settembre 2026, 19:00."),
-    "de": ("Proches aidants: Ihre Rolle am Dienstag, 15. September 2026, 19:00 ist wieder frei",
-           "In der Gruppe Proches aidants hat Camille die Rolle Prise de notes wieder freigegeben"),
-}  # fmt: skip
+    "fr": (
+        "Proches aidants\xa0: votre rôle du mardi 15 septembre 2026, 19:00 est de nouveau libre",
+        "Dans le groupe Proches aidants, Camille a libéré le rôle Prise de notes que vous "
+        "teniez à la rencontre du mardi 15 septembre 2026, 19:00.",
+    ),
+    "it": (
+        "Proches aidants: il tuo ruolo all'incontro di martedì 15 settembre 2026, 19:00 è di "
+        "nuovo libero",
+        "Nel gruppo Proches aidants, Camille ha liberato il ruolo Prise de notes che svolgevi "
+        "all'incontro di martedì 15 settembre 2026, 19:00.",
+    ),
+    "de": (
+        "Proches aidants: Ihre Rolle am Dienstag, 15. September 2026, 19:00 ist wieder frei",
+        "In der Gruppe Proches aidants hat Camille die Rolle Prise de notes wieder freigegeben",
+    ),
+}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -977,8 +1133,12 @@ def test_removing_a_role_holder_asks_first_then_tells_them(client, login, setup,
     assert f'href="{url}"' in meeting  # a link to the confirm page, not a button that acts
     confirm = text_of(client.get(url))
     assert "Libérer ce rôle\xa0?" in confirm
-    for fact in ("Ben", "Prise de notes", "mardi 15 septembre 2026, 19:00",
-                 "Ben ne tiendra plus ce rôle et recevra un e-mail à ce sujet."):  # fmt: skip
+    for fact in (
+        "Ben",
+        "Prise de notes",
+        "mardi 15 septembre 2026, 19:00",
+        "Ben ne tiendra plus ce rôle et recevra un e-mail à ce sujet.",
+    ):
         assert fact in confirm
     assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 1
     assert outbox == []
@@ -1020,26 +1180,38 @@ def test_members_cannot_open_the_confirm_page_to_remove_a_holder(client, login, 
 
 
 REQUEST = {
-    "fr": ("Ana vous demande si vous pouvez reprendre un rôle dans Proches aidants",
-           "Dans le groupe Proches aidants, Ana vous demande si vous pouvez reprendre son rôle "
-           "Prise de notes le mardi 15 septembre 2026, 19:00."),
-    "it": ("Ana ti chiede se puoi subentrare in un ruolo nel gruppo Proches aidants",
-           "Nel gruppo Proches aidants, Ana ti chiede se puoi subentrare nel suo ruolo Prise de "
-           "notes il martedì 15 settembre 2026, 19:00."),
-    "de": ("Ana fragt, ob Sie in Proches aidants eine Rolle übernehmen können",
-           "In der Gruppe Proches aidants fragt Ana, ob Sie die Rolle Prise de notes am Dienstag, "
-           "15. September 2026, 19:00 übernehmen können."),
-}  # fmt: skip
+    "fr": (
+        "Ana vous demande si vous pouvez reprendre un rôle dans Proches aidants",
+        "Dans le groupe Proches aidants, Ana vous demande si vous pouvez reprendre son rôle "
+        "Prise de notes le mardi 15 septembre 2026, 19:00.",
+    ),
+    "it": (
+        "Ana ti chiede se puoi subentrare in un ruolo nel gruppo Proches aidants",
+        "Nel gruppo Proches aidants, Ana ti chiede se puoi subentrare nel suo ruolo Prise de "
+        "notes il martedì 15 settembre 2026, 19:00.",
+    ),
+    "de": (
+        "Ana fragt, ob Sie in Proches aidants eine Rolle übernehmen können",
+        "In der Gruppe Proches aidants fragt Ana, ob Sie die Rolle Prise de notes am Dienstag, "
+        "15. September 2026, 19:00 übernehmen können.",
+    ),
+}
 ACCEPTED = {
-    "fr": ("Ben a accepté votre demande dans Proches aidants",
-           "Dans le groupe Proches aidants, Ben a accepté\xa0: cette personne tient désormais le "
-           "rôle Prise de notes"),
-    "it": ("Ben ha accettato la tua richiesta nel gruppo Proches aidants",
-           "Nel gruppo Proches aidants, Ben ha accettato: ora svolge il ruolo Prise de notes"),
-    "de": ("Ben hat Ihre Anfrage in Proches aidants angenommen",
-           "In der Gruppe Proches aidants hat Ben angenommen: Die Person hat nun die Rolle "
-           "Prise de notes"),
-}  # fmt: skip
+    "fr": (
+        "Ben a accepté votre demande dans Proches aidants",
+        "Dans le groupe Proches aidants, Ben a accepté\xa0: cette personne tient désormais le "
+        "rôle Prise de notes",
+    ),
+    "it": (
+        "Ben ha accettato la tua richiesta nel gruppo Proches aidants",
+        "Nel gruppo Proches aidants, Ben ha accettato: ora svolge il ruolo Prise de notes",
+    ),
+    "de": (
+        "Ben hat Ihre Anfrage in Proches aidants angenommen",
+        "In der Gruppe Proches aidants hat Ben angenommen: Die Person hat nun die Rolle "
+        "Prise de notes",
+    ),
+}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -1052,12 +1224,15 @@ def test_a_hand_over_is_emailed_with_a_link_to_accept_and_the_answer_comes_back(
     s["ben"].locale = language
     s["ana"].locale = language
     db.session.commit()
-    roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Prise de notes"], 0,
-                 s["ana_m"], NOW)  # fmt: skip
+    roles.assign(
+        s["group"], s["owner"], _occurrence(s), s["roles"]["Prise de notes"], 0, s["ana_m"], NOW
+    )
     assignment = db.session.scalar(select(RoleAssignment))
     login(s["ana"])
-    response = client.post(f"/groups/{s['group'].id}/assignments/{assignment.id}/swap",
-                           data={"member": str(s["ben_m"].id)})  # fmt: skip
+    response = client.post(
+        f"/groups/{s['group'].id}/assignments/{assignment.id}/swap",
+        data={"member": str(s["ben_m"].id)},
+    )
     assert response.location.endswith(f"/groups/{s['group'].id}/roles#swaps")
     [request_mail] = outbox
     subject, first = REQUEST[language]
@@ -1086,30 +1261,42 @@ def test_a_hand_over_is_emailed_with_a_link_to_accept_and_the_answer_comes_back(
 
 
 DECLINED = {
-    "fr": ("Ben a refusé votre demande dans Proches aidants",
-           "Dans le groupe Proches aidants, Ben a refusé votre demande concernant le rôle Prise "
-           "de notes le mardi 15 septembre 2026, 19:00. Le rôle reste à vous\xa0:"),
-    "it": ("Ben ha rifiutato la tua richiesta nel gruppo Proches aidants",
-           "Nel gruppo Proches aidants, Ben ha rifiutato la tua richiesta per il ruolo Prise de "
-           "notes il martedì 15 settembre 2026, 19:00. Il ruolo resta tuo:"),
-    "de": ("Ben hat Ihre Anfrage in Proches aidants abgelehnt",
-           "In der Gruppe Proches aidants hat Ben Ihre Anfrage zur Rolle Prise de notes am "
-           "Dienstag, 15. September 2026, 19:00 abgelehnt."),
-}  # fmt: skip
+    "fr": (
+        "Ben a refusé votre demande dans Proches aidants",
+        "Dans le groupe Proches aidants, Ben a refusé votre demande concernant le rôle Prise "
+        "de notes le mardi 15 septembre 2026, 19:00. Le rôle reste à vous\xa0:",
+    ),
+    "it": (
+        "Ben ha rifiutato la tua richiesta nel gruppo Proches aidants",
+        "Nel gruppo Proches aidants, Ben ha rifiutato la tua richiesta per il ruolo Prise de "
+        "notes il martedì 15 settembre 2026, 19:00. Il ruolo resta tuo:",
+    ),
+    "de": (
+        "Ben hat Ihre Anfrage in Proches aidants abgelehnt",
+        "In der Gruppe Proches aidants hat Ben Ihre Anfrage zur Rolle Prise de notes am "
+        "Dienstag, 15. September 2026, 19:00 abgelehnt.",
+    ),
+}
 SWAP = {
-    "fr": ("Ana vous propose un échange de rôles dans Proches aidants",
-           "Dans le groupe Proches aidants, Ana vous propose son rôle Prise de notes le mardi 15 "
-           "septembre 2026, 19:00, en échange de votre rôle Accueil le mardi 22 septembre 2026, "
-           "19:00."),
-    "it": ("Ana ti propone uno scambio di ruoli nel gruppo Proches aidants",
-           "Nel gruppo Proches aidants, Ana ti propone il suo ruolo Prise de notes il martedì 15 "
-           "settembre 2026, 19:00, in cambio del tuo ruolo Accueil il martedì 22 settembre 2026, "
-           "19:00."),
-    "de": ("Ana schlägt Ihnen in Proches aidants einen Rollentausch vor",
-           "In der Gruppe Proches aidants bietet Ihnen Ana die Rolle Prise de notes am Dienstag, "
-           "15. September 2026, 19:00 an, im Tausch gegen Ihre Rolle Accueil am Dienstag, 22. "
-           "September 2026, 19:00."),
-}  # fmt: skip
+    "fr": (
+        "Ana vous propose un échange de rôles dans Proches aidants",
+        "Dans le groupe Proches aidants, Ana vous propose son rôle Prise de notes le mardi 15 "
+        "septembre 2026, 19:00, en échange de votre rôle Accueil le mardi 22 septembre 2026, "
+        "19:00.",
+    ),
+    "it": (
+        "Ana ti propone uno scambio di ruoli nel gruppo Proches aidants",
+        "Nel gruppo Proches aidants, Ana ti propone il suo ruolo Prise de notes il martedì 15 "
+        "settembre 2026, 19:00, in cambio del tuo ruolo Accueil il martedì 22 settembre 2026, "
+        "19:00.",
+    ),
+    "de": (
+        "Ana schlägt Ihnen in Proches aidants einen Rollentausch vor",
+        "In der Gruppe Proches aidants bietet Ihnen Ana die Rolle Prise de notes am Dienstag, "
+        "15. September 2026, 19:00 an, im Tausch gegen Ihre Rolle Accueil am Dienstag, 22. "
+        "September 2026, 19:00.",
+    ),
+}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -1121,10 +1308,18 @@ def test_a_declined_swap_is_emailed_to_the_requester_and_a_withdrawal_to_nobody(
     s["ana"].locale = language
     db.session.commit()
     other_key = f"s{s['series'].id}-202609221900"
-    roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Prise de notes"], 0,
-                 s["ana_m"], NOW)  # fmt: skip
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], other_key),
-                 s["roles"]["Accueil"], 0, s["ben_m"], NOW)  # fmt: skip
+    roles.assign(
+        s["group"], s["owner"], _occurrence(s), s["roles"]["Prise de notes"], 0, s["ana_m"], NOW
+    )
+    roles.assign(
+        s["group"],
+        s["owner"],
+        schedule.find(s["group"], other_key),
+        s["roles"]["Accueil"],
+        0,
+        s["ben_m"],
+        NOW,
+    )
     mine, theirs = db.session.scalars(select(RoleAssignment).order_by(RoleAssignment.id)).all()
     login(s["ana"])
     swap_url = f"/groups/{s['group'].id}/assignments/{mine.id}/swap"
@@ -1162,10 +1357,12 @@ def test_the_swap_page_offers_two_separate_choices(client, login, setup, make_us
     same_day, other_day = s["key"], f"s{s['series'].id}-202609221900"
     notes, welcome = s["roles"]["Prise de notes"], s["roles"]["Accueil"]
     roles.assign(s["group"], s["owner"], _occurrence(s), notes, 0, s["ana_m"], NOW)
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], same_day), welcome, 0,
-                 owner_m, NOW)  # fmt: skip
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], other_day), welcome, 0,
-                 s["ben_m"], NOW)  # fmt: skip
+    roles.assign(
+        s["group"], s["owner"], schedule.find(s["group"], same_day), welcome, 0, owner_m, NOW
+    )
+    roles.assign(
+        s["group"], s["owner"], schedule.find(s["group"], other_day), welcome, 0, s["ben_m"], NOW
+    )
     mine = db.session.scalar(select(RoleAssignment).where(RoleAssignment.role_type_id == notes.id))
     login(s["ana"])
     url = f"/groups/{s['group'].id}/assignments/{mine.id}/swap"
@@ -1248,8 +1445,9 @@ def test_a_role_too_close_to_give_back_offers_only_the_hand_over(client, login, 
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 9, 14, 18, 0, tzinfo=UTC))
     login(s["ana"])
     client.post(f"/groups/{s['group'].id}/away", data={"first": "2026-09-15", "last": "2026-09-15"})
-    section = inside(text_of(client.get(f"/groups/{s['group'].id}/away")), "roles-while-away",
-                     "</section>")  # fmt: skip
+    section = inside(
+        text_of(client.get(f"/groups/{s['group'].id}/away")), "roles-while-away", "</section>"
+    )
     assert "/release" not in section
     assert "/swap" in section
     assert "Demandez à un membre co-responsable" in section
@@ -1269,8 +1467,11 @@ def test_the_fair_fill_lands_on_who_holds_what_and_emails_each_new_holder_once(
     willing(s["ana_m"], notes)
     login(s["owner"])
     proposal = roles.autofill_proposal(s["group"], 2, NOW)
-    form = {f"pick|{c.slot.meeting}|{c.slot.role}|{c.slot.index}": str(c.member)
-            for c in proposal.choices if c.member}  # fmt: skip
+    form = {
+        f"pick|{c.slot.meeting}|{c.slot.role}|{c.slot.index}": str(c.member)
+        for c in proposal.choices
+        if c.member
+    }
     response = client.post(f"/groups/{s['group'].id}/roles/fill", data={**form, "count": "2"})
     assert response.location.endswith(f"/groups/{s['group'].id}/roles/filled?count=2")
     page = text_of(client.get(response.location))
@@ -1305,8 +1506,9 @@ def test_the_proposal_names_past_meetings_and_counts_coming_ones_apart(
     willing(s["ana_m"], welcome)
     # Ana welcomed on 1 September (past by the 10th) and holds it on the 22nd.
     for key in (f"s{s['series'].id}-202609011900", f"s{s['series'].id}-202609221900"):
-        roles.assign(s["group"], s["owner"], schedule.find(s["group"], key), welcome, 0,
-                     s["ana_m"], NOW)  # fmt: skip
+        roles.assign(
+            s["group"], s["owner"], schedule.find(s["group"], key), welcome, 0, s["ana_m"], NOW
+        )
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 9, 10, 8, 0, tzinfo=UTC))
     login(s["owner"])
     page = text_of(client.get(f"/groups/{s['group'].id}/roles/fill?count=3"))
@@ -1367,10 +1569,18 @@ def test_an_accepted_swap_tells_the_requester_which_role_is_now_theirs(
     s["ana"].locale = language
     db.session.commit()
     other_key = f"s{s['series'].id}-202609221900"
-    roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Prise de notes"], 0,
-                 s["ana_m"], NOW)  # fmt: skip
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], other_key),
-                 s["roles"]["Accueil"], 0, s["ben_m"], NOW)  # fmt: skip
+    roles.assign(
+        s["group"], s["owner"], _occurrence(s), s["roles"]["Prise de notes"], 0, s["ana_m"], NOW
+    )
+    roles.assign(
+        s["group"],
+        s["owner"],
+        schedule.find(s["group"], other_key),
+        s["roles"]["Accueil"],
+        0,
+        s["ben_m"],
+        NOW,
+    )
     mine, theirs = db.session.scalars(select(RoleAssignment).order_by(RoleAssignment.id)).all()
     request_ = roles.propose_swap(s["group"], s["ana_m"], mine, s["ben_m"], theirs, NOW)
     login(s["ben"])
@@ -1395,8 +1605,9 @@ def test_swap_emails_keep_a_discreet_groups_name_out_of_their_subjects(
     roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Accueil"], 0, s["ana_m"], NOW)
     mine = db.session.scalar(select(RoleAssignment))
     login(s["ana"])
-    client.post(f"/groups/{s['group'].id}/assignments/{mine.id}/swap",
-                data={"member": str(s["ben_m"].id)})  # fmt: skip
+    client.post(
+        f"/groups/{s['group'].id}/assignments/{mine.id}/swap", data={"member": str(s["ben_m"].id)}
+    )
     from facilitator.models import SwapRequest
 
     swap_id = db.session.scalar(select(SwapRequest.id))
@@ -1416,8 +1627,9 @@ def test_a_hand_over_to_no_valid_member_is_refused_beside_its_form(client, login
     roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Accueil"], 0, s["ana_m"], NOW)
     mine = db.session.scalar(select(RoleAssignment))
     login(s["ana"])
-    response = client.post(f"/groups/{s['group'].id}/assignments/{mine.id}/swap",
-                           data={"member": value})  # fmt: skip
+    response = client.post(
+        f"/groups/{s['group'].id}/assignments/{mine.id}/swap", data={"member": value}
+    )
     assert response.status_code == 400
     assert "Choisissez une des options" in inside(text_of(response), "hand-over", "</section>")
 
@@ -1437,10 +1649,18 @@ def test_alike_buttons_of_a_meeting_say_their_role_to_screen_readers(client, log
 def _two_dates(s, owner_holds_same_day=False):
     """Ana holds Prise de notes on the 15th, Ben Accueil on the 22nd."""
     other_key = f"s{s['series'].id}-202609221900"
-    roles.assign(s["group"], s["owner"], _occurrence(s), s["roles"]["Prise de notes"], 0,
-                 s["ana_m"], NOW)  # fmt: skip
-    roles.assign(s["group"], s["owner"], schedule.find(s["group"], other_key),
-                 s["roles"]["Accueil"], 0, s["ben_m"], NOW)  # fmt: skip
+    roles.assign(
+        s["group"], s["owner"], _occurrence(s), s["roles"]["Prise de notes"], 0, s["ana_m"], NOW
+    )
+    roles.assign(
+        s["group"],
+        s["owner"],
+        schedule.find(s["group"], other_key),
+        s["roles"]["Accueil"],
+        0,
+        s["ben_m"],
+        NOW,
+    )
     mine, theirs = db.session.scalars(select(RoleAssignment).order_by(RoleAssignment.id)).all()
     return mine, theirs
 
@@ -1516,8 +1736,9 @@ def test_a_hand_crafted_swap_for_a_date_i_am_away_gets_a_409_beside_its_form_and
     mine, theirs = _two_dates(s)
     roles.add_unavailability(s["ana_m"], date(2026, 9, 22), date(2026, 9, 22), "")
     login(s["ana"])
-    response = client.post(f"/groups/{s['group'].id}/assignments/{mine.id}/swap",
-                           data={"role": str(theirs.id)})  # fmt: skip
+    response = client.post(
+        f"/groups/{s['group'].id}/assignments/{mine.id}/swap", data={"role": str(theirs.id)}
+    )
     assert response.status_code == 409
     assert "Vous avez signalé une absence à cette date." in inside(
         text_of(response), "swap-with", "</section>"
@@ -1554,9 +1775,14 @@ def test_the_database_refuses_the_same_open_request_twice(setup, kind):
     mine, theirs = _two_dates(s)
     other_id = None if kind == "hand-over" else theirs.id
     for _ in range(2):
-        db.session.add(SwapRequest(assignment_id=mine.id, other_assignment_id=other_id,
-                                   from_membership_id=s["ana_m"].id,
-                                   to_membership_id=s["ben_m"].id))  # fmt: skip
+        db.session.add(
+            SwapRequest(
+                assignment_id=mine.id,
+                other_assignment_id=other_id,
+                from_membership_id=s["ana_m"].id,
+                to_membership_id=s["ben_m"].id,
+            )
+        )
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
@@ -1646,8 +1872,10 @@ def test_taking_a_role_says_beside_the_slot_when_it_also_makes_me_willing(client
     login(s["ana"])
     response = take(client, s, welcome)
     slot = inside(text_of(client.get(response.location)), f"slot-{welcome.id}-0")
-    assert ("La répartition équitable vous proposera désormais aussi pour Accueil\xa0; vous "
-            "pouvez changer cela sous Rôles.") in slot  # fmt: skip
+    assert (
+        "La répartition équitable vous proposera désormais aussi pour Accueil\xa0; vous "
+        "pouvez changer cela sous Rôles."
+    ) in slot
     other_key = f"s{s['series'].id}-202609221900"
     response = take(client, s, notes, key=other_key)
     slot = inside(text_of(client.get(response.location)), f"slot-{notes.id}-0")

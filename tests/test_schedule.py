@@ -17,9 +17,13 @@ FORTNIGHTLY_TUESDAY = Rule(WEEKLY, interval=2, byday=("TU",))
 
 def series_data(start=date(2026, 3, 17), rule=FORTNIGHTLY_TUESDAY, at=time(19), **kw):
     return schedule.SeriesData(
-        start_date=start, start_time=at, duration_minutes=kw.pop("minutes", 120), rule=rule,
-        location=kw.pop("location", "Salle B"), **kw,
-    )  # fmt: skip
+        start_date=start,
+        start_time=at,
+        duration_minutes=kw.pop("minutes", 120),
+        rule=rule,
+        location=kw.pop("location", "Salle B"),
+        **kw,
+    )
 
 
 @pytest.fixture
@@ -77,10 +81,13 @@ def test_moved_occurrence_appears_at_its_new_time_and_place(group, actor):
     schedule.create_series(group, actor, series_data())
     occurrence = schedule.occurrences([group.id], date(2026, 4, 14), date(2026, 4, 14))[0]
     schedule.change(
-        group, actor, occurrence,
-        schedule.MeetingData(start=datetime(2026, 4, 16, 18, 30), duration_minutes=120,
-                             location="Salle C"),
-    )  # fmt: skip
+        group,
+        actor,
+        occurrence,
+        schedule.MeetingData(
+            start=datetime(2026, 4, 16, 18, 30), duration_minutes=120, location="Salle C"
+        ),
+    )
     assert schedule.occurrences([group.id], date(2026, 4, 14), date(2026, 4, 14)) == []
     moved = schedule.occurrences([group.id], date(2026, 4, 16), date(2026, 4, 16))[0]
     assert moved.moved
@@ -93,10 +100,13 @@ def test_occurrence_moved_into_a_window_from_outside_is_listed(group, actor):
     schedule.create_series(group, actor, series_data())
     occurrence = schedule.occurrences([group.id], date(2026, 4, 14), date(2026, 4, 14))[0]
     schedule.change(
-        group, actor, occurrence,
-        schedule.MeetingData(start=datetime(2026, 5, 2, 10), duration_minutes=120,
-                             location="Salle B"),
-    )  # fmt: skip
+        group,
+        actor,
+        occurrence,
+        schedule.MeetingData(
+            start=datetime(2026, 5, 2, 10), duration_minutes=120, location="Salle B"
+        ),
+    )
     found = schedule.occurrences([group.id], date(2026, 5, 1), date(2026, 5, 3))
     assert [o.start for o in found] == [datetime(2026, 5, 2, 10)]
 
@@ -104,8 +114,9 @@ def test_occurrence_moved_into_a_window_from_outside_is_listed(group, actor):
 def test_moving_back_to_the_original_time_removes_the_override(group, actor):
     schedule.create_series(group, actor, series_data())
     occurrence = schedule.occurrences([group.id], date(2026, 4, 14), date(2026, 4, 14))[0]
-    data = schedule.MeetingData(start=datetime(2026, 4, 15, 19), duration_minutes=120,
-                                location="Salle B")  # fmt: skip
+    data = schedule.MeetingData(
+        start=datetime(2026, 4, 15, 19), duration_minutes=120, location="Salle B"
+    )
     schedule.change(group, actor, occurrence, data)
     moved = schedule.find(group, occurrence.key)
     data.start = datetime(2026, 4, 14, 19)
@@ -116,9 +127,13 @@ def test_moving_back_to_the_original_time_removes_the_override(group, actor):
 def test_pause_cancels_the_summer_break_in_one_step(group, actor):
     schedule.create_series(group, actor, series_data())
     keys = schedule.pause(
-        group, actor, db.session.scalar(select(MeetingSeries)),
-        date(2026, 7, 1), date(2026, 8, 31), "Pause estivale",
-    )  # fmt: skip
+        group,
+        actor,
+        db.session.scalar(select(MeetingSeries)),
+        date(2026, 7, 1),
+        date(2026, 8, 31),
+        "Pause estivale",
+    )
     summer = schedule.occurrences([group.id], date(2026, 7, 1), date(2026, 8, 31))
     assert keys == [o.key for o in summer]
     assert len(keys) == 4
@@ -136,10 +151,13 @@ def test_split_from_a_date_keeps_history_and_carries_matching_overrides(group, a
     schedule.cancel(group, actor, sept[1], "Jeûne")  # 15 Sept, not in the new rhythm
     sequence_before = old.sequence
     result = schedule.split(
-        group, actor, old,
-        series_data(start=date(2026, 9, 1), rule=Rule(WEEKLY, interval=4, byday=("TU",)),
-                    at=time(18, 30)),
-    )  # fmt: skip
+        group,
+        actor,
+        old,
+        series_data(
+            start=date(2026, 9, 1), rule=Rule(WEEKLY, interval=4, byday=("TU",)), at=time(18, 30)
+        ),
+    )
     assert result.series.uid != old_uid
     assert result.carried == 1
     assert [(m.original_start, m.cancelled) for m in result.dropped] == [
@@ -187,8 +205,14 @@ def test_ending_a_series_before_its_first_meeting_deletes_it(group, actor):
 def test_find_refuses_keys_that_are_not_occurrences(group, actor, make_group):
     series = schedule.create_series(group, actor, series_data())
     assert schedule.find(group, f"s{series.id}-202603171900").start == datetime(2026, 3, 17, 19)
-    for key in (f"s{series.id}-202603181900", f"s{series.id}-202603171800", "s999-202603171900",
-                "x1", f"s{series.id}-2026", "m12345"):  # fmt: skip
+    for key in (
+        f"s{series.id}-202603181900",
+        f"s{series.id}-202603171800",
+        "s999-202603171900",
+        "x1",
+        f"s{series.id}-2026",
+        "m12345",
+    ):
         with pytest.raises(schedule.NotFound):
             schedule.find(group, key)
     with pytest.raises(schedule.NotFound):
@@ -201,20 +225,27 @@ def test_monthly_series_on_the_31st(group, actor):
     )
     found = schedule.occurrences([group.id], date(2026, 1, 1), date(2026, 6, 30))
     assert [o.start.date() for o in found] == [
-        date(2026, 1, 31), date(2026, 3, 31), date(2026, 5, 31),
-    ]  # fmt: skip
+        date(2026, 1, 31),
+        date(2026, 3, 31),
+        date(2026, 5, 31),
+    ]
 
 
 def test_one_off_meetings_are_merged_in_order(group, actor):
     schedule.create_series(group, actor, series_data())
     schedule.create_one_off(
-        group, actor,
-        schedule.MeetingData(start=datetime(2026, 3, 20, 14), duration_minutes=90,
-                             title="Sortie", location="Ouchy"),
-    )  # fmt: skip
+        group,
+        actor,
+        schedule.MeetingData(
+            start=datetime(2026, 3, 20, 14), duration_minutes=90, title="Sortie", location="Ouchy"
+        ),
+    )
     found = schedule.occurrences([group.id], date(2026, 3, 17), date(2026, 3, 31))
-    assert [o.start.date() for o in found] == [date(2026, 3, 17), date(2026, 3, 20),
-                                               date(2026, 3, 31)]  # fmt: skip
+    assert [o.start.date() for o in found] == [
+        date(2026, 3, 17),
+        date(2026, 3, 20),
+        date(2026, 3, 31),
+    ]
     assert found[1].title == "Sortie"
 
 

@@ -25,10 +25,18 @@ from tests.conftest import DIGEST, PASSWORD, TEST_DATABASE_URL, confirmed, text_
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a Tuesday morning in Lausanne
 NB = "\xa0"
 FORM = {
-    "frequency": "weekly", "interval": "1", "weekdays": ["TU"], "setpos": "1",
-    "month_weekday": "TU", "start_time": "19:00", "end_time": "21:00", "ends": "never",
-    "location": "Salle B", "title": "", "note": "",
-}  # fmt: skip
+    "frequency": "weekly",
+    "interval": "1",
+    "weekdays": ["TU"],
+    "setpos": "1",
+    "month_weekday": "TU",
+    "start_time": "19:00",
+    "end_time": "21:00",
+    "ends": "never",
+    "location": "Salle B",
+    "title": "",
+    "note": "",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -49,9 +57,10 @@ def people(make_user, make_group, add_member):
 
 def series_of(group, start, rule, at=time(19)):
     return schedule.create_series(
-        group, group.memberships[0].user,
+        group,
+        group.memberships[0].user,
         schedule.SeriesData(start_date=start, start_time=at, duration_minutes=120, rule=rule),
-    )  # fmt: skip
+    )
 
 
 def count(model) -> int:
@@ -97,11 +106,15 @@ RULES = st.one_of(
         st.integers(1, 4),
         st.sets(st.sampled_from(rec.WEEKDAYS), min_size=1, max_size=3),
     ),
-    st.builds(lambda n, pos, d: Rule(MONTHLY, n, (d,), setpos=pos),
-              st.integers(1, 3), st.sampled_from(rec.SETPOS), st.sampled_from(rec.WEEKDAYS)),
+    st.builds(
+        lambda n, pos, d: Rule(MONTHLY, n, (d,), setpos=pos),
+        st.integers(1, 3),
+        st.sampled_from(rec.SETPOS),
+        st.sampled_from(rec.WEEKDAYS),
+    ),
     st.builds(lambda n, d: Rule(MONTHLY, n, monthday=d), st.integers(1, 3), st.integers(1, 31)),
     st.builds(lambda n: Rule(rec.DAILY, n), st.integers(1, 10)),
-)  # fmt: skip
+)
 DAYS = st.dates(date(2026, 1, 1), date(2030, 12, 31))
 
 
@@ -141,14 +154,23 @@ def post_new(client, group, **changes):
 @pytest.mark.parametrize(
     ("lang", "message"),
     [
-        ("fr", f"Mercredi 9 décembre 2026 n'est pas un mardi{NB}; choisissez par exemple "
-               "mardi 8 décembre 2026 ou mardi 15 décembre 2026."),
-        ("it", "Mercoledì 9 dicembre 2026 non è un martedì; scegli per esempio "
-               "martedì 8 dicembre 2026 o martedì 15 dicembre 2026."),
-        ("de", "Mittwoch, 9. Dezember 2026 ist kein Dienstag; wählen Sie zum Beispiel "
-               "Dienstag, 8. Dezember 2026 oder Dienstag, 15. Dezember 2026."),
+        (
+            "fr",
+            f"Mercredi 9 décembre 2026 n'est pas un mardi{NB}; choisissez par exemple "
+            "mardi 8 décembre 2026 ou mardi 15 décembre 2026.",
+        ),
+        (
+            "it",
+            "Mercoledì 9 dicembre 2026 non è un martedì; scegli per esempio "
+            "martedì 8 dicembre 2026 o martedì 15 dicembre 2026.",
+        ),
+        (
+            "de",
+            "Mittwoch, 9. Dezember 2026 ist kein Dienstag; wählen Sie zum Beispiel "
+            "Dienstag, 8. Dezember 2026 oder Dienstag, 15. Dezember 2026.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_first_meeting_off_the_weekday_is_refused_at_the_field(
     client, login, people, lang, message
 ):
@@ -179,8 +201,9 @@ def test_sunday_is_feminine_in_italian(client, login, people):
 
 def test_a_first_meeting_that_is_not_the_second_tuesday_names_the_rhythm(client, login, people):
     login(people["owner"])
-    response = post_new(client, people["group"], frequency="monthly_weekday", setpos="2",
-                        start_date="2026-12-15")  # fmt: skip
+    response = post_new(
+        client, people["group"], frequency="monthly_weekday", setpos="2", start_date="2026-12-15"
+    )
     assert response.status_code == 400
     assert (
         f"Mardi 15 décembre 2026 ne correspond pas au rythme choisi (chaque mois, le deuxième "
@@ -204,8 +227,9 @@ def test_a_first_meeting_on_the_rhythm_starts_the_series_there(client, login, pe
     series = db.session.scalar(select(MeetingSeries))
     assert series.start_date == date(2026, 12, 8)
     assert rec.dates(series.rule, series.start_date, date(2026, 12, 8), date(2026, 12, 31)) == [
-        date(2026, 12, 8), date(2026, 12, 22)
-    ]  # fmt: skip
+        date(2026, 12, 8),
+        date(2026, 12, 22),
+    ]
 
 
 def test_the_form_groups_the_fields_of_each_rhythm_and_previews_above_save(client, login, people):
@@ -213,12 +237,17 @@ def test_the_form_groups_the_fields_of_each_rhythm_and_previews_above_save(clien
     group = people["group"]
     page = text_of(client.get(f"/groups/{group.id}/series/new"))
     assert 'src="/static/show-when.js"' in page
-    for values, field in (("weekly", 'name="weekdays"'), ("monthly_weekday", 'name="setpos"'),
-                          ("monthly_day", 'name="monthday"')):  # fmt: skip
+    for values, field in (
+        ("weekly", 'name="weekdays"'),
+        ("monthly_weekday", 'name="setpos"'),
+        ("monthly_day", 'name="monthday"'),
+    ):
         block = re.search(
             rf'<fieldset class="rhythm-fields" data-show-when="frequency" '
-            rf'data-show-values="{values}">(.*?)</fieldset>\s*(?=<fieldset)', page, re.S
-        )  # fmt: skip
+            rf'data-show-values="{values}">(.*?)</fieldset>\s*(?=<fieldset)',
+            page,
+            re.S,
+        )
         assert block and field in block.group(1), values
     data = {**FORM, "start_date": "2026-12-08", "preview": "1"}
     body = text_of(client.post(f"/groups/{group.id}/series/new", data=data))
@@ -240,8 +269,14 @@ def fortnightly(people):
     schedule.cancel(group, owner, find(date(2027, 2, 10)), "Salle fermée")
     role = db.session.scalars(roles.role_types(group)).first()
     roles.assign(group, owner, find(date(2027, 1, 27)), role, 0, people["members"]["Ana"], NOW)
-    schedule.change(group, owner, find(date(2027, 2, 24)), schedule.MeetingData(
-        start=datetime(2027, 2, 25, 19), duration_minutes=120, location="Salle C"))  # fmt: skip
+    schedule.change(
+        group,
+        owner,
+        find(date(2027, 2, 24)),
+        schedule.MeetingData(
+            start=datetime(2027, 2, 25, 19), duration_minutes=120, location="Salle C"
+        ),
+    )
     return series
 
 
@@ -311,8 +346,15 @@ def weekly(people):
     group = people["group"]
     series = series_of(group, date(2026, 12, 1), Rule(WEEKLY, 1, ("TU",)))
     role = db.session.scalars(roles.role_types(group)).first()
-    roles.assign(group, people["owner"], schedule.find(group, key(series, 15)), role, 0,
-                 people["members"]["Giulia"], NOW)  # fmt: skip
+    roles.assign(
+        group,
+        people["owner"],
+        schedule.find(group, key(series, 15)),
+        role,
+        0,
+        people["members"]["Giulia"],
+        NOW,
+    )
     return series
 
 
@@ -398,8 +440,9 @@ def test_pausing_skips_what_was_cancelled_a_moment_ago(people, weekly, monkeypat
     # Pause what the stale plan saw, as a request that read it earlier would.
     monkeypatch.setattr(schedule, "plan_pause", lambda *args: stale)
     assert schedule.pause(group, owner, weekly, first, last, "") == [
-        key(weekly, 15), key(weekly, 29)
-    ]  # fmt: skip
+        key(weekly, 15),
+        key(weekly, 29),
+    ]
     assert schedule.find(group, key(weekly, 22)).cancel_reason == "Noël"
     assert schedule.pause(group, owner, weekly, first, last, "") == []
 
@@ -543,8 +586,11 @@ def test_ending_a_series_lists_what_goes_and_asks_first(client, login, people, w
 def test_deleting_a_one_off_meeting_asks_first(client, login, people):
     login(people["owner"])
     group = people["group"]
-    meeting = schedule.create_one_off(group, people["owner"], schedule.MeetingData(
-        start=datetime(2026, 12, 19, 12), duration_minutes=120, title="Repas"))  # fmt: skip
+    meeting = schedule.create_one_off(
+        group,
+        people["owner"],
+        schedule.MeetingData(start=datetime(2026, 12, 19, 12), duration_minutes=120, title="Repas"),
+    )
     url = f"/groups/{group.id}/meetings/m{meeting.id}/delete"
     body = text_of(client.get(url))
     assert f"Supprimer cette rencontre{NB}?" in body
@@ -576,14 +622,23 @@ def test_people_to_tell_counts_each_person_once(app, people, weekly):
 @pytest.mark.parametrize(
     ("lang", "subject"),
     [
-        ("fr", f"Déplacée{NB}: la rencontre du mardi 15 décembre 2026, 19:00 a désormais lieu le "
-               "jeudi 17 décembre 2026, 18:30"),
-        ("it", "Spostato: l'incontro di martedì 15 dicembre 2026, 19:00 si terrà "
-               "giovedì 17 dicembre 2026, 18:30"),
-        ("de", "Verschoben: Das Treffen vom Dienstag, 15. Dezember 2026, 19:00 findet neu am "
-               "Donnerstag, 17. Dezember 2026, 18:30 statt"),
+        (
+            "fr",
+            f"Déplacée{NB}: la rencontre du mardi 15 décembre 2026, 19:00 a désormais lieu le "
+            "jeudi 17 décembre 2026, 18:30",
+        ),
+        (
+            "it",
+            "Spostato: l'incontro di martedì 15 dicembre 2026, 19:00 si terrà "
+            "giovedì 17 dicembre 2026, 18:30",
+        ),
+        (
+            "de",
+            "Verschoben: Das Treffen vom Dienstag, 15. Dezember 2026, 19:00 findet neu am "
+            "Donnerstag, 17. Dezember 2026, 18:30 statt",
+        ),
     ],
-)  # fmt: skip
+)
 def test_the_moved_email_names_the_old_and_the_new_date(
     client, login, people, weekly, outbox, lang, subject
 ):
@@ -593,9 +648,15 @@ def test_the_moved_email_names_the_old_and_the_new_date(
     login(people["owner"])
     response = client.post(
         f"/groups/{people['group'].id}/meetings/{key(weekly, 15)}/edit",
-        data={"date": "2026-12-17", "start_time": "18:30", "end_time": "20:30",
-              "location": "", "title": "", "note": ""},
-    )  # fmt: skip
+        data={
+            "date": "2026-12-17",
+            "start_time": "18:30",
+            "end_time": "20:30",
+            "location": "",
+            "title": "",
+            "note": "",
+        },
+    )
     assert response.status_code == 302
     assert [m["Subject"] for m in outbox if m["To"] == giulia.email] == [subject]
 
@@ -604,9 +665,15 @@ def test_a_change_without_a_move_keeps_the_changed_subject(client, login, people
     login(people["owner"])
     client.post(
         f"/groups/{people['group'].id}/meetings/{key(weekly, 15)}/edit",
-        data={"date": "2026-12-15", "start_time": "19:00", "end_time": "21:00",
-              "location": "Salle D", "title": "", "note": ""},
-    )  # fmt: skip
+        data={
+            "date": "2026-12-15",
+            "start_time": "19:00",
+            "end_time": "21:00",
+            "location": "Salle D",
+            "title": "",
+            "note": "",
+        },
+    )
     assert [m["Subject"] for m in outbox] == [
         "Modificato: l'incontro di martedì 15 dicembre 2026, 19:00"  # Giulia's language
     ]

@@ -21,9 +21,10 @@ def load_group(group_id: int, *, coresponsible: bool = False) -> tuple[Group, Me
     if not current_user.is_authenticated:
         abort(404)
     membership = db.session.scalar(
-        Membership.select_for(current_user.id, group_id).options(contains_eager(Membership.group))
+        Membership.select_for(current_user.id, group_id)
+        .options(contains_eager(Membership.group))
         .join(Membership.group)
-    )  # fmt: skip
+    )
     if membership is None:
         abort(404)  # never reveal that a group exists
     group = membership.group

@@ -23,10 +23,33 @@ THEMES = ("health", "psychological", "addiction", "grief", "family", "social", "
 LANGUAGES = ("fr", "it", "de")
 # The cantons where the groups are, Romandie and Ticino first, then the rest.
 CANTONS = (
-    "VD", "GE", "NE", "JU", "FR", "VS", "BE", "TI", "GR",
-    "AG", "AI", "AR", "BL", "BS", "GL", "LU", "NW", "OW",
-    "SG", "SH", "SO", "SZ", "TG", "UR", "ZG", "ZH",
-)  # fmt: skip
+    "VD",
+    "GE",
+    "NE",
+    "JU",
+    "FR",
+    "VS",
+    "BE",
+    "TI",
+    "GR",
+    "AG",
+    "AI",
+    "AR",
+    "BL",
+    "BS",
+    "GL",
+    "LU",
+    "NW",
+    "OW",
+    "SG",
+    "SH",
+    "SO",
+    "SZ",
+    "TG",
+    "UR",
+    "ZG",
+    "ZH",
+)
 
 
 class MemberRole(enum.StrEnum):

@@ -118,12 +118,22 @@ class SwapRequest(db.Model):
     # A request is deleted once answered: each row is open. The same offer
     # cannot be open twice (a double tap sends one email).
     __table_args__ = (
-        Index("uq_swap_requests_exchange", "assignment_id", "to_membership_id",
-              "other_assignment_id", unique=True),
-        Index("uq_swap_requests_hand_over", "assignment_id", "to_membership_id", unique=True,
-              sqlite_where=text("other_assignment_id IS NULL"),
-              postgresql_where=text("other_assignment_id IS NULL")),
-    )  # fmt: skip
+        Index(
+            "uq_swap_requests_exchange",
+            "assignment_id",
+            "to_membership_id",
+            "other_assignment_id",
+            unique=True,
+        ),
+        Index(
+            "uq_swap_requests_hand_over",
+            "assignment_id",
+            "to_membership_id",
+            unique=True,
+            sqlite_where=text("other_assignment_id IS NULL"),
+            postgresql_where=text("other_assignment_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(

@@ -54,12 +54,17 @@ def may_record(group: Group, membership: Membership, occurrence) -> bool:
         return True
     if occurrence.meeting is None:
         return False
-    return db.session.scalar(
-        select(func.count()).select_from(RoleAssignment).where(
-            RoleAssignment.meeting_id == occurrence.meeting.id,
-            RoleAssignment.membership_id == membership.id,
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(RoleAssignment)
+            .where(
+                RoleAssignment.meeting_id == occurrence.meeting.id,
+                RoleAssignment.membership_id == membership.id,
+            )
         )
-    ) > 0  # fmt: skip
+        > 0
+    )
 
 
 def record_of(occurrence) -> AttendanceRecord | None:
@@ -70,8 +75,14 @@ def record_of(occurrence) -> AttendanceRecord | None:
     )
 
 
-def record(group: Group, membership: Membership, occurrence, participants: int,
-           newcomers: int | None, now: datetime) -> AttendanceRecord:  # fmt: skip
+def record(
+    group: Group,
+    membership: Membership,
+    occurrence,
+    participants: int,
+    newcomers: int | None,
+    now: datetime,
+) -> AttendanceRecord:
     """Record (or correct) a meeting's headcount."""
     _enabled(group)
     if not may_record(group, membership, occurrence):
@@ -93,8 +104,14 @@ def record(group: Group, membership: Membership, occurrence, participants: int,
     item.participants, item.newcomers = participants, newcomers
     db.session.add(item)
     # Who changed the count, never who attended.
-    audit.record(group, membership.user, action, start=occurrence.start.isoformat(),
-                 participants=participants, newcomers=newcomers)  # fmt: skip
+    audit.record(
+        group,
+        membership.user,
+        action,
+        start=occurrence.start.isoformat(),
+        participants=participants,
+        newcomers=newcomers,
+    )
     db.session.commit()
     return item
 
@@ -209,10 +226,11 @@ def stats(group: Group, first: date, last: date, now: datetime) -> Stats:
     occurrences = schedule.occurrences([group.id], first, last)
     meeting_ids = [o.meeting.id for o in occurrences if o.meeting is not None]
     records = {
-        r.meeting_id: r for r in db.session.scalars(
+        r.meeting_id: r
+        for r in db.session.scalars(
             select(AttendanceRecord).where(AttendanceRecord.meeting_id.in_(meeting_ids))
         )
-    }  # fmt: skip
+    }
     counts = []
     for o in occurrences:
         result.planned += 1
@@ -247,11 +265,14 @@ def to_csv(result: Stats, labels: dict[str, str]) -> str:
     writer = csv.writer(out)
     writer.writerow([labels["date"], labels["status"], labels["participants"], labels["newcomers"]])
     for row in result.rows:
-        writer.writerow([
-            row.start.strftime("%Y-%m-%d %H:%M"), labels[row.status],
-            "" if row.participants is None else row.participants,
-            "" if row.newcomers is None else row.newcomers,
-        ])  # fmt: skip
+        writer.writerow(
+            [
+                row.start.strftime("%Y-%m-%d %H:%M"),
+                labels[row.status],
+                "" if row.participants is None else row.participants,
+                "" if row.newcomers is None else row.newcomers,
+            ]
+        )
     return out.getvalue()
 
 
@@ -268,12 +289,19 @@ def chart(result: Stats, width: int = 640, height: int = 220) -> dict:
         value = row.participants
         h = 0 if value is None else (base - 24) * value / top
         x = margin + index * slot + slot * 0.15
-        bars.append({
-            "x": round(x, 1), "width": round(slot * 0.7, 1), "center": round(x + slot * 0.35, 1),
-            "y": round(base - h, 1), "height": round(h, 1), "row": row,
-            "new_month": index == 0 or (row.start.year, row.start.month)
-            != (held[index - 1].start.year, held[index - 1].start.month),
-        })  # fmt: skip
+        bars.append(
+            {
+                "x": round(x, 1),
+                "width": round(slot * 0.7, 1),
+                "center": round(x + slot * 0.35, 1),
+                "y": round(base - h, 1),
+                "height": round(h, 1),
+                "row": row,
+                "new_month": index == 0
+                or (row.start.year, row.start.month)
+                != (held[index - 1].start.year, held[index - 1].start.month),
+            }
+        )
     return {
         "width": width,
         "height": height,

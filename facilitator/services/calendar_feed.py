@@ -98,7 +98,7 @@ def _add_roles(feeds: dict[int, GroupFeed], meetings: list[Meeting], viewer) -> 
         .join(User, User.id == Membership.user_id)
         .where(RoleAssignment.meeting_id.in_([m.id for m in meetings]))
         .order_by(RoleType.position, RoleAssignment.slot)
-    ).all()  # fmt: skip
+    ).all()
     holders: dict[int, list[tuple[str, str]]] = {}
     own: dict[int, list[str]] = {}
     for meeting_id, role, user_id, name in rows:
@@ -205,10 +205,14 @@ def _series_events(feed: GroupFeed, series: MeetingSeries, link_for) -> list[Eve
     tz = series.timezone
     first = datetime.combine(series.start_date, series.start_time)
     own = sorted(
-        (m for m in feed.meetings if m.series_id == series.id and rec.occurs_on(
-            series.rule, series.start_date, m.original_start.date())),
+        (
+            m
+            for m in feed.meetings
+            if m.series_id == series.id
+            and rec.occurs_on(series.rule, series.start_date, m.original_start.date())
+        ),
         key=lambda m: m.original_start,
-    )  # fmt: skip
+    )
     stamp = max([series.updated_at, *(m.updated_at for m in own)])
     master = _base_event(series.uid, stamp, series.sequence)
     master.add("summary", _summary(feed, series.title))
@@ -285,8 +289,14 @@ def render_series(group: Group, series: MeetingSeries, link_for) -> bytes:
     """One series (with its exceptions) as a calendar file."""
     meetings = db.session.scalars(select(Meeting).where(Meeting.series_id == series.id)).all()
     feed = GroupFeed(
-        group=group, series=[series], meetings=list(meetings),
+        group=group,
+        series=[series],
+        meetings=list(meetings),
         discreet=group.feed_title_mode == "discreet",
-    )  # fmt: skip
-    return render([feed], name=group_feed_name(group, feed.discreet), link_for=link_for,
-                  timezone=series.timezone)  # fmt: skip
+    )
+    return render(
+        [feed],
+        name=group_feed_name(group, feed.discreet),
+        link_for=link_for,
+        timezone=series.timezone,
+    )

@@ -58,12 +58,16 @@ def public_name(group: Group) -> str:
     return group.directory_title or group.name
 
 
-def send_message(group: Group, sender_name: str, sender_contact: str, body: str,
-                 link: str) -> tuple[int, int]:  # fmt: skip
+def send_message(
+    group: Group, sender_name: str, sender_contact: str, body: str, link: str
+) -> tuple[int, int]:
     """Keep the message for the co-responsibles and email it to them.
     Returns (emails sent, emails failed); the message is kept either way."""
-    db.session.add(ContactMessage(group_id=group.id, sender_name=sender_name,
-                                  sender_contact=sender_contact, body=body))  # fmt: skip
+    db.session.add(
+        ContactMessage(
+            group_id=group.id, sender_name=sender_name, sender_contact=sender_contact, body=body
+        )
+    )
     db.session.commit()
     report = notifications.Report()
     for user in groups.member_users(group, coresponsible=True):
@@ -73,9 +77,16 @@ def send_message(group: Group, sender_name: str, sender_contact: str, body: str,
             else (lambda: _("Message for %(group)s from the directory", group=group.name))
         )
         notifications.deliver(
-            report, user, subject, "mail/contact_message.txt", group=group,
-            sender_name=sender_name, sender_contact=sender_contact, body=body, link=link,
-        )  # fmt: skip
+            report,
+            user,
+            subject,
+            "mail/contact_message.txt",
+            group=group,
+            sender_name=sender_name,
+            sender_contact=sender_contact,
+            body=body,
+            link=link,
+        )
     return report.sent, report.failed
 
 

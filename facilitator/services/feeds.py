@@ -29,9 +29,11 @@ def create(user: User, label: str, group: Group | None = None) -> tuple[FeedToke
     """A new feed link (256 random bits); the token is returned once, never stored."""
     token = secrets.token_urlsafe(32)
     feed = FeedToken(
-        user_id=user.id, group_id=group.id if group else None, label=label,
+        user_id=user.id,
+        group_id=group.id if group else None,
+        label=label,
         token_hash=hash_token(token),
-    )  # fmt: skip
+    )
     db.session.add(feed)
     db.session.commit()
     return feed, token
@@ -107,9 +109,16 @@ def _resolve_statement():
 
     return (
         select(
-            feed.c.id, feed.c.user_id, feed.c.group_id, feed.c.created_at, feed.c.last_used_at,
-            users.c.feed_discreet, users.c.feed_changed_at,
-            groups.c.version, groups.c.updated_at, groups.c.feed_title_mode,
+            feed.c.id,
+            feed.c.user_id,
+            feed.c.group_id,
+            feed.c.created_at,
+            feed.c.last_used_at,
+            users.c.feed_discreet,
+            users.c.feed_changed_at,
+            groups.c.version,
+            groups.c.updated_at,
+            groups.c.feed_title_mode,
             members.c.id.label("membership"),
             over_my_groups(func.count(theirs.c.id)).label("n"),
             over_my_groups(func.coalesce(func.sum(theirs.c.id), 0)).label("ids"),
@@ -125,7 +134,7 @@ def _resolve_statement():
             )
         )
         .where(feed.c.token_hash == bindparam("token_hash"), feed.c.revoked_at.is_(None))
-    )  # fmt: skip
+    )
 
 
 def _fetch(token_hash: str):
@@ -198,9 +207,13 @@ def resolve(token: str, fetch=_fetch) -> Resolved:
         # advertise the previous one.
         last_modified -= timedelta(seconds=1)
     return Resolved(
-        token_id=row.id, user_id=row.user_id, group_id=row.group_id, etag=etag,
-        last_modified=last_modified, last_used_at=_aware(row.last_used_at),
-    )  # fmt: skip
+        token_id=row.id,
+        user_id=row.user_id,
+        group_id=row.group_id,
+        etag=etag,
+        last_modified=last_modified,
+        last_used_at=_aware(row.last_used_at),
+    )
 
 
 def not_modified(resolved: Resolved, if_none_match, if_modified_since) -> bool:

@@ -45,8 +45,15 @@ class GroupData:
     @classmethod
     def starting(cls, *, name: str, language: str, canton: str, default_location: str) -> GroupData:
         """A new group: what is needed to start, the usual defaults for the rest."""
-        return cls(name=name, description="", theme="other", canton=canton, language=language,
-                   timezone="Europe/Zurich", default_location=default_location)  # fmt: skip
+        return cls(
+            name=name,
+            description="",
+            theme="other",
+            canton=canton,
+            language=language,
+            timezone="Europe/Zurich",
+            default_location=default_location,
+        )
 
     @classmethod
     def of(cls, group: Group) -> GroupData:

@@ -55,7 +55,7 @@ def preview(group: Group, now: datetime) -> Preview | None:
             MeetingSeries.until.is_(None) | (MeetingSeries.until >= today),
         )
         .order_by(MeetingSeries.start_date, MeetingSeries.id)
-    ).all()  # fmt: skip
+    ).all()
     coming = schedule.upcoming([group.id], now, limit=PREVIEW_MEETINGS * 2)
     meetings = [o for o in coming if not o.cancelled][:PREVIEW_MEETINGS]
     return Preview(series=list(series), meetings=meetings, place=group.default_location)

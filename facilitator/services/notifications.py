@@ -33,9 +33,13 @@ class Report:
     people: set[int] = field(default_factory=set)  # the ids of those written to
 
     def __add__(self, other: Report) -> Report:
-        return Report(self.sent + other.sent, self.failed + other.failed,
-                      self.skipped + other.skipped, self.errors + other.errors,
-                      self.people | other.people)  # fmt: skip
+        return Report(
+            self.sent + other.sent,
+            self.failed + other.failed,
+            self.skipped + other.skipped,
+            self.errors + other.errors,
+            self.people | other.people,
+        )
 
 
 def _send(user: User, subject, template: str, **context) -> None:
@@ -67,10 +71,14 @@ def send_reminders(now: datetime, link_for) -> Report:
         .join(RoleType, RoleType.id == RoleAssignment.role_type_id)
         .join(Membership, Membership.id == RoleAssignment.membership_id)
         .join(User, User.id == Membership.user_id)
-        .where(RoleAssignment.reminded_at.is_(None), Meeting.cancelled.is_(False),
-               Meeting.start <= horizon, User.reminder_days > 0)
+        .where(
+            RoleAssignment.reminded_at.is_(None),
+            Meeting.cancelled.is_(False),
+            Meeting.start <= horizon,
+            User.reminder_days > 0,
+        )
         .order_by(Meeting.start)
-    ).all()  # fmt: skip
+    ).all()
     for assignment, meeting, role, user in rows:
         start = to_aware(meeting.start, meeting.timezone)
         if start <= now or start - now > timedelta(days=user.reminder_days):
@@ -79,10 +87,15 @@ def send_reminders(now: datetime, link_for) -> Report:
         try:
             _send(
                 user,
-                lambda o=occurrence: _("Reminder: your role at the meeting of %(date)s", date=_day(o)),
-                "mail/role_reminder.txt", role=role, occurrence=occurrence,
-                group=meeting.group, link=link_for(meeting.group, occurrence.key),
-            )  # fmt: skip
+                lambda o=occurrence: _(
+                    "Reminder: your role at the meeting of %(date)s", date=_day(o)
+                ),
+                "mail/role_reminder.txt",
+                role=role,
+                occurrence=occurrence,
+                group=meeting.group,
+                link=link_for(meeting.group, occurrence.key),
+            )
         except MailError:
             report.failed += 1
             continue
@@ -138,15 +151,21 @@ def people_to_tell(group, occurrences, now: datetime, actor: User) -> set[int]:
     """The ids of the people that cancelling or changing these meetings would
     email (``notify_meeting`` for each): what a confirmation page counts."""
     return {
-        user.id for occurrence in occurrences
+        user.id
+        for occurrence in occurrences
         for user, _role in _recipients(group, occurrence, now, actor)
-    }  # fmt: skip
+    }
 
 
 def notify_meeting(
-    group, occurrence, kind: str, link: str, now: datetime, actor: User,
+    group,
+    occurrence,
+    kind: str,
+    link: str,
+    now: datetime,
+    actor: User,
     previous: datetime | None = None,
-) -> Report:  # fmt: skip
+) -> Report:
     """Tell people by email that a meeting was cancelled or changed (``kind``):
     its role holders always, naming their role; when it is at the last minute,
     every other member too. Never ``actor``, who made the change. A meeting
@@ -163,8 +182,16 @@ def notify_meeting(
         ),
     }
     for user, role in _recipients(group, occurrence, now, actor):
-        deliver(report, user, subjects["moved" if moved else kind], f"mail/meeting_{kind}.txt",
-                role=role, occurrence=occurrence, group=group, link=link)  # fmt: skip
+        deliver(
+            report,
+            user,
+            subjects["moved" if moved else kind],
+            f"mail/meeting_{kind}.txt",
+            role=role,
+            occurrence=occurrence,
+            group=group,
+            link=link,
+        )
     return report
 
 
@@ -187,8 +214,9 @@ def notify_arrival(group, newcomer: User, link: str) -> Report:
             if discreet_for(user, group)
             else (lambda: _("%(name)s has joined %(group)s", name=name, group=group.name))
         )
-        deliver(report, user, subject, "mail/member_joined.txt", member=name, group=group,
-                link=link)  # fmt: skip
+        deliver(
+            report, user, subject, "mail/member_joined.txt", member=name, group=group, link=link
+        )
     return report
 
 
@@ -204,6 +232,14 @@ def notify_departure(group, name: str, reopened: list, link: str) -> Report:
             if discreet_for(user, group)
             else (lambda: _("%(name)s has left %(group)s", name=name, group=group.name))
         )
-        deliver(report, user, subject, "mail/member_left.txt", member=name, group=group,
-                reopened=reopened, link=link)  # fmt: skip
+        deliver(
+            report,
+            user,
+            subject,
+            "mail/member_left.txt",
+            member=name,
+            group=group,
+            reopened=reopened,
+            link=link,
+        )
     return report

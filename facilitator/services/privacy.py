@@ -64,50 +64,68 @@ def collect(user: User, describe_event) -> dict:
         .join(RoleType, RoleType.id == RoleAssignment.role_type_id)
         .where(RoleAssignment.membership_id.in_(ids))
         .order_by(Meeting.start)
-    ).all()  # fmt: skip
+    ).all()
     absences = db.session.execute(
         select(Unavailability, Group.name)
         .join(Membership, Membership.id == Unavailability.membership_id)
         .join(Group, Group.id == Membership.group_id)
         .where(Unavailability.membership_id.in_(ids))
-    ).all()  # fmt: skip
+    ).all()
     tokens = db.session.scalars(select(FeedToken).where(FeedToken.user_id == user.id)).all()
     events = db.session.scalars(
         select(AuditEvent)
         .where(or_(AuditEvent.actor_id == user.id, AuditEvent.subject_id == user.id))
         .order_by(AuditEvent.created_at)
-    ).all()  # fmt: skip
+    ).all()
     return {
         "account": {
-            "email": user.email, "display_name": user.display_name, "language": user.locale,
-            "created_at": user.created_at, "last_login_at": user.last_login_at,
-            "reminder_days": user.reminder_days, "discreet_calendar": user.feed_discreet,
+            "email": user.email,
+            "display_name": user.display_name,
+            "language": user.locale,
+            "created_at": user.created_at,
+            "last_login_at": user.last_login_at,
+            "reminder_days": user.reminder_days,
+            "discreet_calendar": user.feed_discreet,
         },
         "memberships": [
-            {"group": m.group.name, "role": m.role, "joined_at": m.joined_at,
-             "willing_to_take": sorted(r.name for r in db.session.scalars(
-                 select(RoleType).where(RoleType.id.in_(roles.opted_in(m)))))}
+            {
+                "group": m.group.name,
+                "role": m.role,
+                "joined_at": m.joined_at,
+                "willing_to_take": sorted(
+                    r.name
+                    for r in db.session.scalars(
+                        select(RoleType).where(RoleType.id.in_(roles.opted_in(m)))
+                    )
+                ),
+            }
             for m in memberships
         ],
         "roles_held": [
             {"date": start, "group": group, "role": role} for start, group, role in held
         ],
         "absences": [
-            {"group": group, "from": a.first, "to": a.last, "note": a.note}
-            for a, group in absences
+            {"group": group, "from": a.first, "to": a.last, "note": a.note} for a, group in absences
         ],
         "calendar_links": [
-            {"label": t.label, "group": t.group.name if t.group else None,
-             "created_at": t.created_at, "last_used_at": t.last_used_at,
-             "revoked_at": t.revoked_at}
+            {
+                "label": t.label,
+                "group": t.group.name if t.group else None,
+                "created_at": t.created_at,
+                "last_used_at": t.last_used_at,
+                "revoked_at": t.revoked_at,
+            }
             for t in tokens
         ],
         "history": [
-            {"date": e.created_at, "group": db.session.get(Group, e.group_id).name,
-             "event": describe_event(e)}
+            {
+                "date": e.created_at,
+                "group": db.session.get(Group, e.group_id).name,
+                "event": describe_event(e),
+            }
             for e in events
         ],
-    }  # fmt: skip
+    }
 
 
 def groups_blocking_deletion(user: User) -> list[Group]:

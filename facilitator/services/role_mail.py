@@ -24,8 +24,9 @@ from facilitator.services.notifications import Report, deliver, discreet_for
 from facilitator.services.roles import SwapNote
 
 
-def notify_given(group: Group, given: list[RoleAssignment], actor: User,
-                 link_for: Callable[[str], str]) -> Report:  # fmt: skip
+def notify_given(
+    group: Group, given: list[RoleAssignment], actor: User, link_for: Callable[[str], str]
+) -> Report:
     """Tell each new holder which roles they were given (one email each,
     listing them), except ``actor``, who gave them."""
     report = Report()
@@ -42,19 +43,36 @@ def notify_given(group: Group, given: list[RoleAssignment], actor: User,
         ]
         count = len(items)
         subject = (
-            (lambda n=count: ngettext("You have been given a role", "You have been given %(num)d roles", n))
+            (
+                lambda n=count: ngettext(
+                    "You have been given a role", "You have been given %(num)d roles", n
+                )
+            )
             if discreet_for(user, group)
-            else (lambda n=count: ngettext("You have been given a role in %(group)s",
-                                           "You have been given %(num)d roles in %(group)s",
-                                           n, group=group.name))
-        )  # fmt: skip
-        deliver(report, user, subject, "mail/role_given.txt", group=group,
-                actor=actor.display_name, items=items)  # fmt: skip
+            else (
+                lambda n=count: ngettext(
+                    "You have been given a role in %(group)s",
+                    "You have been given %(num)d roles in %(group)s",
+                    n,
+                    group=group.name,
+                )
+            )
+        )
+        deliver(
+            report,
+            user,
+            subject,
+            "mail/role_given.txt",
+            group=group,
+            actor=actor.display_name,
+            items=items,
+        )
     return report
 
 
-def notify_removed(group: Group, holder: User, role: str, start: datetime, actor: User,
-                   link: str) -> Report:  # fmt: skip
+def notify_removed(
+    group: Group, holder: User, role: str, start: datetime, actor: User, link: str
+) -> Report:
     """Tell ``holder`` that a co-responsible took their role off them (not
     when they did it themselves)."""
     report = Report()
@@ -63,11 +81,25 @@ def notify_removed(group: Group, holder: User, role: str, start: datetime, actor
     subject = (
         (lambda: _("Your role on %(date)s is open again", date=when_text(start)))
         if discreet_for(holder, group)
-        else (lambda: _("%(group)s: your role on %(date)s is open again", group=group.name,
-                        date=when_text(start)))
-    )  # fmt: skip
-    deliver(report, holder, subject, "mail/role_removed.txt", group=group, role=role,
-            start=start, actor=actor.display_name, link=link)  # fmt: skip
+        else (
+            lambda: _(
+                "%(group)s: your role on %(date)s is open again",
+                group=group.name,
+                date=when_text(start),
+            )
+        )
+    )
+    deliver(
+        report,
+        holder,
+        subject,
+        "mail/role_removed.txt",
+        group=group,
+        role=role,
+        start=start,
+        actor=actor.display_name,
+        link=link,
+    )
     return report
 
 
@@ -79,18 +111,25 @@ def notify_swap_request(group: Group, note: SwapNote, link: str) -> Report:
         subject = (
             (lambda: _("%(name)s asks whether you can take over a role", name=name))
             if discreet_for(note.asked, group)
-            else (lambda: _("%(name)s asks whether you can take over a role in %(group)s",
-                            name=name, group=group.name))
-        )  # fmt: skip
+            else (
+                lambda: _(
+                    "%(name)s asks whether you can take over a role in %(group)s",
+                    name=name,
+                    group=group.name,
+                )
+            )
+        )
     else:
         subject = (
             (lambda: _("%(name)s proposes a swap of roles", name=name))
             if discreet_for(note.asked, group)
-            else (lambda: _("%(name)s proposes a swap of roles in %(group)s", name=name,
-                            group=group.name))
-        )  # fmt: skip
-    deliver(report, note.asked, subject, "mail/swap_request.txt", group=group,
-            note=note, link=link)  # fmt: skip
+            else (
+                lambda: _(
+                    "%(name)s proposes a swap of roles in %(group)s", name=name, group=group.name
+                )
+            )
+        )
+    deliver(report, note.asked, subject, "mail/swap_request.txt", group=group, note=note, link=link)
     return report
 
 
@@ -103,16 +142,30 @@ def notify_swap_answer(group: Group, note: SwapNote, accepted: bool, link: str) 
         subject = (
             (lambda: _("%(name)s has accepted your request", name=name))
             if discreet
-            else (lambda: _("%(name)s has accepted your request in %(group)s", name=name,
-                            group=group.name))
-        )  # fmt: skip
+            else (
+                lambda: _(
+                    "%(name)s has accepted your request in %(group)s", name=name, group=group.name
+                )
+            )
+        )
     else:
         subject = (
             (lambda: _("%(name)s has declined your request", name=name))
             if discreet
-            else (lambda: _("%(name)s has declined your request in %(group)s", name=name,
-                            group=group.name))
-        )  # fmt: skip
-    deliver(report, note.asker, subject, "mail/swap_answer.txt", group=group,
-            note=note, accepted=accepted, link=link)  # fmt: skip
+            else (
+                lambda: _(
+                    "%(name)s has declined your request in %(group)s", name=name, group=group.name
+                )
+            )
+        )
+    deliver(
+        report,
+        note.asker,
+        subject,
+        "mail/swap_answer.txt",
+        group=group,
+        note=note,
+        accepted=accepted,
+        link=link,
+    )
     return report

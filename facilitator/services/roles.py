@@ -34,12 +34,32 @@ from facilitator.services.recurrence import to_aware, to_local
 # name (context "role": "Welcome" is also a page title), description, slots;
 # created in the group's language.
 DEFAULT_ROLES = (
-    (lazy_pgettext("role", "Facilitation"), _l("Opens the meeting, gives the floor, keeps the exchange respectful."), 1),
-    (lazy_pgettext("role", "Timekeeping"), _l("Watches the time so that everyone can speak and the meeting ends on time."), 1),
-    (lazy_pgettext("role", "Welcome"), _l("Welcomes newcomers, explains how the group works and its confidentiality."), 1),
-    (lazy_pgettext("role", "Notes"), _l("Notes decisions and practical points, never what people shared."), 1),
-    (lazy_pgettext("role", "Room and keys"), _l("Fetches the keys, opens and tidies the room, closes up."), 1),
-)  # fmt: skip
+    (
+        lazy_pgettext("role", "Facilitation"),
+        _l("Opens the meeting, gives the floor, keeps the exchange respectful."),
+        1,
+    ),
+    (
+        lazy_pgettext("role", "Timekeeping"),
+        _l("Watches the time so that everyone can speak and the meeting ends on time."),
+        1,
+    ),
+    (
+        lazy_pgettext("role", "Welcome"),
+        _l("Welcomes newcomers, explains how the group works and its confidentiality."),
+        1,
+    ),
+    (
+        lazy_pgettext("role", "Notes"),
+        _l("Notes decisions and practical points, never what people shared."),
+        1,
+    ),
+    (
+        lazy_pgettext("role", "Room and keys"),
+        _l("Fetches the keys, opens and tidies the room, closes up."),
+        1,
+    ),
+)
 
 
 class SlotTaken(Conflict):
@@ -70,10 +90,13 @@ def create_defaults(group: Group) -> None:
         for position, (name, description, slots) in enumerate(DEFAULT_ROLES):
             db.session.add(
                 RoleType(
-                    group_id=group.id, name=str(name), description=str(description),
-                    slots=slots, position=position,
+                    group_id=group.id,
+                    name=str(name),
+                    description=str(description),
+                    slots=slots,
+                    position=position,
                 )
-            )  # fmt: skip
+            )
 
 
 def role_types(group: Group, include_retired: bool = False):
@@ -96,11 +119,18 @@ class RoleData:
 
 def add_role_type(group: Group, actor: User, data: RoleData) -> RoleType:
     last = db.session.scalar(
-        select(RoleType.position).where(RoleType.group_id == group.id)
-        .order_by(RoleType.position.desc()).limit(1)
-    )  # fmt: skip
-    role = RoleType(group_id=group.id, name=data.name, description=data.description,
-                    slots=data.slots, position=(last or 0) + 1)  # fmt: skip
+        select(RoleType.position)
+        .where(RoleType.group_id == group.id)
+        .order_by(RoleType.position.desc())
+        .limit(1)
+    )
+    role = RoleType(
+        group_id=group.id,
+        name=data.name,
+        description=data.description,
+        slots=data.slots,
+        position=(last or 0) + 1,
+    )
     db.session.add(role)
     group.version += 1
     audit.record(group, actor, "role_type_added", name=data.name)
@@ -119,8 +149,9 @@ def set_active(group: Group, actor: User, role: RoleType, active: bool) -> None:
     """Retire a role (its history stays) or bring it back."""
     role.active = active
     group.version += 1
-    audit.record(group, actor, "role_type_retired" if not active else "role_type_restored",
-                 name=role.name)  # fmt: skip
+    audit.record(
+        group, actor, "role_type_retired" if not active else "role_type_restored", name=role.name
+    )
     db.session.commit()
 
 
@@ -148,9 +179,9 @@ def opted_in(membership: Membership) -> set[int]:
 
 
 def set_opt_ins(membership: Membership, role_type_ids: set[int]) -> None:
-    valid = set(db.session.scalars(
-        select(RoleType.id).where(RoleType.group_id == membership.group_id)
-    ))  # fmt: skip
+    valid = set(
+        db.session.scalars(select(RoleType.id).where(RoleType.group_id == membership.group_id))
+    )
     wanted = role_type_ids & valid
     current = opted_in(membership)
     db.session.execute(
@@ -220,11 +251,15 @@ def roles_while_away(membership: Membership, now: datetime) -> list[RoleWhileAwa
     if not absences:
         return []
     held = db.session.scalars(
-        select(RoleAssignment).join(Meeting)
-        .where(RoleAssignment.membership_id == membership.id, Meeting.cancelled.is_(False),
-               Meeting.start > to_local(now, group.timezone))
+        select(RoleAssignment)
+        .join(Meeting)
+        .where(
+            RoleAssignment.membership_id == membership.id,
+            Meeting.cancelled.is_(False),
+            Meeting.start > to_local(now, group.timezone),
+        )
         .order_by(Meeting.start)
-    ).all()  # fmt: skip
+    ).all()
     cut_off = timedelta(hours=group.role_release_hours)
     return [
         RoleWhileAway(a, to_aware(a.meeting.start, a.meeting.timezone) - cut_off > now)
@@ -272,9 +307,12 @@ def _insert(
     if not 0 <= slot < role.slots:
         raise NotFound()
     assignment = RoleAssignment(
-        meeting_id=meeting.id, role_type_id=role.id, slot=slot, membership_id=membership.id,
+        meeting_id=meeting.id,
+        role_type_id=role.id,
+        slot=slot,
+        membership_id=membership.id,
         exclusive_holder=None if group.several_roles_per_meeting else membership.id,
-    )  # fmt: skip
+    )
     db.session.add(assignment)
     try:
         db.session.flush()
@@ -340,8 +378,9 @@ def take(group: Group, membership: Membership, occurrence, role: RoleType, slot:
     return newly_willing
 
 
-def assign(group: Group, actor: User, occurrence, role: RoleType, slot: int,
-           membership: Membership, now) -> tuple[RoleAssignment, Membership | None]:  # fmt: skip
+def assign(
+    group: Group, actor: User, occurrence, role: RoleType, slot: int, membership: Membership, now
+) -> tuple[RoleAssignment, Membership | None]:
     """A co-responsible gives a slot to a member (anyone not away). Returns the
     new assignment and the member who held the slot until now, if another."""
     _check_open(occurrence, now)
@@ -365,8 +404,14 @@ def assign(group: Group, actor: User, occurrence, role: RoleType, slot: int,
         db.session.flush()
     assignment = _insert(group, meeting, role, slot, membership)
     group.version += 1
-    audit.record(group, actor, "role_assigned", subject=membership.user, role=role.name,
-                 start=occurrence.start.isoformat())  # fmt: skip
+    audit.record(
+        group,
+        actor,
+        "role_assigned",
+        subject=membership.user,
+        role=role.name,
+        start=occurrence.start.isoformat(),
+    )
     db.session.commit()
     return assignment, previous
 
@@ -391,19 +436,26 @@ def release(group: Group, membership: Membership, assignment: RoleAssignment, no
 
 
 class HolderChanged(Conflict):
-    message = _l("Someone else holds this role now (a swap was accepted meanwhile). Check "
-                 "again before you open it.")  # fmt: skip
+    message = _l(
+        "Someone else holds this role now (a swap was accepted meanwhile). Check "
+        "again before you open it."
+    )
 
 
-def unassign(group: Group, actor: User, assignment: RoleAssignment,
-             holder_id: int | None) -> None:  # fmt: skip
+def unassign(group: Group, actor: User, assignment: RoleAssignment, holder_id: int | None) -> None:
     """Open a role again, if it is still held by ``holder_id`` (the holder the
     co-responsible saw on the confirmation page; None for a former member)."""
     if assignment.membership_id != holder_id:
         raise HolderChanged()
     holder = assignment.membership.user if assignment.membership else None
-    audit.record(group, actor, "role_unassigned", subject=holder, role=assignment.role_type.name,
-                 start=assignment.meeting.start.isoformat())  # fmt: skip
+    audit.record(
+        group,
+        actor,
+        "role_unassigned",
+        subject=holder,
+        role=assignment.role_type.name,
+        start=assignment.meeting.start.isoformat(),
+    )
     db.session.delete(assignment)
     group.version += 1
     db.session.commit()
@@ -453,15 +505,21 @@ def autofill_proposal(group: Group, count: int, now: datetime) -> Proposal:
     upcoming = [o for o in schedule.upcoming([group.id], now, limit=None) if not o.cancelled]
     upcoming = upcoming[:count]
     members = db.session.scalars(
-        select(Membership).where(Membership.group_id == group.id).order_by(Membership.joined_at, Membership.id)
-    ).all()  # fmt: skip
+        select(Membership)
+        .where(Membership.group_id == group.id)
+        .order_by(Membership.joined_at, Membership.id)
+    ).all()
     role_list = db.session.scalars(role_types(group)).all()
     since = to_local(now - timedelta(days=366), group.timezone)
     held_rows = db.session.execute(
-        select(RoleAssignment, Meeting).join(Meeting)
-        .where(Meeting.group_id == group.id, Meeting.start >= since,
-               RoleAssignment.membership_id.is_not(None))
-    ).all()  # fmt: skip
+        select(RoleAssignment, Meeting)
+        .join(Meeting)
+        .where(
+            Meeting.group_id == group.id,
+            Meeting.start >= since,
+            RoleAssignment.membership_id.is_not(None),
+        )
+    ).all()
     history = [
         rotation.Held(a.membership_id, a.role_type_id, m.start.date(), schedule.key_of(m))
         for a, m in held_rows
@@ -469,9 +527,11 @@ def autofill_proposal(group: Group, count: int, now: datetime) -> Proposal:
     taken = {(schedule.key_of(m), a.role_type_id, a.slot) for a, m in held_rows}
     slots = [
         rotation.Slot(o.key, o.start.date(), role.id, index)
-        for o in upcoming for role in role_list for index in range(role.slots)
+        for o in upcoming
+        for role in role_list
+        for index in range(role.slots)
         if (o.key, role.id, index) not in taken
-    ]  # fmt: skip
+    ]
     opt_ins = db.session.execute(
         select(RoleOptIn.membership_id, RoleOptIn.role_type_id).where(
             RoleOptIn.membership_id.in_([m.id for m in members])
@@ -488,14 +548,20 @@ def autofill_proposal(group: Group, count: int, now: datetime) -> Proposal:
         return any(a.membership_id == membership_id and a.first <= day <= a.last for a in absences)
 
     choices = rotation.propose(
-        slots, [m.id for m in members], willing, history, unavailable,
+        slots,
+        [m.id for m in members],
+        willing,
+        history,
+        unavailable,
         several_roles_per_meeting=group.several_roles_per_meeting,
-    )  # fmt: skip
+    )
     return Proposal(
-        occurrences=upcoming, choices=choices,
-        role_names={r.id: r.name for r in role_list}, members={m.id: m for m in members},
+        occurrences=upcoming,
+        choices=choices,
+        role_names={r.id: r.name for r in role_list},
+        members={m.id: m for m in members},
         reasons=rotation.explain(choices, history, to_local(now, group.timezone).date()),
-    )  # fmt: skip
+    )
 
 
 @dataclass
@@ -557,18 +623,25 @@ def fairness(group: Group, now: datetime) -> list[FairnessRow]:
     local_now = to_local(now, group.timezone)
     since = local_now - timedelta(days=365)
     members = db.session.scalars(
-        select(Membership).join(Membership.user).where(Membership.group_id == group.id)
+        select(Membership)
+        .join(Membership.user)
+        .where(Membership.group_id == group.id)
         .order_by(Membership.joined_at, Membership.id)
-    ).all()  # fmt: skip
+    ).all()
     rows = {m.id: FairnessRow(m, {}, None, None) for m in members}
     held = db.session.execute(
-        select(RoleAssignment.membership_id, RoleAssignment.role_type_id, Meeting.start,
-               Meeting.cancelled, RoleType.name)
+        select(
+            RoleAssignment.membership_id,
+            RoleAssignment.role_type_id,
+            Meeting.start,
+            Meeting.cancelled,
+            RoleType.name,
+        )
         .join(Meeting, Meeting.id == RoleAssignment.meeting_id)
         .join(RoleType, RoleType.id == RoleAssignment.role_type_id)
         .where(Meeting.group_id == group.id, Meeting.start >= since)
         .order_by(Meeting.start)
-    ).all()  # fmt: skip
+    ).all()
     for membership_id, role_id, start, cancelled, name in held:
         row = rows.get(membership_id)
         if row is None:
@@ -597,10 +670,13 @@ def my_roles(user: User, now: datetime) -> list[MyRole]:
         .join(RoleType, RoleType.id == RoleAssignment.role_type_id)
         .join(Group, Group.id == Meeting.group_id)
         .join(Membership, Membership.id == RoleAssignment.membership_id)
-        .where(Membership.user_id == user.id, Meeting.cancelled.is_(False),
-               Meeting.start >= (now - timedelta(days=1)).replace(tzinfo=None))
+        .where(
+            Membership.user_id == user.id,
+            Meeting.cancelled.is_(False),
+            Meeting.start >= (now - timedelta(days=1)).replace(tzinfo=None),
+        )
         .order_by(Meeting.start)
-    ).all()  # fmt: skip
+    ).all()
     found = [
         MyRole(group, schedule.key_of(meeting), meeting.start, role.name)
         for _a, meeting, role, group in rows
@@ -630,10 +706,13 @@ def my_marks(user: User, group: Group, now: datetime) -> dict[tuple[int, str], l
         .join(RoleAssignment, RoleAssignment.meeting_id == Meeting.id)
         .join(RoleType, RoleType.id == RoleAssignment.role_type_id)
         .join(Membership, Membership.id == RoleAssignment.membership_id)
-        .where(Membership.user_id == user.id, Meeting.group_id == group.id,
-               Meeting.start >= to_local(now, group.timezone) - timedelta(days=1))
+        .where(
+            Membership.user_id == user.id,
+            Meeting.group_id == group.id,
+            Meeting.start >= to_local(now, group.timezone) - timedelta(days=1),
+        )
         .order_by(Meeting.start, RoleType.position)
-    )  # fmt: skip
+    )
     return _marks(
         (group.id, schedule.key_from(meeting_id, series_id, original_start), name)
         for meeting_id, series_id, original_start, name in rows
@@ -660,32 +739,41 @@ class _SwapRules:
         self.several = group.several_roles_per_meeting
         self.absences: dict[int, list[Unavailability]] = {}
         for item in db.session.scalars(
-            select(Unavailability).join(Membership)
-            .where(Membership.group_id == group.id,
-                   Unavailability.last >= to_local(now, group.timezone).date())
-        ):  # fmt: skip
+            select(Unavailability)
+            .join(Membership)
+            .where(
+                Membership.group_id == group.id,
+                Unavailability.last >= to_local(now, group.timezone).date(),
+            )
+        ):
             self.absences.setdefault(item.membership_id, []).append(item)
         self.holding: dict[int, set[int]] = {}  # meeting id -> who holds a role there
         for meeting_id, membership_id in db.session.execute(
-            select(RoleAssignment.meeting_id, RoleAssignment.membership_id).join(Meeting)
-            .where(Meeting.group_id == group.id, RoleAssignment.membership_id.is_not(None),
-                   Meeting.start > to_local(now, group.timezone))
-        ):  # fmt: skip
+            select(RoleAssignment.meeting_id, RoleAssignment.membership_id)
+            .join(Meeting)
+            .where(
+                Meeting.group_id == group.id,
+                RoleAssignment.membership_id.is_not(None),
+                Meeting.start > to_local(now, group.timezone),
+            )
+        ):
             self.holding.setdefault(meeting_id, set()).add(membership_id)
 
     def away(self, membership_id: int, day: date) -> bool:
         return any(u.first <= day <= u.last for u in self.absences.get(membership_id, ()))
 
-    def _holds_another(self, membership_id: int, held: RoleAssignment,
-                       leaving: RoleAssignment | None) -> bool:  # fmt: skip
+    def _holds_another(
+        self, membership_id: int, held: RoleAssignment, leaving: RoleAssignment | None
+    ) -> bool:
         """Whether the member would hold two roles at ``held``'s meeting (the
         role ``leaving``, which they give in the exchange, does not count)."""
         if self.several or membership_id not in self.holding.get(held.meeting_id, ()):
             return False
         return not (leaving is not None and leaving.meeting_id == held.meeting_id)
 
-    def refusal(self, giver: int, mine: RoleAssignment, target: int,
-                other: RoleAssignment | None) -> DomainError | None:  # fmt: skip
+    def refusal(
+        self, giver: int, mine: RoleAssignment, target: int, other: RoleAssignment | None
+    ) -> DomainError | None:
         """Why the offer of ``mine`` to ``target`` (for ``other``, in an
         exchange) would be refused, or None."""
         if self.away(target, mine.meeting.start.date()):
@@ -709,39 +797,49 @@ def swap_options(group: Group, membership: Membership, assignment: RoleAssignmen
     refused later for a reason known now."""
     rules = _SwapRules(group, now)
     others = [
-        m for m in db.session.scalars(
-            select(Membership).join(Membership.user).where(Membership.group_id == group.id)
+        m
+        for m in db.session.scalars(
+            select(Membership)
+            .join(Membership.user)
+            .where(Membership.group_id == group.id)
             .order_by(User.display_name, Membership.id)
-        ) if m.id != membership.id
-    ]  # fmt: skip
+        )
+        if m.id != membership.id
+    ]
     members = [m for m in others if rules.refusal(membership.id, assignment, m.id, None) is None]
     local_now = to_local(now, group.timezone)
     theirs = db.session.scalars(
-        select(RoleAssignment).join(Meeting)
-        .where(Meeting.group_id == group.id, Meeting.start > local_now,
-               Meeting.cancelled.is_(False), Meeting.id != assignment.meeting_id,
-               RoleAssignment.membership_id.is_not(None),
-               RoleAssignment.membership_id != membership.id)
+        select(RoleAssignment)
+        .join(Meeting)
+        .where(
+            Meeting.group_id == group.id,
+            Meeting.start > local_now,
+            Meeting.cancelled.is_(False),
+            Meeting.id != assignment.meeting_id,
+            RoleAssignment.membership_id.is_not(None),
+            RoleAssignment.membership_id != membership.id,
+        )
         .order_by(Meeting.start)
-    ).all()  # fmt: skip
+    ).all()
     theirs = [
-        a for a in theirs
-        if rules.refusal(membership.id, assignment, a.membership_id, a) is None
-    ]  # fmt: skip
+        a for a in theirs if rules.refusal(membership.id, assignment, a.membership_id, a) is None
+    ]
     return members, theirs
 
 
-def open_swap(assignment: RoleAssignment, target: Membership,
-              other: RoleAssignment | None) -> SwapRequest | None:  # fmt: skip
+def open_swap(
+    assignment: RoleAssignment, target: Membership, other: RoleAssignment | None
+) -> SwapRequest | None:
     """The open request for this very offer, if one was made already."""
     return db.session.scalar(
         select(SwapRequest).where(
             SwapRequest.assignment_id == assignment.id,
             SwapRequest.to_membership_id == target.id,
-            SwapRequest.other_assignment_id.is_(None) if other is None
+            SwapRequest.other_assignment_id.is_(None)
+            if other is None
             else SwapRequest.other_assignment_id == other.id,
         )
-    )  # fmt: skip
+    )
 
 
 class AlreadyAsked(Conflict):
@@ -750,13 +848,21 @@ class AlreadyAsked(Conflict):
     def __init__(self, request: SwapRequest):
         self.request = request
         super().__init__(
-            _("You have already sent this request to %(name)s. It takes effect when they "
-              "accept.", name=request.to_membership.user.display_name)
-        )  # fmt: skip
+            _(
+                "You have already sent this request to %(name)s. It takes effect when they accept.",
+                name=request.to_membership.user.display_name,
+            )
+        )
 
 
-def propose_swap(group: Group, membership: Membership, assignment: RoleAssignment,
-                 target: Membership, other: RoleAssignment | None, now) -> SwapRequest:  # fmt: skip
+def propose_swap(
+    group: Group,
+    membership: Membership,
+    assignment: RoleAssignment,
+    target: Membership,
+    other: RoleAssignment | None,
+    now,
+) -> SwapRequest:
     """Offer ``assignment`` to ``target`` (for ``other``, in an exchange),
     checked as ``accept_swap`` would check it. The same offer made again while
     open (a double tap) raises ``AlreadyAsked``, so that only one email goes
@@ -780,9 +886,11 @@ def propose_swap(group: Group, membership: Membership, assignment: RoleAssignmen
     if existing is not None:
         raise AlreadyAsked(existing)
     request = SwapRequest(
-        assignment_id=assignment.id, other_assignment_id=other.id if other else None,
-        from_membership_id=membership.id, to_membership_id=target.id,
-    )  # fmt: skip
+        assignment_id=assignment.id,
+        other_assignment_id=other.id if other else None,
+        from_membership_id=membership.id,
+        to_membership_id=target.id,
+    )
     db.session.add(request)
     try:
         db.session.commit()
@@ -799,10 +907,12 @@ def pending_swaps(membership: Membership):
     """Requests I made or received that are still open."""
     return (
         select(SwapRequest)
-        .where((SwapRequest.from_membership_id == membership.id)
-               | (SwapRequest.to_membership_id == membership.id))
+        .where(
+            (SwapRequest.from_membership_id == membership.id)
+            | (SwapRequest.to_membership_id == membership.id)
+        )
         .order_by(SwapRequest.created_at)
-    )  # fmt: skip
+    )
 
 
 class SwapGone(NotFound):
@@ -833,10 +943,14 @@ class SwapNote:
 def swap_note(swap) -> SwapNote:
     mine, theirs = swap.assignment, swap.other_assignment
     return SwapNote(
-        swap.from_membership.user, swap.to_membership.user, mine.role_type.name,
-        mine.meeting.start, schedule.key_of(mine.meeting),
-        theirs.role_type.name if theirs else None, theirs.meeting.start if theirs else None,
-    )  # fmt: skip
+        swap.from_membership.user,
+        swap.to_membership.user,
+        mine.role_type.name,
+        mine.meeting.start,
+        schedule.key_of(mine.meeting),
+        theirs.role_type.name if theirs else None,
+        theirs.meeting.start if theirs else None,
+    )
 
 
 def cancel_swap(membership: Membership, swap) -> None:
@@ -885,6 +999,12 @@ def accept_swap(group: Group, membership: Membership, swap, now) -> None:
         db.session.rollback()
         raise AlreadyHasRole() from exc
     group.version += 1
-    audit.record(group, membership.user, "role_swapped", subject=giver.user,
-                 role=mine.role_type.name, start=mine.meeting.start.isoformat())  # fmt: skip
+    audit.record(
+        group,
+        membership.user,
+        "role_swapped",
+        subject=giver.user,
+        role=mine.role_type.name,
+        start=mine.meeting.start.isoformat(),
+    )
     db.session.commit()

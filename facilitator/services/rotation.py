@@ -91,16 +91,18 @@ def propose(
         while open_slots:
             best = None
             for slot in open_slots:
-                for member in _candidates(slot, members, willing_sets, unavailable, busy,
-                                          held, several_roles_per_meeting):  # fmt: skip
+                for member in _candidates(
+                    slot, members, willing_sets, unavailable, busy, held, several_roles_per_meeting
+                ):
                     times, last = record(member, slot.role)
                     key = (times, last or date.min, load(member), order[member])
                     if best is None or key < best[0]:
                         best = (key, slot, member, times, last)
             if best is None:
                 for slot in open_slots:
-                    choices[slot] = Choice(slot, None, reason=_why_empty(
-                        slot, members, willing_sets, unavailable))  # fmt: skip
+                    choices[slot] = Choice(
+                        slot, None, reason=_why_empty(slot, members, willing_sets, unavailable)
+                    )
                 break
             _key, slot, member, times, last = best
             choices[slot] = Choice(slot, member, times=times, last=last)
@@ -163,9 +165,10 @@ def explain(choices: Sequence[Choice], history: Iterable[Held], today: date) -> 
             reasons[slot] = Reason(nobody=choice.reason)
             continue
         same = [
-            h for h in held
+            h
+            for h in held
             if h.member == choice.member and h.role == slot.role and h.meeting != slot.meeting
-        ]  # fmt: skip
+        ]
         past = [h.day for h in same if today - WINDOW <= h.day < today]
         coming = tuple(sorted({h.day for h in same if today <= h.day < slot.day}))
         reasons[slot] = Reason(len(past), max(past, default=None), coming)

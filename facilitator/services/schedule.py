@@ -467,15 +467,18 @@ def _claim(occurrence: Occurrence) -> Meeting | None:
     taken): the caller then changes nothing."""
     if occurrence.series is not None:
         db.session.execute(
-            select(MeetingSeries.id).where(MeetingSeries.id == occurrence.series.id)
+            select(MeetingSeries.id)
+            .where(MeetingSeries.id == occurrence.series.id)
             .with_for_update()
-        )  # fmt: skip
+        )
         occurrence.meeting = db.session.scalar(
             select(Meeting)
-            .where(Meeting.series_id == occurrence.series.id,
-                   Meeting.original_start == occurrence.original_start)
+            .where(
+                Meeting.series_id == occurrence.series.id,
+                Meeting.original_start == occurrence.original_start,
+            )
             .execution_options(populate_existing=True)
-        )  # fmt: skip
+        )
     if occurrence.meeting is None:
         try:
             materialize(occurrence)
@@ -484,9 +487,11 @@ def _claim(occurrence: Occurrence) -> Meeting | None:
             occurrence.meeting = None
             return None
     return db.session.execute(
-        select(Meeting).where(Meeting.id == occurrence.meeting.id)
-        .with_for_update().execution_options(populate_existing=True)
-    ).scalar_one()  # fmt: skip
+        select(Meeting)
+        .where(Meeting.id == occurrence.meeting.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 def cancel(group: Group, actor: User, occurrence: Occurrence, reason: str) -> bool:
@@ -537,10 +542,12 @@ def change(group: Group, actor: User, occurrence: Occurrence, data: MeetingData)
         meeting.note = data.note
     _save(group, meeting)
     audit.record(
-        group, actor, "meeting_changed",
+        group,
+        actor,
+        "meeting_changed",
         start=(occurrence.original_start or occurrence.start).isoformat(),
         new_start=data.start.isoformat(),
-    )  # fmt: skip
+    )
     db.session.commit()
 
 
@@ -663,9 +670,14 @@ def pause(
         series.sequence += 1
         _touch(group)
         audit.record(
-            group, actor, "series_paused", series=series.id,
-            first=first.isoformat(), last=last.isoformat(), cancelled=len(keys),
-        )  # fmt: skip
+            group,
+            actor,
+            "series_paused",
+            series=series.id,
+            first=first.isoformat(),
+            last=last.isoformat(),
+            cancelled=len(keys),
+        )
         db.session.commit()
     else:
         db.session.rollback()
@@ -806,8 +818,12 @@ def split(group: Group, actor: User, series: MeetingSeries, data: SeriesData) ->
         db.session.delete(series)
     _touch(group)
     audit.record(
-        group, actor, "series_changed", series=new.id, day=day.isoformat(),
+        group,
+        actor,
+        "series_changed",
+        series=new.id,
+        day=day.isoformat(),
         dropped=len(plan.dropped),
-    )  # fmt: skip
+    )
     db.session.commit()
     return SplitResult(series=new, carried=len(plan.carried), dropped=plan.dropped)

@@ -48,9 +48,10 @@ def _rule_date(rule: str, year: int) -> tuple[date, int, str]:
     month, week, weekday = (int(x) for x in rule[1:].split("."))
     python_weekday = (weekday - 1) % 7  # POSIX 0 = Sunday; Python 0 = Monday
     days = [
-        d for d in range(1, calendar.monthrange(year, month)[1] + 1)
+        d
+        for d in range(1, calendar.monthrange(year, month)[1] + 1)
         if date(year, month, d).weekday() == python_weekday
-    ]  # fmt: skip
+    ]
     day = days[-1] if week == 5 else days[week - 1]
     ordinal = -1 if week == 5 else week
     return date(year, month, day), month, f"{ordinal}{WEEKDAYS[weekday]}"
@@ -93,9 +94,11 @@ def vtimezone(tzid: str) -> Timezone:
     ):
         day, month, byday = _rule_date(rule, 1970)
         sub = kind()
-        sub.add("dtstart", datetime.combine(day, datetime.min.time()) + timedelta(
-            seconds=_seconds(at) if at else 7200
-        ))  # fmt: skip
+        sub.add(
+            "dtstart",
+            datetime.combine(day, datetime.min.time())
+            + timedelta(seconds=_seconds(at) if at else 7200),
+        )
         sub.add("rrule", {"freq": "yearly", "bymonth": month, "byday": byday})
         sub.add("tzoffsetfrom", _offset(before))
         sub.add("tzoffsetto", _offset(after))

@@ -26,8 +26,15 @@ from facilitator.services import attendance, clock, roles, schedule
 from tests.conftest import isolated_database, test_config
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -36,10 +43,16 @@ def live_app(tmp_path_factory):
     its own) when TEST_DATABASE_URL is set, as the rest of the suite."""
     with isolated_database(tmp_path_factory, "browser") as (uri, options):
         config = test_config(uri, options, None)
-        config.update({"SERVER_NAME": None, "PREFERRED_URL_SCHEME": "http", "WTF_CSRF_ENABLED": True,
-                       # every test logs in from 127.0.0.1, often as the same demo person
-                       "LOGIN_LIMIT_PER_IP": "1000 per minute",
-                       "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute"})  # fmt: skip
+        config.update(
+            {
+                "SERVER_NAME": None,
+                "PREFERRED_URL_SCHEME": "http",
+                "WTF_CSRF_ENABLED": True,
+                # every test logs in from 127.0.0.1, often as the same demo person
+                "LOGIN_LIMIT_PER_IP": "1000 per minute",
+                "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
+            }
+        )
         app = create_app(config)
         with app.app_context():
             db.create_all()
@@ -96,8 +109,11 @@ def demo(live_app):
     Mathis (co-responsible in Lausanne) reads the app in German, so that the
     logged-in pages are seen in all three languages.
     """
-    logins = {"fr": f"camille@{DEMO_DOMAIN}", "it": f"giulia@{DEMO_DOMAIN}",
-              "de": f"mathis@{DEMO_DOMAIN}"}  # fmt: skip
+    logins = {
+        "fr": f"camille@{DEMO_DOMAIN}",
+        "it": f"giulia@{DEMO_DOMAIN}",
+        "de": f"mathis@{DEMO_DOMAIN}",
+    }
     with live_app.app_context():
         # other tests may have made groups in this server first (any order, any worker)
         before = db.session.scalar(select(func.max(Group.id))) or 0
@@ -114,18 +130,24 @@ def demo(live_app):
                 founder = db.session.scalar(select(User).where(User.email == logins["it"]))
                 attendance.enable(group, founder)
             occurrence = next(
-                o for o in schedule.upcoming([group.id], clock.now(), limit=None)
+                o
+                for o in schedule.upcoming([group.id], clock.now(), limit=None)
                 if not o.cancelled and o.series is not None
-            )  # fmt: skip
+            )
             member = db.session.scalar(
-                select(Membership).where(Membership.group_id == group.id,
-                                         Membership.role == MemberRole.MEMBER)
-            )  # fmt: skip
+                select(Membership).where(
+                    Membership.group_id == group.id, Membership.role == MemberRole.MEMBER
+                )
+            )
             groups[group.language] = SimpleNamespace(
-                id=group.id, series=occurrence.series.id, key=occurrence.key,
+                id=group.id,
+                series=occurrence.series.id,
+                key=occurrence.key,
                 role=db.session.scalars(roles.role_types(group)).first().id,
-                member=member.id, invite=invite, feed=feed,
-            )  # fmt: skip
+                member=member.id,
+                invite=invite,
+                feed=feed,
+            )
         held = {
             language: db.session.scalar(
                 select(RoleAssignment.id)
@@ -136,9 +158,11 @@ def demo(live_app):
             for language, email in logins.items()
         }
     return SimpleNamespace(
-        groups=groups, logins=logins, held=held,
+        groups=groups,
+        logins=logins,
+        held=held,
         group_of={"fr": groups["fr"], "it": groups["it"], "de": groups["fr"]},
-    )  # fmt: skip
+    )
 
 
 def log_in(page, base, email, password=DEMO_PASSWORD):

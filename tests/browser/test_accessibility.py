@@ -112,8 +112,11 @@ def check_shown_page(page, name):
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
     assert problems == {
-        "axe": [], "scrolls sideways": False, "small targets": [], "loaded from other sites": []
-    }, page.url  # fmt: skip
+        "axe": [],
+        "scrolls sideways": False,
+        "small targets": [],
+        "loaded from other sites": [],
+    }, page.url
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

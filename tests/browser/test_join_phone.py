@@ -34,8 +34,9 @@ def t(app, language, message, **values):
 
 def _user(app, language, name="Giulia"):
     with app.app_context():
-        user = User(email=f"{uuid.uuid4().hex[:10]}@example.org", display_name=name,
-                    locale=language)  # fmt: skip
+        user = User(
+            email=f"{uuid.uuid4().hex[:10]}@example.org", display_name=name, locale=language
+        )
         user.set_password(PASSWORD)
         db.session.add(user)
         db.session.commit()
@@ -49,17 +50,24 @@ def _group_with_meetings(app, language):
         owner = db.session.get(User, owner_id)
         group = group_service.create_group(
             owner,
-            group_service.GroupData.starting(name=f"Entraide {uuid.uuid4().hex[:6]}",
-                                             language=language, canton="VD",
-                                             default_location="Salle B"),
-        )  # fmt: skip
+            group_service.GroupData.starting(
+                name=f"Entraide {uuid.uuid4().hex[:6]}",
+                language=language,
+                canton="VD",
+                default_location="Salle B",
+            ),
+        )
         today = clock.today()
         schedule.create_series(
-            group, owner,
-            schedule.SeriesData(start_date=today + timedelta(days=(1 - today.weekday()) % 7 or 7),
-                                start_time=time(19), duration_minutes=120,
-                                rule=Rule(WEEKLY, interval=2, byday=("TU",))),
-        )  # fmt: skip
+            group,
+            owner,
+            schedule.SeriesData(
+                start_date=today + timedelta(days=(1 - today.weekday()) % 7 or 7),
+                start_time=time(19),
+                duration_minutes=120,
+                rule=Rule(WEEKLY, interval=2, byday=("TU",)),
+            ),
+        )
         _invitation, token = invitations.create_invitation(group, owner, 7, None)
         return group.id, token, owner.email
 
@@ -205,10 +213,11 @@ def test_links_members_and_invitations_keep_their_headings_on_a_phone(live_app, 
         feeds.create(owner, "Ordi", group=group)
     log_in(page, base, owner_email, PASSWORD)
     for path, heading in (
-        ("/account/calendar", "Created"), (f"/groups/{group_id}/calendar", "Last used"),
+        ("/account/calendar", "Created"),
+        (f"/groups/{group_id}/calendar", "Last used"),
         (f"/groups/{group_id}/members", "Member since"),
         (f"/groups/{group_id}/invitations", "Valid until"),
-    ):  # fmt: skip
+    ):
         page.goto(base + path)
         labels = page.eval_on_selector_all(".table td", LABELS)
         assert labels, path

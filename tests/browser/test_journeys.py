@@ -35,8 +35,9 @@ def _full_date(day: date, language: str) -> str:
 
 def _user(app, language):
     with app.app_context():
-        user = User(email=f"{uuid.uuid4().hex[:10]}@example.org", display_name="Giulia",
-                    locale=language)  # fmt: skip
+        user = User(
+            email=f"{uuid.uuid4().hex[:10]}@example.org", display_name="Giulia", locale=language
+        )
         user.set_password(PASSWORD)
         db.session.add(user)
         db.session.commit()
@@ -64,17 +65,28 @@ def test_a_visitor_switches_language_and_the_choice_sticks(live_app, page, langu
 
 @pytest.mark.parametrize(
     ("language", "join", "welcome"),
-    [("fr", "Créer un compte et rejoindre le groupe", "Bienvenue"),
-     ("it", "Crea un account ed entra nel gruppo", "Ti diamo il benvenuto")],
-)  # fmt: skip
+    [
+        ("fr", "Créer un compte et rejoindre le groupe", "Bienvenue"),
+        ("it", "Crea un account ed entra nel gruppo", "Ti diamo il benvenuto"),
+    ],
+)
 def test_a_newcomer_registers_from_an_invitation_and_joins(live_app, page, language, join, welcome):
     base = live_app.config["LIVE_URL"]
     owner = _user(live_app, language)
     with live_app.app_context():
         founder = db.session.scalar(User.select_by_email(owner))
-        group = group_service.create_group(founder, group_service.GroupData(
-            name=f"Gruppo {language}", description="", theme="grief", canton="TI",
-            language=language, timezone="Europe/Zurich", default_location="Sala 1"))  # fmt: skip
+        group = group_service.create_group(
+            founder,
+            group_service.GroupData(
+                name=f"Gruppo {language}",
+                description="",
+                theme="grief",
+                canton="TI",
+                language=language,
+                timezone="Europe/Zurich",
+                default_location="Sala 1",
+            ),
+        )
         _inv, token = invitations.create_invitation(group, founder, days=7, max_uses=None)
         group_name = group.name
     page.goto(f"{base}/invite/{token}")
@@ -110,16 +122,32 @@ def _group_with_a_member(app, language):
     with app.app_context():
         founder = db.session.scalar(User.select_by_email(founder_email))
         member = db.session.scalar(User.select_by_email(member_email))
-        group = group_service.create_group(founder, group_service.GroupData(
-            name=f"Groupe {uuid.uuid4().hex[:6]}", description="", theme="health", canton="VD",
-            language=language, timezone="Europe/Zurich", default_location="Salle 2"))  # fmt: skip
+        group = group_service.create_group(
+            founder,
+            group_service.GroupData(
+                name=f"Groupe {uuid.uuid4().hex[:6]}",
+                description="",
+                theme="health",
+                canton="VD",
+                language=language,
+                timezone="Europe/Zurich",
+                default_location="Salle 2",
+            ),
+        )
         membership = Membership(user=member, group=group, role=MemberRole.MEMBER)
         db.session.add(membership)
         db.session.commit()
         roles.set_opt_ins(membership, {r.id for r in db.session.scalars(roles.role_types(group))})
-        schedule.create_series(group, founder, schedule.SeriesData(
-            start_date=clock.today() + timedelta(days=1), start_time=time(19),
-            duration_minutes=120, rule=rec.Rule(rec.WEEKLY, byday=("TU",))))  # fmt: skip
+        schedule.create_series(
+            group,
+            founder,
+            schedule.SeriesData(
+                start_date=clock.today() + timedelta(days=1),
+                start_time=time(19),
+                duration_minutes=120,
+                rule=rec.Rule(rec.WEEKLY, byday=("TU",)),
+            ),
+        )
         return member_email, group.id, group.name
 
 
@@ -252,23 +280,40 @@ def test_a_member_in_lugano_sees_on_an_old_phone_that_she_welcomes_newcomers_aft
     with live_app.app_context():
         founder = db.session.scalar(User.select_by_email(founder_email))
         member = db.session.scalar(User.select_by_email(member_email))
-        group = group_service.create_group(founder, group_service.GroupData(
-            name=f"Lutto Lugano {uuid.uuid4().hex[:4]}", description="", theme="grief",
-            canton="TI", language="it", timezone="Europe/Zurich",
-            default_location="Casa del Quartiere, sala 1"))  # fmt: skip
+        group = group_service.create_group(
+            founder,
+            group_service.GroupData(
+                name=f"Lutto Lugano {uuid.uuid4().hex[:4]}",
+                description="",
+                theme="grief",
+                canton="TI",
+                language="it",
+                timezone="Europe/Zurich",
+                default_location="Casa del Quartiere, sala 1",
+            ),
+        )
         membership = Membership(user=member, group=group, role=MemberRole.MEMBER)
         db.session.add(membership)
         db.session.commit()
-        series = schedule.create_series(group, founder, schedule.SeriesData(
-            start_date=first, start_time=time(18, 30), duration_minutes=90,
-            rule=rec.Rule(rec.WEEKLY, interval=2, byday=("TH",))))  # fmt: skip
-        welcome = next(r for r in db.session.scalars(roles.role_types(group))
-                       if r.name == "Accoglienza")  # fmt: skip
+        series = schedule.create_series(
+            group,
+            founder,
+            schedule.SeriesData(
+                start_date=first,
+                start_time=time(18, 30),
+                duration_minutes=90,
+                rule=rec.Rule(rec.WEEKLY, interval=2, byday=("TH",)),
+            ),
+        )
+        welcome = next(
+            r for r in db.session.scalars(roles.role_types(group)) if r.name == "Accoglienza"
+        )
         occurrence = schedule.find(group, f"s{series.id}-{first:%Y%m%d}1830")
         roles.assign(group, founder, occurrence, welcome, 0, membership, clock.now())
         group_name = group.name
-    context = browser.new_context(viewport={"width": 320, "height": 568},
-                                  java_script_enabled=False, locale="it-CH")  # fmt: skip
+    context = browser.new_context(
+        viewport={"width": 320, "height": 568}, java_script_enabled=False, locale="it-CH"
+    )
     try:
         page = context.new_page()
         base = live_app.config["LIVE_URL"]

@@ -157,9 +157,11 @@ def test_the_page_checks_catch_real_problems(live_app, phone_contexts):
 
 @pytest.mark.parametrize(
     ("name", "path", "kept"),
-    [("meetings", "/groups/{g.id}/meetings", ".meetings"),
-     ("attendance-report", "/groups/{g.id}/attendance/report", ".report .figures")],
-)  # fmt: skip
+    [
+        ("meetings", "/groups/{g.id}/meetings", ".meetings"),
+        ("attendance-report", "/groups/{g.id}/attendance/report", ".report .figures"),
+    ],
+)
 def test_the_meeting_list_and_the_yearly_report_print_cleanly(
     live_app, demo, browser, name, path, kept
 ):

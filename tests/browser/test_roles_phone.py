@@ -51,32 +51,53 @@ def _world(app, language):
             users[name].set_password(PASSWORD)
             db.session.add(users[name])
         db.session.commit()
-        group = group_service.create_group(users["Camille"], group_service.GroupData(
-            name=f"Groupe {uuid.uuid4().hex[:4]}", description="", theme="health", canton="VD",
-            language=language, timezone="Europe/Zurich", default_location="Salle B"))  # fmt: skip
+        group = group_service.create_group(
+            users["Camille"],
+            group_service.GroupData(
+                name=f"Groupe {uuid.uuid4().hex[:4]}",
+                description="",
+                theme="health",
+                canton="VD",
+                language=language,
+                timezone="Europe/Zurich",
+                default_location="Salle B",
+            ),
+        )
         members = {}
         for name in ("Ana", "Ben"):
             members[name] = Membership(user=users[name], group=group, role=MemberRole.MEMBER)
             db.session.add(members[name])
         db.session.commit()
         first = clock.today() + timedelta(days=7)
-        schedule.create_series(group, users["Camille"], schedule.SeriesData(
-            start_date=first, start_time=time(19), duration_minutes=120,
-            rule=Rule(WEEKLY, byday=(WEEKDAYS[first.weekday()],))))  # fmt: skip
+        schedule.create_series(
+            group,
+            users["Camille"],
+            schedule.SeriesData(
+                start_date=first,
+                start_time=time(19),
+                duration_minutes=120,
+                rule=Rule(WEEKLY, byday=(WEEKDAYS[first.weekday()],)),
+            ),
+        )
         coming = schedule.upcoming([group.id], clock.now(), limit=3)
         role_list = db.session.scalars(roles.role_types(group)).all()
-        roles.assign(group, users["Camille"], coming[0], role_list[0], 0, members["Ana"],
-                     clock.now())  # fmt: skip
-        roles.assign(group, users["Camille"], coming[1], role_list[1], 0, members["Ben"],
-                     clock.now())  # fmt: skip
+        roles.assign(
+            group, users["Camille"], coming[0], role_list[0], 0, members["Ana"], clock.now()
+        )
+        roles.assign(
+            group, users["Camille"], coming[1], role_list[1], 0, members["Ben"], clock.now()
+        )
         ana_role = db.session.scalar(
             select(RoleAssignment.id).where(RoleAssignment.membership_id == members["Ana"].id)
         )
         return {
-            "emails": emails, "group": group.id, "keys": [o.key for o in coming],
-            "days": [o.start.date() for o in coming], "roles": [r.name for r in role_list],
+            "emails": emails,
+            "group": group.id,
+            "keys": [o.key for o in coming],
+            "days": [o.start.date() for o in coming],
+            "roles": [r.name for r in role_list],
             "ana_role": ana_role,
-        }  # fmt: skip
+        }
 
 
 def _login(page, base, email):
@@ -107,16 +128,24 @@ def test_the_swap_page_has_two_small_forms_and_the_request_lands_beside_its_answ
     assert in_view(hand_over.locator("select"))
     assert in_view(hand_over.get_by_role("button"))
     [offer] = swap_with.locator("select option").all_inner_texts()
-    assert offer.startswith(t(live_app, language, "%(label)s: %(value)s", label="Ben",
-                              value=w["roles"][1]))  # fmt: skip
+    assert offer.startswith(
+        t(live_app, language, "%(label)s: %(value)s", label="Ben", value=w["roles"][1])
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     hand_over.locator("select").select_option(label="Ben")
     with page.expect_navigation():
         hand_over.get_by_role("button").click()
     assert page.url.endswith(f"/groups/{w['group']}/roles#swaps")
     message = page.locator("#swaps ~ .feedback").first
-    assert t(live_app, language, "Your request has been sent to %(name)s. It takes effect when "
-             "they accept.", name="Ben") in message.inner_text()  # fmt: skip
+    assert (
+        t(
+            live_app,
+            language,
+            "Your request has been sent to %(name)s. It takes effect when they accept.",
+            name="Ben",
+        )
+        in message.inner_text()
+    )
     assert in_view(message)
 
 
@@ -179,8 +208,12 @@ def test_opening_a_role_again_asks_first_then_says_so_beside_the_slot(live_app, 
     assert page.locator("h1").inner_text() == t(live_app, language, "Open this role again?")
     facts = page.locator("main .card").inner_text()
     assert "Ana" in facts and w["roles"][0] in facts
-    told = t(live_app, language,
-             "%(name)s will no longer hold this role and will be told by email.", name="Ana")  # fmt: skip
+    told = t(
+        live_app,
+        language,
+        "%(name)s will no longer hold this role and will be told by email.",
+        name="Ana",
+    )
     assert told in facts
     confirm = page.get_by_role("button", name=t(live_app, language, "Open the role again"))
     assert in_view(confirm)

@@ -42,14 +42,30 @@ def _coresponsible(app, language, with_series=False):
         user.set_password(PASSWORD)
         db.session.add(user)
         db.session.commit()
-        group = group_service.create_group(user, group_service.GroupData(
-            name=f"Groupe {uuid.uuid4().hex[:6]}", description="", theme="health", canton="VD",
-            language=language, timezone="Europe/Zurich", default_location="Salle 2"))  # fmt: skip
+        group = group_service.create_group(
+            user,
+            group_service.GroupData(
+                name=f"Groupe {uuid.uuid4().hex[:6]}",
+                description="",
+                theme="health",
+                canton="VD",
+                language=language,
+                timezone="Europe/Zurich",
+                default_location="Salle 2",
+            ),
+        )
         key = None
         if with_series:
-            series = schedule.create_series(group, user, schedule.SeriesData(
-                start_date=clock.today() + timedelta(days=8), start_time=time(19),
-                duration_minutes=120, rule=rec.Rule(rec.WEEKLY, byday=("TU",))))  # fmt: skip
+            series = schedule.create_series(
+                group,
+                user,
+                schedule.SeriesData(
+                    start_date=clock.today() + timedelta(days=8),
+                    start_time=time(19),
+                    duration_minutes=120,
+                    rule=rec.Rule(rec.WEEKLY, byday=("TU",)),
+                ),
+            )
             key = schedule.occurrences([group.id], series.start_date, series.start_date)[0].key
         return email, group.id, key
 

@@ -67,9 +67,10 @@ def password():
 def data():
     """Show everything stored about me, in my language."""
     return render_template(
-        "account/data.html", data=privacy.collect(current_user, audit_text),
+        "account/data.html",
+        data=privacy.collect(current_user, audit_text),
         language_names={code: name for code, (_locale, name) in UI_LANGUAGES.items()},
-    )  # fmt: skip
+    )
 
 
 @bp.get("/data.json")

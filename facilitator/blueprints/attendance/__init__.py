@@ -43,8 +43,9 @@ def record(group_id: int, key: str):
     if not form.validate():
         return show_page(group, membership, occurrence, status=400, headcount_form=form)
     try:
-        attendance.record(group, membership, occurrence, form.participants.data,
-                          form.newcomers.data, clock.now())  # fmt: skip
+        attendance.record(
+            group, membership, occurrence, form.participants.data, form.newcomers.data, clock.now()
+        )
     except DomainError as exc:
         flash_error(exc, "headcount")
         return show_page(group, membership, occurrence, status=exc.status, headcount_form=form)
@@ -97,10 +98,14 @@ def _period(group):
 
 def _csv_labels():
     return {
-        "date": _("Date"), "status": _("Status"), "participants": _("Participants"),
-        "newcomers": _("Newcomers"), "held": _("held"), "cancelled": _("cancelled"),
+        "date": _("Date"),
+        "status": _("Status"),
+        "participants": _("Participants"),
+        "newcomers": _("Newcomers"),
+        "held": _("held"),
+        "cancelled": _("cancelled"),
         "planned": _("to come"),
-    }  # fmt: skip
+    }
 
 
 @bp.get("/attendance")
@@ -111,9 +116,14 @@ def stats(group_id: int):
     first, last, year = _period(group)
     result = attendance.stats(group, first, last, clock.now())
     return render_template(
-        "attendance/stats.html", group=group, membership=membership, result=result, year=year,
-        chart=attendance.chart(result), labels=_csv_labels(),
-    )  # fmt: skip
+        "attendance/stats.html",
+        group=group,
+        membership=membership,
+        result=result,
+        year=year,
+        chart=attendance.chart(result),
+        labels=_csv_labels(),
+    )
 
 
 @bp.get("/attendance.csv")
@@ -140,9 +150,13 @@ def report(group_id: int):
     # For the cantonal centre: in the group's language, whatever the reader's.
     with force_locale(locale_for(group.language)):
         return render_template(
-            "attendance/report.html", group=group, membership=membership, result=result,
-            year=year, chart=attendance.chart(result),
-        )  # fmt: skip
+            "attendance/report.html",
+            group=group,
+            membership=membership,
+            result=result,
+            year=year,
+            chart=attendance.chart(result),
+        )
 
 
 @bp.route("/attendance/settings", methods=["GET", "POST"])
@@ -159,14 +173,20 @@ def settings(group_id: int):
         if form.validate():
             deleted = attendance.disable(group, current_user, form.figures.data == "delete")
             if form.figures.data == "delete":
-                flash(ngettext("Attendance is off and %(num)d recorded figure has been deleted.",
-                               "Attendance is off and %(num)d recorded figures have been deleted.",
-                               deleted), "success")  # fmt: skip
+                flash(
+                    ngettext(
+                        "Attendance is off and %(num)d recorded figure has been deleted.",
+                        "Attendance is off and %(num)d recorded figures have been deleted.",
+                        deleted,
+                    ),
+                    "success",
+                )
             else:
                 flash(_("Attendance is off. The figures are kept."), "success")
             return redirect(url_for("groups.show", group_id=group.id))
-        return render_template("attendance/settings.html", group=group, membership=membership,
-                               form=form), 400  # fmt: skip
+        return render_template(
+            "attendance/settings.html", group=group, membership=membership, form=form
+        ), 400
     return render_template(
         "attendance/settings.html", group=group, membership=membership, form=form
     )
@@ -180,14 +200,18 @@ def meeting_attendance_context(group, membership, occurrence, headcount_form=Non
     existing = attendance.record_of(occurrence)
     form = headcount_form or HeadcountForm(
         data={"participants": existing.participants, "newcomers": existing.newcomers}
-        if existing else None
-    )  # fmt: skip
+        if existing
+        else None
+    )
     return {
         "attendance_on": True,
         "headcount": existing,
         "headcount_form": form,
-        "may_record": (not occurrence.cancelled and occurrence.start_utc <= now
-                       and attendance.may_record(group, membership, occurrence)),
+        "may_record": (
+            not occurrence.cancelled
+            and occurrence.start_utc <= now
+            and attendance.may_record(group, membership, occurrence)
+        ),
         "intentions": attendance.intentions(current_user, occurrence),
         "may_answer": attendance.may_answer(group, occurrence, now),
-    }  # fmt: skip
+    }

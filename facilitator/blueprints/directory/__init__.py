@@ -21,13 +21,14 @@ bp = Blueprint("directory", __name__, template_folder="templates")
 
 class ContactForm(FlaskForm):
     sender_name = LineField(
-        _l("Your name or a pseudonym"), validators=[required(), max_length(SENDER_MAX)],
-    )  # fmt: skip
+        _l("Your name or a pseudonym"),
+        validators=[required(), max_length(SENDER_MAX)],
+    )
     sender_contact = LineField(
         _l("How to reach you (email address or phone)"),
         validators=[required(), max_length(CONTACT_MAX)],
         description=_l("Only the group's co-responsible members see it."),
-    )  # fmt: skip
+    )
     body = TextAreaField(
         _l("Your message"), validators=[required(), max_length(BODY_MAX)], filters=[strip]
     )
@@ -47,15 +48,20 @@ def index():
     language = request.args.get("language") if request.args.get("language") in LANGUAGES else None
     listings = directory.listed(theme, canton, language, clock.today())
     return render_template(
-        "directory/index.html", listings=listings, themes=THEMES, cantons=CANTONS,
-        languages=LANGUAGES, chosen={"theme": theme, "canton": canton, "language": language},
-    )  # fmt: skip
+        "directory/index.html",
+        listings=listings,
+        themes=THEMES,
+        cantons=CANTONS,
+        languages=LANGUAGES,
+        chosen={"theme": theme, "canton": canton, "language": language},
+    )
 
 
 @bp.route("/groups/<int:group_id>/contact", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["CONTACT_LIMIT_PER_IP"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["CONTACT_LIMIT_PER_GROUP"], key_func=_per_group_key,
-               methods=["POST"])  # fmt: skip
+@limiter.limit(
+    lambda: current_app.config["CONTACT_LIMIT_PER_GROUP"], key_func=_per_group_key, methods=["POST"]
+)
 def contact(group_id: int):
     """Write to a listed group; its co-responsible members answer."""
     group = directory.listed_group(group_id)
@@ -63,14 +69,16 @@ def contact(group_id: int):
     if form.validate_on_submit():
         if not form.website.data:  # robots get the same answer, and nothing is sent
             link = url_for("directory.messages", group_id=group.id, _external=True)
-            directory.send_message(group, form.sender_name.data, form.sender_contact.data,
-                                   form.body.data, link)  # fmt: skip
+            directory.send_message(
+                group, form.sender_name.data, form.sender_contact.data, form.body.data, link
+            )
         flash(
             _("Thank you. Your message has been passed on; the group will answer you."), "success"
         )
         return redirect(url_for("directory.index"))
-    return render_form("directory/contact.html", form, group=group,
-                       name=directory.public_name(group))  # fmt: skip
+    return render_form(
+        "directory/contact.html", form, group=group, name=directory.public_name(group)
+    )
 
 
 @bp.get("/groups/<int:group_id>/messages")
@@ -79,8 +87,13 @@ def messages(group_id: int):
     """Read the messages visitors sent through the directory."""
     group, membership = load_group(group_id, coresponsible=True)
     items = db.session.scalars(directory.messages(group)).all()
-    return render_template("directory/messages.html", group=group, membership=membership,
-                           items=items, kept_days=retention.CONTACT_MESSAGE_DAYS)  # fmt: skip
+    return render_template(
+        "directory/messages.html",
+        group=group,
+        membership=membership,
+        items=items,
+        kept_days=retention.CONTACT_MESSAGE_DAYS,
+    )
 
 
 @bp.post("/groups/<int:group_id>/messages/<int:message_id>/delete")

@@ -134,14 +134,21 @@ def new_link():
     """Show a link just created, with help for each calendar app (once)."""
     created = session.pop(NEW_LINK, None)
     if created is None:
-        flash(_("A calendar link is shown only once, right after it is created. "
-                "If you lost it, create a new one and revoke the old one."), "info")  # fmt: skip
+        flash(
+            _(
+                "A calendar link is shown only once, right after it is created. "
+                "If you lost it, create a new one and revoke the old one."
+            ),
+            "info",
+        )
         return redirect(url_for("feeds.personal"))
     group = load_group(created["group_id"])[0] if created["group_id"] else None
     return render_template(
-        "feeds/subscribe.html", links=_links(created["token"]), group=group,
+        "feeds/subscribe.html",
+        links=_links(created["token"]),
+        group=group,
         both_kinds=len(feeds.link_kinds(current_user)) == 2,
-    )  # fmt: skip
+    )
 
 
 @bp.route("/account/calendar", methods=["GET", "POST"])
@@ -159,9 +166,12 @@ def personal():
         _feed, token = feeds.create(current_user, form.label.data)
         return _show_once(token, None)
     return render_form(
-        "feeds/personal.html", form, discreet_form=discreet_form, tokens=_token_rows(),
+        "feeds/personal.html",
+        form,
+        discreet_form=discreet_form,
+        tokens=_token_rows(),
         both_kinds=len(feeds.link_kinds(current_user)) == 2,
-    )  # fmt: skip
+    )
 
 
 @bp.route("/groups/<int:group_id>/calendar", methods=["GET", "POST"])
@@ -174,10 +184,13 @@ def group_calendar(group_id: int):
         _feed, token = feeds.create(current_user, form.label.data, group=group)
         return _show_once(token, group.id)
     return render_form(
-        "feeds/group.html", form, group=group, membership=membership,
+        "feeds/group.html",
+        form,
+        group=group,
+        membership=membership,
         tokens=_token_rows(group_id=group.id),
         both_kinds=len(feeds.link_kinds(current_user)) == 2,
-    )  # fmt: skip
+    )
 
 
 @bp.post("/account/calendar/<int:token_id>/revoke")
@@ -185,8 +198,10 @@ def group_calendar(group_id: int):
 def revoke(token_id: int):
     """Revoke one feed link: calendars using it stop receiving updates."""
     feeds.revoke(current_user, token_id)
-    flash(_("The link has been revoked. Calendars that used it no longer receive meetings."),
-          "success")  # fmt: skip
+    flash(
+        _("The link has been revoked. Calendars that used it no longer receive meetings."),
+        "success",
+    )
     return redirect(safe_next(url_for("feeds.personal")))
 
 

@@ -55,9 +55,10 @@ class ConditionalFeeds:
             # the query is prepared once.
             with self.app.app_context():
                 engine = create_engine(
-                    db.engine.url, isolation_level="AUTOCOMMIT",
+                    db.engine.url,
+                    isolation_level="AUTOCOMMIT",
                     **self.app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
-                )  # fmt: skip
+                )
             self._fetch = feeds.PreparedResolve(engine)
         try:
             return feeds.resolve(token, fetch=self._fetch)

@@ -71,10 +71,12 @@ def create():
         group = group_service.create_group(
             current_user,
             group_service.GroupData.starting(
-                name=form.name.data, language=form.language.data, canton=form.canton.data,
+                name=form.name.data,
+                language=form.language.data,
+                canton=form.canton.data,
                 default_location=form.default_location.data or "",
             ),
-        )  # fmt: skip
+        )
         flash_at("what-next", _("The group has been created. Invite its members next."))
         return redirect_to(url_for("groups.show", group_id=group.id), "what-next")
     return render_form("groups/form.html", form, group=None)
@@ -88,9 +90,12 @@ def show(group_id: int):
     upcoming = schedule.upcoming([group.id], clock.now(), limit=NEXT_MEETINGS)
     schedule.mark_holidays(upcoming, {group.id: group.canton}, current_language())
     return render_template(
-        "groups/show.html", group=group, membership=membership,
-        member_count=group_service.member_count(group), upcoming=upcoming,
-    )  # fmt: skip
+        "groups/show.html",
+        group=group,
+        membership=membership,
+        member_count=group_service.member_count(group),
+        upcoming=upcoming,
+    )
 
 
 @bp.route("/groups/<int:group_id>/welcome", methods=["GET", "POST"])
@@ -262,9 +267,12 @@ def audit_trail(group_id: int):
     if number is None or not 1 <= number <= MAX_ID:
         abort(404)
     page = db.paginate(  # a page after the last one is "not found" too
-        audit.select_events(group.id), page=number, per_page=AUDIT_PAGE_SIZE,
-        max_per_page=AUDIT_PAGE_SIZE, error_out=True,
-    )  # fmt: skip
+        audit.select_events(group.id),
+        page=number,
+        per_page=AUDIT_PAGE_SIZE,
+        max_per_page=AUDIT_PAGE_SIZE,
+        error_out=True,
+    )
     return render_template("groups/audit.html", group=group, membership=membership, page=page)
 
 
@@ -292,9 +300,11 @@ def invitation(token: str):
             return redirect(url_for("groups.welcome", group_id=group.id))
         return redirect(url_for("groups.show", group_id=group.id))
     return render_template(
-        "groups/invitation.html", group=group, token=token,
+        "groups/invitation.html",
+        group=group,
+        token=token,
         preview=invitations.preview(group, clock.now()),
-    )  # fmt: skip
+    )
 
 
 @bp.route("/groups/<int:group_id>/delete", methods=["GET", "POST"])

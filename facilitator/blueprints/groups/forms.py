@@ -74,9 +74,10 @@ class GroupForm(NewGroupForm):
         description=_l("Leave empty to show the group's name."),
     )
     town = LineField(
-        _l("Town shown in the directory"), validators=[max_length(80)],
+        _l("Town shown in the directory"),
+        validators=[max_length(80)],
         description=_l("Only the town, never the address."),
-    )  # fmt: skip
+    )
     accepting_newcomers = BooleanField(_l("Newcomers are welcome at the moment"))
     discreet_feed = BooleanField(
         _l("Discreet titles in calendars"),

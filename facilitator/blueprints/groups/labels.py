@@ -22,14 +22,33 @@ THEME_NAMES = {
 }
 
 CANTON_NAMES = {
-    "VD": _l("Vaud"), "GE": _l("Geneva"), "NE": _l("Neuchâtel"), "JU": _l("Jura"),
-    "FR": _l("Fribourg"), "VS": _l("Valais"), "BE": _l("Bern"), "TI": _l("Ticino"),
-    "GR": _l("Graubünden"), "AG": _l("Aargau"), "AI": _l("Appenzell Innerrhoden"),
-    "AR": _l("Appenzell Ausserrhoden"), "BL": _l("Basel-Landschaft"), "BS": _l("Basel-Stadt"),
-    "GL": _l("Glarus"), "LU": _l("Lucerne"), "NW": _l("Nidwalden"), "OW": _l("Obwalden"),
-    "SG": _l("St. Gallen"), "SH": _l("Schaffhausen"), "SO": _l("Solothurn"), "SZ": _l("Schwyz"),
-    "TG": _l("Thurgau"), "UR": _l("Uri"), "ZG": _l("Zug"), "ZH": _l("Zurich"),
-}  # fmt: skip
+    "VD": _l("Vaud"),
+    "GE": _l("Geneva"),
+    "NE": _l("Neuchâtel"),
+    "JU": _l("Jura"),
+    "FR": _l("Fribourg"),
+    "VS": _l("Valais"),
+    "BE": _l("Bern"),
+    "TI": _l("Ticino"),
+    "GR": _l("Graubünden"),
+    "AG": _l("Aargau"),
+    "AI": _l("Appenzell Innerrhoden"),
+    "AR": _l("Appenzell Ausserrhoden"),
+    "BL": _l("Basel-Landschaft"),
+    "BS": _l("Basel-Stadt"),
+    "GL": _l("Glarus"),
+    "LU": _l("Lucerne"),
+    "NW": _l("Nidwalden"),
+    "OW": _l("Obwalden"),
+    "SG": _l("St. Gallen"),
+    "SH": _l("Schaffhausen"),
+    "SO": _l("Solothurn"),
+    "SZ": _l("Schwyz"),
+    "TG": _l("Thurgau"),
+    "UR": _l("Uri"),
+    "ZG": _l("Zug"),
+    "ZH": _l("Zurich"),
+}
 
 AUDIT_TEXTS = {
     "group_created": _l("%(actor)s created the group."),

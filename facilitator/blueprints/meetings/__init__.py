@@ -45,18 +45,23 @@ def _with_holidays(group, items):
 
 def _warn_holidays(group, series) -> None:
     upcoming = [
-        o for o in schedule.occurrences(
+        o
+        for o in schedule.occurrences(
             [group.id], series.start_date, series.start_date + timedelta(days=400)
-        ) if o.series is series
-    ][:HOLIDAY_LOOKAHEAD]  # fmt: skip
+        )
+        if o.series is series
+    ][:HOLIDAY_LOOKAHEAD]
     _with_holidays(group, upcoming)
     hits = [f"{labels.day_text(o.start, 'medium')} ({o.holiday})" for o in upcoming if o.holiday]
     if hits:
         flash(
-            _("Some meetings fall on a public holiday: %(dates)s. Cancel or move them if "
-              "the room is closed.", dates="; ".join(hits)),
+            _(
+                "Some meetings fall on a public holiday: %(dates)s. Cancel or move them if "
+                "the room is closed.",
+                dates="; ".join(hits),
+            ),
             "warning",
-        )  # fmt: skip
+        )
 
 
 def _notify(group, keys: list[str], kind: str, previous=None) -> None:
@@ -66,15 +71,25 @@ def _notify(group, keys: list[str], kind: str, previous=None) -> None:
     for key in keys:
         link = url_for("meetings.show", group_id=group.id, key=key, _external=True)
         report += notifications.notify_meeting(
-            group, schedule.find(group, key), kind, link, clock.now(),
-            current_user._get_current_object(), previous=previous,
-        )  # fmt: skip
+            group,
+            schedule.find(group, key),
+            kind,
+            link,
+            clock.now(),
+            current_user._get_current_object(),
+            previous=previous,
+        )
     if report.people:
-        flash(ngettext("%(num)d person has been told by email.",
-                       "%(num)d people have been told by email.", len(report.people)), "info")  # fmt: skip
+        flash(
+            ngettext(
+                "%(num)d person has been told by email.",
+                "%(num)d people have been told by email.",
+                len(report.people),
+            ),
+            "info",
+        )
     if report.failed:
-        flash(_("Some members could not be told by email. Please tell them yourself."),
-              "warning")  # fmt: skip
+        flash(_("Some members could not be told by email. Please tell them yourself."), "warning")
 
 
 @bp.get("/meetings")
@@ -87,10 +102,13 @@ def index(group_id: int):
         schedule.series_of([group.id], clock.today(group.timezone), None)
     ).all()
     return render_template(
-        "meetings/index.html", group=group, membership=membership, items=items,
+        "meetings/index.html",
+        group=group,
+        membership=membership,
+        items=items,
         series_list=series_list,
         mine=roles.my_marks(current_user, group, clock.now()),
-    )  # fmt: skip
+    )
 
 
 @bp.get("/meetings/past")
@@ -114,9 +132,14 @@ def past(group_id: int):
         raise NotFound()
     shown = items[(page - 1) * PAST_PAGE_SIZE : page * PAST_PAGE_SIZE]
     return render_template(
-        "meetings/past.html", group=group, membership=membership, items=shown,
-        page=page, pages=pages, total=len(items),
-    )  # fmt: skip
+        "meetings/past.html",
+        group=group,
+        membership=membership,
+        items=shown,
+        page=page,
+        pages=pages,
+        total=len(items),
+    )
 
 
 @bp.route("/series/new", methods=["GET", "POST"])
@@ -150,8 +173,13 @@ def edit_series(group_id: int, series_id: int):
 
 def _series_form(group, membership, form, series):
     template = "meetings/series_form.html"
-    context = {"group": group, "membership": membership, "series": series, "preview": None,
-               "split": None}  # fmt: skip
+    context = {
+        "group": group,
+        "membership": membership,
+        "series": series,
+        "preview": None,
+        "split": None,
+    }
     if not form.validate_on_submit():
         return render_form(template, form, **context)
     data = form.to_series_data()
@@ -174,14 +202,23 @@ def _series_form(group, membership, form, series):
         else:
             result = schedule.split(group, current_user, series, data)
             saved = result.series
-            flash(_("The series has been changed from %(date)s on; the next meeting is on %(first)s.",
+            flash(
+                _(
+                    "The series has been changed from %(date)s on; the next meeting is on %(first)s.",
                     date=labels.day_text(data.start_date, "long"),
-                    first=labels.day_text(saved.start_date, "full")), "success")  # fmt: skip
+                    first=labels.day_text(saved.start_date, "full"),
+                ),
+                "success",
+            )
             if result.carried:
-                flash(ngettext(
-                    "%(num)d change to a single meeting (cancellation, move, note or roles) was kept.",
-                    "%(num)d changes to single meetings (cancellations, moves, notes or roles) were kept.",
-                    result.carried), "info")  # fmt: skip
+                flash(
+                    ngettext(
+                        "%(num)d change to a single meeting (cancellation, move, note or roles) was kept.",
+                        "%(num)d changes to single meetings (cancellations, moves, notes or roles) were kept.",
+                        result.carried,
+                    ),
+                    "info",
+                )
             if result.dropped:
                 flash(
                     ngettext(
@@ -191,7 +228,7 @@ def _series_form(group, membership, form, series):
                         dates=", ".join(labels.dropped_change(m) for m in result.dropped),
                     ),
                     "warning",
-                )  # fmt: skip
+                )
     except schedule.OffRhythm as exc:
         exc.message = labels.off_rhythm(exc, data.start_time)
         return field_error(form, exc, template, **context)
@@ -226,18 +263,27 @@ def _confirm(group, membership, plan, *, action: str, back: str, hidden: dict, a
     confirming = request.method == "POST" and request.form.get("confirm") == "1"
     if confirming and request.form.get("digest") == digest and plan.affected:
         return act()
-    return _summary(group, membership, plan, action=action, back=back, hidden=hidden,
-                    changed=confirming)  # fmt: skip
+    return _summary(
+        group, membership, plan, action=action, back=back, hidden=hidden, changed=confirming
+    )
 
 
 def _summary(group, membership, plan, *, action: str, back: str, hidden: dict, changed: bool):
     """The confirmation page of ``plan``; after a confirmation that came too
     late (``changed``), with a warning and the status 409."""
     return render_template(
-        "meetings/confirm.html", group=group, membership=membership, plan=plan,
-        action=action, back=back, hidden=hidden, digest=plan.digest(), changed=changed,
-        shown=plan.affected[:CONFIRM_LISTED], more=max(len(plan.affected) - CONFIRM_LISTED, 0),
-    ), (409 if changed else 200)  # fmt: skip
+        "meetings/confirm.html",
+        group=group,
+        membership=membership,
+        plan=plan,
+        action=action,
+        back=back,
+        hidden=hidden,
+        digest=plan.digest(),
+        changed=changed,
+        shown=plan.affected[:CONFIRM_LISTED],
+        more=max(len(plan.affected) - CONFIRM_LISTED, 0),
+    ), (409 if changed else 200)
 
 
 @bp.route("/series/<int:series_id>/pause", methods=["GET", "POST"])
@@ -261,8 +307,14 @@ def pause_series(group_id: int, series_id: int):
         if not keys:  # another co-responsible member paused them a moment ago
             again = _with_recipients(group, schedule.plan_pause(series, first, last))
             return _summary(group, membership, again, changed=True, **where)
-        flash(ngettext("%(num)d meeting has been cancelled.",
-                       "%(num)d meetings have been cancelled.", len(keys)), "success")  # fmt: skip
+        flash(
+            ngettext(
+                "%(num)d meeting has been cancelled.",
+                "%(num)d meetings have been cancelled.",
+                len(keys),
+            ),
+            "success",
+        )
         _notify(group, keys, "cancelled")
         return redirect(url_for("meetings.index", group_id=group.id))
 
@@ -270,9 +322,8 @@ def pause_series(group_id: int, series_id: int):
     where = {
         "action": url_for("meetings.pause_series", group_id=group.id, series_id=series.id),
         "hidden": hidden,
-        "back": url_for("meetings.pause_series", group_id=group.id, series_id=series.id,
-                        **hidden),
-    }  # fmt: skip
+        "back": url_for("meetings.pause_series", group_id=group.id, series_id=series.id, **hidden),
+    }
     return _confirm(group, membership, plan, act=act, **where)
 
 
@@ -301,12 +352,16 @@ def end_series(group_id: int, series_id: int):
         return redirect(url_for("meetings.index", group_id=group.id))
 
     return _confirm(
-        group, membership, plan, act=act,
+        group,
+        membership,
+        plan,
+        act=act,
         action=url_for("meetings.end_series", group_id=group.id, series_id=series.id),
-        back=url_for("meetings.end_series", group_id=group.id, series_id=series.id,
-                     day=day.isoformat()),
+        back=url_for(
+            "meetings.end_series", group_id=group.id, series_id=series.id, day=day.isoformat()
+        ),
         hidden={"day": day.isoformat()},
-    )  # fmt: skip
+    )
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
@@ -336,11 +391,15 @@ def show_page(group, membership, occurrence, cancel_form=None, status=200, headc
 
     _with_holidays(group, [occurrence])
     return render_template(
-        "meetings/show.html", group=group, membership=membership, occurrence=occurrence,
-        cancel_form=cancel_form or CancelForm(), now=clock.now(),
+        "meetings/show.html",
+        group=group,
+        membership=membership,
+        occurrence=occurrence,
+        cancel_form=cancel_form or CancelForm(),
+        now=clock.now(),
         **meeting_roles_context(group, membership, occurrence),
         **meeting_attendance_context(group, membership, occurrence, headcount_form),
-    ), status  # fmt: skip
+    ), status
 
 
 @bp.get("/meetings/<key>")
@@ -367,9 +426,12 @@ def edit_meeting(group_id: int, key: str):
         _notify(group, [key], "changed", previous=previous)
         return redirect(url_for("meetings.show", group_id=group.id, key=key))
     return render_form(
-        "meetings/meeting_form.html", form, group=group, membership=membership,
+        "meetings/meeting_form.html",
+        form,
+        group=group,
+        membership=membership,
         occurrence=occurrence,
-    )  # fmt: skip
+    )
 
 
 @bp.route("/meetings/<key>/cancel", methods=["GET", "POST"])
@@ -429,8 +491,11 @@ def delete(group_id: int, key: str):
         return redirect(url_for("meetings.index", group_id=group.id))
 
     return _confirm(
-        group, membership, plan, act=act,
+        group,
+        membership,
+        plan,
+        act=act,
         action=url_for("meetings.delete", group_id=group.id, key=key),
         back=url_for("meetings.show", group_id=group.id, key=key),
         hidden={},
-    )  # fmt: skip
+    )

@@ -53,9 +53,13 @@ def weekday_names(in_sentence: bool = False):
 
 
 ORDINALS = {
-    1: _l("first"), 2: _l("second"), 3: _l("third"), 4: _l("fourth"), 5: _l("fifth"),
+    1: _l("first"),
+    2: _l("second"),
+    3: _l("third"),
+    4: _l("fourth"),
+    5: _l("fifth"),
     -1: _l("last"),
-}  # fmt: skip
+}
 
 
 class LocalDateField(DateField):
@@ -73,9 +77,12 @@ class LocalDateField(DateField):
         latest = rec.horizon(clock.today())
         if not EARLIEST <= self.data <= latest:
             raise ValidationError(
-                _l("Choose a date between %(first)s and %(last)s.",
-                   first=EARLIEST.year, last=latest.year)
-            )  # fmt: skip
+                _l(
+                    "Choose a date between %(first)s and %(last)s.",
+                    first=EARLIEST.year,
+                    last=latest.year,
+                )
+            )
 
 
 class LocalTimeField(TimeField):
@@ -170,8 +177,10 @@ class SeriesForm(TimesMixin, FlaskForm):
         default="1",
     )
     month_weekday = choice_field(
-        _l("Weekday in the month"), weekday_names, default="TU",
-    )  # fmt: skip
+        _l("Weekday in the month"),
+        weekday_names,
+        default="TU",
+    )
     monthday = WholeNumberField(
         _l("Day of the month"),
         validators=[

@@ -43,20 +43,29 @@ def rhythm(series) -> str:
         days = format_list([names[d] for d in rule.byday], locale=get_locale())
         return ngettext(
             "Every week on %(days)s at %(time)s",
-            "Every %(num)d weeks on %(days)s at %(time)s", n, days=days, time=at,
-        )  # fmt: skip
+            "Every %(num)d weeks on %(days)s at %(time)s",
+            n,
+            days=days,
+            time=at,
+        )
     if rule.freq == rec.MONTHLY and rule.setpos is not None:
         phrases = WHICH_SUNDAY if rule.byday[0] == "SU" else WHICH
         which = str(phrases[rule.setpos]) % {"weekday": names[rule.byday[0]]}
         return ngettext(
             "Every month on %(which)s at %(time)s",
-            "Every %(num)d months on %(which)s at %(time)s", n, which=which, time=at,
-        )  # fmt: skip
+            "Every %(num)d months on %(which)s at %(time)s",
+            n,
+            which=which,
+            time=at,
+        )
     if rule.freq == rec.MONTHLY:
         return ngettext(
             "Every month on day %(day)d at %(time)s",
-            "Every %(num)d months on day %(day)d at %(time)s", n, day=rule.monthday, time=at,
-        )  # fmt: skip
+            "Every %(num)d months on day %(day)d at %(time)s",
+            n,
+            day=rule.monthday,
+            time=at,
+        )
     return ngettext("Every day at %(time)s", "Every %(num)d days at %(time)s", n, time=at)
 
 
@@ -68,9 +77,11 @@ def span(series) -> str:
         return _("From %(start)s until %(end)s", start=start, end=day_text(rule.until, "long"))
     if rule.count:
         return ngettext(
-            "From %(start)s, %(num)d meeting", "From %(start)s, %(num)d meetings",
-            rule.count, start=start,
-        )  # fmt: skip
+            "From %(start)s, %(num)d meeting",
+            "From %(start)s, %(num)d meetings",
+            rule.count,
+            start=start,
+        )
     return _("From %(start)s, with no end date", start=start)
 
 

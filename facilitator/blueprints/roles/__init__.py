@@ -38,9 +38,13 @@ def index(group_id: int):
         flash(_("Your choice of roles has been saved."), "success")
         return redirect(url_for("roles.index", group_id=group.id))
     return render_form(
-        "roles/index.html", form, group=group, membership=membership, role_list=role_list,
+        "roles/index.html",
+        form,
+        group=group,
+        membership=membership,
+        role_list=role_list,
         swaps=swaps,
-    )  # fmt: skip
+    )
 
 
 def _role_data(form: RoleTypeForm) -> roles.RoleData:
@@ -97,9 +101,12 @@ def fairness(group_id: int):
     group, membership = load_group(group_id)
     role_list = db.session.scalars(roles.role_types(group)).all()
     return render_template(
-        "roles/fairness.html", group=group, membership=membership, role_list=role_list,
+        "roles/fairness.html",
+        group=group,
+        membership=membership,
+        role_list=role_list,
         rows=roles.fairness(group, clock.now()),
-    )  # fmt: skip
+    )
 
 
 @bp.get("/roles/fill")
@@ -113,9 +120,13 @@ def fill(group_id: int):
         return redirect(url_for("roles.fill", group_id=group.id))
     proposal = roles.autofill_proposal(group, count, clock.now())
     return render_template(
-        "roles/fill.html", group=group, membership=membership, proposal=proposal,
-        count=count, max_count=FILL_MAX,
-    )  # fmt: skip
+        "roles/fill.html",
+        group=group,
+        membership=membership,
+        proposal=proposal,
+        count=count,
+        max_count=FILL_MAX,
+    )
 
 
 @bp.post("/roles/fill")
@@ -133,17 +144,22 @@ def fill_apply(group_id: int):
         except ValueError:
             continue
     given, skipped = roles.apply_autofill(group, current_user, picks, clock.now())
-    flash(ngettext("%(num)d role has been given.", "%(num)d roles have been given.", len(given)),
-          "success")  # fmt: skip
+    flash(
+        ngettext("%(num)d role has been given.", "%(num)d roles have been given.", len(given)),
+        "success",
+    )
     if skipped:
-        flash(ngettext(
-            "%(num)d choice could not be applied (taken meanwhile, or the person is away).",
-            "%(num)d choices could not be applied (taken meanwhile, or the person is away).",
-            skipped), "warning")  # fmt: skip
+        flash(
+            ngettext(
+                "%(num)d choice could not be applied (taken meanwhile, or the person is away).",
+                "%(num)d choices could not be applied (taken meanwhile, or the person is away).",
+                skipped,
+            ),
+            "warning",
+        )
     _told(role_mail.notify_given(group, given, current_user, _meeting_link(group)))
     count = request.form.get("count", FILL_DEFAULT, type=int) or FILL_DEFAULT
-    return redirect(url_for("roles.filled", group_id=group.id,
-                            count=min(max(count, 1), FILL_MAX)))  # fmt: skip
+    return redirect(url_for("roles.filled", group_id=group.id, count=min(max(count, 1), FILL_MAX)))
 
 
 @bp.get("/roles/filled")
@@ -155,9 +171,12 @@ def filled(group_id: int):
     count = request.args.get("count", FILL_DEFAULT, type=int) or FILL_DEFAULT
     count = min(max(count, 1), FILL_MAX)
     return render_template(
-        "roles/filled.html", group=group, membership=membership,
-        view=roles.filled(group, count, clock.now()), count=count,
-    )  # fmt: skip
+        "roles/filled.html",
+        group=group,
+        membership=membership,
+        view=roles.filled(group, count, clock.now()),
+        count=count,
+    )
 
 
 def _meeting_link(group):
@@ -168,12 +187,20 @@ def _told(report, place: str | None = None) -> None:
     """Say how many people were told by email, and warn if some could not be."""
     messages = []
     if report.sent:
-        messages.append(("info", ngettext("%(num)d person has been told by email.",
-                                          "%(num)d people have been told by email.",
-                                          report.sent)))  # fmt: skip
+        messages.append(
+            (
+                "info",
+                ngettext(
+                    "%(num)d person has been told by email.",
+                    "%(num)d people have been told by email.",
+                    report.sent,
+                ),
+            )
+        )
     if report.failed:
-        messages.append(("warning", _("Some members could not be told by email. "
-                                      "Please tell them yourself.")))  # fmt: skip
+        messages.append(
+            ("warning", _("Some members could not be told by email. Please tell them yourself."))
+        )
     for category, message in messages:
         if place:
             flash_at(place, message, category)
@@ -184,9 +211,14 @@ def _told(report, place: str | None = None) -> None:
 def _swap_page(group, membership, assignment, status=200):
     members, theirs = roles.swap_options(group, membership, assignment, clock.now())
     return render_template(
-        "roles/swap.html", group=group, membership=membership, assignment=assignment,
-        members=members, theirs=theirs, key=schedule.key_of(assignment.meeting),
-    ), status  # fmt: skip
+        "roles/swap.html",
+        group=group,
+        membership=membership,
+        assignment=assignment,
+        members=members,
+        theirs=theirs,
+        key=schedule.key_of(assignment.meeting),
+    ), status
 
 
 @bp.route("/assignments/<int:assignment_id>/swap", methods=["GET", "POST"])
@@ -223,11 +255,19 @@ def swap(group_id: int, assignment_id: int):
         return _swap_page(group, membership, assignment, exc.status)
     link = url_for("roles.swap_show", group_id=group.id, swap_id=request_.id, _external=True)
     report = role_mail.notify_swap_request(group, roles.swap_note(request_), link)
-    flash_at("swaps", _("Your request has been sent to %(name)s. It takes effect when they "
-                        "accept.", name=target.user.display_name))  # fmt: skip
+    flash_at(
+        "swaps",
+        _(
+            "Your request has been sent to %(name)s. It takes effect when they accept.",
+            name=target.user.display_name,
+        ),
+    )
     if report.failed:
-        flash_at("swaps", _("Some members could not be told by email. Please tell them yourself."),
-                 "warning")  # fmt: skip
+        flash_at(
+            "swaps",
+            _("Some members could not be told by email. Please tell them yourself."),
+            "warning",
+        )
     return redirect_to(url_for("roles.index", group_id=group.id), "swaps")
 
 
@@ -238,8 +278,7 @@ def swap_show(group_id: int, swap_id: int):
     the email), and the member who asked can withdraw it."""
     group, membership = load_group(group_id)
     request_ = roles.swap_in(membership, swap_id)
-    return render_template("roles/swap_show.html", group=group, membership=membership,
-                           sw=request_)  # fmt: skip
+    return render_template("roles/swap_show.html", group=group, membership=membership, sw=request_)
 
 
 @bp.post("/swaps/<int:swap_id>/<any(accept, cancel):action>")
@@ -266,15 +305,20 @@ def swap_answer(group_id: int, swap_id: int, action: str):
     if action == "accept":
         flash_at("swaps", _("Done: the roles have changed hands."))
     elif told:
-        flash_at("swaps", _("You have declined. %(name)s has been told by email.",
-                            name=note.asker.display_name))  # fmt: skip
+        flash_at(
+            "swaps",
+            _("You have declined. %(name)s has been told by email.", name=note.asker.display_name),
+        )
     elif answered:
         flash_at("swaps", _("You have declined."))
     else:
         flash_at("swaps", _("The request has been withdrawn."))
     if answered and not told:
-        flash_at("swaps", _("Some members could not be told by email. Please tell them yourself."),
-                 "warning")  # fmt: skip
+        flash_at(
+            "swaps",
+            _("Some members could not be told by email. Please tell them yourself."),
+            "warning",
+        )
     return redirect_to(url_for("roles.index", group_id=group.id), "swaps")
 
 
@@ -288,26 +332,39 @@ def away(group_id: int):
         first, last = form.first.data, form.last.data
         roles.add_unavailability(membership, first, last, form.note.data or "")
         held = [
-            r for r in roles.roles_while_away(membership, clock.now())
+            r
+            for r in roles.roles_while_away(membership, clock.now())
             if first <= r.assignment.meeting.start.date() <= last
-        ]  # fmt: skip
+        ]
         if not held:
-            flash_at("absences", _("Your absence has been saved. Nobody can give you a role on "
-                                   "those dates."))  # fmt: skip
+            flash_at(
+                "absences",
+                _("Your absence has been saved. Nobody can give you a role on those dates."),
+            )
             return redirect_to(url_for("roles.away", group_id=group.id), "absences")
-        flash_at("roles-while-away", ngettext(
-            "Your absence has been saved. You hold a role on one of those dates: give it back "
-            "or hand it over, so that the meeting has someone.",
-            "Your absence has been saved. You hold %(num)d roles on those dates: give them "
-            "back or hand them over, so that the meeting has someone.", len(held)), "warning")  # fmt: skip
+        flash_at(
+            "roles-while-away",
+            ngettext(
+                "Your absence has been saved. You hold a role on one of those dates: give it back "
+                "or hand it over, so that the meeting has someone.",
+                "Your absence has been saved. You hold %(num)d roles on those dates: give them "
+                "back or hand them over, so that the meeting has someone.",
+                len(held),
+            ),
+            "warning",
+        )
         return redirect_to(url_for("roles.away", group_id=group.id), "roles-while-away")
     items = db.session.scalars(
         roles.unavailabilities(membership, clock.today(group.timezone))
     ).all()
     return render_form(
-        "roles/away.html", form, group=group, membership=membership, items=items,
+        "roles/away.html",
+        form,
+        group=group,
+        membership=membership,
+        items=items,
         while_away=roles.roles_while_away(membership, clock.now()),
-    )  # fmt: skip
+    )
 
 
 @bp.post("/away/<int:item_id>/delete")
@@ -344,8 +401,11 @@ def _act(group, membership, key, place, action, done_message):
 def _taken_message(role, newly_willing: bool) -> str:
     message = _("Thank you! The role is yours: %(role)s.", role=role.name)
     if newly_willing:
-        message += " " + _("You will now also be proposed for %(role)s by the fair fill; you "
-                           "can change this under Roles.", role=role.name)  # fmt: skip
+        message += " " + _(
+            "You will now also be proposed for %(role)s by the fair fill; you "
+            "can change this under Roles.",
+            role=role.name,
+        )
     return message
 
 
@@ -357,10 +417,13 @@ def take(group_id: int, key: str, role_id: int, slot: int):
     occurrence = schedule.find(group, key)
     role = roles.role_type_in(group, role_id)
     return _act(
-        group, membership, key, slot_place(role.id, slot),
+        group,
+        membership,
+        key,
+        slot_place(role.id, slot),
         lambda: roles.take(group, membership, occurrence, role, slot, clock.now()),
         lambda newly_willing: _taken_message(role, newly_willing),
-    )  # fmt: skip
+    )
 
 
 @bp.post("/meetings/<key>/roles/<int:role_id>/<int:slot>/assign")
@@ -379,13 +442,16 @@ def assign(group_id: int, key: str, role_id: int, slot: int):
     except DomainError as exc:
         flash_error(exc, place)
         return show_page(group, membership, schedule.find(group, key), status=exc.status)
-    flash_at(place, _("%(name)s now holds the role %(role)s.", name=member.user.display_name,
-                      role=role.name))  # fmt: skip
+    flash_at(
+        place,
+        _("%(name)s now holds the role %(role)s.", name=member.user.display_name, role=role.name),
+    )
     link = _meeting_link(group)(key)
     report = role_mail.notify_given(group, [given], current_user, _meeting_link(group))
     if previous is not None:
-        report += role_mail.notify_removed(group, previous.user, role.name, occurrence.start,
-                                           current_user, link)  # fmt: skip
+        report += role_mail.notify_removed(
+            group, previous.user, role.name, occurrence.start, current_user, link
+        )
     _told(report, place)
     return _back(group, key, place)
 
@@ -405,10 +471,13 @@ def release(group_id: int, assignment_id: int):
             flash_error(exc, "roles-while-away")
         return redirect_to(url_for("roles.away", group_id=group.id), "roles-while-away")
     return _act(
-        group, membership, key, slot_place(assignment.role_type_id, assignment.slot),
+        group,
+        membership,
+        key,
+        slot_place(assignment.role_type_id, assignment.slot),
         lambda: roles.release(group, membership, assignment, clock.now()),
         lambda _result: _("You have given the role back. It is open again."),
-    )  # fmt: skip
+    )
 
 
 @bp.route("/assignments/<int:assignment_id>/unassign", methods=["GET", "POST"])
@@ -424,10 +493,15 @@ def unassign(group_id: int, assignment_id: int):
 
     def confirm(status=200):
         return render_template(
-            "roles/unassign.html", group=group, membership=membership, assignment=assignment,
-            holder=holder, key=key, place=place,
+            "roles/unassign.html",
+            group=group,
+            membership=membership,
+            assignment=assignment,
+            holder=holder,
+            key=key,
+            place=place,
             told=holder is not None and holder.id != current_user.id,
-        ), status  # fmt: skip
+        ), status
 
     if request.method == "GET":
         return confirm()
@@ -441,8 +515,12 @@ def unassign(group_id: int, assignment_id: int):
         return confirm(exc.status)
     flash_at(place, _("The role is open again."))
     if holder is not None:
-        _told(role_mail.notify_removed(group, holder, role, start, current_user,
-                                       _meeting_link(group)(key)), place)  # fmt: skip
+        _told(
+            role_mail.notify_removed(
+                group, holder, role, start, current_user, _meeting_link(group)(key)
+            ),
+            place,
+        )
     return _back(group, key, place)
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from facilitator.blueprints.common import field_error, load_group, render_form
-from facilitator.blueprints.feedback import redirect_to
+from facilitator.blueprints.feedback import flash_report, redirect_to
 from facilitator.extensions import db
 from facilitator.i18n import current_language
 from facilitator.models import MeetingSeries
@@ -79,17 +79,7 @@ def _notify(group, keys: list[str], kind: str, previous=None) -> None:
             current_user._get_current_object(),
             previous=previous,
         )
-    if report.people:
-        flash(
-            ngettext(
-                "%(num)d person has been told by email.",
-                "%(num)d people have been told by email.",
-                len(report.people),
-            ),
-            "info",
-        )
-    if report.failed:
-        flash(_("Some members could not be told by email. Please tell them yourself."), "warning")
+    flash_report(report)
 
 
 @bp.get("/meetings")

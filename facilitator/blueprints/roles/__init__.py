@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from facilitator.blueprints.common import load_group, render_form
-from facilitator.blueprints.feedback import flash_at, redirect_to
+from facilitator.blueprints.feedback import flash_at, flash_report, redirect_to
 from facilitator.blueprints.meetings import show_page
 from facilitator.errors import flash_error
 from facilitator.extensions import db
@@ -157,7 +157,7 @@ def fill_apply(group_id: int):
             ),
             "warning",
         )
-    _told(role_mail.notify_given(group, given, current_user, _meeting_link(group)))
+    flash_report(role_mail.notify_given(group, given, current_user, _meeting_link(group)))
     count = request.form.get("count", FILL_DEFAULT, type=int) or FILL_DEFAULT
     return redirect(url_for("roles.filled", group_id=group.id, count=min(max(count, 1), FILL_MAX)))
 
@@ -181,31 +181,6 @@ def filled(group_id: int):
 
 def _meeting_link(group):
     return lambda key: url_for("meetings.show", group_id=group.id, key=key, _external=True)
-
-
-def _told(report, place: str | None = None) -> None:
-    """Say how many people were told by email, and warn if some could not be."""
-    messages = []
-    if report.sent:
-        messages.append(
-            (
-                "info",
-                ngettext(
-                    "%(num)d person has been told by email.",
-                    "%(num)d people have been told by email.",
-                    report.sent,
-                ),
-            )
-        )
-    if report.failed:
-        messages.append(
-            ("warning", _("Some members could not be told by email. Please tell them yourself."))
-        )
-    for category, message in messages:
-        if place:
-            flash_at(place, message, category)
-        else:
-            flash(message, category)
 
 
 def _swap_page(group, membership, assignment, status=200):
@@ -452,7 +427,7 @@ def assign(group_id: int, key: str, role_id: int, slot: int):
         report += role_mail.notify_removed(
             group, previous.user, role.name, occurrence.start, current_user, link
         )
-    _told(report, place)
+    flash_report(report, place)
     return _back(group, key, place)
 
 
@@ -515,7 +490,7 @@ def unassign(group_id: int, assignment_id: int):
         return confirm(exc.status)
     flash_at(place, _("The role is open again."))
     if holder is not None:
-        _told(
+        flash_report(
             role_mail.notify_removed(
                 group, holder, role, start, current_user, _meeting_link(group)(key)
             ),

@@ -330,7 +330,7 @@ def test_changes_that_the_new_rhythm_has_no_date_for_are_named(client, login, pe
     assert "ne peuvent pas être conservées" in body
     assert "mercredi 27 janvier 2027 (1 rôle pris)" in body
     assert "mercredi 10 février 2027 (annulée)" in body
-    assert "mercredi 24 février 2027 (déplacée, lieu, heure ou note particuliers)" in body
+    assert "mercredi 24 février 2027 (déplacée et autres détails modifiés)" in body
     response = edit(client, people["group"], fortnightly, save="1", weekdays=["TH"])
     page = text_of(client.get(response.location))
     assert "mercredi 10 février 2027 (annulée)" in page

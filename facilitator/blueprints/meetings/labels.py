@@ -125,11 +125,11 @@ def dropped_change(change) -> str:
     if change.start != change.original_start:
         what.append(_("moved"))
     if change.details:
-        what.append(_("its own place, time or note"))
+        what.append(_("other details changed"))
     if change.roles:
         what.append(ngettext("%(num)d role taken", "%(num)d roles taken", change.roles))
     day = day_text(change.original_start, "full")
-    return f"{day} ({', '.join(what)})" if what else day
+    return f"{day} ({format_list(what, locale=get_locale())})" if what else day
 
 
 def init_app(state) -> None:

@@ -19,11 +19,13 @@ from datetime import date, datetime, time
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
+from flask_babel import force_locale, gettext, pgettext
 from sqlalchemy import create_engine, select, text
 
 from facilitator import create_app
 from facilitator.config import database_url
 from facilitator.extensions import db, limiter
+from facilitator.i18n import locale_for
 from facilitator.models import ContactMessage, Group, Membership, RoleAssignment, User
 from facilitator.models.groups import MemberRole
 from facilitator.services import accounts, clock, feeds, invitations, roles, schedule
@@ -72,6 +74,15 @@ def test_config(uri: str, engine_options: dict, tmp_path) -> dict:
 
 
 test_config.__test__ = False  # a helper, not a test
+
+
+def t(app, language: str, message: str, context: str | None = None, **values) -> str:
+    """``message`` as a reader of ``language`` sees it (the catalogs are the
+    source), with its ``context`` if it has one (``"role"``)."""
+    with app.test_request_context(), force_locale(locale_for(language)):
+        if context:
+            return pgettext(context, message, **values)
+        return gettext(message, **values)
 
 
 class FreshContextClient(FlaskClient):

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from facilitator.extensions import db
@@ -24,16 +24,10 @@ from facilitator.models import FeedToken, Group, Invitation, Membership, RoleOpt
 from facilitator.services import audit, clock, feeds, invitations, roles, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.recurrence import WEEKLY, Rule
-from tests.conftest import PASSWORD, link_in, text_of
+from tests.conftest import PASSWORD, link_in, t, text_of
 
 LANGUAGES = ["fr", "it", "de"]
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def t(app, language, message, **values):
-    """``message`` as a reader of ``language`` sees it."""
-    with app.test_request_context(), force_locale(locale_for(language)):
-        return gettext(message, **values)
 
 
 def day(app, language, value, style="full"):

@@ -10,26 +10,20 @@ from datetime import time, timedelta
 from urllib.parse import quote
 
 import pytest
-from flask_babel import force_locale, gettext
 
 from facilitator.extensions import db
-from facilitator.i18n import locale_for
 from facilitator.models import Group, User
 from facilitator.services import clock, feeds, invitations, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.recurrence import WEEKLY, Rule
 from tests.browser.conftest import PHONE, log_in, run_axe
+from tests.conftest import t
 
 pytestmark = pytest.mark.browser
 LANGUAGES = ["fr", "it", "de"]
 PASSWORD = "une phrase assez longue"
 SCREEN = 740
 GOOGLE = "https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2F"
-
-
-def t(app, language, message, **values):
-    with app.test_request_context(), force_locale(locale_for(language)):
-        return gettext(message, **values)
 
 
 def _user(app, language, name="Giulia"):

@@ -11,7 +11,6 @@ import pytest
 import recurring_ical_events
 from babel import Locale
 from babel.dates import format_date
-from flask_babel import gettext
 from icalendar import Calendar
 
 from facilitator.extensions import db
@@ -22,6 +21,7 @@ from facilitator.models.groups import MemberRole
 from facilitator.services import clock, invitations, roles, schedule
 from facilitator.services import groups as group_service
 from facilitator.services import recurrence as rec
+from tests.conftest import t
 
 pytestmark = pytest.mark.browser
 PASSWORD = "une phrase assez longue"
@@ -106,13 +106,6 @@ def test_a_newcomer_registers_from_an_invitation_and_joins(live_app, page, langu
     assert group_name in page.locator("h1").inner_text()
     assert welcome in page.locator(".flashes").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-
-
-def t(app, language, message, **values):
-    """A message as the app shows it in ``language`` (the catalogs are the source)."""
-    with app.test_request_context(f"/?lang={language}"):
-        app.preprocess_request()
-        return gettext(message, **values)
 
 
 def _group_with_a_member(app, language):

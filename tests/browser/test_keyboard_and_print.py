@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, PHONE, log_in, run_axe
-from tests.browser.test_journeys import t
+from tests.conftest import t
 
 pytestmark = pytest.mark.browser
 

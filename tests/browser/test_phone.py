@@ -5,20 +5,12 @@ their meaning."""
 from __future__ import annotations
 
 import pytest
-from flask_babel import gettext
 
-from facilitator.i18n import locale_for
 from tests.browser.conftest import log_in
+from tests.conftest import t
 
 pytestmark = pytest.mark.browser
 LANGUAGES = ["fr", "it", "de"]
-
-
-def t(app, language, message, **values):
-    from flask_babel import force_locale
-
-    with app.test_request_context(), force_locale(locale_for(language)):
-        return gettext(message, **values)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -18,11 +18,11 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-from flask_babel import pgettext
 from icalendar import Calendar
 
 from facilitator.services import clock
-from tests.browser.test_journeys import PASSWORD, t
+from tests.browser.test_journeys import PASSWORD
+from tests.conftest import t
 
 MAX_PAGE_LOADS = 12
 MAX_FIELDS = 15
@@ -59,13 +59,6 @@ class Person:
             self.page.get_by_role("button", name=name, exact=True).or_(
                 self.page.get_by_role("link", name=name, exact=True)
             ).first.click()
-
-
-def _role(app, language, name):
-    """A role's name as the app shows it in ``language``."""
-    with app.test_request_context(f"/?lang={language}"):
-        app.preprocess_request()
-        return pgettext("role", name)
 
 
 def _next_tuesday_after(day: date) -> date:
@@ -121,7 +114,9 @@ def test_register_create_plan_take_and_subscribe_in_at_most_twelve_page_loads(
     # 9-10: the first meeting, and its facilitation taken
     with page.expect_navigation():
         page.locator(".meeting-when a").first.click()
-    slot = page.locator("[id^=slot-]").filter(has_text=_role(live_app, language, "Facilitation"))
+    slot = page.locator("[id^=slot-]").filter(
+        has_text=t(live_app, language, "Facilitation", "role")
+    )
     with page.expect_navigation():
         slot.get_by_role("button").first.click()
     feedback = page.locator(".roles .feedback")
@@ -146,5 +141,5 @@ def test_register_create_plan_take_and_subscribe_in_at_most_twelve_page_loads(
     assert f"DTSTART;TZID=Europe/Zurich:{first:%Y%m%d}T183000" in body
     assert "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU" in body
     events = Calendar.from_ical(body).walk("VEVENT")
-    role = _role(live_app, language, "Facilitation")
+    role = t(live_app, language, "Facilitation", "role")
     assert any(role in str(e.get("SUMMARY", "")) + str(e.get("DESCRIPTION", "")) for e in events)

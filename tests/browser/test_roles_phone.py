@@ -9,18 +9,16 @@ import uuid
 from datetime import time, timedelta
 
 import pytest
-from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from facilitator.extensions import db
-from facilitator.i18n import locale_for
 from facilitator.models import Membership, RoleAssignment, SwapRequest, User
 from facilitator.models.groups import MemberRole
 from facilitator.services import clock, roles, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.recurrence import WEEKLY, Rule
 from tests.browser.conftest import PHONE, run_axe
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, t
 
 pytestmark = pytest.mark.browser
 LANGUAGES = ["fr", "it", "de"]
@@ -32,11 +30,6 @@ WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 def _demo_first(demo):
     """The demo data is loaded before this module adds groups of its own (the
     ``demo`` fixture expects to find only its own groups)."""
-
-
-def t(app, language, message, **values):
-    with app.test_request_context(), force_locale(locale_for(language)):
-        return gettext(message, **values)
 
 
 def _world(app, language):

@@ -9,28 +9,20 @@ import uuid
 from datetime import date, time, timedelta
 
 import pytest
-from flask_babel import gettext
 
 from facilitator.extensions import db
-from facilitator.i18n import locale_for
 from facilitator.models import User
 from facilitator.services import clock, schedule
 from facilitator.services import groups as group_service
 from facilitator.services import recurrence as rec
 from tests.browser.conftest import log_in
 from tests.browser.test_journeys import _full_date
+from tests.conftest import t
 
 pytestmark = pytest.mark.browser
 LANGUAGES = ["fr", "it", "de"]
 PASSWORD = "une phrase assez longue"
 SCREEN = 740
-
-
-def t(app, language, message, **values):
-    from flask_babel import force_locale
-
-    with app.test_request_context(), force_locale(locale_for(language)):
-        return gettext(message, **values)
 
 
 def _coresponsible(app, language, with_series=False):

@@ -20,7 +20,7 @@ import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext, pgettext
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, event, select, text
 
 from facilitator import create_app
 from facilitator.config import database_url
@@ -346,3 +346,18 @@ def world(app, make_user, make_group, add_member):
             "message": message.id,
         },
     }
+
+
+def count_queries(client, path: str) -> int:
+    """How many SQL statements a GET of ``path`` runs (it must answer 200)."""
+    statements = []
+
+    def listener(*args):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(statements)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from facilitator.extensions import db
 from facilitator.models import Meeting, MeetingSeries
 from facilitator.services import clock, schedule
 from facilitator.services.recurrence import WEEKLY, Rule
-from tests.conftest import confirmed, text_of
+from tests.conftest import confirmed, count_queries, text_of
 
 NOW = datetime(2026, 8, 20, 10, 0, tzinfo=UTC)
 SERIES_FORM = {
@@ -340,20 +340,6 @@ def test_past_meetings_archive_is_paginated(client, coresp):
     last = text_of(client.get(f"/groups/{group.id}/meetings/past?page=5"))
     assert "mardi 7 janvier 2025" in last
     assert client.get(f"/groups/{group.id}/meetings/past?page=9").status_code == 404
-
-
-def count_queries(client, path):
-    statements = []
-
-    def listener(*args):
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(statements)
 
 
 def test_group_page_query_count_does_not_grow_with_history_or_members(

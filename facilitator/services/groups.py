@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from facilitator.extensions import db
 from facilitator.models import Group, Membership, RoleType, User
@@ -111,6 +112,7 @@ def members_of(group: Group):
     return (
         select(Membership)
         .join(Membership.user)
+        .options(contains_eager(Membership.user))  # the names come with the memberships
         .where(Membership.group_id == group.id)
         .order_by(Membership.role, func.lower(User.display_name))
     )

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from facilitator.extensions import db
 from facilitator.models import Group, Meeting, Membership, User
@@ -625,6 +626,7 @@ def fairness(group: Group, now: datetime) -> list[FairnessRow]:
     members = db.session.scalars(
         select(Membership)
         .join(Membership.user)
+        .options(contains_eager(Membership.user))
         .where(Membership.group_id == group.id)
         .order_by(Membership.joined_at, Membership.id)
     ).all()

@@ -835,26 +835,7 @@ def test_hand_over_takes_effect_when_accepted(app, client, login, setup):
 
 def test_swap_exchanges_two_roles_and_either_side_can_withdraw(setup):
     s = setup
-    other_key = f"s{s['series'].id}-202609221900"
-    roles.assign(
-        s["group"],
-        s["owner"],
-        schedule.find(s["group"], s["key"]),
-        s["roles"]["Prise de notes"],
-        0,
-        s["ana_m"],
-        NOW,
-    )
-    roles.assign(
-        s["group"],
-        s["owner"],
-        schedule.find(s["group"], other_key),
-        s["roles"]["Accueil"],
-        0,
-        s["ben_m"],
-        NOW,
-    )
-    mine, theirs = db.session.scalars(select(RoleAssignment).order_by(RoleAssignment.id)).all()
+    mine, theirs = _two_dates(s)
     withdrawn = roles.propose_swap(s["group"], s["ana_m"], mine, s["ben_m"], theirs, NOW)
     roles.cancel_swap(s["ben_m"], withdrawn)
     request = roles.propose_swap(s["group"], s["ana_m"], mine, s["ben_m"], theirs, NOW)
@@ -1307,20 +1288,7 @@ def test_a_declined_swap_is_emailed_to_the_requester_and_a_withdrawal_to_nobody(
     s["ben"].locale = language
     s["ana"].locale = language
     db.session.commit()
-    other_key = f"s{s['series'].id}-202609221900"
-    roles.assign(
-        s["group"], s["owner"], _occurrence(s), s["roles"]["Prise de notes"], 0, s["ana_m"], NOW
-    )
-    roles.assign(
-        s["group"],
-        s["owner"],
-        schedule.find(s["group"], other_key),
-        s["roles"]["Accueil"],
-        0,
-        s["ben_m"],
-        NOW,
-    )
-    mine, theirs = db.session.scalars(select(RoleAssignment).order_by(RoleAssignment.id)).all()
+    mine, theirs = _two_dates(s)
     login(s["ana"])
     swap_url = f"/groups/{s['group'].id}/assignments/{mine.id}/swap"
     assert client.post(swap_url, data={"role": str(theirs.id)}).status_code == 302
@@ -1568,20 +1536,7 @@ def test_an_accepted_swap_tells_the_requester_which_role_is_now_theirs(
     s = setup
     s["ana"].locale = language
     db.session.commit()
-    other_key = f"s{s['series'].id}-202609221900"
-    roles.assign(
-        s["group"], s["owner"], _occurrence(s), s["roles"]["Prise de notes"], 0, s["ana_m"], NOW
-    )
-    roles.assign(
-        s["group"],
-        s["owner"],
-        schedule.find(s["group"], other_key),
-        s["roles"]["Accueil"],
-        0,
-        s["ben_m"],
-        NOW,
-    )
-    mine, theirs = db.session.scalars(select(RoleAssignment).order_by(RoleAssignment.id)).all()
+    mine, theirs = _two_dates(s)
     request_ = roles.propose_swap(s["group"], s["ana_m"], mine, s["ben_m"], theirs, NOW)
     login(s["ben"])
     response = client.post(f"/groups/{s['group'].id}/swaps/{request_.id}/accept")
@@ -1646,7 +1601,7 @@ def test_alike_buttons_of_a_meeting_say_their_role_to_screen_readers(client, log
 # that would be refused later, one email per request, the right person removed.
 
 
-def _two_dates(s, owner_holds_same_day=False):
+def _two_dates(s):
     """Ana holds Prise de notes on the 15th, Ben Accueil on the 22nd."""
     other_key = f"s{s['series'].id}-202609221900"
     roles.assign(

@@ -159,21 +159,26 @@ def make_user(app):
     return make
 
 
+def group_data(**fields) -> group_service.GroupData:
+    """A group's details: a French-speaking group in Lausanne unless told otherwise."""
+    data = group_service.GroupData(
+        name=fields.pop("name", "Groupe de parole Lausanne"),
+        description=fields.pop("description", "Un groupe d'entraide."),
+        theme=fields.pop("theme", "health"),
+        canton=fields.pop("canton", "VD"),
+        language=fields.pop("language", "fr"),
+        timezone=fields.pop("timezone", "Europe/Zurich"),
+        default_location=fields.pop("default_location", "Salle B"),
+        all_coresponsible=fields.pop("all_coresponsible", False),
+    )
+    assert not fields, f"unknown group fields {fields}"
+    return data
+
+
 @pytest.fixture
 def make_group(app, make_user):
     def make(owner: User | None = None, **fields) -> Group:
-        data = group_service.GroupData(
-            name=fields.pop("name", "Groupe de parole Lausanne"),
-            description=fields.pop("description", "Un groupe d'entraide."),
-            theme=fields.pop("theme", "health"),
-            canton=fields.pop("canton", "VD"),
-            language=fields.pop("language", "fr"),
-            timezone=fields.pop("timezone", "Europe/Zurich"),
-            default_location=fields.pop("default_location", "Salle B"),
-            all_coresponsible=fields.pop("all_coresponsible", False),
-        )
-        assert not fields, f"unknown group fields {fields}"
-        return group_service.create_group(owner or make_user("Owner"), data)
+        return group_service.create_group(owner or make_user("Owner"), group_data(**fields))
 
     return make
 

@@ -21,7 +21,7 @@ from facilitator.models.groups import MemberRole
 from facilitator.services import clock, invitations, roles, schedule
 from facilitator.services import groups as group_service
 from facilitator.services import recurrence as rec
-from tests.conftest import t
+from tests.conftest import group_data, t
 
 pytestmark = pytest.mark.browser
 PASSWORD = "une phrase assez longue"
@@ -77,13 +77,12 @@ def test_a_newcomer_registers_from_an_invitation_and_joins(live_app, page, langu
         founder = db.session.scalar(User.select_by_email(owner))
         group = group_service.create_group(
             founder,
-            group_service.GroupData(
+            group_data(
                 name=f"Gruppo {language}",
                 description="",
                 theme="grief",
                 canton="TI",
                 language=language,
-                timezone="Europe/Zurich",
                 default_location="Sala 1",
             ),
         )
@@ -117,13 +116,12 @@ def _group_with_a_member(app, language):
         member = db.session.scalar(User.select_by_email(member_email))
         group = group_service.create_group(
             founder,
-            group_service.GroupData(
+            group_data(
                 name=f"Groupe {uuid.uuid4().hex[:6]}",
                 description="",
                 theme="health",
                 canton="VD",
                 language=language,
-                timezone="Europe/Zurich",
                 default_location="Salle 2",
             ),
         )
@@ -275,13 +273,12 @@ def test_a_member_in_lugano_sees_on_an_old_phone_that_she_welcomes_newcomers_aft
         member = db.session.scalar(User.select_by_email(member_email))
         group = group_service.create_group(
             founder,
-            group_service.GroupData(
+            group_data(
                 name=f"Lutto Lugano {uuid.uuid4().hex[:4]}",
                 description="",
                 theme="grief",
                 canton="TI",
                 language="it",
-                timezone="Europe/Zurich",
                 default_location="Casa del Quartiere, sala 1",
             ),
         )

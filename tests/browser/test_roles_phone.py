@@ -18,7 +18,7 @@ from facilitator.services import clock, roles, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.recurrence import WEEKLY, Rule
 from tests.browser.conftest import PHONE, run_axe
-from tests.conftest import PASSWORD, t
+from tests.conftest import PASSWORD, group_data, t
 
 pytestmark = pytest.mark.browser
 LANGUAGES = ["fr", "it", "de"]
@@ -46,13 +46,12 @@ def _world(app, language):
         db.session.commit()
         group = group_service.create_group(
             users["Camille"],
-            group_service.GroupData(
+            group_data(
                 name=f"Groupe {uuid.uuid4().hex[:4]}",
                 description="",
                 theme="health",
                 canton="VD",
                 language=language,
-                timezone="Europe/Zurich",
                 default_location="Salle B",
             ),
         )

@@ -17,7 +17,7 @@ from facilitator.services import groups as group_service
 from facilitator.services import recurrence as rec
 from tests.browser.conftest import log_in
 from tests.browser.test_journeys import _full_date
-from tests.conftest import t
+from tests.conftest import group_data, t
 
 pytestmark = pytest.mark.browser
 LANGUAGES = ["fr", "it", "de"]
@@ -36,13 +36,12 @@ def _coresponsible(app, language, with_series=False):
         db.session.commit()
         group = group_service.create_group(
             user,
-            group_service.GroupData(
+            group_data(
                 name=f"Groupe {uuid.uuid4().hex[:6]}",
                 description="",
                 theme="health",
                 canton="VD",
                 language=language,
-                timezone="Europe/Zurich",
                 default_location="Salle 2",
             ),
         )

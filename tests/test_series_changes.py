@@ -21,22 +21,12 @@ from facilitator.services import clock, notifications, roles, schedule
 from facilitator.services import recurrence as rec
 from facilitator.services.recurrence import MONTHLY, WEEKLY, Rule
 from tests.conftest import DIGEST, PASSWORD, TEST_DATABASE_URL, confirmed, text_of
+from tests.test_meetings import SERIES_FORM
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a Tuesday morning in Lausanne
 NB = "\xa0"
-FORM = {
-    "frequency": "weekly",
-    "interval": "1",
-    "weekdays": ["TU"],
-    "setpos": "1",
-    "month_weekday": "TU",
-    "start_time": "19:00",
-    "end_time": "21:00",
-    "ends": "never",
-    "location": "Salle B",
-    "title": "",
-    "note": "",
-}
+# the series form of tests/test_meetings.py, weekly, without its first date and its Save
+FORM = {k: v for k, v in SERIES_FORM.items() if k not in ("start_date", "save")} | {"interval": "1"}
 
 
 @pytest.fixture(autouse=True)

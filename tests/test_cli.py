@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from facilitator.cli import DEMO_PASSWORD
+from facilitator.demo import DEMO_PASSWORD
 from facilitator.extensions import db
 from facilitator.models import Group, Invitation, Membership, User
 

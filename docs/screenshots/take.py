@@ -11,7 +11,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from facilitator.cli import DEMO_PASSWORD
+from facilitator.demo import DEMO_PASSWORD
 
 HERE = Path(__file__).parent
 PASSWORD = DEMO_PASSWORD

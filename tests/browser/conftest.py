@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from werkzeug.serving import make_server
 
 from facilitator import create_app
-from facilitator.cli import DEMO_DOMAIN, DEMO_PASSWORD, load_demo_data
+from facilitator.demo import DEMO_DOMAIN, DEMO_PASSWORD, load_demo_data
 from facilitator.extensions import db
 from facilitator.models import Group, Membership, RoleAssignment, User
 from facilitator.models.groups import MemberRole

@@ -7,14 +7,34 @@ English text from WTForms reaches a French or Italian page.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TimeField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from facilitator.i18n import UI_LANGUAGES
 from facilitator.models.users import DISPLAY_NAME_MAX, EMAIL_MAX
+from facilitator.services import clock
+from facilitator.services import recurrence as rec
 from facilitator.services.accounts import PASSWORD_MAX, password_problem
 
 REQUIRED = _l("This field is required.")
@@ -135,3 +155,53 @@ class WholeNumberField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError as exc:
             raise ValueError(str(self.not_a_number)) from exc
+
+
+EARLIEST = date(2000, 1, 1)
+BAD_DATE = _l("Enter a real date, for example 2026-09-15.")
+BAD_TIME = _l("Enter a time such as 19:00.")
+
+
+class LocalDateField(DateField):
+    """A date between 2000 and ten years ahead, with our own messages."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(BAD_DATE)) from exc
+
+    def pre_validate(self, form):
+        if self.data is None:
+            return
+        latest = rec.horizon(clock.today())
+        if not EARLIEST <= self.data <= latest:
+            raise ValidationError(
+                _l(
+                    "Choose a date between %(first)s and %(last)s.",
+                    first=EARLIEST.year,
+                    last=latest.year,
+                )
+            )
+
+
+class LocalTimeField(TimeField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(BAD_TIME)) from exc
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def date_field(label, required=True, **kwargs):
+    validators = [InputRequired(message=REQUIRED)] if required else [Optional()]
+    return LocalDateField(label, validators=validators, **kwargs)
+
+
+def time_field(label):
+    return LocalTimeField(label, validators=[InputRequired(message=REQUIRED)])

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from facilitator.formatting import day_text, time_text, when_text
 from facilitator.services import recurrence as rec
 
-from .forms import weekday_names
+from .rule_form import weekday_names
 
 WHICH = {
     1: _l("the first %(weekday)s"),

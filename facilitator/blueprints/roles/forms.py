@@ -4,12 +4,13 @@ from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from facilitator.blueprints.forms import (
     REQUIRED,
+    CheckboxesField,
     LineField,
     WholeNumberField,
+    date_field,
     max_length,
     required,
 )
-from facilitator.blueprints.meetings.forms import CheckboxesField, date_field
 from facilitator.models.roles import (
     MAX_SLOTS,
     ROLE_DESCRIPTION_MAX,

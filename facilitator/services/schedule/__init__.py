@@ -1,13 +1,18 @@
-"""The schedule (see the submodules)."""
+"""The schedule: expanding series into occurrences, and changing them.
+
+Every public name is importable from here (``schedule.find(...)``):
+
+- ``reading``: the occurrences of groups in a window, the coming and past
+  meetings, an occurrence by its URL key;
+- ``changing``: creating series and one-offs, cancelling, restoring, moving
+  and annotating a meeting, pausing, ending and splitting a series, and the
+  plans shown to confirm such changes;
+- ``holidays``: the public holiday on a meeting's date.
+"""
 
 from facilitator.services.schedule.changing import (
-    HOLIDAY_LANGUAGES,
-    KEY_FORMAT,
-    SHORT_WINDOW_DAYS,
-    UPCOMING_DAYS,
     DroppedChange,
     MeetingData,
-    Occurrence,
     OffRhythm,
     Plan,
     ScheduleError,
@@ -21,14 +26,7 @@ from facilitator.services.schedule.changing import (
     create_series,
     delete_one_off,
     end_series,
-    find,
-    holiday_on,
-    key_from,
-    key_of,
-    mark_holidays,
     materialize,
-    occurrences,
-    past,
     pause,
     plan_cancel,
     plan_delete,
@@ -38,10 +36,22 @@ from facilitator.services.schedule.changing import (
     plan_split,
     preview,
     restore,
-    series_key,
-    series_of,
     split,
     suggest_starts,
+)
+from facilitator.services.schedule.holidays import HOLIDAY_LANGUAGES, holiday_on, mark_holidays
+from facilitator.services.schedule.reading import (
+    KEY_FORMAT,
+    SHORT_WINDOW_DAYS,
+    UPCOMING_DAYS,
+    Occurrence,
+    find,
+    key_from,
+    key_of,
+    occurrences,
+    past,
+    series_key,
+    series_of,
     upcoming,
 )
 

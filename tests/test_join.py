@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from facilitator.extensions import db
 from facilitator.i18n import locale_for
-from facilitator.models import FeedToken, Group, Invitation, Membership, RoleOptIn
+from facilitator.models import FeedToken, Group, Invitation, MeetingSeries, Membership, RoleOptIn
 from facilitator.services import audit, clock, feeds, invitations, roles, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.recurrence import WEEKLY, Rule
@@ -42,7 +42,7 @@ def next_tuesday() -> date:
     return today + timedelta(days=(1 - today.weekday()) % 7 or 7)
 
 
-def plan(group, *, location="") -> schedule.MeetingSeries:
+def plan(group, *, location="") -> MeetingSeries:
     """Fortnightly Tuesdays at 19:00 from next Tuesday on."""
     return schedule.create_series(
         group,

@@ -1853,9 +1853,9 @@ def test_taking_a_role_whose_willingness_was_recorded_meanwhile_is_no_error(setu
         db.session.flush()
         return seen
 
-    monkeypatch.setattr(roles, "opted_in", stale)
+    monkeypatch.setattr(roles.slots, "opted_in", stale)
     assert roles.take(s["group"], s["ana_m"], _occurrence(s), welcome, 0, NOW) is False
-    monkeypatch.setattr(roles, "opted_in", real)
+    monkeypatch.setattr(roles.slots, "opted_in", real)
     assert roles.opted_in(s["ana_m"]) == {welcome.id}
     assert db.session.scalar(select(RoleAssignment.membership_id)) == s["ana_m"].id
 

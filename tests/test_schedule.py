@@ -10,6 +10,7 @@ from sqlalchemy import event, func, select
 from facilitator.extensions import db
 from facilitator.models import AuditEvent, Meeting, MeetingSeries
 from facilitator.services import schedule
+from facilitator.services.errors import NotFound
 from facilitator.services.recurrence import MONTHLY, WEEKLY, Rule
 
 FORTNIGHTLY_TUESDAY = Rule(WEEKLY, interval=2, byday=("TU",))
@@ -213,9 +214,9 @@ def test_find_refuses_keys_that_are_not_occurrences(group, actor, make_group):
         f"s{series.id}-2026",
         "m12345",
     ):
-        with pytest.raises(schedule.NotFound):
+        with pytest.raises(NotFound):
             schedule.find(group, key)
-    with pytest.raises(schedule.NotFound):
+    with pytest.raises(NotFound):
         schedule.find(make_group(), f"s{series.id}-202603171900")
 
 

@@ -1,9 +1,9 @@
-"""The schedule: expanding series into occurrences, and changing them.
+"""Changing the schedule: series and one-off meetings created, a meeting
+cancelled, restored, moved or annotated, a series paused, ended or
+changed from a date on, and what such a change would do before it is made.
 
-Listing meetings expands the series of the requested groups over a bounded
-window and merges the stored Meetings (overrides and one-offs) into it. Every
-change bumps the group's ``version`` (feeds use it for ETags) and is written
-to the audit trail in the same transaction.
+Every change bumps the group's ``version`` (feeds use it for ETags) and is
+written to the audit trail in the same transaction.
 """
 
 from __future__ import annotations
@@ -11,22 +11,17 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from datetime import date, datetime, time, timedelta
 
-import holidays as holiday_calendars
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from facilitator.extensions import db
 from facilitator.models import Group, Meeting, MeetingSeries, User
-from facilitator.services import audit, lookup
+from facilitator.services import audit
 from facilitator.services import recurrence as rec
 from facilitator.services.errors import DomainError, NotFound
-
-UPCOMING_DAYS = 183
-SHORT_WINDOW_DAYS = 42
-KEY_FORMAT = "%Y%m%d%H%M"
+from facilitator.services.schedule.reading import Occurrence, _from_series
 
 
 class ScheduleError(DomainError):
@@ -48,11 +43,6 @@ class OffRhythm(ScheduleError):
         self.rule = rule
         self.day = day
         self.suggestions = suggestions
-
-
-def series_key(series_id: int, original_start: datetime) -> str:
-    """The URL key of a series occurrence ("s12-202609151900")."""
-    return f"s{series_id}-{original_start.strftime(KEY_FORMAT)}"
 
 
 @dataclass
@@ -79,234 +69,6 @@ class MeetingData:
     note: str = ""
 
 
-@dataclass
-class Occurrence:
-    """One meeting as members see it: a series occurrence or a one-off."""
-
-    group_id: int
-    series: MeetingSeries | None
-    meeting: Meeting | None
-    original_start: datetime | None
-    start: datetime
-    duration: timedelta
-    timezone: str
-    title: str
-    location: str
-    note: str
-    cancelled: bool = False
-    cancel_reason: str = ""
-    holiday: str | None = field(default=None)
-
-    @property
-    def key(self) -> str:
-        if self.series is not None:
-            return series_key(self.series.id, self.original_start)
-        return f"m{self.meeting.id}"
-
-    @property
-    def end(self) -> datetime:
-        return self.start + self.duration
-
-    @property
-    def moved(self) -> bool:
-        return self.original_start is not None and self.start != self.original_start
-
-    @property
-    def start_utc(self) -> datetime:
-        return rec.to_aware(self.start, self.timezone).astimezone(UTC)
-
-    @property
-    def end_utc(self) -> datetime:
-        return rec.to_aware(self.end, self.timezone).astimezone(UTC)
-
-    @property
-    def start_aware(self) -> datetime:
-        return rec.to_aware(self.start, self.timezone)
-
-    @property
-    def original_aware(self) -> datetime | None:
-        if self.original_start is None:
-            return None
-        return rec.to_aware(self.original_start, self.timezone)
-
-
-# --- reading ------------------------------------------------------------------
-
-
-def _from_series(series: MeetingSeries, original: datetime, meeting: Meeting | None) -> Occurrence:
-    occurrence = Occurrence(
-        group_id=series.group_id,
-        series=series,
-        meeting=meeting,
-        original_start=original,
-        start=original,
-        duration=series.duration,
-        timezone=series.timezone,
-        title=series.title,
-        location=series.location,
-        note=series.note,
-    )
-    if meeting is not None:
-        _overlay(occurrence, meeting)
-    return occurrence
-
-
-def _overlay(occurrence: Occurrence, meeting: Meeting) -> None:
-    occurrence.start = meeting.start
-    if meeting.duration_minutes is not None:
-        occurrence.duration = timedelta(minutes=meeting.duration_minutes)
-    if meeting.location is not None:
-        occurrence.location = meeting.location
-    if meeting.title is not None:
-        occurrence.title = meeting.title
-    if meeting.note:
-        occurrence.note = meeting.note
-    occurrence.cancelled = meeting.cancelled
-    occurrence.cancel_reason = meeting.cancel_reason
-
-
-def _from_meeting(meeting: Meeting) -> Occurrence:
-    return Occurrence(
-        group_id=meeting.group_id,
-        series=None,
-        meeting=meeting,
-        original_start=None,
-        start=meeting.start,
-        duration=timedelta(minutes=meeting.duration_minutes or 0),
-        timezone=meeting.timezone,
-        title=meeting.title or "",
-        location=meeting.location or "",
-        note=meeting.note or "",
-        cancelled=meeting.cancelled,
-        cancel_reason=meeting.cancel_reason,
-    )
-
-
-def series_of(group_ids, window_start: date | None = None, window_end: date | None = None):
-    query = select(MeetingSeries).where(MeetingSeries.group_id.in_(group_ids))
-    if window_end is not None:
-        query = query.where(MeetingSeries.start_date <= window_end)
-    if window_start is not None:
-        query = query.where(or_(MeetingSeries.until.is_(None), MeetingSeries.until >= window_start))
-    return query.order_by(MeetingSeries.start_date, MeetingSeries.id)
-
-
-def occurrences(group_ids, window_start: date, window_end: date) -> list[Occurrence]:
-    """All meetings of the groups whose start lies in [window_start, window_end]
-    (local dates), cancelled ones included, in order. Two queries in all."""
-    group_ids = list(group_ids)
-    if not group_ids:
-        return []
-    low = datetime.combine(window_start, time.min)
-    high = datetime.combine(window_end + timedelta(days=1), time.min)
-    series_list = db.session.scalars(series_of(group_ids, window_start, window_end)).all()
-    stored = db.session.scalars(
-        select(Meeting).where(
-            Meeting.group_id.in_(group_ids),
-            or_(
-                and_(Meeting.start >= low, Meeting.start < high),
-                and_(Meeting.original_start >= low, Meeting.original_start < high),
-            ),
-        )
-    ).all()
-    by_key = {(m.series_id, m.original_start): m for m in stored if m.series_id is not None}
-    result: list[Occurrence] = []
-    seen = set()
-    for series in series_list:
-        for day in rec.dates(series.rule, series.start_date, window_start, window_end):
-            original = datetime.combine(day, series.start_time)
-            meeting = by_key.get((series.id, original))
-            seen.add((series.id, original))
-            occurrence = _from_series(series, original, meeting)
-            if low <= occurrence.start < high:
-                result.append(occurrence)
-    series_by_id = {s.id: s for s in series_list}
-    for meeting in stored:
-        if meeting.series_id is None:
-            if low <= meeting.start < high:
-                result.append(_from_meeting(meeting))
-        elif (
-            meeting.series_id,
-            meeting.original_start,
-        ) not in seen and low <= meeting.start < high:
-            # Moved into the window from a date outside it.
-            series = series_by_id.get(meeting.series_id) or meeting.series
-            if rec.occurs_on(series.rule, series.start_date, meeting.original_start.date()):
-                result.append(_from_series(series, meeting.original_start, meeting))
-    result.sort(key=lambda o: (o.start_utc, o.group_id, o.key))
-    return result
-
-
-def upcoming(group_ids, now: datetime, limit: int | None = 10, days: int = UPCOMING_DAYS):
-    """The next meetings (not yet over) of the groups, cancelled ones included.
-
-    With a limit, a short window is tried first: most groups meet at least
-    monthly, so the next few meetings rarely need half a year of expansion.
-    """
-    today = now.date()
-    short = max(SHORT_WINDOW_DAYS, 7 * limit + 7) if limit else days
-    windows = (min(short, days), days) if limit else (days,)
-    for window in windows:
-        found = [
-            o
-            for o in occurrences(
-                group_ids, today - timedelta(days=1), today + timedelta(days=window)
-            )
-            if o.end_utc > now
-        ]
-        if limit and len(found) >= limit:
-            return found[:limit]
-    return found[:limit] if limit else found
-
-
-def past(group_ids, now: datetime, since: date) -> list[Occurrence]:
-    """Meetings that are over, newest first."""
-    today = now.date()
-    found = [
-        o for o in occurrences(group_ids, since, today + timedelta(days=1)) if o.end_utc <= now
-    ]
-    found.reverse()
-    return found
-
-
-def key_of(meeting: Meeting) -> str:
-    """The URL key of a stored meeting (as ``Occurrence.key`` gives it)."""
-    return key_from(meeting.id, meeting.series_id, meeting.original_start)
-
-
-def key_from(meeting_id: int, series_id: int | None, original_start: datetime | None) -> str:
-    """``key_of`` from the columns of a stored meeting."""
-    if series_id is None:
-        return f"m{meeting_id}"
-    return series_key(series_id, original_start)
-
-
-def find(group: Group, key: str) -> Occurrence:
-    """The occurrence behind a URL key, or NotFound."""
-    try:
-        if key.startswith("m"):
-            meeting = lookup.get(Meeting, int(key[1:]))
-            if meeting is None or meeting.group_id != group.id or meeting.series_id is not None:
-                raise NotFound()
-            return _from_meeting(meeting)
-        if key.startswith("s"):
-            series_id, stamp = key[1:].split("-", 1)
-            original = datetime.strptime(stamp, KEY_FORMAT)
-            series = lookup.get(MeetingSeries, int(series_id))
-        else:
-            raise NotFound()
-    except ValueError as exc:
-        raise NotFound() from exc
-    if series is None or series.group_id != group.id or original.time() != series.start_time:
-        raise NotFound()
-    if not rec.occurs_on(series.rule, series.start_date, original.date()):
-        raise NotFound()
-    meeting = db.session.scalar(
-        select(Meeting).where(Meeting.series_id == series.id, Meeting.original_start == original)
-    )
-    return _from_series(series, original, meeting)
-
-
 def preview(data: SeriesData, limit: int = 8) -> list[datetime]:
     """The first occurrences of a series not yet saved."""
     rule = data.rule
@@ -317,32 +79,6 @@ def preview(data: SeriesData, limit: int = 8) -> list[datetime]:
         if len(found) >= limit:
             break
     return found
-
-
-HOLIDAY_LANGUAGES = {"fr": "fr", "it": "it", "de": "de", "en": "en_US"}
-
-
-@lru_cache(maxsize=256)
-def _holiday_calendar(canton: str, year: int, language: str):
-    return holiday_calendars.country_holidays(
-        "CH", subdiv=canton, years=year, language=HOLIDAY_LANGUAGES.get(language, "fr")
-    )
-
-
-def holiday_on(canton: str, day: date, language: str) -> str | None:
-    """The name of the public holiday on ``day`` in ``canton``, if any."""
-    try:
-        return _holiday_calendar(canton, day.year, language).get(day)
-    except (NotImplementedError, KeyError):
-        return None
-
-
-def mark_holidays(items: list[Occurrence], cantons: dict[int, str], language: str) -> None:
-    for item in items:
-        item.holiday = holiday_on(cantons[item.group_id], item.start.date(), language)
-
-
-# --- changing -----------------------------------------------------------------
 
 
 def _touch(group: Group) -> None:

@@ -8,6 +8,7 @@ import click
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
+from facilitator.domain.recurrence import MONTHLY, WEEKLY, Rule
 from facilitator.extensions import db
 from facilitator.models import ContactMessage, Group, Membership, User
 from facilitator.models.groups import MemberRole
@@ -22,7 +23,6 @@ from facilitator.services import (
     schedule,
 )
 from facilitator.services import groups as group_service
-from facilitator.services.recurrence import MONTHLY, WEEKLY, Rule
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented demo login
 DEMO_DOMAIN = "demo.example.org"

@@ -14,8 +14,8 @@ import pytest
 import recurring_ical_events
 from icalendar import Calendar
 
+from facilitator.domain.recurrence import MONTHLY, WEEKLY, Rule
 from facilitator.services import calendar_feed, schedule
-from facilitator.services.recurrence import MONTHLY, WEEKLY, Rule
 
 ZURICH = ZoneInfo("Europe/Zurich")
 TODAY = date(2026, 3, 1)

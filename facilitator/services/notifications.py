@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from facilitator.domain.recurrence import to_aware
 from facilitator.extensions import db
 from facilitator.formatting import when_text
 from facilitator.models import Meeting, Membership, RoleAssignment, RoleType, User
 from facilitator.models._common import utcnow
 from facilitator.services import groups, mail, schedule
 from facilitator.services.errors import MailError
-from facilitator.services.recurrence import to_aware
 
 
 @dataclass

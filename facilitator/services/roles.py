@@ -18,6 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
+from facilitator.domain.recurrence import to_aware, to_local
 from facilitator.extensions import db
 from facilitator.models import Group, Meeting, Membership, User
 from facilitator.models.roles import (
@@ -30,7 +31,6 @@ from facilitator.models.roles import (
 from facilitator.services import audit, lookup, schedule
 from facilitator.services.errors import Conflict, DomainError, Forbidden, NotFound
 from facilitator.services.lookup import owned
-from facilitator.services.recurrence import to_aware, to_local
 
 # name (context "role": "Welcome" is also a page title), description, slots;
 # created in the group's language.
@@ -501,7 +501,7 @@ class Proposal:
 def autofill_proposal(group: Group, count: int, now: datetime) -> Proposal:
     """Who should take the open slots of the next ``count`` meetings (see
     ``rotation``): a proposal to show, adjust and apply."""
-    from facilitator.services import rotation
+    from facilitator.domain import rotation
 
     upcoming = [o for o in schedule.upcoming([group.id], now, limit=None) if not o.cancelled]
     upcoming = upcoming[:count]

@@ -18,10 +18,10 @@ import holidays as holiday_calendars
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from facilitator.domain import recurrence as rec
 from facilitator.extensions import db
 from facilitator.models import Group, Meeting, MeetingSeries, User
 from facilitator.services import audit, lookup
-from facilitator.services import recurrence as rec
 from facilitator.services.errors import DomainError, NotFound
 
 UPCOMING_DAYS = 183

@@ -30,9 +30,9 @@ from facilitator.blueprints.forms import (
     max_length,
     strip,
 )
+from facilitator.domain import recurrence as rec
 from facilitator.models.meetings import LOCATION_MAX, NOTE_MAX, REASON_MAX, TITLE_MAX
 from facilitator.services import clock
-from facilitator.services import recurrence as rec
 from facilitator.services.schedule import MeetingData, SeriesData
 
 EARLIEST = date(2000, 1, 1)

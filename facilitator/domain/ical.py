@@ -124,7 +124,7 @@ def calendar(sources: Sequence[Source], *, name: str, timezone: str) -> bytes:
         cal.add_component(vtimezone(tzid))
     for event in events:
         cal.add_component(event)
-    return cal.to_ical()
+    return _bytes(cal)
 
 
 def single(naming: Naming, event: OneOff) -> bytes:
@@ -132,7 +132,7 @@ def single(naming: Naming, event: OneOff) -> bytes:
     cal = _calendar()
     cal.add_component(vtimezone(event.timezone))
     cal.add_component(_one_off_event(naming, event))
-    return cal.to_ical()
+    return _bytes(cal)
 
 
 def _calendar() -> Calendar:
@@ -142,6 +142,11 @@ def _calendar() -> Calendar:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     return cal
+
+
+def _bytes(cal: Calendar) -> bytes:
+    ics: bytes = cal.to_ical()  # icalendar's own annotation is wider
+    return ics
 
 
 def _summary(naming: Naming, title: str | None, own_roles: str = "") -> str:

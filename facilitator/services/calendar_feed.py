@@ -8,7 +8,7 @@ which renders the RFC 5545 bytes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -91,7 +91,9 @@ def load(
     return [feeds[g.id] for g in groups]
 
 
-def _add_roles(feeds: dict[int, GroupFeed], meetings: list[Meeting], viewer) -> None:
+def _add_roles(
+    feeds: dict[int, GroupFeed], meetings: Sequence[Meeting], viewer: User | None
+) -> None:
     """Who holds which role (group feeds), or the viewer's own roles (personal)."""
     rows = db.session.execute(
         select(RoleAssignment.meeting_id, RoleType.name, Membership.user_id, User.display_name)
@@ -176,6 +178,7 @@ def _source(feed: GroupFeed, link_for: LinkFor) -> ical.Source:
 
 def _override(feed: GroupFeed, meeting: Meeting, link_for: LinkFor) -> ical.Override:
     key = key_of(meeting)
+    assert meeting.original_start is not None  # a meeting of a series keeps its original start
     return ical.Override(
         original_start=meeting.original_start,
         start=meeting.start,

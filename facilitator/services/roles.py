@@ -18,6 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
+from facilitator.domain import rotation
 from facilitator.domain.recurrence import to_aware, to_local
 from facilitator.extensions import db
 from facilitator.models import Group, Meeting, Membership, User
@@ -501,8 +502,6 @@ class Proposal:
 def autofill_proposal(group: Group, count: int, now: datetime) -> Proposal:
     """Who should take the open slots of the next ``count`` meetings (see
     ``rotation``): a proposal to show, adjust and apply."""
-    from facilitator.domain import rotation
-
     upcoming = [o for o in schedule.upcoming([group.id], now, limit=None) if not o.cancelled]
     upcoming = upcoming[:count]
     members = db.session.scalars(

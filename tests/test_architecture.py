@@ -6,23 +6,21 @@ import ast
 import sys
 from pathlib import Path
 
-DOMAIN = Path(__file__).resolve().parent.parent / "facilitator" / "domain"
+PACKAGE = Path(__file__).resolve().parent.parent / "facilitator"
+DOMAIN = PACKAGE / "domain"
 # Besides the standard library, the domain may use these pure libraries.
 PURE_LIBRARIES = {"icalendar", "dateutil", "tzdata", "pytz"}
 
 
-def imported_modules(path: Path) -> list[tuple[int, str]]:
+def imported_modules(path: Path, package: str = "facilitator.domain") -> list[tuple[int, str]]:
     """Every module ``path`` imports, anywhere in it (lazy imports too), with
-    relative imports resolved inside the domain package."""
+    relative imports counted as imports of its ``package``."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             found.extend((node.lineno, alias.name) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                found.append((node.lineno, "facilitator.domain"))
-            else:
-                found.append((node.lineno, node.module or ""))
+            found.append((node.lineno, package if node.level else node.module or ""))
     return found
 
 
@@ -69,3 +67,15 @@ def test_the_import_rule_catches_what_it_should(tmp_path):
         "calendar": True,
         "icalendar": True,
     }
+
+
+def test_models_import_the_domain_but_no_service_or_view():
+    allowed_inside = ("facilitator.domain", "facilitator.extensions", "facilitator.models")
+    offending = [
+        f"{path.name}:{line} imports {module}"
+        for path in sorted((PACKAGE / "models").glob("*.py"))
+        for line, module in imported_modules(path, "facilitator.models")
+        if module.split(".")[0] == "facilitator"
+        and not any(module == a or module.startswith(a + ".") for a in allowed_inside)
+    ]
+    assert offending == []

@@ -41,9 +41,11 @@ tests/js/node_modules/.package-lock.json: tests/js/package-lock.json
 test: $(STAMP) compile-translations tests/js/node_modules/.package-lock.json
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
+## ruff, then mypy (strict on facilitator/domain; see [tool.mypy] in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

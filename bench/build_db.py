@@ -19,9 +19,9 @@ from sqlalchemy import insert
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from facilitator import create_app
+from facilitator.domain import recurrence as rec
 from facilitator.extensions import db
 from facilitator.models import Group, Meeting, MeetingSeries, Membership, User
-from facilitator.services import recurrence as rec
 
 GROUPS = int(os.environ.get("BENCH_GROUPS", 2000))
 MEMBERS_PER_GROUP = int(os.environ.get("BENCH_MEMBERS_PER_GROUP", 15))

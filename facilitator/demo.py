@@ -12,12 +12,12 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
+from facilitator.domain.recurrence import MONTHLY, WEEKLY, Rule
 from facilitator.extensions import db
 from facilitator.models import ContactMessage, Group, Membership, User
 from facilitator.models.groups import MemberRole
 from facilitator.services import attendance, clock, feeds, invitations, roles, schedule
 from facilitator.services import groups as group_service
-from facilitator.services.recurrence import MONTHLY, WEEKLY, Rule
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented demo login
 DEMO_DOMAIN = "demo.example.org"

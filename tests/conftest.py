@@ -24,13 +24,13 @@ from sqlalchemy import create_engine, event, select, text
 
 from facilitator import create_app
 from facilitator.config import database_url
+from facilitator.domain.recurrence import WEEKLY, Rule
 from facilitator.extensions import db, limiter
 from facilitator.i18n import locale_for
 from facilitator.models import ContactMessage, Group, Membership, RoleAssignment, User
 from facilitator.models.groups import MemberRole
 from facilitator.services import accounts, clock, feeds, invitations, roles, schedule
 from facilitator.services import groups as group_service
-from facilitator.services.recurrence import WEEKLY, Rule
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct horse battery staple"
@@ -188,8 +188,8 @@ def weekly_series(app):
     """A weekly series (Tuesdays 19:00 to 21:00 from 1 September 2026 by default)."""
     from datetime import date, time
 
+    from facilitator.domain.recurrence import WEEKLY, Rule
     from facilitator.services import schedule
-    from facilitator.services.recurrence import WEEKLY, Rule
 
     def make(group: Group, *, start=date(2026, 9, 1), weekday="TU", at=time(19), location=""):
         return schedule.create_series(

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time
 
 import pytest
-import recurring_ical_events
 from icalendar import Calendar
 
+from facilitator.domain.recurrence import MONTHLY, WEEKLY, Rule
 from facilitator.services import calendar_feed, schedule
-from facilitator.services.recurrence import MONTHLY, WEEKLY, Rule
+from tests.calendars import ZURICH, expand, icaljs_expand
 
-ZURICH = ZoneInfo("Europe/Zurich")
 TODAY = date(2026, 3, 1)
 
 
@@ -41,19 +34,6 @@ def feed_bytes(group, discreet=False):
     feeds = calendar_feed.load([group], TODAY, discreet_user=discreet)
     name = calendar_feed.group_feed_name(group, discreet)
     return calendar_feed.render(feeds, name=name, link_for=link)
-
-
-def expand(ics: bytes, start: date, end: date):
-    cal = Calendar.from_ical(ics)
-    events = recurring_ical_events.of(cal).between(start, end + timedelta(days=1))
-    return sorted(
-        (
-            e["DTSTART"].dt.astimezone(ZURICH),
-            e["DTEND"].dt.astimezone(ZURICH),
-            str(e.get("LOCATION", "")),
-        )
-        for e in events
-    )
 
 
 def from_pages(group, start: date, end: date):
@@ -131,40 +111,6 @@ def test_local_time_is_kept_across_the_switches_in_the_feed(busy_group):
     assert datetime(2026, 3, 31, 19, tzinfo=ZURICH) not in starts  # cancelled
 
 
-def test_unchanged_calendar_renders_identical_bytes(busy_group):
-    assert feed_bytes(busy_group) == feed_bytes(busy_group)
-
-
-def test_calendar_header_and_timezone(busy_group):
-    ics = feed_bytes(busy_group)
-    text = ics.decode()
-    for line in (
-        "VERSION:2.0",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "X-WR-TIMEZONE:Europe/Zurich",
-        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
-        "X-PUBLISHED-TTL:PT1H",
-        "PRODID:",
-    ):
-        assert line in text
-    assert text.index("BEGIN:VTIMEZONE") < text.index("BEGIN:VEVENT")
-    assert "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3" in text  # not a list of RDATEs
-    assert "RDATE" not in text
-    cal = Calendar.from_ical(ics)
-    for event in cal.walk("VEVENT"):
-        assert event["DTSTART"].params["TZID"] == "Europe/Zurich"
-        for name in ("EXDATE", "RECURRENCE-ID"):
-            if name in event:
-                values = event[name] if isinstance(event[name], list) else [event[name]]
-                for value in values:
-                    assert value.params["TZID"] == "Europe/Zurich"
-        if "RRULE" in event:
-            until = event["RRULE"].get("UNTIL")
-            if until:
-                assert until[0].utcoffset() == timedelta(0)
-
-
 def test_split_series_gets_a_new_uid_and_the_old_one_a_higher_sequence(busy_group):
     cal = Calendar.from_ical(feed_bytes(busy_group))
     masters = [e for e in cal.walk("VEVENT") if "RRULE" in e]
@@ -199,27 +145,6 @@ def test_reverted_override_disappears_from_the_feed(busy_group):
     assert "RECURRENCE-ID" not in feed_bytes(busy_group).decode()
 
 
-def test_lines_are_crlf_and_folded_at_75_octets_without_breaking_characters(make_group):
-    group = make_group(name="Groupe à l'écoute – " + "é" * 80, description="")
-    schedule.create_series(
-        group,
-        group.memberships[0].user,
-        series_data(date(2026, 3, 3), Rule(WEEKLY, byday=("TU",)), location="Café « Ça va » " * 6),
-    )
-    ics = feed_bytes(group)
-    assert b"\n" not in ics.replace(b"\r\n", b"")
-    for line in ics.split(b"\r\n"):
-        assert len(line) <= 75
-        line.decode("utf-8")  # a folded multi-byte character would fail here
-    cal = Calendar.from_ical(ics)
-    assert str(next(iter(cal.walk("VEVENT")))["SUMMARY"]) == group.name
-
-
-def test_feed_survives_icalendar_round_trip(busy_group):
-    ics = feed_bytes(busy_group)
-    assert Calendar.from_ical(ics).to_ical() == ics
-
-
 @pytest.mark.parametrize(("language", "title"), [("fr", "Rencontre"), ("it", "Incontro")])
 def test_discreet_mode_hides_the_group_name_and_notes(make_group, language, title):
     group = make_group(name="Groupe Alcool Lausanne", language=language)
@@ -234,28 +159,6 @@ def test_discreet_mode_hides_the_group_name_and_notes(make_group, language, titl
     raw = feed_bytes(group, discreet=True).decode()
     assert "Alcool" not in raw.replace("\r\n ", "")
     assert "abstinence" not in raw.replace("\r\n ", "")
-
-
-JS = Path(__file__).resolve().parent / "js"
-
-
-def icaljs_expand(ics: bytes, start: date, end: date):
-    node = shutil.which("node")
-    if node is None or not (JS / "node_modules" / "ical.js").exists():
-        if os.environ.get("CI"):
-            pytest.fail("node and tests/js/node_modules are required in CI (npm ci in tests/js)")
-        pytest.skip("ical.js not installed: run `npm ci` in tests/js")
-    result = subprocess.run(
-        [node, str(JS / "expand.mjs"), start.isoformat(), end.isoformat()],
-        input=ics,
-        capture_output=True,
-        check=True,
-        timeout=60,
-    )
-    return [
-        (datetime.fromisoformat(o["start"]), datetime.fromisoformat(o["end"]), o["location"])
-        for o in json.loads(result.stdout)
-    ]
 
 
 def test_mozilla_icaljs_expands_the_feed_to_the_same_meetings(busy_group):

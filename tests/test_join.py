@@ -18,12 +18,12 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from facilitator.domain.recurrence import WEEKLY, Rule
 from facilitator.extensions import db
 from facilitator.i18n import locale_for
 from facilitator.models import FeedToken, Group, Invitation, MeetingSeries, Membership, RoleOptIn
 from facilitator.services import audit, clock, feeds, invitations, roles, schedule
 from facilitator.services import groups as group_service
-from facilitator.services.recurrence import WEEKLY, Rule
 from tests.conftest import PASSWORD, link_in, t, text_of
 
 LANGUAGES = ["fr", "it", "de"]

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, time
 import pytest
 from sqlalchemy import func, select
 
+from facilitator.domain.recurrence import WEEKLY, Rule
 from facilitator.extensions import db
 from facilitator.models import Meeting, MeetingSeries
 from facilitator.services import clock, schedule
-from facilitator.services.recurrence import WEEKLY, Rule
 from tests.conftest import confirmed, count_queries, text_of
 
 NOW = datetime(2026, 8, 20, 10, 0, tzinfo=UTC)

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, time
 import pytest
 from sqlalchemy import event, func, select
 
+from facilitator.domain.recurrence import MONTHLY, WEEKLY, Rule
 from facilitator.extensions import db
 from facilitator.models import AuditEvent, Meeting, MeetingSeries
 from facilitator.services import schedule
 from facilitator.services.errors import NotFound
-from facilitator.services.recurrence import MONTHLY, WEEKLY, Rule
 
 FORTNIGHTLY_TUESDAY = Rule(WEEKLY, interval=2, byday=("TU",))
 
@@ -268,7 +268,7 @@ def test_listing_costs_two_queries_whatever_the_history(group, actor):
 
 
 def test_unbounded_rule_is_refused_with_a_message(group, actor):
-    from facilitator.services.recurrence import DAILY
+    from facilitator.domain.recurrence import DAILY
 
     with pytest.raises(schedule.ScheduleError) as error:
         schedule.create_series(group, actor, series_data(rule=Rule(DAILY)))

@@ -14,12 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from facilitator.domain import recurrence as rec
+from facilitator.domain.recurrence import MONTHLY, WEEKLY, Rule
 from facilitator.extensions import db
 from facilitator.models import AuditEvent, Meeting, MeetingSeries, Membership, RoleAssignment
 from facilitator.models.groups import MemberRole
 from facilitator.services import clock, notifications, roles, schedule
-from facilitator.services import recurrence as rec
-from facilitator.services.recurrence import MONTHLY, WEEKLY, Rule
 from tests.conftest import DIGEST, PASSWORD, TEST_DATABASE_URL, confirmed, text_of
 from tests.test_meetings import SERIES_FORM
 

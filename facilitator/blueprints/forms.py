@@ -31,10 +31,10 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from facilitator.domain import recurrence as rec
 from facilitator.i18n import UI_LANGUAGES
 from facilitator.models.users import DISPLAY_NAME_MAX, EMAIL_MAX
 from facilitator.services import clock
-from facilitator.services import recurrence as rec
 from facilitator.services.accounts import PASSWORD_MAX, password_problem
 
 REQUIRED = _l("This field is required.")

@@ -25,10 +25,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from facilitator.domain.recurrence import Rule
 from facilitator.extensions import db
 from facilitator.models._common import UTCDateTime, utcnow
 from facilitator.models.groups import Group
-from facilitator.services.recurrence import Rule
 
 TITLE_MAX = 120
 LOCATION_MAX = 200

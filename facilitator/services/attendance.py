@@ -25,6 +25,7 @@ from facilitator.models.attendance import MAX_COUNT
 from facilitator.models.roles import RoleAssignment
 from facilitator.services import audit, schedule
 from facilitator.services.errors import Conflict, DomainError, Forbidden, NotFound
+from facilitator.services.sql import rows_changed
 
 
 class NotYet(Conflict):
@@ -48,26 +49,24 @@ def _enabled(group: Group) -> None:
         raise Disabled()
 
 
-def may_record(group: Group, membership: Membership, occurrence) -> bool:
+def may_record(group: Group, membership: Membership, occurrence: schedule.Occurrence) -> bool:
     """Co-responsibles and the meeting's role holders record the headcount."""
     if membership.is_coresponsible:
         return True
     if occurrence.meeting is None:
         return False
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(RoleAssignment)
-            .where(
-                RoleAssignment.meeting_id == occurrence.meeting.id,
-                RoleAssignment.membership_id == membership.id,
-            )
+    held = db.session.scalar(
+        select(func.count())
+        .select_from(RoleAssignment)
+        .where(
+            RoleAssignment.meeting_id == occurrence.meeting.id,
+            RoleAssignment.membership_id == membership.id,
         )
-        > 0
     )
+    return bool(held)
 
 
-def record_of(occurrence) -> AttendanceRecord | None:
+def record_of(occurrence: schedule.Occurrence) -> AttendanceRecord | None:
     if occurrence.meeting is None:
         return None
     return db.session.scalar(
@@ -78,7 +77,7 @@ def record_of(occurrence) -> AttendanceRecord | None:
 def record(
     group: Group,
     membership: Membership,
-    occurrence,
+    occurrence: schedule.Occurrence,
     participants: int,
     newcomers: int | None,
     now: datetime,
@@ -121,7 +120,9 @@ def _responder(user: User, meeting: Meeting) -> str:
     return hmac.new(key, f"{user.id}:{meeting.id}".encode(), hashlib.sha256).hexdigest()
 
 
-def set_intention(group: Group, user: User, occurrence, coming: bool | None, now: datetime) -> None:
+def set_intention(
+    group: Group, user: User, occurrence: schedule.Occurrence, coming: bool | None, now: datetime
+) -> None:
     """Say I plan to come (True), I can't come (False), or take my answer back (None)."""
     _enabled(group)
     if occurrence.cancelled or occurrence.start_utc <= now:
@@ -145,12 +146,12 @@ class Intentions:
     mine: bool | None = None
 
 
-def may_answer(group: Group, occurrence, now: datetime) -> bool:
+def may_answer(group: Group, occurrence: schedule.Occurrence, now: datetime) -> bool:
     """Whether members may say now if they plan to come to this meeting."""
     return group.attendance_enabled and not occurrence.cancelled and occurrence.start_utc > now
 
 
-def intentions(user: User, occurrence) -> Intentions:
+def intentions(user: User, occurrence: schedule.Occurrence) -> Intentions:
     result = Intentions()
     if occurrence.meeting is None:
         return result
@@ -174,9 +175,9 @@ def disable(group: Group, actor: User, delete_figures: bool) -> int:
     deleted = 0
     if delete_figures:
         meeting_ids = select(Meeting.id).where(Meeting.group_id == group.id)
-        deleted = db.session.execute(
+        deleted = rows_changed(
             delete(AttendanceRecord).where(AttendanceRecord.meeting_id.in_(meeting_ids))
-        ).rowcount
+        )
         db.session.execute(delete(Intention).where(Intention.meeting_id.in_(meeting_ids)))
     group.attendance_enabled = False
     audit.record(group, actor, "attendance_disabled", deleted=deleted)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from facilitator.extensions import db
 from facilitator.models import AuditEvent, Group, User
 
 
 def record(
-    group: Group, actor: User | None, action: str, subject: User | None = None, **details
+    group: Group, actor: User | None, action: str, subject: User | None = None, **details: object
 ) -> AuditEvent:
     """Add an audit event to the session (committed with the change it records)."""
     if group.id is None:
@@ -25,7 +25,7 @@ def record(
     return event
 
 
-def select_events(group_id: int):
+def select_events(group_id: int) -> Select[tuple[AuditEvent]]:
     """The group's audit events, newest first."""
     return (
         select(AuditEvent)

@@ -1,34 +1,38 @@
-"""Calendar feeds (RFC 5545) built with icalendar.
+"""Calendar feeds: what a feed shows, gathered from the database and translated.
 
-A series is one VEVENT with an RRULE whose DTSTART is its first occurrence;
-its cancelled occurrences are EXDATEs with the same TZID; its moved or changed
-occurrences are VEVENTs with the series' UID and a RECURRENCE-ID; one-off
-meetings are plain VEVENTs. Every timed value carries a TZID whose VTIMEZONE
-(yearly-RRULE form) comes before the first VEVENT. DTSTAMP is the record's
-last change, so an unchanged calendar renders to identical bytes.
+The series and meetings of the groups, the lines naming roles and the neutral
+title of discreet calendars are gathered and translated here (each group in
+its own language), then handed as plain data to ``facilitator.domain.ical``,
+which renders the RFC 5545 bytes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from babel.lists import format_list
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from icalendar import Calendar, Event, vDuration, vRecur
 from sqlalchemy import or_, select
 
+from facilitator.domain import ical
 from facilitator.extensions import db
-from facilitator.models import Group, Meeting, MeetingSeries, Membership, User
-from facilitator.services import recurrence as rec
-from facilitator.services.schedule import key_of, series_key
-from facilitator.services.vtimezone import vtimezone
+from facilitator.models import (
+    Group,
+    Meeting,
+    MeetingSeries,
+    Membership,
+    RoleAssignment,
+    RoleType,
+    User,
+)
+from facilitator.services.schedule import Occurrence, key_of
 
-PRODID = "-//facilitator//Self-help group meetings//FR"
 PAST_DAYS = 183
-REFRESH = timedelta(hours=1)
+
+LinkFor = Callable[[Group, str | None], str]
 
 
 @dataclass
@@ -87,10 +91,10 @@ def load(
     return [feeds[g.id] for g in groups]
 
 
-def _add_roles(feeds: dict[int, GroupFeed], meetings: list[Meeting], viewer) -> None:
+def _add_roles(
+    feeds: dict[int, GroupFeed], meetings: Sequence[Meeting], viewer: User | None
+) -> None:
     """Who holds which role (group feeds), or the viewer's own roles (personal)."""
-    from facilitator.models import RoleAssignment, RoleType
-
     rows = db.session.execute(
         select(RoleAssignment.meeting_id, RoleType.name, Membership.user_id, User.display_name)
         .join(RoleType, RoleType.id == RoleAssignment.role_type_id)
@@ -118,14 +122,6 @@ def _add_roles(feeds: dict[int, GroupFeed], meetings: list[Meeting], viewer) -> 
                 feed.extra[key] = _("Roles: %(list)s", list=format_list(pairs, locale=get_locale()))
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
-
-
-def _local(moment: datetime, tz: str) -> datetime:
-    return rec.to_aware(moment, tz)
-
-
 def neutral_title(language: str) -> str:
     """ "Rencontre" / "Incontro": a title that reveals nothing on a lock screen."""
     with force_locale(language):
@@ -144,148 +140,101 @@ def render(
     feeds: list[GroupFeed],
     *,
     name: str,
-    link_for: Callable[[Group, str | None], str],
+    link_for: LinkFor,
     timezone: str = "Europe/Zurich",
 ) -> bytes:
     """The calendar as bytes (CRLF lines folded at 75 octets)."""
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", timezone)
-    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", vDuration(REFRESH))
-    zones = {timezone}
-    events = []
-    for feed in feeds:
-        for series in feed.series:
-            zones.add(series.timezone)
-            events.extend(_series_events(feed, series, link_for))
-        for meeting in feed.meetings:
-            if meeting.series_id is None and not meeting.cancelled:
-                zones.add(meeting.timezone)
-                events.append(_one_off_event(feed, meeting, link_for))
-    for tzid in sorted(zones):
-        cal.add_component(vtimezone(tzid))
-    for event in events:
-        cal.add_component(event)
-    return cal.to_ical()
+    return ical.calendar([_source(f, link_for) for f in feeds], name=name, timezone=timezone)
 
 
-def _summary(feed: GroupFeed, title: str | None, key: str | None = None) -> str:
-    summary = neutral_title(feed.group.language) if feed.discreet else (title or feed.group.name)
-    if key is not None and feed.own_roles.get(key):
-        summary = f"{summary} ({feed.own_roles[key]})"
-    return summary
+def _naming(group: Group, discreet: bool) -> ical.Naming:
+    return ical.Naming(group.name, neutral_title(group.language) if discreet else "", discreet)
 
 
-def _description(feed: GroupFeed, note: str | None, link: str, key: str) -> str:
-    parts = []
-    if not feed.discreet:
-        if note:
-            parts.append(note)
-        if feed.extra.get(key):
-            parts.append(feed.extra[key])
-    parts.append(link)
-    return "\n\n".join(parts)
-
-
-def _base_event(uid: str, stamp: datetime, sequence: int) -> Event:
-    event = Event()
-    event.add("uid", uid)
-    event.add("dtstamp", _utc(stamp))
-    event.add("last-modified", _utc(stamp))
-    event.add("sequence", sequence)
-    return event
-
-
-def _series_events(feed: GroupFeed, series: MeetingSeries, link_for) -> list[Event]:
-    tz = series.timezone
-    first = datetime.combine(series.start_date, series.start_time)
-    own = sorted(
-        (
-            m
-            for m in feed.meetings
-            if m.series_id == series.id
-            and rec.occurs_on(series.rule, series.start_date, m.original_start.date())
-        ),
-        key=lambda m: m.original_start,
-    )
-    stamp = max([series.updated_at, *(m.updated_at for m in own)])
-    master = _base_event(series.uid, stamp, series.sequence)
-    master.add("summary", _summary(feed, series.title))
-    master.add("dtstart", _local(first, tz))
-    master.add("dtend", _local(first + series.duration, tz))
-    master.add("rrule", vRecur.from_ical(rec.to_rrule(series.rule, series.start_time, tz)))
-    cancelled = [m for m in own if m.cancelled]
-    if cancelled:
-        master.add("exdate", [_local(m.original_start, tz) for m in cancelled])
-    if series.location:
-        master.add("location", series.location)
-    # What the master says holds for every occurrence without an exception of
-    # its own: no roles (those are per meeting), and a link to the meetings.
-    master.add("description", _description(feed, series.note, link_for(feed.group, None), None))
-    events = [master]
-    for meeting in own:
-        if meeting.cancelled:
-            continue
-        key = series_key(series.id, meeting.original_start)
-        event = _base_event(series.uid, meeting.updated_at, series.sequence + meeting.sequence)
-        event.add("recurrence-id", _local(meeting.original_start, tz))
-        duration = timedelta(minutes=meeting.duration_minutes or series.duration_minutes)
-        event.add(
-            "summary",
-            _summary(feed, meeting.title if meeting.title is not None else series.title, key),
+def _source(feed: GroupFeed, link_for: LinkFor) -> ical.Source:
+    """A group's series and meetings as the renderer's plain data."""
+    group = feed.group
+    series = [
+        ical.Series(
+            uid=s.uid,
+            timezone=s.timezone,
+            rule=s.rule,
+            start_date=s.start_date,
+            start_time=s.start_time,
+            duration=s.duration,
+            updated_at=s.updated_at,
+            sequence=s.sequence,
+            link=link_for(group, None),
+            title=s.title,
+            location=s.location,
+            note=s.note,
+            overrides=[_override(feed, m, link_for) for m in feed.meetings if m.series_id == s.id],
         )
-        event.add("dtstart", _local(meeting.start, tz))
-        event.add("dtend", _local(meeting.start + duration, tz))
-        location = meeting.location if meeting.location is not None else series.location
-        if location:
-            event.add("location", location)
-        note = meeting.note if meeting.note else series.note
-        event.add("description", _description(feed, note, link_for(feed.group, key), key))
-        events.append(event)
-    return events
+        for s in feed.series
+    ]
+    one_offs = [_one_off(feed, m, link_for) for m in feed.meetings if m.series_id is None]
+    return ical.Source(_naming(group, feed.discreet), series, one_offs)
 
 
-def _one_off_event(feed: GroupFeed, meeting: Meeting, link_for) -> Event:
-    key = f"m{meeting.id}"
-    tz = meeting.timezone
-    event = _base_event(meeting.uid, meeting.updated_at, meeting.sequence)
-    event.add("summary", _summary(feed, meeting.title, key))
-    event.add("dtstart", _local(meeting.start, tz))
-    event.add("dtend", _local(meeting.start + timedelta(minutes=meeting.duration_minutes or 0), tz))
-    if meeting.location:
-        event.add("location", meeting.location)
-    event.add("description", _description(feed, meeting.note, link_for(feed.group, key), key))
-    return event
+def _override(feed: GroupFeed, meeting: Meeting, link_for: LinkFor) -> ical.Override:
+    key = key_of(meeting)
+    assert meeting.original_start is not None  # a meeting of a series keeps its original start
+    return ical.Override(
+        original_start=meeting.original_start,
+        start=meeting.start,
+        updated_at=meeting.updated_at,
+        sequence=meeting.sequence,
+        link=link_for(feed.group, key),
+        cancelled=meeting.cancelled,
+        duration=timedelta(minutes=meeting.duration_minutes) if meeting.duration_minutes else None,
+        title=meeting.title,
+        location=meeting.location,
+        note=meeting.note,
+        roles=feed.extra.get(key, ""),
+        own_roles=feed.own_roles.get(key, ""),
+    )
 
 
-def render_occurrence(group: Group, occurrence, link: str) -> bytes:
+def _one_off(feed: GroupFeed, meeting: Meeting, link_for: LinkFor) -> ical.OneOff:
+    key = key_of(meeting)
+    return ical.OneOff(
+        uid=meeting.uid,
+        timezone=meeting.timezone,
+        start=meeting.start,
+        duration=timedelta(minutes=meeting.duration_minutes or 0),
+        updated_at=meeting.updated_at,
+        sequence=meeting.sequence,
+        link=link_for(feed.group, key),
+        title=meeting.title or "",
+        location=meeting.location or "",
+        note=meeting.note or "",
+        cancelled=meeting.cancelled,
+        roles=feed.extra.get(key, ""),
+        own_roles=feed.own_roles.get(key, ""),
+    )
+
+
+def render_occurrence(group: Group, occurrence: Occurrence, link: str) -> bytes:
     """One meeting as a stand-alone calendar (a one-off .ics download)."""
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add_component(vtimezone(occurrence.timezone))
-    source = occurrence.meeting or occurrence.series
+    source: Meeting | MeetingSeries | None = occurrence.meeting or occurrence.series
+    assert source is not None  # an occurrence comes from a meeting or a series
     uid = source.uid if occurrence.series is None else f"{occurrence.key}-{source.uid}"
-    event = _base_event(uid, source.updated_at, getattr(source, "sequence", 0))
-    feed = GroupFeed(group=group, discreet=group.feed_title_mode == "discreet")
-    event.add("summary", _summary(feed, occurrence.title))
-    event.add("dtstart", occurrence.start_aware)
-    event.add("dtend", occurrence.start_aware + occurrence.duration)
-    if occurrence.location:
-        event.add("location", occurrence.location)
-    event.add("description", _description(feed, occurrence.note, link, occurrence.key))
-    cal.add_component(event)
-    return cal.to_ical()
+    event = ical.OneOff(
+        uid=uid,
+        timezone=occurrence.timezone,
+        start=occurrence.start,
+        duration=occurrence.duration,
+        updated_at=source.updated_at,
+        sequence=source.sequence,
+        link=link,
+        title=occurrence.title,
+        location=occurrence.location,
+        note=occurrence.note,
+    )
+    return ical.single(_naming(group, group.feed_title_mode == "discreet"), event)
 
 
-def render_series(group: Group, series: MeetingSeries, link_for) -> bytes:
+def render_series(group: Group, series: MeetingSeries, link_for: LinkFor) -> bytes:
     """One series (with its exceptions) as a calendar file."""
     meetings = db.session.scalars(select(Meeting).where(Meeting.series_id == series.id)).all()
     feed = GroupFeed(

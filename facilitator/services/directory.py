@@ -9,9 +9,10 @@ message by email and in the app.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from facilitator.extensions import db
 from facilitator.models import ContactMessage, Group, MeetingSeries
@@ -26,7 +27,9 @@ class Listing:
     series: list[MeetingSeries]
 
 
-def listed(theme: str | None, canton: str | None, language: str | None, today) -> list[Listing]:
+def listed(
+    theme: str | None, canton: str | None, language: str | None, today: date
+) -> list[Listing]:
     query = select(Group).where(Group.listed.is_(True))
     if theme:
         query = query.where(Group.theme == theme)
@@ -90,7 +93,7 @@ def send_message(
     return report.sent, report.failed
 
 
-def messages(group: Group):
+def messages(group: Group) -> Select[ContactMessage]:
     """The group's messages from visitors, newest first."""
     return (
         select(ContactMessage)

@@ -6,6 +6,7 @@ language when shown) and, where it concerns one form field, that field's name.
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 
@@ -13,7 +14,7 @@ class DomainError(Exception):
     status = 400
     message = _l("The request could not be carried out.")
 
-    def __init__(self, message=None, *, field: str | None = None):
+    def __init__(self, message: str | LazyString | None = None, *, field: str | None = None):
         super().__init__(message or self.message)
         if message is not None:
             self.message = message
@@ -36,6 +37,7 @@ class Conflict(DomainError):
 
 class Gone(DomainError):
     status = 410
+    language: str | None = None  # the language to explain it in, when not the reader's
 
 
 class WrongPassword(DomainError):

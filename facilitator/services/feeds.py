@@ -9,11 +9,25 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import namedtuple
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Row,
+    ScalarSelect,
+    Select,
+    and_,
+    bindparam,
+    func,
+    select,
+    update,
+)
+from werkzeug.datastructures import ETags
 
 from facilitator.extensions import db
 from facilitator.models import FeedToken, Group, Membership, User
@@ -39,7 +53,7 @@ def create(user: User, label: str, group: Group | None = None) -> tuple[FeedToke
     return feed, token
 
 
-def tokens_of(user: User):
+def tokens_of(user: User) -> Select[FeedToken]:
     """The user's working feed links, newest first."""
     return (
         select(FeedToken)
@@ -90,7 +104,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 @lru_cache(maxsize=1)
-def _resolve_statement():
+def _resolve_statement() -> Select[*tuple[Any, ...]]:
     """The one query behind ``resolve``, built once (a bound token hash)."""
     feed = FeedToken.__table__.alias("feed")
     groups = Group.__table__
@@ -99,7 +113,7 @@ def _resolve_statement():
     mine = members.alias("mine")
     theirs = groups.alias("theirs")
 
-    def over_my_groups(expression):
+    def over_my_groups(expression: ColumnElement[Any]) -> ScalarSelect[Any]:
         return (
             select(expression)
             .select_from(mine.join(theirs, theirs.c.id == mine.c.group_id))
@@ -137,7 +151,7 @@ def _resolve_statement():
     )
 
 
-def _fetch(token_hash: str):
+def _fetch(token_hash: str) -> Row[*tuple[Any, ...]] | None:
     # A plain connection in autocommit, not the ORM session: this runs on
     # every poll of every calendar client, most end in a 304, and a single
     # read needs no BEGIN/ROLLBACK round trips around it.
@@ -151,7 +165,7 @@ class PreparedResolve:
     PostgreSQL as a prepared statement. The row is the one SQLAlchemy would
     give (the same type processing), at about half the cost per poll."""
 
-    def __init__(self, engine):
+    def __init__(self, engine: Engine) -> None:
         statement = _resolve_statement()
         compiled = statement.compile(dialect=engine.dialect)
         self._engine = engine
@@ -159,17 +173,19 @@ class PreparedResolve:
         self._defaults = compiled.params
         self._order = compiled.positiontup if compiled.positional else None
         columns = list(statement.selected_columns)
-        self._row = namedtuple("ResolveRow", [c.key for c in columns])
+        # The fields are the statement's columns, known when it is built.
+        row_type = namedtuple("ResolveRow", [str(c.key) for c in columns])  # type: ignore[misc]
+        self._row: Callable[..., tuple[Any, ...]] = row_type
         dialect = engine.dialect
         self._processors = [
             c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns
         ]
         self._options = {"prepare": True} if engine.dialect.driver == "psycopg" else {}
 
-    def __call__(self, token_hash: str):
-        params = {**self._defaults, "token_hash": token_hash}
-        if self._order is not None:
-            params = tuple(params[name] for name in self._order)
+    def __call__(self, token_hash: str) -> Any:
+        """The row (with the columns as attributes), or None."""
+        named = {**self._defaults, "token_hash": token_hash}
+        params = named if self._order is None else tuple(named[name] for name in self._order)
         connection = self._engine.raw_connection()
         try:
             cursor = connection.cursor()
@@ -183,7 +199,7 @@ class PreparedResolve:
         return self._row(*(f(v) if f else v for f, v in zip(self._processors, values, strict=True)))
 
 
-def resolve(token: str, fetch=_fetch) -> Resolved:
+def resolve(token: str, fetch: Callable[[str], Any] = _fetch) -> Resolved:
     """What a feed token shows, with its validators; NotFound when the token is
     unknown, revoked, or its owner has left the group. One query (``fetch``
     runs it: through SQLAlchemy, or a ``PreparedResolve``)."""
@@ -216,7 +232,9 @@ def resolve(token: str, fetch=_fetch) -> Resolved:
     )
 
 
-def not_modified(resolved: Resolved, if_none_match, if_modified_since) -> bool:
+def not_modified(
+    resolved: Resolved, if_none_match: ETags | None, if_modified_since: datetime | None
+) -> bool:
     """RFC 9110 conditional GET: If-None-Match (parsed ETags) decides when
     present; otherwise If-Modified-Since, really compared."""
     if if_none_match:

@@ -6,10 +6,11 @@ change is written to the audit trail in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager
 
 from facilitator.extensions import db
@@ -97,7 +98,7 @@ def _apply(group: Group, data: GroupData) -> None:
         setattr(group, name, value)
 
 
-def memberships_of(user: User):
+def memberships_of(user: User) -> Select[Membership]:
     """The user's memberships with their groups, by group name."""
     return (
         select(Membership)
@@ -107,7 +108,7 @@ def memberships_of(user: User):
     )
 
 
-def members_of(group: Group):
+def members_of(group: Group) -> Select[Membership]:
     """The group's memberships, co-responsibles first, then by display name."""
     return (
         select(Membership)
@@ -131,7 +132,7 @@ def _coresponsible_count(group: Group) -> int:
     query = select(func.count()).select_from(Membership).where(Membership.group_id == group.id)
     if not group.all_coresponsible:
         query = query.where(Membership.role == MemberRole.CORESPONSIBLE)
-    return db.session.scalar(query)
+    return db.session.scalar(query) or 0
 
 
 def _ensure_not_last(group: Group, member: Membership) -> None:
@@ -188,7 +189,7 @@ def leave_group(group: Group, member: Membership) -> list[tuple[datetime, str]]:
     return reopened
 
 
-def member_users(group: Group, *, coresponsible: bool = False) -> list[User]:
+def member_users(group: Group, *, coresponsible: bool = False) -> Sequence[User]:
     """The accounts of the group's members, or only of those who answer for
     it (``coresponsible``)."""
     query = select(User).join(Membership).where(Membership.group_id == group.id)
@@ -198,8 +199,11 @@ def member_users(group: Group, *, coresponsible: bool = False) -> list[User]:
 
 
 def member_count(group: Group) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Membership).where(Membership.group_id == group.id)
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(Membership).where(Membership.group_id == group.id)
+        )
+        or 0
     )
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, or_, select, update
 
 from facilitator.extensions import db
 from facilitator.models import Group, Invitation, MeetingSeries, Membership, User
@@ -19,12 +19,14 @@ from facilitator.models.groups import FeedTitleMode, MemberRole
 from facilitator.services import audit, schedule
 from facilitator.services.errors import (
     AlreadyMember,
+    Gone,
     InvitationExpired,
     InvitationRevoked,
     InvitationUnknown,
     InvitationUsedUp,
 )
 from facilitator.services.lookup import owned
+from facilitator.services.sql import rows_changed
 from facilitator.services.tokens import hash_token
 
 MAX_DAYS = 90
@@ -79,7 +81,7 @@ def create_invitation(
     return invitation, token
 
 
-def open_invitations(group: Group):
+def open_invitations(group: Group) -> Select[tuple[Invitation]]:
     now = utcnow()
     return (
         select(Invitation)
@@ -108,7 +110,7 @@ def find(token: str) -> Invitation:
     )
     if invitation is None:
         raise InvitationUnknown()
-    problem = None
+    problem: Gone | None = None
     if invitation.revoked_at is not None:
         problem = InvitationRevoked()
     elif invitation.expires_at <= utcnow():
@@ -131,7 +133,7 @@ def accept(token: str, user: User) -> Membership:
     # Count the use atomically: two people using the last place at the same
     # moment cannot both get in.
     now = utcnow()
-    counted = db.session.execute(
+    counted = rows_changed(
         update(Invitation)
         .where(
             Invitation.id == invitation.id,
@@ -141,7 +143,7 @@ def accept(token: str, user: User) -> Membership:
         )
         .values(uses=Invitation.uses + 1)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if counted != 1:
         db.session.rollback()
         raise InvitationUsedUp()

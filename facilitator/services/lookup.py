@@ -11,7 +11,7 @@ from facilitator.services.errors import NotFound
 T = TypeVar("T")
 
 
-def get(model: type[T], ident) -> T | None:
+def get(model: type[T], ident: object) -> T | None:
     """``db.session.get``, for an id that comes from outside: one that no row
     can have (not a whole number from 1 to MAX_ID, which PostgreSQL would
     refuse to compare) is simply not found."""
@@ -20,7 +20,7 @@ def get(model: type[T], ident) -> T | None:
     return db.session.get(model, ident)
 
 
-def owned(model: type[T], ident, **owner) -> T:
+def owned(model: type[T], ident: object, **owner: object) -> T:
     """The ``model`` row ``ident`` if its columns match ``owner`` (for example
     ``group_id=group.id``); NotFound otherwise, so that a missing row and
     somebody else's get the same answer."""

@@ -42,7 +42,7 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
 
 
 def send_template(
-    to: str, language: str, subject: Callable[[], str], template: str, **context
+    to: str, language: str, subject: Callable[[], str], template: str, **context: object
 ) -> None:
     """Send a text template, and a subject given as a function (so that it is
     translated here), in the recipient's ``language``."""
@@ -88,6 +88,7 @@ def _write_file(msg: EmailMessage) -> None:
 def _send_smtp(msg: EmailMessage) -> None:
     cfg = current_app.config
     timeout = cfg["MAIL_TIMEOUT"]
+    smtp: smtplib.SMTP
     if cfg["MAIL_USE_SSL"]:
         smtp = smtplib.SMTP_SSL(
             cfg["MAIL_SERVER"],

@@ -9,19 +9,24 @@ are counted and the reminder is tried again on the next run.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from facilitator.domain.recurrence import to_aware
 from facilitator.extensions import db
 from facilitator.formatting import when_text
-from facilitator.models import Meeting, Membership, RoleAssignment, RoleType, User
+from facilitator.models import Group, Meeting, Membership, RoleAssignment, RoleType, User
 from facilitator.models._common import utcnow
 from facilitator.services import groups, mail, schedule
 from facilitator.services.errors import MailError
-from facilitator.services.recurrence import to_aware
+
+# An email's subject, called in the recipient's language.
+Subject = Callable[[], str]
 
 
 @dataclass
@@ -42,7 +47,7 @@ class Report:
         )
 
 
-def _send(user: User, subject, template: str, **context) -> None:
+def _send(user: User, subject: Subject, template: str, **context: Any) -> None:
     """Send one email; about a group, the template learns whether the group is
     discreet for ``user`` (then its name stays out of the first lines)."""
     if context.get("group") is not None:
@@ -50,7 +55,7 @@ def _send(user: User, subject, template: str, **context) -> None:
     mail.send_template(user.email, user.locale, subject, template, user=user, **context)
 
 
-def deliver(report: Report, user: User, subject, template: str, **context) -> None:
+def deliver(report: Report, user: User, subject: Subject, template: str, **context: Any) -> None:
     """Send one email to ``user`` and count it in ``report``, sent or failed:
     a failing address never stops the others."""
     try:
@@ -61,7 +66,7 @@ def deliver(report: Report, user: User, subject, template: str, **context) -> No
         report.failed += 1
 
 
-def send_reminders(now: datetime, link_for) -> Report:
+def send_reminders(now: datetime, link_for: Callable[[Group, str], str]) -> Report:
     """Remind every role holder whose meeting is close enough, once."""
     report = Report()
     horizon = (now + timedelta(days=15)).replace(tzinfo=None)
@@ -87,9 +92,7 @@ def send_reminders(now: datetime, link_for) -> Report:
         try:
             _send(
                 user,
-                lambda o=occurrence: _(
-                    "Reminder: your role at the meeting of %(date)s", date=_day(o)
-                ),
+                _reminder_subject(occurrence),
                 "mail/role_reminder.txt",
                 role=role,
                 occurrence=occurrence,
@@ -105,14 +108,18 @@ def send_reminders(now: datetime, link_for) -> Report:
     return report
 
 
-def _day(occurrence) -> str:
+def _reminder_subject(occurrence: schedule.Occurrence) -> Subject:
+    return lambda: _("Reminder: your role at the meeting of %(date)s", date=_day(occurrence))
+
+
+def _day(occurrence: schedule.Occurrence) -> str:
     return when_text(occurrence.start)
 
 
 LAST_MINUTE = timedelta(days=7)
 
 
-def _last_minute(occurrence, now: datetime) -> bool:
+def _last_minute(occurrence: schedule.Occurrence, now: datetime) -> bool:
     """Whether the meeting (where it was, or where it is now) falls within the
     next seven days: too soon to trust that every calendar has caught up
     (Google refreshes subscriptions only every 8 to 24 hours)."""
@@ -123,7 +130,7 @@ def _last_minute(occurrence, now: datetime) -> bool:
 
 
 def _recipients(
-    group, occurrence, now: datetime, actor: User
+    group: Group, occurrence: schedule.Occurrence, now: datetime, actor: User
 ) -> list[tuple[User, RoleType | None]]:
     """Who hears of a change to this meeting: its role holders always (with
     their role); when it is at the last minute, every other member too. Never
@@ -147,7 +154,9 @@ def _recipients(
     return recipients
 
 
-def people_to_tell(group, occurrences, now: datetime, actor: User) -> set[int]:
+def people_to_tell(
+    group: Group, occurrences: Iterable[schedule.Occurrence], now: datetime, actor: User
+) -> set[int]:
     """The ids of the people that cancelling or changing these meetings would
     email (``notify_meeting`` for each): what a confirmation page counts."""
     return {
@@ -158,8 +167,8 @@ def people_to_tell(group, occurrences, now: datetime, actor: User) -> set[int]:
 
 
 def notify_meeting(
-    group,
-    occurrence,
+    group: Group,
+    occurrence: schedule.Occurrence,
     kind: str,
     link: str,
     now: datetime,
@@ -171,21 +180,12 @@ def notify_meeting(
     every other member too. Never ``actor``, who made the change. A meeting
     moved from ``previous`` says both dates in the subject."""
     report = Report()
-    moved = kind == "changed" and previous is not None and previous != occurrence.start
-    subjects = {
-        "cancelled": lambda: _("Cancelled: the meeting of %(date)s", date=_day(occurrence)),
-        "changed": lambda: _("Changed: the meeting of %(date)s", date=_day(occurrence)),
-        "moved": lambda: _(
-            "Moved: the meeting of %(old)s is now on %(new)s",
-            old=when_text(previous),
-            new=when_text(occurrence.start),
-        ),
-    }
+    subject = _meeting_subject(kind, occurrence, previous)
     for user, role in _recipients(group, occurrence, now, actor):
         deliver(
             report,
             user,
-            subjects["moved" if moved else kind],
+            subject,
             f"mail/meeting_{kind}.txt",
             role=role,
             occurrence=occurrence,
@@ -195,14 +195,30 @@ def notify_meeting(
     return report
 
 
-def discreet_for(user: User, group) -> bool:
+def _meeting_subject(
+    kind: str, occurrence: schedule.Occurrence, previous: datetime | None
+) -> Subject:
+    """The subject of a "cancelled" or "changed" email; a meeting moved from
+    ``previous`` says both dates."""
+    if kind == "changed" and previous is not None and previous != occurrence.start:
+        return lambda: _(
+            "Moved: the meeting of %(old)s is now on %(new)s",
+            old=when_text(previous),
+            new=when_text(occurrence.start),
+        )
+    if kind == "cancelled":
+        return lambda: _("Cancelled: the meeting of %(date)s", date=_day(occurrence))
+    return lambda: _("Changed: the meeting of %(date)s", date=_day(occurrence))
+
+
+def discreet_for(user: User, group: Group) -> bool:
     """Whether emails to ``user`` keep ``group``'s name out of their subject
     and first lines (a phone shows both on its lock screen): the group's
     discreet calendar titles, or the member's own."""
     return user.feed_discreet or group.feed_title_mode == "discreet"
 
 
-def notify_arrival(group, newcomer: User, link: str) -> Report:
+def notify_arrival(group: Group, newcomer: User, link: str) -> Report:
     """Tell the co-responsible members that ``newcomer`` joined the group."""
     report = Report()
     name = newcomer.display_name
@@ -220,7 +236,9 @@ def notify_arrival(group, newcomer: User, link: str) -> Report:
     return report
 
 
-def notify_departure(group, name: str, reopened: list, link: str) -> Report:
+def notify_departure(
+    group: Group, name: str, reopened: Sequence[tuple[datetime, str]], link: str
+) -> Report:
     """Tell the co-responsible members that the member called ``name`` left
     (call it after the membership ended), and which of their roles are open
     again."""

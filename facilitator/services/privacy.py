@@ -3,7 +3,9 @@ copy of their data, the deletion of an account, and of a whole group."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -31,7 +33,7 @@ class MustHandOver(Conflict):
     )
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """``value`` with its dates and times as ISO 8601 strings (for JSON)."""
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
@@ -42,13 +44,13 @@ def _plain(value):
     return value
 
 
-def export(user: User, describe_event) -> dict:
+def export(user: User, describe_event: Callable[[AuditEvent], str]) -> dict[str, Any]:
     """Everything stored about the user, as plain JSON values under stable
     English keys (no secrets)."""
     return _plain(collect(user, describe_event))
 
 
-def collect(user: User, describe_event) -> dict:
+def collect(user: User, describe_event: Callable[[AuditEvent], str]) -> dict[str, Any]:
     """Everything stored about the user (no secrets), its dates and times as
     Python values, for the page that shows them in the reader's language.
     Instants (``created_at``…) are aware UTC datetimes; a meeting's ``date``
@@ -72,8 +74,9 @@ def collect(user: User, describe_event) -> dict:
         .where(Unavailability.membership_id.in_(ids))
     ).all()
     tokens = db.session.scalars(select(FeedToken).where(FeedToken.user_id == user.id)).all()
-    events = db.session.scalars(
-        select(AuditEvent)
+    events = db.session.execute(
+        select(AuditEvent, Group.name)
+        .join(Group, Group.id == AuditEvent.group_id)
         .where(or_(AuditEvent.actor_id == user.id, AuditEvent.subject_id == user.id))
         .order_by(AuditEvent.created_at)
     ).all()
@@ -120,10 +123,10 @@ def collect(user: User, describe_event) -> dict:
         "history": [
             {
                 "date": e.created_at,
-                "group": db.session.get(Group, e.group_id).name,
+                "group": group,
                 "event": describe_event(e),
             }
-            for e in events
+            for e, group in events
         ],
     }
 

@@ -27,6 +27,7 @@ from facilitator.models import (
     Invitation,
     Meeting,
 )
+from facilitator.services.sql import rows_changed
 
 INVITATION_GRACE = timedelta(days=30)
 CONTACT_MESSAGE_DAYS = 180
@@ -43,7 +44,7 @@ class PurgeReport:
 def purge(now: datetime) -> PurgeReport:
     report = PurgeReport()
     cutoff = now - INVITATION_GRACE
-    report.invitations = db.session.execute(
+    report.invitations = rows_changed(
         delete(Invitation).where(
             or_(
                 Invitation.expires_at < cutoff,
@@ -51,24 +52,25 @@ def purge(now: datetime) -> PurgeReport:
                 Invitation.uses >= Invitation.max_uses,
             )
         )
-    ).rowcount
-    report.messages = db.session.execute(
+    )
+    report.messages = rows_changed(
         delete(ContactMessage).where(
             ContactMessage.created_at < now - timedelta(days=CONTACT_MESSAGE_DAYS)
         )
-    ).rowcount
+    )
     for group in db.session.scalars(select(Group).where(Group.retention_months.is_not(None))):
-        before = (now - timedelta(days=round(30.44 * group.retention_months))).replace(tzinfo=None)
+        months = group.retention_months or 0  # the query keeps groups that set one
+        before = (now - timedelta(days=round(30.44 * months))).replace(tzinfo=None)
         old = select(Meeting.id).where(Meeting.group_id == group.id, Meeting.start < before)
-        report.notes += db.session.execute(
+        report.notes += rows_changed(
             update(Meeting)
             .where(Meeting.id.in_(old), Meeting.note.is_not(None), Meeting.note != "")
             .values(note=None)
             .execution_options(synchronize_session=False)
-        ).rowcount
-        report.attendance += db.session.execute(
+        )
+        report.attendance += rows_changed(
             delete(AttendanceRecord).where(AttendanceRecord.meeting_id.in_(old))
-        ).rowcount
+        )
         db.session.execute(delete(Intention).where(Intention.meeting_id.in_(old)))
     db.session.commit()
     return report

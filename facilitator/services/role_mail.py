@@ -30,12 +30,12 @@ def notify_given(
     """Tell each new holder which roles they were given (one email each,
     listing them), except ``actor``, who gave them."""
     report = Report()
-    by_holder: dict[int, list[RoleAssignment]] = {}
+    by_holder: dict[int, tuple[User, list[RoleAssignment]]] = {}
     for assignment in given:
-        if assignment.membership is not None and assignment.membership.user_id != actor.id:
-            by_holder.setdefault(assignment.membership.user_id, []).append(assignment)
-    for assignments in by_holder.values():
-        user = assignments[0].membership.user
+        holder = assignment.membership
+        if holder is not None and holder.user_id != actor.id:
+            by_holder.setdefault(holder.user_id, (holder.user, []))[1].append(assignment)
+    for user, assignments in by_holder.values():
         assignments.sort(key=lambda a: a.meeting.start)
         items = [
             (a.meeting.start, a.role_type.name, link_for(schedule.key_of(a.meeting)))

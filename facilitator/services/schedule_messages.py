@@ -1,5 +1,6 @@
 """Translated messages for the schedule's error codes."""
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 MESSAGES = {
@@ -25,5 +26,5 @@ MESSAGES = {
 }
 
 
-def message_for(code: str):
+def message_for(code: str) -> LazyString:
     return MESSAGES.get(code, MESSAGES["frequency"])

@@ -11,11 +11,11 @@ from urllib.parse import quote
 
 import pytest
 
+from facilitator.domain.recurrence import WEEKLY, Rule
 from facilitator.extensions import db
 from facilitator.models import Group, User
 from facilitator.services import clock, feeds, invitations, schedule
 from facilitator.services import groups as group_service
-from facilitator.services.recurrence import WEEKLY, Rule
 from tests.browser.conftest import PHONE, log_in, run_axe
 from tests.conftest import t
 

@@ -13,6 +13,7 @@ from babel import Locale
 from babel.dates import format_date
 from icalendar import Calendar
 
+from facilitator.domain import recurrence as rec
 from facilitator.extensions import db
 from facilitator.formatting import date_pattern
 from facilitator.i18n import locale_for
@@ -20,7 +21,6 @@ from facilitator.models import Membership, User
 from facilitator.models.groups import MemberRole
 from facilitator.services import clock, invitations, roles, schedule
 from facilitator.services import groups as group_service
-from facilitator.services import recurrence as rec
 from tests.conftest import group_data, t
 
 pytestmark = pytest.mark.browser

@@ -11,12 +11,12 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import select
 
+from facilitator.domain.recurrence import WEEKLY, Rule
 from facilitator.extensions import db
 from facilitator.models import Membership, RoleAssignment, SwapRequest, User
 from facilitator.models.groups import MemberRole
 from facilitator.services import clock, roles, schedule
 from facilitator.services import groups as group_service
-from facilitator.services.recurrence import WEEKLY, Rule
 from tests.browser.conftest import PHONE, run_axe
 from tests.conftest import PASSWORD, group_data, t
 

@@ -10,11 +10,11 @@ from datetime import date, time, timedelta
 
 import pytest
 
+from facilitator.domain import recurrence as rec
 from facilitator.extensions import db
 from facilitator.models import User
 from facilitator.services import clock, schedule
 from facilitator.services import groups as group_service
-from facilitator.services import recurrence as rec
 from tests.browser.conftest import log_in
 from tests.browser.test_journeys import _full_date
 from tests.conftest import group_data, t

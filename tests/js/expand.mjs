@@ -1,7 +1,7 @@
 // Read an iCalendar feed on stdin; print, as JSON, every occurrence between
 // argv[2] and argv[3] (YYYY-MM-DD, local to Europe/Zurich) with its start and
 // end in UTC and its location, expanded by ical.js (recurrence ids and
-// exdates applied). Used by tests/test_feeds_icaljs.py.
+// exdates applied). Used by tests/calendars.py.
 import ICAL from "ical.js";
 import { readFileSync } from "node:fs";
 

@@ -9,8 +9,8 @@ from flask_babel import get_locale, lazy_pgettext, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from facilitator.domain import recurrence as rec
 from facilitator.formatting import day_text, time_text, when_text
-from facilitator.services import recurrence as rec
 
 from .rule_form import weekday_names
 

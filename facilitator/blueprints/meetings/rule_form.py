@@ -27,7 +27,7 @@ from facilitator.blueprints.forms import (
     choice_field,
     date_field,
 )
-from facilitator.services import recurrence as rec
+from facilitator.domain import recurrence as rec
 
 
 def weekday_names(in_sentence: bool = False) -> list[tuple[str, str]]:

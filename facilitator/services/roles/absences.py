@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from facilitator.domain.recurrence import to_aware, to_local
 from facilitator.extensions import db
 from facilitator.models import Meeting, Membership
 from facilitator.models.roles import RoleAssignment, Unavailability
 from facilitator.services.lookup import owned
-from facilitator.services.recurrence import to_aware, to_local
 
 
 def away_on(membership_ids, day: date) -> set[int]:

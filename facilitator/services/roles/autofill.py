@@ -9,13 +9,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from facilitator.domain import rotation
+from facilitator.domain.recurrence import to_local
 from facilitator.extensions import db
 from facilitator.models import Group, Meeting, Membership, User
 from facilitator.models.roles import RoleAssignment, RoleOptIn, Unavailability
 from facilitator.services import audit, schedule
 from facilitator.services.errors import DomainError
 from facilitator.services.lookup import owned
-from facilitator.services.recurrence import to_local
 from facilitator.services.roles.absences import away_on
 from facilitator.services.roles.definitions import role_type_in, role_types
 from facilitator.services.roles.errors import Away
@@ -42,8 +43,6 @@ class Proposal:
 def autofill_proposal(group: Group, count: int, now: datetime) -> Proposal:
     """Who should take the open slots of the next ``count`` meetings (see
     ``rotation``): a proposal to show, adjust and apply."""
-    from facilitator.services import rotation
-
     upcoming = [o for o in schedule.upcoming([group.id], now, limit=None) if not o.cancelled]
     upcoming = upcoming[:count]
     members = db.session.scalars(

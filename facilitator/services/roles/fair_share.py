@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from facilitator.domain.recurrence import to_local
 from facilitator.extensions import db
 from facilitator.models import Group, Meeting, Membership
 from facilitator.models.roles import RoleAssignment, RoleType
-from facilitator.services.recurrence import to_local
 
 
 @dataclass

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from facilitator.domain.recurrence import to_aware, to_local
 from facilitator.extensions import db
 from facilitator.models import Group, Meeting, Membership, User
 from facilitator.models.roles import RoleAssignment, RoleType
 from facilitator.services import schedule
-from facilitator.services.recurrence import to_aware, to_local
 
 
 @dataclass

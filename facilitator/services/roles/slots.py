@@ -16,12 +16,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from facilitator.domain.recurrence import to_aware, to_local
 from facilitator.extensions import db
 from facilitator.models import Group, Meeting, Membership, User
 from facilitator.models.roles import RoleAssignment, RoleOptIn, RoleType
 from facilitator.services import audit, lookup, schedule
 from facilitator.services.errors import Conflict, NotFound
-from facilitator.services.recurrence import to_aware, to_local
 from facilitator.services.roles.absences import away_on
 from facilitator.services.roles.definitions import role_types
 from facilitator.services.roles.errors import (

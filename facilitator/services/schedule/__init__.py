@@ -10,6 +10,7 @@ Every public name is importable from here (``schedule.find(...)``):
 - ``holidays``: the public holiday on a meeting's date.
 """
 
+from facilitator.domain.keys import KEY_FORMAT, key_from, series_key
 from facilitator.services.schedule.changing import (
     DroppedChange,
     MeetingData,
@@ -41,16 +42,13 @@ from facilitator.services.schedule.changing import (
 )
 from facilitator.services.schedule.holidays import HOLIDAY_LANGUAGES, holiday_on, mark_holidays
 from facilitator.services.schedule.reading import (
-    KEY_FORMAT,
     SHORT_WINDOW_DAYS,
     UPCOMING_DAYS,
     Occurrence,
     find,
-    key_from,
     key_of,
     occurrences,
     past,
-    series_key,
     series_of,
     upcoming,
 )

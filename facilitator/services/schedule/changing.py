@@ -16,10 +16,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from facilitator.domain import recurrence as rec
 from facilitator.extensions import db
 from facilitator.models import Group, Meeting, MeetingSeries, User
 from facilitator.services import audit
-from facilitator.services import recurrence as rec
 from facilitator.services.errors import DomainError, NotFound
 from facilitator.services.schedule.reading import Occurrence, _from_series
 

@@ -10,20 +10,16 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, or_, select
 
+from facilitator.domain import keys
+from facilitator.domain import recurrence as rec
+from facilitator.domain.keys import key_from, series_key
 from facilitator.extensions import db
 from facilitator.models import Group, Meeting, MeetingSeries
 from facilitator.services import lookup
-from facilitator.services import recurrence as rec
 from facilitator.services.errors import NotFound
 
 UPCOMING_DAYS = 183
 SHORT_WINDOW_DAYS = 42
-KEY_FORMAT = "%Y%m%d%H%M"
-
-
-def series_key(series_id: int, original_start: datetime) -> str:
-    """The URL key of a series occurrence ("s12-202609151900")."""
-    return f"s{series_id}-{original_start.strftime(KEY_FORMAT)}"
 
 
 @dataclass
@@ -48,7 +44,7 @@ class Occurrence:
     def key(self) -> str:
         if self.series is not None:
             return series_key(self.series.id, self.original_start)
-        return f"m{self.meeting.id}"
+        return keys.one_off_key(self.meeting.id)
 
     @property
     def end(self) -> datetime:
@@ -218,29 +214,19 @@ def key_of(meeting: Meeting) -> str:
     return key_from(meeting.id, meeting.series_id, meeting.original_start)
 
 
-def key_from(meeting_id: int, series_id: int | None, original_start: datetime | None) -> str:
-    """``key_of`` from the columns of a stored meeting."""
-    if series_id is None:
-        return f"m{meeting_id}"
-    return series_key(series_id, original_start)
-
-
 def find(group: Group, key: str) -> Occurrence:
     """The occurrence behind a URL key, or NotFound."""
     try:
-        if key.startswith("m"):
-            meeting = lookup.get(Meeting, int(key[1:]))
-            if meeting is None or meeting.group_id != group.id or meeting.series_id is not None:
-                raise NotFound()
-            return _from_meeting(meeting)
-        if key.startswith("s"):
-            series_id, stamp = key[1:].split("-", 1)
-            original = datetime.strptime(stamp, KEY_FORMAT)
-            series = lookup.get(MeetingSeries, int(series_id))
-        else:
-            raise NotFound()
-    except ValueError as exc:
+        parsed = keys.parse(key)
+    except keys.BadKey as exc:
         raise NotFound() from exc
+    if isinstance(parsed, keys.OneOffKey):
+        meeting = lookup.get(Meeting, parsed.meeting_id)
+        if meeting is None or meeting.group_id != group.id or meeting.series_id is not None:
+            raise NotFound()
+        return _from_meeting(meeting)
+    original = parsed.original_start
+    series = lookup.get(MeetingSeries, parsed.series_id)
     if series is None or series.group_id != group.id or original.time() != series.start_time:
         raise NotFound()
     if not rec.occurs_on(series.rule, series.start_date, original.date()):

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facilitator.services.rotation import Held, Reason, Slot, explain, propose
+from facilitator.domain.rotation import Held, Reason, Slot, explain, propose
 
 TUESDAYS = [date(2026, 9, 1) + timedelta(weeks=i) for i in range(200)]
 

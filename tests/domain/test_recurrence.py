@@ -9,7 +9,7 @@ from dateutil import rrule as du
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facilitator.services.recurrence import (
+from facilitator.domain.recurrence import (
     DAILY,
     MONTHLY,
     WEEKDAYS,

@@ -85,7 +85,7 @@ def check(rule: Rule, start: date) -> None:
             raise RecurrenceError("monthly", "frequency")
         if by_weekday and (rule.setpos not in SETPOS or len(rule.byday) != 1):
             raise RecurrenceError("weekday", "weekday")
-        if not by_weekday and not 1 <= rule.monthday <= 31:
+        if rule.monthday is not None and not 1 <= rule.monthday <= 31:
             raise RecurrenceError("monthday", "monthday")
     elif rule.setpos is not None or rule.monthday is not None:
         raise RecurrenceError("frequency", "frequency")
@@ -230,9 +230,9 @@ def _candidates(rule: Rule, start: date, skip_to: date | None = None) -> Iterato
     else:
         year, month = start.year, start.month
         while date(year, month, 1) <= stop:
-            day = _monthly_day(rule, year, month)
-            if day is not None and start <= day <= stop:
-                yield day
+            monthly = _monthly_day(rule, year, month)
+            if monthly is not None and start <= monthly <= stop:
+                yield monthly
             month += rule.interval
             year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
 
@@ -247,6 +247,8 @@ def _monthly_day(rule: Rule, year: int, month: int) -> date | None:
         for d in range(1, days_in_month + 1)
         if date(year, month, d).weekday() == weekday
     ]
+    if rule.setpos is None:
+        raise RecurrenceError("monthly", "frequency")  # ``check`` refuses such a rule
     if rule.setpos == -1:
         return matching[-1]
     return matching[rule.setpos - 1] if rule.setpos <= len(matching) else None

@@ -15,35 +15,40 @@ given stable order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Generic, TypeVar
 
 WINDOW = timedelta(days=365)
 
+# Members and roles are whatever the caller identifies them by (ids, names).
+M = TypeVar("M", bound=Hashable)
+R = TypeVar("R", bound=Hashable)
+
 
 @dataclass(frozen=True)
-class Slot:
+class Slot(Generic[R]):
     meeting: Hashable  # a meeting's key
     day: date
-    role: Hashable
+    role: R
     index: int = 0  # which of the role's slots in that meeting
 
 
 @dataclass(frozen=True)
-class Held:
+class Held(Generic[M, R]):
     """A role someone held (or holds) at a meeting on a day."""
 
-    member: Hashable
-    role: Hashable
+    member: M
+    role: R
     day: date
     meeting: Hashable = None
 
 
 @dataclass(frozen=True)
-class Choice:
-    slot: Slot
-    member: Hashable | None  # None: nobody could take it
+class Choice(Generic[M, R]):
+    slot: Slot[R]
+    member: M | None  # None: nobody could take it
     # Why: how often the member held the role in the twelve months before
     # the meeting, and when last (None: never); or, with no member, why not.
     times: int = 0
@@ -52,13 +57,13 @@ class Choice:
 
 
 def propose(
-    slots: Sequence[Slot],
-    members: Sequence[Hashable],
-    willing: Mapping[Hashable, Iterable[Hashable]],
-    history: Iterable[Held] = (),
-    unavailable: Callable[[Hashable, date], bool] = lambda member, day: False,
+    slots: Sequence[Slot[R]],
+    members: Sequence[M],
+    willing: Mapping[M, Iterable[R]],
+    history: Iterable[Held[M, R]] = (),
+    unavailable: Callable[[M, date], bool] = lambda member, day: False,
     several_roles_per_meeting: bool = False,
-) -> list[Choice]:
+) -> list[Choice[M, R]]:
     """One choice per slot, meeting by meeting (see the module's rule).
 
     Within one meeting the slots are filled most-due first: of all open
@@ -68,28 +73,30 @@ def propose(
     """
     order = {member: position for position, member in enumerate(members)}
     willing_sets = {member: set(willing.get(member, ())) for member in members}
-    held: list[Held] = [h for h in history if h.member in order]
-    busy: dict[Hashable, set[Hashable]] = {}
+    held: list[Held[M, R]] = [h for h in history if h.member in order]
+    busy: dict[Hashable, set[M]] = {}
     for h in held:
         if h.meeting is not None:
             busy.setdefault(h.meeting, set()).add(h.member)
-    by_meeting: dict[tuple[date, str], list[Slot]] = {}
+    by_meeting: dict[tuple[date, str], list[Slot[R]]] = {}
     for slot in slots:
         by_meeting.setdefault((slot.day, str(slot.meeting)), []).append(slot)
-    choices: dict[Slot, Choice] = {}
+    choices: dict[Slot[R], Choice[M, R]] = {}
     for (day, _key), meeting_slots in sorted(by_meeting.items(), key=lambda item: item[0]):
         since = day - WINDOW
 
-        def record(member, role, day=day, since=since):
+        def record(
+            member: M, role: R, day: date = day, since: date = since
+        ) -> tuple[int, date | None]:
             days = [h.day for h in held if h.member == member and h.role == role and h.day < day]
             return sum(1 for d in days if d >= since), (max(days) if days else None)
 
-        def load(member, day=day, since=since):
+        def load(member: M, day: date = day, since: date = since) -> int:
             return sum(1 for h in held if h.member == member and since <= h.day <= day)
 
         open_slots = sorted(meeting_slots, key=lambda s: (str(s.role), s.index))
         while open_slots:
-            best = None
+            best: tuple[tuple[int, date, int, int], Slot[R], M, int, date | None] | None = None
             for slot in open_slots:
                 for member in _candidates(
                     slot, members, willing_sets, unavailable, busy, held, several_roles_per_meeting
@@ -104,18 +111,26 @@ def propose(
                         slot, None, reason=_why_empty(slot, members, willing_sets, unavailable)
                     )
                 break
-            _key, slot, member, times, last = best
-            choices[slot] = Choice(slot, member, times=times, last=last)
-            held.append(Held(member, slot.role, slot.day, slot.meeting))
-            busy.setdefault(slot.meeting, set()).add(member)
-            open_slots.remove(slot)
+            _rank, chosen, member, times, last = best
+            choices[chosen] = Choice(chosen, member, times=times, last=last)
+            held.append(Held(member, chosen.role, chosen.day, chosen.meeting))
+            busy.setdefault(chosen.meeting, set()).add(member)
+            open_slots.remove(chosen)
     return [
         choices[s]
         for s in sorted(slots, key=lambda s: (s.day, str(s.meeting), str(s.role), s.index))
     ]
 
 
-def _candidates(slot, members, willing_sets, unavailable, busy, held, several):
+def _candidates(
+    slot: Slot[R],
+    members: Sequence[M],
+    willing_sets: Mapping[M, set[R]],
+    unavailable: Callable[[M, date], bool],
+    busy: Mapping[Hashable, set[M]],
+    held: Sequence[Held[M, R]],
+    several: bool,
+) -> Iterator[M]:
     for member in members:
         if slot.role not in willing_sets[member] or unavailable(member, slot.day):
             continue
@@ -128,7 +143,12 @@ def _candidates(slot, members, willing_sets, unavailable, busy, held, several):
         yield member
 
 
-def _why_empty(slot, members, willing_sets, unavailable) -> str:
+def _why_empty(
+    slot: Slot[R],
+    members: Sequence[M],
+    willing_sets: Mapping[M, set[R]],
+    unavailable: Callable[[M, date], bool],
+) -> str:
     willing = [m for m in members if slot.role in willing_sets[m]]
     if not willing:
         return "nobody_willing"
@@ -154,11 +174,13 @@ class Reason:
     nobody: str | None = None
 
 
-def explain(choices: Sequence[Choice], history: Iterable[Held], today: date) -> dict[Slot, Reason]:
+def explain(
+    choices: Sequence[Choice[M, R]], history: Iterable[Held[M, R]], today: date
+) -> dict[Slot[R], Reason]:
     """The reason of each choice of ``propose`` (given in its order), naming
     only past meetings as held and counting the coming ones apart."""
     held = list(history)
-    reasons: dict[Slot, Reason] = {}
+    reasons: dict[Slot[R], Reason] = {}
     for choice in choices:
         slot = choice.slot
         if choice.member is None:

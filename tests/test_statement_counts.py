@@ -29,7 +29,7 @@ from facilitator.models import (
 )
 from facilitator.models.groups import MemberRole
 from facilitator.services import attendance, clock, feeds, invitations, roles, schedule
-from facilitator.services.recurrence import WEEKLY, Rule
+from facilitator.services.recurrence import MONTHLY, WEEKLY, Rule
 from tests.conftest import count_queries
 
 NOW = datetime(2026, 8, 20, 10, 0, tzinfo=UTC)  # a Thursday
@@ -149,7 +149,8 @@ def _grow(small: Small, make_user) -> None:
     """Twenty more members (willing, away now and then, holding roles,
     answering, three of them co-responsible with an invitation each, some
     asking Camille to swap) and a year and a half of past meetings, with their
-    roles and headcounts, some cancelled, some moved, some one-off. Written
+    roles and headcounts, some cancelled, some moved, some one-off, and an
+    older series ended with its own meetings and headcounts. Written
     straight to the database where the services would commit once a row."""
     group, camille = small.group, small.camille
     role_list = db.session.scalars(roles.role_types(group)).all()
@@ -200,6 +201,22 @@ def _grow(small: Small, make_user) -> None:
             db.session.add(
                 AttendanceRecord(meeting_id=meeting.id, participants=8 + week % 5, newcomers=1)
             )
+    db.session.commit()
+    # An older series, ended: a monthly meeting through 2024, one headcount a quarter.
+    ended = schedule.create_series(
+        group,
+        camille,
+        schedule.SeriesData(
+            start_date=date(2024, 1, 11),
+            start_time=time(19),
+            duration_minutes=120,
+            rule=Rule(MONTHLY, byday=("TH",), setpos=2, until=date(2024, 12, 31)),
+        ),
+    )
+    for occurrence in schedule.occurrences([group.id], date(2024, 1, 1), date(2024, 12, 31)):
+        if occurrence.series is ended and occurrence.start.month % 3 == 0:
+            meeting = schedule.materialize(occurrence)
+            db.session.add(AttendanceRecord(meeting_id=meeting.id, participants=6, newcomers=0))
     db.session.commit()
     for month in range(1, 8):
         meeting = schedule.create_one_off(

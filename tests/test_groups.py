@@ -8,7 +8,7 @@ from sqlalchemy import select
 from facilitator.extensions import db
 from facilitator.models import AuditEvent, Group, Membership
 from facilitator.services import audit
-from tests.conftest import count_queries, text_of
+from tests.conftest import text_of
 
 GROUP_FORM = {
     "name": "Proches aidants Lausanne",
@@ -343,18 +343,3 @@ def test_line_breaks_in_a_name_become_spaces_and_never_reach_an_email_header(
     client.post(f"/groups/{group.id}/leave")
     assert outbox[-1]["Subject"] == "Ana a quitté Proches Bcc: someone@example.org aidants"
     assert outbox[-1]["Bcc"] is None
-
-
-def test_members_and_fairness_pages_run_as_many_statements_for_25_members_as_for_5(
-    client, login, make_user, make_group, add_member
-):
-    owner = make_user("Camille")
-    group = make_group(owner)
-    for _ in range(4):
-        add_member(group, make_user())
-    login(owner)
-    pages = [f"/groups/{group.id}/members", f"/groups/{group.id}/roles/fairness"]
-    small = [count_queries(client, page) for page in pages]
-    for _ in range(20):
-        add_member(group, make_user())
-    assert [count_queries(client, page) for page in pages] == small, small

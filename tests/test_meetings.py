@@ -11,7 +11,7 @@ from facilitator.domain.recurrence import WEEKLY, Rule
 from facilitator.extensions import db
 from facilitator.models import Meeting, MeetingSeries
 from facilitator.services import clock, schedule
-from tests.conftest import confirmed, count_queries, text_of
+from tests.conftest import confirmed, text_of
 
 NOW = datetime(2026, 8, 20, 10, 0, tzinfo=UTC)
 SERIES_FORM = {
@@ -340,18 +340,3 @@ def test_past_meetings_archive_is_paginated(client, coresp):
     last = text_of(client.get(f"/groups/{group.id}/meetings/past?page=5"))
     assert "mardi 7 janvier 2025" in last
     assert client.get(f"/groups/{group.id}/meetings/past?page=9").status_code == 404
-
-
-def test_group_page_query_count_does_not_grow_with_history_or_members(
-    client, coresp, make_user, add_member
-):
-    user, group = coresp
-    post_series(client, group, start_date="2025-01-07", interval="1")
-    small = count_queries(client, f"/groups/{group.id}")
-    dashboard_small = count_queries(client, "/")
-    for occurrence in schedule.occurrences([group.id], date(2025, 1, 1), date(2026, 8, 1))[:30]:
-        schedule.cancel(group, user, occurrence, "")
-    for _ in range(15):
-        add_member(group, make_user())
-    assert count_queries(client, f"/groups/{group.id}") == small
-    assert count_queries(client, "/") == dashboard_small

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
 
 from facilitator.extensions import db
 from facilitator.models import AuditEvent, Group, User
@@ -26,9 +27,10 @@ def record(
 
 
 def select_events(group_id: int) -> Select[tuple[AuditEvent]]:
-    """The group's audit events, newest first."""
+    """The group's audit events, newest first, with the people they name."""
     return (
         select(AuditEvent)
+        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.subject))
         .where(AuditEvent.group_id == group_id)
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     )

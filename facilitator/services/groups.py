@@ -103,6 +103,7 @@ def memberships_of(user: User) -> Select[Membership]:
     return (
         select(Membership)
         .join(Membership.group)
+        .options(contains_eager(Membership.group))  # the groups come with the memberships
         .where(Membership.user_id == user.id)
         .order_by(func.lower(Group.name))
     )

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from facilitator.extensions import db
 from facilitator.models import Group, Invitation, MeetingSeries, Membership, User
@@ -82,9 +83,12 @@ def create_invitation(
 
 
 def open_invitations(group: Group) -> Select[tuple[Invitation]]:
+    """The group's invitations still usable, newest first, with their
+    creators (the page names them)."""
     now = utcnow()
     return (
         select(Invitation)
+        .options(joinedload(Invitation.created_by))
         .where(
             Invitation.group_id == group.id,
             Invitation.revoked_at.is_(None),

@@ -26,7 +26,7 @@ def record(
     return event
 
 
-def select_events(group_id: int) -> Select[tuple[AuditEvent]]:
+def select_events(group_id: int) -> Select[AuditEvent]:
     """The group's audit events, newest first, with the people they name."""
     return (
         select(AuditEvent)

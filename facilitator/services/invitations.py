@@ -82,7 +82,7 @@ def create_invitation(
     return invitation, token
 
 
-def open_invitations(group: Group) -> Select[tuple[Invitation]]:
+def open_invitations(group: Group) -> Select[Invitation]:
     """The group's invitations still usable, newest first, with their
     creators (the page names them)."""
     now = utcnow()

@@ -5,10 +5,11 @@ the meetings to come, the past ones, and one occurrence by its URL key.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 
 from facilitator.domain import keys
 from facilitator.domain import recurrence as rec
@@ -43,7 +44,9 @@ class Occurrence:
     @property
     def key(self) -> str:
         if self.series is not None:
+            assert self.original_start is not None  # a series' meetings have one
             return series_key(self.series.id, self.original_start)
+        assert self.meeting is not None  # a one-off is stored
         return keys.one_off_key(self.meeting.id)
 
     @property
@@ -122,7 +125,9 @@ def _from_meeting(meeting: Meeting) -> Occurrence:
     )
 
 
-def series_of(group_ids, window_start: date | None = None, window_end: date | None = None):
+def series_of(
+    group_ids: Iterable[int], window_start: date | None = None, window_end: date | None = None
+) -> Select[MeetingSeries]:
     query = select(MeetingSeries).where(MeetingSeries.group_id.in_(group_ids))
     if window_end is not None:
         query = query.where(MeetingSeries.start_date <= window_end)
@@ -131,7 +136,7 @@ def series_of(group_ids, window_start: date | None = None, window_end: date | No
     return query.order_by(MeetingSeries.start_date, MeetingSeries.id)
 
 
-def occurrences(group_ids, window_start: date, window_end: date) -> list[Occurrence]:
+def occurrences(group_ids: Iterable[int], window_start: date, window_end: date) -> list[Occurrence]:
     """All meetings of the groups whose start lies in [window_start, window_end]
     (local dates), cancelled ones included, in order. Two queries in all."""
     group_ids = list(group_ids)
@@ -170,14 +175,17 @@ def occurrences(group_ids, window_start: date, window_end: date) -> list[Occurre
             meeting.original_start,
         ) not in seen and low <= meeting.start < high:
             # Moved into the window from a date outside it.
-            series = series_by_id.get(meeting.series_id) or meeting.series
-            if rec.occurs_on(series.rule, series.start_date, meeting.original_start.date()):
-                result.append(_from_series(series, meeting.original_start, meeting))
+            moved_from = series_by_id.get(meeting.series_id) or meeting.series
+            assert moved_from is not None and meeting.original_start is not None
+            if rec.occurs_on(moved_from.rule, moved_from.start_date, meeting.original_start.date()):
+                result.append(_from_series(moved_from, meeting.original_start, meeting))
     result.sort(key=lambda o: (o.start_utc, o.group_id, o.key))
     return result
 
 
-def upcoming(group_ids, now: datetime, limit: int | None = 10, days: int = UPCOMING_DAYS):
+def upcoming(
+    group_ids: Iterable[int], now: datetime, limit: int | None = 10, days: int = UPCOMING_DAYS
+) -> list[Occurrence]:
     """The next meetings (not yet over) of the groups, cancelled ones included.
 
     With a limit, a short window is tried first: most groups meet at least
@@ -199,7 +207,7 @@ def upcoming(group_ids, now: datetime, limit: int | None = 10, days: int = UPCOM
     return found[:limit] if limit else found
 
 
-def past(group_ids, now: datetime, since: date) -> list[Occurrence]:
+def past(group_ids: Iterable[int], now: datetime, since: date) -> list[Occurrence]:
     """Meetings that are over, newest first."""
     today = now.date()
     found = [

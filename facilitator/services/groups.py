@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import contains_eager
 
 from facilitator.extensions import db
@@ -107,15 +107,19 @@ def memberships_of(user: User):
     )
 
 
-def members_of(group: Group):
-    """The group's memberships, co-responsibles first, then by display name."""
-    return (
-        select(Membership)
-        .join(Membership.user)
-        .options(contains_eager(Membership.user))  # the names come with the memberships
-        .where(Membership.group_id == group.id)
-        .order_by(Membership.role, func.lower(User.display_name))
-    )
+_MEMBERS = (
+    select(Membership)
+    .join(Membership.user)
+    .options(contains_eager(Membership.user))  # the names come with the memberships
+    .where(Membership.group_id == bindparam("group_id"))
+    .order_by(Membership.role, func.lower(User.display_name))
+)
+
+
+def members_of(group: Group) -> list[Membership]:
+    """The group's memberships with their users, co-responsibles first, then
+    by display name."""
+    return list(db.session.scalars(_MEMBERS, {"group_id": group.id}))
 
 
 def membership_in(group: Group, membership_id: int) -> Membership:

@@ -132,7 +132,7 @@ def settings(group_id: int):
 
 
 def _members_page(group, membership, status=200):
-    memberships = db.session.scalars(group_service.members_of(group)).all()
+    memberships = group_service.members_of(group)
     return render_template(
         "groups/members.html", group=group, membership=membership, memberships=memberships
     ), status

@@ -11,12 +11,13 @@ from flask_login import current_user, login_required
 
 from facilitator.blueprints.common import field_error, load_group, render_form
 from facilitator.blueprints.feedback import flash_report, redirect_to
+from facilitator.blueprints.meeting_page import CancelForm, show_page
 from facilitator.i18n import current_language
 from facilitator.services import clock, notifications, roles, schedule
 from facilitator.services.errors import NotFound
 
 from . import labels
-from .forms import CancelForm, EndForm, MeetingForm, PauseForm, SeriesForm
+from .forms import EndForm, MeetingForm, PauseForm, SeriesForm
 
 bp = Blueprint(
     "meetings", __name__, template_folder="templates", url_prefix="/groups/<int:group_id>"
@@ -351,24 +352,6 @@ def new_meeting(group_id: int):
     return render_form(
         "meetings/meeting_form.html", form, group=group, membership=membership, occurrence=None
     )
-
-
-def show_page(group, membership, occurrence, cancel_form=None, status=200, headcount_form=None):
-    """The meeting page, also after a refused action (with its status)."""
-    from facilitator.blueprints.attendance import meeting_attendance_context
-    from facilitator.blueprints.roles import meeting_roles_context
-
-    _with_holidays(group, [occurrence])
-    return render_template(
-        "meetings/show.html",
-        group=group,
-        membership=membership,
-        occurrence=occurrence,
-        cancel_form=cancel_form or CancelForm(),
-        now=clock.now(),
-        **meeting_roles_context(group, membership, occurrence),
-        **meeting_attendance_context(group, membership, occurrence, headcount_form),
-    ), status
 
 
 @bp.get("/meetings/<key>")

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from facilitator.blueprints.common import load_group, render_form
 from facilitator.blueprints.feedback import flash_at, flash_report, redirect_to
-from facilitator.blueprints.meetings import show_page
+from facilitator.blueprints.meeting_page import show_page
 from facilitator.errors import flash_error
 from facilitator.extensions import db
 from facilitator.services import clock, role_mail, roles, schedule
@@ -497,27 +497,3 @@ def unassign(group_id: int, assignment_id: int):
             place,
         )
     return _back(group, key, place)
-
-
-def meeting_roles_context(group, membership, occurrence) -> dict:
-    """What the meeting page shows about roles (used by the meetings blueprint)."""
-    members = db.session.scalars(group_service.members_of(group)).all()
-    away = roles.away_on([m.id for m in members], occurrence.start.date())
-    mine = roles.opted_in(membership)
-    role_slots = roles.slots_of(group, occurrence)
-    holding = {a.membership_id for rs in role_slots for a in rs.holders if a}
-    return {
-        "role_slots": role_slots,
-        "willing": mine,
-        "members_for_roles": [m for m in members if m.id not in away],
-        "i_am_away": membership.id in away,
-        "i_hold_a_role": membership.id in holding,
-        "my_roles_here": [
-            rs.role.name
-            for rs in role_slots
-            for a in rs.holders
-            if a and a.membership_id == membership.id
-        ],
-        "anyone_holds_a_role": bool(holding),
-        "roles_open": not occurrence.cancelled and occurrence.start_utc > clock.now(),
-    }

@@ -15,7 +15,7 @@ from facilitator.blueprints.common import (
     render_form,
 )
 from facilitator.blueprints.feedback import flash_at, redirect_to
-from facilitator.blueprints.roles.forms import WillingForm
+from facilitator.blueprints.forms import WillingForm
 from facilitator.errors import flash_error
 from facilitator.extensions import db
 from facilitator.i18n import current_language, use_context_language

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from facilitator.blueprints.common import load_group, render_form
 from facilitator.blueprints.feedback import flash_at, flash_report, redirect_to
+from facilitator.blueprints.forms import WillingForm
 from facilitator.blueprints.meeting_page import show_page
 from facilitator.errors import flash_error
 from facilitator.extensions import db
@@ -17,7 +18,7 @@ from facilitator.services import clock, role_mail, roles, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.errors import DomainError, NotFound
 
-from .forms import AwayForm, RoleTypeForm, WillingForm
+from .forms import AwayForm, RoleTypeForm
 
 bp = Blueprint("roles", __name__, template_folder="templates", url_prefix="/groups/<int:group_id>")
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from facilitator.extensions import db
 from facilitator.models import AuditEvent, Group, User
+from facilitator.services.errors import NotFound
 
 
 def record(
@@ -23,6 +24,21 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def events_page(group_id: int, number: int, per_page: int):
+    """Page ``number`` of the group's audit trail, newest first; NotFound for
+    a page after the last one (the first page exists, even empty)."""
+    page = db.paginate(
+        select_events(group_id),
+        page=number,
+        per_page=per_page,
+        max_per_page=per_page,
+        error_out=False,
+    )
+    if number > 1 and not page.items:
+        raise NotFound()
+    return page
 
 
 def select_events(group_id: int):

@@ -90,12 +90,14 @@ def send_message(
     return report.sent, report.failed
 
 
-def messages(group: Group):
+def messages(group: Group) -> list[ContactMessage]:
     """The group's messages from visitors, newest first."""
-    return (
-        select(ContactMessage)
-        .where(ContactMessage.group_id == group.id)
-        .order_by(ContactMessage.created_at.desc())
+    return list(
+        db.session.scalars(
+            select(ContactMessage)
+            .where(ContactMessage.group_id == group.id)
+            .order_by(ContactMessage.created_at.desc())
+        )
     )
 
 

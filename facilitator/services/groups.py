@@ -122,6 +122,16 @@ def members_of(group: Group) -> list[Membership]:
     return list(db.session.scalars(_MEMBERS, {"group_id": group.id}))
 
 
+def membership_of(user_id: int, group_id: int) -> Membership | None:
+    """The user's membership of the group, its group loaded with it (one
+    statement); None when the user is not a member (or there is no such group)."""
+    return db.session.scalar(
+        Membership.select_for(user_id, group_id)
+        .options(contains_eager(Membership.group))
+        .join(Membership.group)
+    )
+
+
 def membership_in(group: Group, membership_id: int) -> Membership:
     return owned(Membership, membership_id, group_id=group.id)
 
@@ -222,7 +232,7 @@ class Welcome:
 def welcome(membership: Membership, now: datetime) -> Welcome:
     coming = schedule.upcoming([membership.group_id], now, limit=5)
     return Welcome(
-        role_types=list(db.session.scalars(roles.role_types(membership.group))),
+        role_types=roles.roles_of(membership.group),
         willing=roles.opted_in(membership),
         has_personal_link="personal" in feeds.link_kinds(membership.user),
         next_meeting=next((o for o in coming if not o.cancelled), None),

@@ -79,17 +79,20 @@ def create_invitation(
     return invitation, token
 
 
-def open_invitations(group: Group):
+def open_invitations(group: Group) -> list[Invitation]:
+    """The group's invitations that still work, newest first."""
     now = utcnow()
-    return (
-        select(Invitation)
-        .where(
-            Invitation.group_id == group.id,
-            Invitation.revoked_at.is_(None),
-            Invitation.expires_at > now,
-            or_(Invitation.max_uses.is_(None), Invitation.uses < Invitation.max_uses),
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.group_id == group.id,
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > now,
+                or_(Invitation.max_uses.is_(None), Invitation.uses < Invitation.max_uses),
+            )
+            .order_by(Invitation.created_at.desc())
         )
-        .order_by(Invitation.created_at.desc())
     )
 
 

@@ -237,7 +237,7 @@ def invitations_page(group_id: int):
     created = session.pop(NEW_INVITATION, None) if request.method == "GET" else None
     if created and created["group_id"] == group.id:
         new_link = url_for("groups.invitation", token=created["token"], _external=True)
-    open_ones = db.session.scalars(invitations.open_invitations(group)).all()
+    open_ones = invitations.open_invitations(group)
     return render_form(
         "groups/invitations.html",
         form,
@@ -266,13 +266,7 @@ def audit_trail(group_id: int):
     number = request.args.get("page", 1, type=int)
     if number is None or not 1 <= number <= MAX_ID:
         abort(404)
-    page = db.paginate(  # a page after the last one is "not found" too
-        audit.select_events(group.id),
-        page=number,
-        per_page=AUDIT_PAGE_SIZE,
-        max_per_page=AUDIT_PAGE_SIZE,
-        error_out=True,
-    )
+    page = audit.events_page(group.id, number, AUDIT_PAGE_SIZE)
     return render_template("groups/audit.html", group=group, membership=membership, page=page)
 
 

@@ -64,7 +64,7 @@ def show_page(
     cancel_form: CancelForm | None = None,
     status: int = 200,
     headcount_form: HeadcountForm | None = None,
-):
+) -> tuple[str, int]:
     """The meeting page, also after a refused action (with its status and the
     refused form)."""
     now = clock.now()

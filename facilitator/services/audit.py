@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 
 from facilitator.extensions import db
@@ -26,7 +27,7 @@ def record(
     return event
 
 
-def events_page(group_id: int, number: int, per_page: int):
+def events_page(group_id: int, number: int, per_page: int) -> Pagination:
     """Page ``number`` of the group's audit trail, newest first; NotFound for
     a page after the last one (the first page exists, even empty)."""
     page = db.paginate(

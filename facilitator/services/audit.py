@@ -27,6 +27,15 @@ def record(
     return event
 
 
+def select_events(group_id: int):
+    """The group's audit events, newest first."""
+    return (
+        select(AuditEvent)
+        .where(AuditEvent.group_id == group_id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    )
+
+
 def events_page(group_id: int, number: int, per_page: int) -> Pagination:
     """Page ``number`` of the group's audit trail, newest first; NotFound for
     a page after the last one (the first page exists, even empty)."""
@@ -40,12 +49,3 @@ def events_page(group_id: int, number: int, per_page: int) -> Pagination:
     if number > 1 and not page.items:
         raise NotFound()
     return page
-
-
-def select_events(group_id: int):
-    """The group's audit events, newest first."""
-    return (
-        select(AuditEvent)
-        .where(AuditEvent.group_id == group_id)
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-    )

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import joinedload
 
 from facilitator.extensions import db
 from facilitator.models import Group, Invitation, MeetingSeries, Membership, User
@@ -80,11 +81,13 @@ def create_invitation(
 
 
 def open_invitations(group: Group) -> list[Invitation]:
-    """The group's invitations that still work, newest first."""
+    """The group's invitations still usable, newest first, with their
+    creators (the page names them)."""
     now = utcnow()
     return list(
         db.session.scalars(
             select(Invitation)
+            .options(joinedload(Invitation.created_by))
             .where(
                 Invitation.group_id == group.id,
                 Invitation.revoked_at.is_(None),

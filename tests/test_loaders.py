@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
-from facilitator.services.recurrence import WEEKLY, Rule
 
+from facilitator.domain.recurrence import WEEKLY, Rule
 from facilitator.extensions import db
 from facilitator.services import roles, schedule
 from tests.test_authorization import ROUTES

@@ -6,11 +6,11 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import contains_eager
 
 from facilitator.extensions import db
 from facilitator.i18n import use_context_language
 from facilitator.models import Group, Membership
+from facilitator.services import groups as group_service
 from facilitator.services import notifications
 from facilitator.services.errors import DomainError
 
@@ -20,11 +20,7 @@ def load_group(group_id: int, *, coresponsible: bool = False) -> tuple[Group, Me
     members where co-responsibility is needed."""
     if not current_user.is_authenticated:
         abort(404)
-    membership = db.session.scalar(
-        Membership.select_for(current_user.id, group_id)
-        .options(contains_eager(Membership.group))
-        .join(Membership.group)
-    )
+    membership = group_service.membership_of(current_user.id, group_id)
     if membership is None:
         abort(404)  # never reveal that a group exists
     group = membership.group

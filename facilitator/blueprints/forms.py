@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -24,6 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
+    EqualTo,
     InputRequired,
     Length,
     Optional,
@@ -141,6 +143,18 @@ def new_password_field(label=None):
     )
 
 
+PASSWORDS_DIFFER = _l("The two passwords are not the same.")
+
+
+def repeat_password_field(label) -> PasswordField:
+    """The new password typed a second time; it must equal the ``password`` field."""
+    return PasswordField(
+        label,
+        validators=[InputRequired(message=REQUIRED), EqualTo("password", message=PASSWORDS_DIFFER)],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class WholeNumberField(IntegerField):
     """An integer field whose "not a number" message is ours (translated),
     not WTForms' English one."""
@@ -205,3 +219,14 @@ def date_field(label, required=True, **kwargs):
 
 def time_field(label):
     return LocalTimeField(label, validators=[InputRequired(message=REQUIRED)])
+
+
+class WillingForm(FlaskForm):
+    """The roles a member is willing to take (the roles page, the welcome page)."""
+
+    roles = CheckboxesField(
+        _l("I am willing to take these roles"),
+        coerce=int,
+        invalid_choice_message=_l("Choose one of the options in the list."),
+        invalid_value_message=_l("Choose one of the options in the list."),
+    )

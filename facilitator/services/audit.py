@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from facilitator.extensions import db
 from facilitator.models import AuditEvent, Group, User
+from facilitator.services.errors import NotFound
 
 
 def record(
@@ -34,3 +36,18 @@ def select_events(group_id: int) -> Select[AuditEvent]:
         .where(AuditEvent.group_id == group_id)
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     )
+
+
+def events_page(group_id: int, number: int, per_page: int) -> Pagination:
+    """Page ``number`` of the group's audit trail, newest first; NotFound for
+    a page after the last one (the first page exists, even empty)."""
+    page = db.paginate(
+        select_events(group_id),
+        page=number,
+        per_page=per_page,
+        max_per_page=per_page,
+        error_out=False,
+    )
+    if number > 1 and not page.items:
+        raise NotFound()
+    return page

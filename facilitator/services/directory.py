@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 
 from facilitator.extensions import db
 from facilitator.models import ContactMessage, Group, MeetingSeries
@@ -93,12 +93,14 @@ def send_message(
     return report.sent, report.failed
 
 
-def messages(group: Group) -> Select[ContactMessage]:
+def messages(group: Group) -> list[ContactMessage]:
     """The group's messages from visitors, newest first."""
-    return (
-        select(ContactMessage)
-        .where(ContactMessage.group_id == group.id)
-        .order_by(ContactMessage.created_at.desc())
+    return list(
+        db.session.scalars(
+            select(ContactMessage)
+            .where(ContactMessage.group_id == group.id)
+            .order_by(ContactMessage.created_at.desc())
+        )
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import contains_eager
 
 from facilitator.extensions import db
@@ -109,14 +109,28 @@ def memberships_of(user: User) -> Select[Membership]:
     )
 
 
-def members_of(group: Group) -> Select[Membership]:
-    """The group's memberships, co-responsibles first, then by display name."""
-    return (
-        select(Membership)
-        .join(Membership.user)
-        .options(contains_eager(Membership.user))  # the names come with the memberships
-        .where(Membership.group_id == group.id)
-        .order_by(Membership.role, func.lower(User.display_name))
+_MEMBERS = (
+    select(Membership)
+    .join(Membership.user)
+    .options(contains_eager(Membership.user))  # the names come with the memberships
+    .where(Membership.group_id == bindparam("group_id"))
+    .order_by(Membership.role, func.lower(User.display_name))
+)
+
+
+def members_of(group: Group) -> list[Membership]:
+    """The group's memberships with their users, co-responsibles first, then
+    by display name."""
+    return list(db.session.scalars(_MEMBERS, {"group_id": group.id}))
+
+
+def membership_of(user_id: int, group_id: int) -> Membership | None:
+    """The user's membership of the group, its group loaded with it (one
+    statement); None when the user is not a member (or there is no such group)."""
+    return db.session.scalar(
+        Membership.select_for(user_id, group_id)
+        .options(contains_eager(Membership.group))
+        .join(Membership.group)
     )
 
 
@@ -223,7 +237,7 @@ class Welcome:
 def welcome(membership: Membership, now: datetime) -> Welcome:
     coming = schedule.upcoming([membership.group_id], now, limit=5)
     return Welcome(
-        role_types=list(db.session.scalars(roles.role_types(membership.group))),
+        role_types=roles.roles_of(membership.group),
         willing=roles.opted_in(membership),
         has_personal_link="personal" in feeds.link_kinds(membership.user),
         next_meeting=next((o for o in coming if not o.cancelled), None),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
 from facilitator.extensions import db
@@ -82,20 +82,22 @@ def create_invitation(
     return invitation, token
 
 
-def open_invitations(group: Group) -> Select[Invitation]:
+def open_invitations(group: Group) -> list[Invitation]:
     """The group's invitations still usable, newest first, with their
     creators (the page names them)."""
     now = utcnow()
-    return (
-        select(Invitation)
-        .options(joinedload(Invitation.created_by))
-        .where(
-            Invitation.group_id == group.id,
-            Invitation.revoked_at.is_(None),
-            Invitation.expires_at > now,
-            or_(Invitation.max_uses.is_(None), Invitation.uses < Invitation.max_uses),
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .options(joinedload(Invitation.created_by))
+            .where(
+                Invitation.group_id == group.id,
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > now,
+                or_(Invitation.max_uses.is_(None), Invitation.uses < Invitation.max_uses),
+            )
+            .order_by(Invitation.created_at.desc())
         )
-        .order_by(Invitation.created_at.desc())
     )
 
 

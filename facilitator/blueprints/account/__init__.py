@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
+from facilitator.blueprints.audit_text import audit_text
 from facilitator.blueprints.common import announce_departure, field_error, render_form
-from facilitator.blueprints.groups.labels import audit_text
 from facilitator.formatting import local_day_text, moment_text
 from facilitator.i18n import UI_LANGUAGES
 from facilitator.services import accounts, privacy

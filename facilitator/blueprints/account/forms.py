@@ -1,15 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
-from wtforms.validators import EqualTo, InputRequired, NumberRange
+from wtforms.validators import InputRequired, NumberRange
 
-from facilitator.blueprints.auth.forms import MISMATCH
 from facilitator.blueprints.forms import (
     REQUIRED,
     WholeNumberField,
     display_name_field,
     language_field,
     new_password_field,
+    repeat_password_field,
 )
 
 
@@ -35,11 +35,7 @@ class PasswordForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     password = new_password_field(_l("New password"))
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[InputRequired(message=REQUIRED), EqualTo("password", message=MISMATCH)],
-        render_kw={"autocomplete": "new-password"},
-    )
+    confirm = repeat_password_field(_l("Repeat the new password"))
 
 
 class DeleteAccountForm(FlaskForm):

@@ -11,13 +11,13 @@ from flask_login import current_user, login_required
 
 from facilitator.blueprints.common import load_group
 from facilitator.blueprints.feedback import flash_at, redirect_to
-from facilitator.blueprints.meetings import show_page
+from facilitator.blueprints.meeting_page import HeadcountForm, show_page
 from facilitator.errors import flash_error
 from facilitator.i18n import locale_for
 from facilitator.services import attendance, clock, schedule
 from facilitator.services.errors import DomainError
 
-from .forms import DisableForm, HeadcountForm
+from .forms import DisableForm
 
 bp = Blueprint(
     "attendance", __name__, template_folder="templates", url_prefix="/groups/<int:group_id>"
@@ -190,28 +190,3 @@ def settings(group_id: int):
     return render_template(
         "attendance/settings.html", group=group, membership=membership, form=form
     )
-
-
-def meeting_attendance_context(group, membership, occurrence, headcount_form=None) -> dict:
-    """What the meeting page shows about attendance (used by the meetings blueprint)."""
-    if not group.attendance_enabled:
-        return {"attendance_on": False}
-    now = clock.now()
-    existing = attendance.record_of(occurrence)
-    form = headcount_form or HeadcountForm(
-        data={"participants": existing.participants, "newcomers": existing.newcomers}
-        if existing
-        else None
-    )
-    return {
-        "attendance_on": True,
-        "headcount": existing,
-        "headcount_form": form,
-        "may_record": (
-            not occurrence.cancelled
-            and occurrence.start_utc <= now
-            and attendance.may_record(group, membership, occurrence)
-        ),
-        "intentions": attendance.intentions(current_user, occurrence),
-        "may_answer": attendance.may_answer(group, occurrence, now),
-    }

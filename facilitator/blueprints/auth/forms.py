@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField
-from wtforms.validators import EqualTo, InputRequired
+from wtforms.validators import InputRequired
 
 from facilitator.blueprints.forms import (
     REQUIRED,
@@ -9,9 +9,8 @@ from facilitator.blueprints.forms import (
     email_field,
     language_field,
     new_password_field,
+    repeat_password_field,
 )
-
-MISMATCH = _l("The two passwords are not the same.")
 
 
 class LoginForm(FlaskForm):
@@ -33,11 +32,7 @@ class RegisterStartForm(FlaskForm):
 class RegisterFinishForm(FlaskForm):
     display_name = display_name_field()
     password = new_password_field()
-    confirm = PasswordField(
-        _l("Repeat the password"),
-        validators=[InputRequired(message=REQUIRED), EqualTo("password", message=MISMATCH)],
-        render_kw={"autocomplete": "new-password"},
-    )
+    confirm = repeat_password_field(_l("Repeat the password"))
     language = language_field(_l("Language of the app and of emails"))
 
 
@@ -47,8 +42,4 @@ class ResetRequestForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password = new_password_field(_l("New password"))
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[InputRequired(message=REQUIRED), EqualTo("password", message=MISMATCH)],
-        render_kw={"autocomplete": "new-password"},
-    )
+    confirm = repeat_password_field(_l("Repeat the new password"))

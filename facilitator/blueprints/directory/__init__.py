@@ -11,7 +11,7 @@ from wtforms import TextAreaField
 
 from facilitator.blueprints.common import load_group, render_form
 from facilitator.blueprints.forms import LineField, max_length, required, strip
-from facilitator.extensions import db, limiter
+from facilitator.extensions import limiter
 from facilitator.models import CANTONS, LANGUAGES, THEMES
 from facilitator.models.contact import BODY_MAX, CONTACT_MAX, SENDER_MAX
 from facilitator.services import clock, directory, retention
@@ -86,7 +86,7 @@ def contact(group_id: int):
 def messages(group_id: int):
     """Read the messages visitors sent through the directory."""
     group, membership = load_group(group_id, coresponsible=True)
-    items = db.session.scalars(directory.messages(group)).all()
+    items = directory.messages(group)
     return render_template(
         "directory/messages.html",
         group=group,

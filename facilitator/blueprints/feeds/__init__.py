@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from facilitator.blueprints.common import load_group, render_form, safe_next
 from facilitator.extensions import db, limiter
-from facilitator.models import FeedToken, Group, MeetingSeries, Membership, User
+from facilitator.models import FeedToken, Group, Membership, User
 from facilitator.services import calendar_feed, clock, feeds, schedule
 from facilitator.services.errors import NotFound
 
@@ -220,7 +220,5 @@ def meeting_ics(group_id: int, key: str):
 def series_ics(group_id: int, series_id: int):
     """Download a series of meetings as an .ics file."""
     group, _membership = load_group(group_id)
-    series = db.session.get(MeetingSeries, series_id)
-    if series is None or series.group_id != group.id:
-        abort(404)
+    series = schedule.series_in(group, series_id)
     return _ics(calendar_feed.render_series(group, series, _link_for), "meetings.ics")

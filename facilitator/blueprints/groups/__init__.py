@@ -15,7 +15,7 @@ from facilitator.blueprints.common import (
     render_form,
 )
 from facilitator.blueprints.feedback import flash_at, redirect_to
-from facilitator.blueprints.roles.forms import WillingForm
+from facilitator.blueprints.forms import WillingForm
 from facilitator.errors import flash_error
 from facilitator.extensions import db
 from facilitator.i18n import current_language, use_context_language
@@ -132,7 +132,7 @@ def settings(group_id: int):
 
 
 def _members_page(group, membership, status=200):
-    memberships = db.session.scalars(group_service.members_of(group)).all()
+    memberships = group_service.members_of(group)
     return render_template(
         "groups/members.html", group=group, membership=membership, memberships=memberships
     ), status
@@ -237,7 +237,7 @@ def invitations_page(group_id: int):
     created = session.pop(NEW_INVITATION, None) if request.method == "GET" else None
     if created and created["group_id"] == group.id:
         new_link = url_for("groups.invitation", token=created["token"], _external=True)
-    open_ones = db.session.scalars(invitations.open_invitations(group)).all()
+    open_ones = invitations.open_invitations(group)
     return render_form(
         "groups/invitations.html",
         form,
@@ -266,13 +266,7 @@ def audit_trail(group_id: int):
     number = request.args.get("page", 1, type=int)
     if number is None or not 1 <= number <= MAX_ID:
         abort(404)
-    page = db.paginate(  # a page after the last one is "not found" too
-        audit.select_events(group.id),
-        page=number,
-        per_page=AUDIT_PAGE_SIZE,
-        max_per_page=AUDIT_PAGE_SIZE,
-        error_out=True,
-    )
+    page = audit.events_page(group.id, number, AUDIT_PAGE_SIZE)
     return render_template("groups/audit.html", group=group, membership=membership, page=page)
 
 

@@ -1,14 +1,11 @@
-"""Translated names of themes, cantons, languages and audit actions."""
+"""Translated names of themes, cantons and languages; the template filters
+that show them (and the audit trail's sentences)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
-from facilitator.formatting import day_text, time_text
+from facilitator.blueprints.audit_text import audit_text, person
 from facilitator.i18n import GROUP_LANGUAGE_NAMES
 
 THEME_NAMES = {
@@ -49,83 +46,6 @@ CANTON_NAMES = {
     "ZG": _l("Zug"),
     "ZH": _l("Zurich"),
 }
-
-AUDIT_TEXTS = {
-    "group_created": _l("%(actor)s created the group."),
-    "group_updated": _l("%(actor)s changed the group's settings."),
-    "coresponsibility_granted": _l("%(actor)s made %(subject)s co-responsible."),
-    "coresponsibility_withdrawn": _l("%(actor)s withdrew co-responsibility from %(subject)s."),
-    "member_removed": _l("%(actor)s removed %(subject)s from the group."),
-    "member_left": _l("%(subject)s left the group."),
-    "member_joined": _l("%(subject)s joined the group with an invitation link."),
-    "invitation_created": _l("%(actor)s created an invitation link."),
-    "invitation_revoked": _l("%(actor)s revoked an invitation link."),
-    "series_created": _l("%(actor)s planned regular meetings from %(when)s."),
-    "series_changed": _l("%(actor)s changed the regular meetings from %(when)s."),
-    "series_paused": _l("%(actor)s paused the regular meetings from %(when)s."),
-    "series_ended": _l("%(actor)s ended the regular meetings from %(when)s."),
-    "meeting_created": _l("%(actor)s planned a single meeting on %(when)s."),
-    "meeting_cancelled": _l("%(actor)s cancelled the meeting of %(when)s."),
-    "meeting_restored": _l("%(actor)s restored the meeting of %(when)s."),
-    "meeting_changed": _l("%(actor)s changed the meeting of %(when)s."),
-    "meeting_deleted": _l("%(actor)s deleted the meeting of %(when)s."),
-    "role_assigned": _l("%(actor)s gave the role %(role)s to %(subject)s for %(when)s."),
-    "role_unassigned": _l("%(actor)s reopened the role %(role)s of %(subject)s for %(when)s."),
-    "role_type_added": _l("%(actor)s added the role %(role)s."),
-    "role_type_changed": _l("%(actor)s changed the role %(role)s."),
-    "role_type_retired": _l("%(actor)s retired the role %(role)s."),
-    "role_type_restored": _l("%(actor)s brought back the role %(role)s."),
-    "roles_reopened": _l("Coming roles open again (%(count)s), held until now by %(subject)s."),
-    "attendance_recorded": _l("%(actor)s recorded the number of participants of %(when)s."),
-    "attendance_corrected": _l("%(actor)s corrected the number of participants of %(when)s."),
-    "attendance_enabled": _l("%(actor)s turned attendance on."),
-    "attendance_disabled": _l("%(actor)s turned attendance off."),
-    "role_swapped": _l("%(actor)s took over the role %(role)s from %(subject)s for %(when)s."),
-}
-
-
-def person(user) -> str:
-    return user.display_name if user is not None else _("a former member")
-
-
-def _when(details: dict) -> str:
-    """The date an audit event is about, from its details."""
-    if details.get("start"):
-        moment = datetime.fromisoformat(details["start"])
-        if "T" not in details["start"]:  # a series starts on a day: no "00:00"
-            return day_text(moment, "medium")
-        return f"{day_text(moment, 'medium')} {time_text(moment)}"
-    for key in ("day", "first"):
-        if details.get(key):
-            return day_text(date.fromisoformat(details[key]), "medium")
-    return ""
-
-
-def _count(details: dict) -> int:
-    try:
-        return int(details.get("count") or 0)
-    except (TypeError, ValueError):
-        return 0
-
-
-def audit_text(event) -> str:
-    if event.action == "roles_filled":
-        return ngettext(
-            "%(actor)s filled %(num)d role fairly.",
-            "%(actor)s filled %(num)d roles fairly.",
-            _count(event.details or {}),
-            actor=person(event.actor),
-        )
-    template = AUDIT_TEXTS.get(event.action)
-    if template is None:
-        return event.action
-    return str(template) % {
-        "actor": person(event.actor),
-        "subject": person(event.subject),
-        "when": _when(event.details or {}),
-        "role": (event.details or {}).get("role") or (event.details or {}).get("name") or "",
-        "count": (event.details or {}).get("count", ""),
-    }
 
 
 def init_app(state) -> None:

@@ -8,18 +8,16 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from facilitator.blueprints.common import field_error, load_group, render_form
 from facilitator.blueprints.feedback import flash_report, redirect_to
-from facilitator.extensions import db
+from facilitator.blueprints.meeting_page import CancelForm, show_page
 from facilitator.i18n import current_language
-from facilitator.models import MeetingSeries
 from facilitator.services import clock, notifications, roles, schedule
 from facilitator.services.errors import NotFound
 
 from . import labels
-from .forms import CancelForm, EndForm, MeetingForm, PauseForm, SeriesForm
+from .forms import EndForm, MeetingForm, PauseForm, SeriesForm
 
 bp = Blueprint(
     "meetings", __name__, template_folder="templates", url_prefix="/groups/<int:group_id>"
@@ -29,13 +27,6 @@ bp.record_once(labels.init_app)
 PAST_PAGE_SIZE = 20
 CONFIRM_LISTED = 12  # dates listed on a confirmation page; the others are counted
 HOLIDAY_LOOKAHEAD = 12  # occurrences checked for public holidays after saving
-
-
-def _series(group, series_id: int) -> MeetingSeries:
-    series = db.session.get(MeetingSeries, series_id)
-    if series is None or series.group_id != group.id:
-        raise NotFound()
-    return series
 
 
 def _with_holidays(group, items):
@@ -88,9 +79,7 @@ def index(group_id: int):
     """List the group's next meetings and its series."""
     group, membership = load_group(group_id)
     items = _with_holidays(group, schedule.upcoming([group.id], clock.now(), limit=None))
-    series_list = db.session.scalars(
-        schedule.series_of([group.id], clock.today(group.timezone), None)
-    ).all()
+    series_list = schedule.current_series(group, clock.today(group.timezone))
     return render_template(
         "meetings/index.html",
         group=group,
@@ -106,16 +95,7 @@ def index(group_id: int):
 def past(group_id: int):
     """Show the archive of past meetings, newest first."""
     group, membership = load_group(group_id)
-    since = group.created_at.date() - timedelta(days=3 * 366)
-    first = db.session.scalar(
-        select(MeetingSeries.start_date)
-        .where(MeetingSeries.group_id == group.id)
-        .order_by(MeetingSeries.start_date)
-        .limit(1)
-    )
-    if first is not None:
-        since = min(since, first)
-    items = schedule.past([group.id], clock.now(), since)
+    items = schedule.past([group.id], clock.now(), schedule.archive_start(group))
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     pages = max((len(items) + PAST_PAGE_SIZE - 1) // PAST_PAGE_SIZE, 1)
     if page > pages:
@@ -149,7 +129,7 @@ def new_series(group_id: int):
 def edit_series(group_id: int, series_id: int):
     """Change a series from a date on; earlier meetings stay as they were."""
     group, membership = load_group(group_id, coresponsible=True)
-    series = _series(group, series_id)
+    series = schedule.series_in(group, series_id)
     form = SeriesForm()
     form.start_date.label.text = _("Change from")
     form.start_date.description = _(
@@ -281,7 +261,7 @@ def _summary(group, membership, plan, *, action: str, back: str, hidden: dict, c
 def pause_series(group_id: int, series_id: int):
     """Cancel the meetings of a period in one step (a summer break), once confirmed."""
     group, membership = load_group(group_id, coresponsible=True)
-    series = _series(group, series_id)
+    series = schedule.series_in(group, series_id)
     form = _form_again(PauseForm)
     context = {"group": group, "membership": membership, "series": series}
     if not form.validate_on_submit():
@@ -322,7 +302,7 @@ def pause_series(group_id: int, series_id: int):
 def end_series(group_id: int, series_id: int):
     """End a series: meetings from a date on go, earlier ones stay (once confirmed)."""
     group, membership = load_group(group_id, coresponsible=True)
-    series = _series(group, series_id)
+    series = schedule.series_in(group, series_id)
     form = _form_again(EndForm)
     if request.method == "GET" and form.day.data is None:
         form.day.data = max(clock.today(group.timezone), series.start_date)
@@ -372,24 +352,6 @@ def new_meeting(group_id: int):
     return render_form(
         "meetings/meeting_form.html", form, group=group, membership=membership, occurrence=None
     )
-
-
-def show_page(group, membership, occurrence, cancel_form=None, status=200, headcount_form=None):
-    """The meeting page, also after a refused action (with its status)."""
-    from facilitator.blueprints.attendance import meeting_attendance_context
-    from facilitator.blueprints.roles import meeting_roles_context
-
-    _with_holidays(group, [occurrence])
-    return render_template(
-        "meetings/show.html",
-        group=group,
-        membership=membership,
-        occurrence=occurrence,
-        cancel_form=cancel_form or CancelForm(),
-        now=clock.now(),
-        **meeting_roles_context(group, membership, occurrence),
-        **meeting_attendance_context(group, membership, occurrence, headcount_form),
-    ), status
 
 
 @bp.get("/meetings/<key>")

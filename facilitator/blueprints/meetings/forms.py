@@ -124,14 +124,6 @@ class MeetingForm(TimesMixin, FlaskForm):
         self.note.data = occurrence.note
 
 
-class CancelForm(FlaskForm):
-    reason = LineField(
-        _l("Reason (shown to members)"),
-        validators=[max_length(REASON_MAX)],
-        description=_l("Optional. For example: room not available."),
-    )
-
-
 class PauseForm(FlaskForm):
     first = date_field(_l("From"))
     last = date_field(_l("Until (inclusive)"))
@@ -154,4 +146,4 @@ class EndForm(FlaskForm):
     )
 
 
-__all__ = ["CancelForm", "EndForm", "MeetingForm", "PauseForm", "SeriesForm"]
+__all__ = ["EndForm", "MeetingForm", "PauseForm", "SeriesForm"]

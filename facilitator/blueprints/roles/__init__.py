@@ -10,14 +10,14 @@ from wtforms.fields.choices import SelectChoice
 
 from facilitator.blueprints.common import load_group, render_form
 from facilitator.blueprints.feedback import flash_at, flash_report, redirect_to
-from facilitator.blueprints.meetings import show_page
+from facilitator.blueprints.forms import WillingForm
+from facilitator.blueprints.meeting_page import show_page
 from facilitator.errors import flash_error
-from facilitator.extensions import db
 from facilitator.services import clock, role_mail, roles, schedule
 from facilitator.services import groups as group_service
 from facilitator.services.errors import DomainError, NotFound
 
-from .forms import AwayForm, RoleTypeForm, WillingForm
+from .forms import AwayForm, RoleTypeForm
 
 bp = Blueprint("roles", __name__, template_folder="templates", url_prefix="/groups/<int:group_id>")
 
@@ -27,12 +27,12 @@ bp = Blueprint("roles", __name__, template_folder="templates", url_prefix="/grou
 def index(group_id: int):
     """Show the group's roles and let me say which ones I am willing to take."""
     group, membership = load_group(group_id)
-    role_list = db.session.scalars(roles.role_types(group, include_retired=True)).all()
+    role_list = roles.roles_of(group, include_retired=True)
     form = WillingForm()
     form.roles.choices = [SelectChoice(r.id, r.name) for r in role_list if r.active]
     if request.method == "GET":
         form.roles.data = sorted(roles.opted_in(membership))
-    swaps = db.session.scalars(roles.pending_swaps(membership)).all()
+    swaps = roles.pending_swaps(membership)
     if form.validate_on_submit():
         roles.set_opt_ins(membership, set(form.roles.data or []))
         flash(_("Your choice of roles has been saved."), "success")
@@ -99,7 +99,7 @@ FILL_DEFAULT, FILL_MAX = 8, 26
 def fairness(group_id: int):
     """Show how the roles were shared over the last twelve months."""
     group, membership = load_group(group_id)
-    role_list = db.session.scalars(roles.role_types(group)).all()
+    role_list = roles.roles_of(group)
     return render_template(
         "roles/fairness.html",
         group=group,
@@ -329,9 +329,7 @@ def away(group_id: int):
             "warning",
         )
         return redirect_to(url_for("roles.away", group_id=group.id), "roles-while-away")
-    items = db.session.scalars(
-        roles.unavailabilities(membership, clock.today(group.timezone))
-    ).all()
+    items = roles.unavailabilities(membership, clock.today(group.timezone))
     return render_form(
         "roles/away.html",
         form,
@@ -497,27 +495,3 @@ def unassign(group_id: int, assignment_id: int):
             place,
         )
     return _back(group, key, place)
-
-
-def meeting_roles_context(group, membership, occurrence) -> dict:
-    """What the meeting page shows about roles (used by the meetings blueprint)."""
-    members = db.session.scalars(group_service.members_of(group)).all()
-    away = roles.away_on([m.id for m in members], occurrence.start.date())
-    mine = roles.opted_in(membership)
-    role_slots = roles.slots_of(group, occurrence)
-    holding = {a.membership_id for rs in role_slots for a in rs.holders if a}
-    return {
-        "role_slots": role_slots,
-        "willing": mine,
-        "members_for_roles": [m for m in members if m.id not in away],
-        "i_am_away": membership.id in away,
-        "i_hold_a_role": membership.id in holding,
-        "my_roles_here": [
-            rs.role.name
-            for rs in role_slots
-            for a in rs.holders
-            if a and a.membership_id == membership.id
-        ],
-        "anyone_holds_a_role": bool(holding),
-        "roles_open": not occurrence.cancelled and occurrence.start_utc > clock.now(),
-    }

@@ -4,7 +4,6 @@ from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from facilitator.blueprints.forms import (
     REQUIRED,
-    CheckboxesField,
     LineField,
     WholeNumberField,
     date_field,
@@ -30,15 +29,6 @@ class RoleTypeForm(FlaskForm):
             NumberRange(min=1, max=MAX_SLOTS, message=_l("Choose between %(min)s and %(max)s.")),
         ],
         render_kw={"inputmode": "numeric"},
-    )
-
-
-class WillingForm(FlaskForm):
-    roles = CheckboxesField(
-        _l("I am willing to take these roles"),
-        coerce=int,
-        invalid_choice_message=_l("Choose one of the options in the list."),
-        invalid_value_message=_l("Choose one of the options in the list."),
     )
 
 

@@ -38,6 +38,7 @@ from facilitator.services.roles.definitions import (
     move,
     role_type_in,
     role_types,
+    roles_of,
     set_active,
     update_role_type,
 )
@@ -125,6 +126,7 @@ __all__ = [
     "remove_unavailability",
     "role_type_in",
     "role_types",
+    "roles_of",
     "roles_while_away",
     "set_active",
     "set_opt_ins",

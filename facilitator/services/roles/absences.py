@@ -36,11 +36,14 @@ def add_unavailability(
     return item
 
 
-def unavailabilities(membership: Membership, today: date):
-    return (
-        select(Unavailability)
-        .where(Unavailability.membership_id == membership.id, Unavailability.last >= today)
-        .order_by(Unavailability.first)
+def unavailabilities(membership: Membership, today: date) -> list[Unavailability]:
+    """The member's absences that are not over by ``today``, soonest first."""
+    return list(
+        db.session.scalars(
+            select(Unavailability)
+            .where(Unavailability.membership_id == membership.id, Unavailability.last >= today)
+            .order_by(Unavailability.first)
+        )
     )
 
 
@@ -61,9 +64,7 @@ def roles_while_away(membership: Membership, now: datetime) -> list[RoleWhileAwa
     """The member's coming roles (meetings not cancelled) that fall within one
     of their absences, soonest first: each to give back or hand over."""
     group = membership.group
-    absences = db.session.scalars(
-        unavailabilities(membership, to_local(now, group.timezone).date())
-    ).all()
+    absences = unavailabilities(membership, to_local(now, group.timezone).date())
     if not absences:
         return []
     held = db.session.scalars(

@@ -69,6 +69,11 @@ def role_types(group: Group, include_retired: bool = False):
     return query.order_by(RoleType.active.desc(), RoleType.position, RoleType.id)
 
 
+def roles_of(group: Group, include_retired: bool = False) -> list[RoleType]:
+    """The group's role types in their order (the active ones first)."""
+    return list(db.session.scalars(role_types(group, include_retired)))
+
+
 def role_type_in(group: Group, role_type_id: int) -> RoleType:
     return owned(RoleType, role_type_id, group_id=group.id)
 

@@ -203,15 +203,17 @@ def propose_swap(
     return request
 
 
-def pending_swaps(membership: Membership):
+def pending_swaps(membership: Membership) -> list[SwapRequest]:
     """Requests I made or received that are still open."""
-    return (
-        select(SwapRequest)
-        .where(
-            (SwapRequest.from_membership_id == membership.id)
-            | (SwapRequest.to_membership_id == membership.id)
+    return list(
+        db.session.scalars(
+            select(SwapRequest)
+            .where(
+                (SwapRequest.from_membership_id == membership.id)
+                | (SwapRequest.to_membership_id == membership.id)
+            )
+            .order_by(SwapRequest.created_at)
         )
-        .order_by(SwapRequest.created_at)
     )
 
 

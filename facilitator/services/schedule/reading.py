@@ -136,6 +136,33 @@ def series_of(
     return query.order_by(MeetingSeries.start_date, MeetingSeries.id)
 
 
+def series_in(group: Group, series_id: int) -> MeetingSeries:
+    """The group's series ``series_id``; NotFound for a missing one or another group's."""
+    return lookup.owned(MeetingSeries, series_id, group_id=group.id)
+
+
+def current_series(group: Group, today: date) -> list[MeetingSeries]:
+    """The group's series that have not ended before ``today``, by start."""
+    return list(db.session.scalars(series_of([group.id], today, None)))
+
+
+ARCHIVE_YEARS_BEFORE_CREATION = 3
+
+
+def archive_start(group: Group) -> date:
+    """The first day the archive of past meetings looks at: three years before
+    the group was created (meetings entered afterwards), or its first series'
+    start if that is earlier."""
+    since = group.created_at.date() - timedelta(days=ARCHIVE_YEARS_BEFORE_CREATION * 366)
+    first = db.session.scalar(
+        select(MeetingSeries.start_date)
+        .where(MeetingSeries.group_id == group.id)
+        .order_by(MeetingSeries.start_date)
+        .limit(1)
+    )
+    return since if first is None else min(since, first)
+
+
 def occurrences(group_ids: Iterable[int], window_start: date, window_end: date) -> list[Occurrence]:
     """All meetings of the groups whose start lies in [window_start, window_end]
     (local dates), cancelled ones included, in order. Two queries in all."""

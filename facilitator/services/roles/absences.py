@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -14,7 +15,7 @@ from facilitator.models.roles import RoleAssignment, Unavailability
 from facilitator.services.lookup import owned
 
 
-def away_on(membership_ids, day: date) -> set[int]:
+def away_on(membership_ids: Iterable[int], day: date) -> set[int]:
     """The memberships among ``membership_ids`` that are away on ``day``."""
     return set(
         db.session.scalars(

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -32,11 +32,11 @@ class Proposal:
     # rotation.Reason by slot: the past counted apart from the coming meetings
     reasons: dict = field(default_factory=dict)
 
-    def reason_for(self, key: str, role_id: int, index: int):
+    def reason_for(self, key: str, role_id: int, index: int) -> rotation.Reason | None:
         """The reason for the slot (meeting key, role, index), if it was open."""
         return self._by_key.get((key, role_id, index))
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self._by_key = {(s.meeting, s.role, s.index): r for s, r in self.reasons.items()}
 
 
@@ -64,6 +64,7 @@ def autofill_proposal(group: Group, count: int, now: datetime) -> Proposal:
     history = [
         rotation.Held(a.membership_id, a.role_type_id, m.start.date(), schedule.key_of(m))
         for a, m in held_rows
+        if a.membership_id is not None  # the query asks for held slots only
     ]
     taken = {(schedule.key_of(m), a.role_type_id, a.slot) for a, m in held_rows}
     slots = [
@@ -85,7 +86,7 @@ def autofill_proposal(group: Group, count: int, now: datetime) -> Proposal:
         select(Unavailability).where(Unavailability.membership_id.in_([m.id for m in members]))
     ).all()
 
-    def unavailable(membership_id, day):
+    def unavailable(membership_id: int, day: date) -> bool:
         return any(a.membership_id == membership_id and a.first <= day <= a.last for a in absences)
 
     choices = rotation.propose(
@@ -120,7 +121,7 @@ def filled(group: Group, count: int, now: datetime) -> Filled:
 
 
 def apply_autofill(
-    group: Group, actor: User, picks: list[tuple[str, int, int, int]], now
+    group: Group, actor: User, picks: list[tuple[str, int, int, int]], now: datetime
 ) -> tuple[list[RoleAssignment], int]:
     """Assign (meeting key, role id, slot, membership id) picks; slots taken
     meanwhile are skipped. Returns (the assignments made, skipped)."""

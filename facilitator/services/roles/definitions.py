@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import force_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from facilitator.extensions import db
 from facilitator.models import Group, User
@@ -62,7 +62,7 @@ def create_defaults(group: Group) -> None:
             )
 
 
-def role_types(group: Group, include_retired: bool = False):
+def role_types(group: Group, include_retired: bool = False) -> Select[RoleType]:
     query = select(RoleType).where(RoleType.group_id == group.id)
     if not include_retired:
         query = query.where(RoleType.active.is_(True))
@@ -125,7 +125,7 @@ def set_active(group: Group, actor: User, role: RoleType, active: bool) -> None:
 
 def move(group: Group, role: RoleType, step: int) -> None:
     """Move a role one place up (-1) or down (+1) in the group's order."""
-    ordered = db.session.scalars(role_types(group)).all()
+    ordered = list(db.session.scalars(role_types(group)))
     index = ordered.index(role)
     other = index + step
     if 0 <= other < len(ordered):

@@ -49,7 +49,7 @@ def fairness(group: Group, now: datetime) -> list[FairnessRow]:
         .order_by(Meeting.start)
     ).all()
     for membership_id, role_id, start, cancelled, name in held:
-        row = rows.get(membership_id)
+        row = rows.get(membership_id) if membership_id is not None else None
         if row is None:
             continue
         if start < local_now:

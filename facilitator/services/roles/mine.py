@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -45,7 +46,7 @@ def my_roles(user: User, now: datetime) -> list[MyRole]:
     return found
 
 
-def _marks(held) -> dict[tuple[int, str], list[str]]:
+def _marks(held: Iterable[tuple[int, str, str]]) -> dict[tuple[int, str], list[str]]:
     """(group id, meeting key, role name) triples, as role names by meeting."""
     marks: dict[tuple[int, str], list[str]] = {}
     for group_id, key, name in held:

@@ -8,6 +8,7 @@ slot ends in an IntegrityError that becomes a clear message here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -42,7 +43,7 @@ class RoleSlots:
 
 def slots_of(group: Group, occurrence: schedule.Occurrence) -> list[RoleSlots]:
     """Each active role (and any retired one still held) with its slots."""
-    held = []
+    held: Sequence[RoleAssignment] = []
     if occurrence.meeting is not None:
         held = db.session.scalars(
             select(RoleAssignment).where(RoleAssignment.meeting_id == occurrence.meeting.id)
@@ -106,7 +107,9 @@ def mark_exclusive_holders(group: Group) -> None:
         .where(Meeting.group_id == group.id, RoleAssignment.membership_id.is_not(None))
         .order_by(RoleAssignment.meeting_id, RoleAssignment.id)
     ).all()
-    marked = {(a.meeting_id, a.exclusive_holder) for a in assignments if a.exclusive_holder}
+    marked: set[tuple[int, int | None]] = {
+        (a.meeting_id, a.exclusive_holder) for a in assignments if a.exclusive_holder
+    }
     for assignment in assignments:
         key = (assignment.meeting_id, assignment.membership_id)
         if assignment.exclusive_holder is None and key not in marked:
@@ -115,7 +118,14 @@ def mark_exclusive_holders(group: Group) -> None:
     db.session.flush()
 
 
-def take(group: Group, membership: Membership, occurrence, role: RoleType, slot: int, now) -> bool:
+def take(
+    group: Group,
+    membership: Membership,
+    occurrence: schedule.Occurrence,
+    role: RoleType,
+    slot: int,
+    now: datetime,
+) -> bool:
     """An available member takes an open slot ("I'll take it"). Taking a role
     is the clearest way to say one is willing: the willingness is recorded at
     the same time, so the fair fill counts the member next time. Returns
@@ -142,7 +152,13 @@ def take(group: Group, membership: Membership, occurrence, role: RoleType, slot:
 
 
 def assign(
-    group: Group, actor: User, occurrence, role: RoleType, slot: int, membership: Membership, now
+    group: Group,
+    actor: User,
+    occurrence: schedule.Occurrence,
+    role: RoleType,
+    slot: int,
+    membership: Membership,
+    now: datetime,
 ) -> tuple[RoleAssignment, Membership | None]:
     """A co-responsible gives a slot to a member (anyone not away). Returns the
     new assignment and the member who held the slot until now, if another."""
@@ -186,7 +202,9 @@ def assignment_in(group: Group, assignment_id: int) -> RoleAssignment:
     return assignment
 
 
-def release(group: Group, membership: Membership, assignment: RoleAssignment, now) -> None:
+def release(
+    group: Group, membership: Membership, assignment: RoleAssignment, now: datetime
+) -> None:
     """A member gives back their own slot, until the group's cut-off."""
     if assignment.membership_id != membership.id:
         raise NotFound()

@@ -57,7 +57,8 @@ class _SwapRules:
                 Meeting.start > to_local(now, group.timezone),
             )
         ):
-            self.holding.setdefault(meeting_id, set()).add(membership_id)
+            if membership_id is not None:
+                self.holding.setdefault(meeting_id, set()).add(membership_id)
 
     def away(self, membership_id: int, day: date) -> bool:
         return any(u.first <= day <= u.last for u in self.absences.get(membership_id, ()))
@@ -88,7 +89,9 @@ class _SwapRules:
         return None
 
 
-def swap_options(group: Group, membership: Membership, assignment: RoleAssignment, now):
+def swap_options(
+    group: Group, membership: Membership, assignment: RoleAssignment, now: datetime
+) -> tuple[list[Membership], list[RoleAssignment]]:
     """What a holder can offer, as two lists: the other members free to take
     the role (not away on its date, no other role at its meeting unless the
     group allows several), for a hand-over; and the other members' coming
@@ -122,7 +125,10 @@ def swap_options(group: Group, membership: Membership, assignment: RoleAssignmen
         .order_by(Meeting.start)
     ).all()
     theirs = [
-        a for a in theirs if rules.refusal(membership.id, assignment, a.membership_id, a) is None
+        a
+        for a in theirs
+        if a.membership_id is not None
+        and rules.refusal(membership.id, assignment, a.membership_id, a) is None
     ]
     return members, theirs
 
@@ -161,7 +167,7 @@ def propose_swap(
     assignment: RoleAssignment,
     target: Membership,
     other: RoleAssignment | None,
-    now,
+    now: datetime,
 ) -> SwapRequest:
     """Offer ``assignment`` to ``target`` (for ``other``, in an exchange),
     checked as ``accept_swap`` would check it. The same offer made again while
@@ -221,7 +227,7 @@ class SwapGone(NotFound):
     message = _l("This request is no longer open: it has been answered or withdrawn.")
 
 
-def swap_in(membership: Membership, swap_id: int):
+def swap_in(membership: Membership, swap_id: int) -> SwapRequest:
     swap = lookup.get(SwapRequest, swap_id)
     if swap is None or membership.id not in (swap.from_membership_id, swap.to_membership_id):
         raise SwapGone()
@@ -242,7 +248,7 @@ class SwapNote:
     other_start: datetime | None = None
 
 
-def swap_note(swap) -> SwapNote:
+def swap_note(swap: SwapRequest) -> SwapNote:
     mine, theirs = swap.assignment, swap.other_assignment
     return SwapNote(
         swap.from_membership.user,
@@ -255,13 +261,13 @@ def swap_note(swap) -> SwapNote:
     )
 
 
-def cancel_swap(membership: Membership, swap) -> None:
+def cancel_swap(membership: Membership, swap: SwapRequest) -> None:
     """Either side withdraws or declines the request."""
     db.session.delete(swap)
     db.session.commit()
 
 
-def accept_swap(group: Group, membership: Membership, swap, now) -> None:
+def accept_swap(group: Group, membership: Membership, swap: SwapRequest, now: datetime) -> None:
     """The asked member accepts: the roles change hands (checked again now)."""
     if swap.to_membership_id != membership.id:
         raise NotFound()

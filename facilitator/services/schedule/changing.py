@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -163,6 +164,7 @@ def materialize(occurrence: Occurrence) -> Meeting:
     """The stored Meeting of an occurrence, created (and flushed) if needed."""
     if occurrence.meeting is not None:
         return occurrence.meeting
+    assert occurrence.series is not None  # a one-off is always stored
     meeting = Meeting(
         group_id=occurrence.group_id,
         series_id=occurrence.series.id,
@@ -222,6 +224,7 @@ def _claim(occurrence: Occurrence) -> Meeting | None:
             db.session.rollback()
             occurrence.meeting = None
             return None
+    assert occurrence.meeting is not None  # materialized above
     return db.session.execute(
         select(Meeting)
         .where(Meeting.id == occurrence.meeting.id)
@@ -330,9 +333,15 @@ class Plan:
         )
 
 
-def plan_digest(*facts) -> str:
+def plan_digest(*facts: object) -> str:
     text = json.dumps(facts, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _original(meeting: Meeting) -> datetime:
+    """When a series' stored meeting was due by the rhythm (always set for them)."""
+    assert meeting.original_start is not None
+    return meeting.original_start
 
 
 def _series_occurrences(series: MeetingSeries, first: date, last: date) -> list[Occurrence]:
@@ -352,7 +361,7 @@ def plan_cancel(occurrence: Occurrence) -> Plan:
     return Plan("cancel", [occurrence])
 
 
-def _roles_at(meetings) -> int:
+def _roles_at(meetings: Iterable[Meeting | None]) -> int:
     return sum(len(getattr(m, "assignments", None) or []) for m in meetings)
 
 
@@ -380,7 +389,7 @@ def plan_end(series: MeetingSeries, day: date) -> Plan:
     """Which meetings ending the series from ``day`` on removes."""
     found = _series_occurrences(series, day, rec.horizon(series.start_date))
     before = rec.dates(series.rule, series.start_date, series.start_date, day - timedelta(days=1))
-    removed = [m for m in series.meetings if m.original_start.date() >= day]
+    removed = [m for m in series.meetings if _original(m).date() >= day]
     return Plan("end", found, removes_series=not before, roles=_roles_at(removed))
 
 
@@ -429,7 +438,7 @@ def _end_before(series: MeetingSeries, day: date) -> bool:
     series.rule = rule.with_until(before[-1])
     series.sequence += 1
     for meeting in list(series.meetings):
-        if meeting.original_start.date() >= day:
+        if _original(meeting).date() >= day:
             db.session.delete(meeting)
     return True
 
@@ -481,7 +490,7 @@ class DroppedChange:
     @classmethod
     def of(cls, meeting: Meeting) -> DroppedChange:
         return cls(
-            original_start=meeting.original_start,
+            original_start=_original(meeting),
             start=meeting.start,
             cancelled=meeting.cancelled,
             details=bool(meeting.note)
@@ -513,8 +522,8 @@ def plan_split(series: MeetingSeries, data: SeriesData, shown: int = 6) -> Split
     old = rec.dates(series.rule, series.start_date, series.start_date, day - timedelta(days=1))
     new_dates = rec.dates(data.rule, first, first, rec.horizon(first))
     later = sorted(
-        (m for m in series.meetings if m.original_start.date() >= day),
-        key=lambda m: m.original_start,
+        (m for m in series.meetings if _original(m).date() >= day),
+        key=_original,
     )
     kept = set(new_dates)
     return SplitPlan(
@@ -522,9 +531,9 @@ def plan_split(series: MeetingSeries, data: SeriesData, shown: int = 6) -> Split
         first=first,
         before=[datetime.combine(d, series.start_time) for d in old[-3:]],
         after=[datetime.combine(d, data.start_time) for d in new_dates[:shown]],
-        carried=[m for m in later if m.original_start.date() in kept],
-        dropped=[DroppedChange.of(m) for m in later if m.original_start.date() not in kept],
-        dropped_meetings=[m for m in later if m.original_start.date() not in kept],
+        carried=[m for m in later if _original(m).date() in kept],
+        dropped=[DroppedChange.of(m) for m in later if _original(m).date() not in kept],
+        dropped_meetings=[m for m in later if _original(m).date() not in kept],
     )
 
 
@@ -541,7 +550,7 @@ def split(group: Group, actor: User, series: MeetingSeries, data: SeriesData) ->
     for meeting in plan.carried:
         was_moved = meeting.start != meeting.original_start
         meeting.series = new
-        meeting.original_start = datetime.combine(meeting.original_start.date(), data.start_time)
+        meeting.original_start = datetime.combine(_original(meeting).date(), data.start_time)
         if not was_moved:
             meeting.start = meeting.original_start
         meeting.sequence += 1

@@ -13,7 +13,7 @@ HOLIDAY_LANGUAGES = {"fr": "fr", "it": "it", "de": "de", "en": "en_US"}
 
 
 @lru_cache(maxsize=256)
-def _holiday_calendar(canton: str, year: int, language: str):
+def _holiday_calendar(canton: str, year: int, language: str) -> holiday_calendars.HolidayBase:
     return holiday_calendars.country_holidays(
         "CH", subdiv=canton, years=year, language=HOLIDAY_LANGUAGES.get(language, "fr")
     )

@@ -8,6 +8,7 @@ slot ends in an IntegrityError that becomes a clear message here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -45,7 +46,7 @@ def slots_of(group: Group, occurrence: schedule.Occurrence) -> list[RoleSlots]:
     return slots_for(group, [occurrence])[0]
 
 
-def slots_for(group: Group, occurrences: list[schedule.Occurrence]) -> list[list[RoleSlots]]:
+def slots_for(group: Group, occurrences: Sequence[schedule.Occurrence]) -> list[list[RoleSlots]]:
     """``slots_of`` for each occurrence, in two statements for them all (the
     assignments of every meeting, then the roles)."""
     meeting_ids = [o.meeting.id for o in occurrences if o.meeting is not None]
@@ -56,7 +57,7 @@ def slots_for(group: Group, occurrences: list[schedule.Occurrence]) -> list[list
         ):
             by_role = held.setdefault(assignment.meeting_id, {})
             by_role.setdefault(assignment.role_type_id, {})[assignment.slot] = assignment
-    role_list = list(db.session.scalars(role_types(group, include_retired=True)))
+    role_list = db.session.scalars(role_types(group, include_retired=True)).all()
     return [
         _role_slots(role_list, held.get(o.meeting.id, {}) if o.meeting is not None else {})
         for o in occurrences
@@ -64,7 +65,7 @@ def slots_for(group: Group, occurrences: list[schedule.Occurrence]) -> list[list
 
 
 def _role_slots(
-    role_list: list[RoleType], by_role: dict[int, dict[int, RoleAssignment]]
+    role_list: Sequence[RoleType], by_role: dict[int, dict[int, RoleAssignment]]
 ) -> list[RoleSlots]:
     result = []
     for role in role_list:

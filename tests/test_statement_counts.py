@@ -271,33 +271,14 @@ PAGES = [
         "requests alone, then each one's assignment, meeting, memberships and "
         "people load one by one",
     ),
-    page(
-        "swap",
-        "camille",
-        "/groups/{group}/assignments/{held}/swap",
-        None,
-        "12 statements, 36 with 20 more members: roles.swap_options joins User "
-        "without loading it (a query per member's name), and each coming role's "
-        "meeting, role type and holder load one by one",
-    ),
+    page("swap", "camille", "/groups/{group}/assignments/{held}/swap", 9),
     page("a swap request", "camille", "/groups/{group}/swaps/{swap}", 8),
     page("when I am away", "camille", "/groups/{group}/away", 4),
+    page("fair fill", "camille", "/groups/{group}/roles/fill", 9),
+    page("after a fair fill", "camille", "/groups/{group}/roles/filled", 11),
+    # Three times the default eight meetings: one statement for all their roles.
     page(
-        "fair fill",
-        "camille",
-        "/groups/{group}/roles/fill",
-        None,
-        "11 statements, 31 with 20 more members: roles.autofill_proposal loads "
-        "the memberships without their users (a query per member's name)",
-    ),
-    page(
-        "after a fair fill",
-        "camille",
-        "/groups/{group}/roles/filled",
-        None,
-        "23 statements, 44 with 20 more members: roles.filled loads the "
-        "memberships without their users (a query per member's name), and the "
-        "role types and assignments once per meeting shown",
+        "after a fair fill of 24 meetings", "camille", "/groups/{group}/roles/filled?count=24", 11
     ),
     page("invitations", "camille", "/groups/{group}/invitations", 3),
     page("audit trail", "camille", "/groups/{group}/audit", 4),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from facilitator.domain import rotation
 from facilitator.domain.recurrence import to_local
@@ -20,7 +21,7 @@ from facilitator.services.lookup import owned
 from facilitator.services.roles.absences import away_on
 from facilitator.services.roles.definitions import role_type_in, role_types
 from facilitator.services.roles.errors import Away
-from facilitator.services.roles.slots import RoleSlots, _check_open, _insert, slots_of
+from facilitator.services.roles.slots import RoleSlots, _check_open, _insert, slots_for
 
 
 @dataclass
@@ -47,6 +48,8 @@ def autofill_proposal(group: Group, count: int, now: datetime) -> Proposal:
     upcoming = upcoming[:count]
     members = db.session.scalars(
         select(Membership)
+        .join(Membership.user)
+        .options(contains_eager(Membership.user))
         .where(Membership.group_id == group.id)
         .order_by(Membership.joined_at, Membership.id)
     ).all()
@@ -117,7 +120,8 @@ class Filled:
 
 def filled(group: Group, count: int, now: datetime) -> Filled:
     proposal = autofill_proposal(group, count, now)
-    return Filled([(o, slots_of(group, o)) for o in proposal.occurrences], proposal)
+    slots = slots_for(group, proposal.occurrences)
+    return Filled(list(zip(proposal.occurrences, slots, strict=True)), proposal)
 
 
 def apply_autofill(

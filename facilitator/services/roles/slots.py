@@ -43,16 +43,32 @@ class RoleSlots:
 
 def slots_of(group: Group, occurrence: schedule.Occurrence) -> list[RoleSlots]:
     """Each active role (and any retired one still held) with its slots."""
-    held: Sequence[RoleAssignment] = []
-    if occurrence.meeting is not None:
-        held = db.session.scalars(
-            select(RoleAssignment).where(RoleAssignment.meeting_id == occurrence.meeting.id)
-        ).all()
-    by_role: dict[int, dict[int, RoleAssignment]] = {}
-    for assignment in held:
-        by_role.setdefault(assignment.role_type_id, {})[assignment.slot] = assignment
+    return slots_for(group, [occurrence])[0]
+
+
+def slots_for(group: Group, occurrences: Sequence[schedule.Occurrence]) -> list[list[RoleSlots]]:
+    """``slots_of`` for each occurrence, in two statements for them all (the
+    assignments of every meeting, then the roles)."""
+    meeting_ids = [o.meeting.id for o in occurrences if o.meeting is not None]
+    held: dict[int, dict[int, dict[int, RoleAssignment]]] = {}  # meeting, role, slot
+    if meeting_ids:
+        for assignment in db.session.scalars(
+            select(RoleAssignment).where(RoleAssignment.meeting_id.in_(meeting_ids))
+        ):
+            by_role = held.setdefault(assignment.meeting_id, {})
+            by_role.setdefault(assignment.role_type_id, {})[assignment.slot] = assignment
+    role_list = db.session.scalars(role_types(group, include_retired=True)).all()
+    return [
+        _role_slots(role_list, held.get(o.meeting.id, {}) if o.meeting is not None else {})
+        for o in occurrences
+    ]
+
+
+def _role_slots(
+    role_list: Sequence[RoleType], by_role: dict[int, dict[int, RoleAssignment]]
+) -> list[RoleSlots]:
     result = []
-    for role in db.session.scalars(role_types(group, include_retired=True)):
+    for role in role_list:
         if not role.active and role.id not in by_role:
             continue
         slots = max(role.slots, max(by_role.get(role.id, {}).keys(), default=-1) + 1)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload
 
 from facilitator.domain.recurrence import to_aware, to_local
 from facilitator.extensions import db
@@ -104,6 +105,7 @@ def swap_options(
         for m in db.session.scalars(
             select(Membership)
             .join(Membership.user)
+            .options(contains_eager(Membership.user))
             .where(Membership.group_id == group.id)
             .order_by(User.display_name, Membership.id)
         )
@@ -114,6 +116,7 @@ def swap_options(
     theirs = db.session.scalars(
         select(RoleAssignment)
         .join(Meeting)
+        .options(contains_eager(RoleAssignment.meeting), joinedload(RoleAssignment.role_type))
         .where(
             Meeting.group_id == group.id,
             Meeting.start > local_now,

@@ -3,13 +3,15 @@ cancelled or changed meeting (to its role holders, and to every member when it
 is at the last minute), and word to the co-responsible members when someone
 joins or leaves. Each in the recipient's language.
 
-A failing address or a mail server outage never stops the others: failures
-are counted and the reminder is tried again on the next run.
+Emails are queued here and leave after the unit of work commits
+(``services.unit``), which counts who was told. A failing address or a mail
+server outage never stops the others: failures are counted, and a reminder
+that could not be sent is tried again on the next run (``remind_again``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
@@ -20,50 +22,25 @@ from facilitator.formatting import when_text
 from facilitator.models import Meeting, Membership, RoleAssignment, RoleType, User
 from facilitator.models._common import utcnow
 from facilitator.services import groups, mail, schedule
-from facilitator.services.errors import MailError
 from facilitator.services.recurrence import to_aware
 
 
-@dataclass
-class Report:
-    sent: int = 0
-    failed: int = 0
-    skipped: int = 0
-    errors: list[str] = field(default_factory=list)
-    people: set[int] = field(default_factory=set)  # the ids of those written to
-
-    def __add__(self, other: Report) -> Report:
-        return Report(
-            self.sent + other.sent,
-            self.failed + other.failed,
-            self.skipped + other.skipped,
-            self.errors + other.errors,
-            self.people | other.people,
-        )
-
-
-def _send(user: User, subject, template: str, **context) -> None:
-    """Send one email; about a group, the template learns whether the group is
-    discreet for ``user`` (then its name stays out of the first lines)."""
+def deliver(user: User, subject: Callable[[], str], template: str, key=None, **context) -> None:
+    """Queue one email to ``user``, counted as told once it is sent after the
+    commit; about a group, the template learns whether the group is discreet
+    for ``user`` (then its name stays out of the first lines)."""
     if context.get("group") is not None:
         context.setdefault("discreet", discreet_for(user, context["group"]))
-    mail.send_template(user.email, user.locale, subject, template, user=user, **context)
+    mail.send_template(
+        user.email, user.locale, subject, template, person=user.id, key=key, user=user, **context
+    )
 
 
-def deliver(report: Report, user: User, subject, template: str, **context) -> None:
-    """Send one email to ``user`` and count it in ``report``, sent or failed:
-    a failing address never stops the others."""
-    try:
-        _send(user, subject, template, **context)
-        report.sent += 1
-        report.people.add(user.id)
-    except MailError:
-        report.failed += 1
-
-
-def send_reminders(now: datetime, link_for) -> Report:
-    """Remind every role holder whose meeting is close enough, once."""
-    report = Report()
+def send_reminders(now: datetime, link_for) -> int:
+    """Remind every role holder whose meeting is close enough, once: queue the
+    emails and mark the roles reminded; returns how many were queued. The
+    caller commits, then gives ``remind_again`` the report's failed keys."""
+    queued = 0
     horizon = (now + timedelta(days=15)).replace(tzinfo=None)
     rows = db.session.execute(
         select(RoleAssignment, Meeting, RoleType, User)
@@ -84,25 +61,27 @@ def send_reminders(now: datetime, link_for) -> Report:
         if start <= now or start - now > timedelta(days=user.reminder_days):
             continue
         occurrence = schedule.find(meeting.group, schedule.key_of(meeting))
-        try:
-            _send(
-                user,
-                lambda o=occurrence: _(
-                    "Reminder: your role at the meeting of %(date)s", date=_day(o)
-                ),
-                "mail/role_reminder.txt",
-                role=role,
-                occurrence=occurrence,
-                group=meeting.group,
-                link=link_for(meeting.group, occurrence.key),
-            )
-        except MailError:
-            report.failed += 1
-            continue
+        deliver(
+            user,
+            lambda o=occurrence: _("Reminder: your role at the meeting of %(date)s", date=_day(o)),
+            "mail/role_reminder.txt",
+            key=assignment.id,
+            role=role,
+            occurrence=occurrence,
+            group=meeting.group,
+            link=link_for(meeting.group, occurrence.key),
+        )
         assignment.reminded_at = utcnow()
-        db.session.commit()
-        report.sent += 1
-    return report
+        queued += 1
+    return queued
+
+
+def remind_again(assignment_ids: Iterable[object]) -> None:
+    """The reminders of these role assignments could not be sent: the next run
+    tries them again."""
+    ids = [i for i in assignment_ids if i is not None]
+    for assignment in db.session.scalars(select(RoleAssignment).where(RoleAssignment.id.in_(ids))):
+        assignment.reminded_at = None
 
 
 def _day(occurrence) -> str:
@@ -165,12 +144,11 @@ def notify_meeting(
     now: datetime,
     actor: User,
     previous: datetime | None = None,
-) -> Report:
+) -> None:
     """Tell people by email that a meeting was cancelled or changed (``kind``):
     its role holders always, naming their role; when it is at the last minute,
     every other member too. Never ``actor``, who made the change. A meeting
     moved from ``previous`` says both dates in the subject."""
-    report = Report()
     moved = kind == "changed" and previous is not None and previous != occurrence.start
     subjects = {
         "cancelled": lambda: _("Cancelled: the meeting of %(date)s", date=_day(occurrence)),
@@ -183,7 +161,6 @@ def notify_meeting(
     }
     for user, role in _recipients(group, occurrence, now, actor):
         deliver(
-            report,
             user,
             subjects["moved" if moved else kind],
             f"mail/meeting_{kind}.txt",
@@ -192,7 +169,6 @@ def notify_meeting(
             group=group,
             link=link,
         )
-    return report
 
 
 def discreet_for(user: User, group) -> bool:
@@ -202,9 +178,8 @@ def discreet_for(user: User, group) -> bool:
     return user.feed_discreet or group.feed_title_mode == "discreet"
 
 
-def notify_arrival(group, newcomer: User, link: str) -> Report:
+def notify_arrival(group, newcomer: User, link: str) -> None:
     """Tell the co-responsible members that ``newcomer`` joined the group."""
-    report = Report()
     name = newcomer.display_name
     for user in groups.member_users(group, coresponsible=True):
         if user.id == newcomer.id:  # a group where everyone is co-responsible
@@ -214,17 +189,13 @@ def notify_arrival(group, newcomer: User, link: str) -> Report:
             if discreet_for(user, group)
             else (lambda: _("%(name)s has joined %(group)s", name=name, group=group.name))
         )
-        deliver(
-            report, user, subject, "mail/member_joined.txt", member=name, group=group, link=link
-        )
-    return report
+        deliver(user, subject, "mail/member_joined.txt", member=name, group=group, link=link)
 
 
-def notify_departure(group, name: str, reopened: list, link: str) -> Report:
+def notify_departure(group, name: str, reopened: list, link: str) -> None:
     """Tell the co-responsible members that the member called ``name`` left
     (call it after the membership ended), and which of their roles are open
     again."""
-    report = Report()
     # The leaver is no longer among the members.
     for user in groups.member_users(group, coresponsible=True):
         subject = (
@@ -233,7 +204,6 @@ def notify_departure(group, name: str, reopened: list, link: str) -> Report:
             else (lambda: _("%(name)s has left %(group)s", name=name, group=group.name))
         )
         deliver(
-            report,
             user,
             subject,
             "mail/member_left.txt",
@@ -242,4 +212,3 @@ def notify_departure(group, name: str, reopened: list, link: str) -> Report:
             reopened=reopened,
             link=link,
         )
-    return report

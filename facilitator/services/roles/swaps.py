@@ -191,11 +191,10 @@ def propose_swap(
         from_membership_id=membership.id,
         to_membership_id=target.id,
     )
-    db.session.add(request)
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(request)
     except IntegrityError:
-        db.session.rollback()
         existing = open_swap(assignment, target, other)
         if existing is None:
             raise
@@ -256,7 +255,6 @@ def swap_note(swap) -> SwapNote:
 def cancel_swap(membership: Membership, swap) -> None:
     """Either side withdraws or declines the request."""
     db.session.delete(swap)
-    db.session.commit()
 
 
 def accept_swap(group: Group, membership: Membership, swap, now) -> None:
@@ -269,7 +267,6 @@ def accept_swap(group: Group, membership: Membership, swap, now) -> None:
         theirs is not None and theirs.membership_id != membership.id
     ):
         db.session.delete(swap)
-        db.session.commit()
         raise SwapInvalid()
     for held in filter(None, (mine, theirs)):
         if held.meeting.cancelled or to_aware(held.meeting.start, held.meeting.timezone) <= now:
@@ -296,7 +293,6 @@ def accept_swap(group: Group, membership: Membership, swap, now) -> None:
     try:
         db.session.flush()
     except IntegrityError as exc:
-        db.session.rollback()
         raise AlreadyHasRole() from exc
     group.version += 1
     audit.record(
@@ -307,4 +303,3 @@ def accept_swap(group: Group, membership: Membership, swap, now) -> None:
         role=mine.role_type.name,
         start=mine.meeting.start.isoformat(),
     )
-    db.session.commit()

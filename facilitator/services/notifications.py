@@ -19,13 +19,15 @@ from sqlalchemy import select
 
 from facilitator.extensions import db
 from facilitator.formatting import when_text
-from facilitator.models import Meeting, Membership, RoleAssignment, RoleType, User
+from facilitator.models import Group, Meeting, Membership, RoleAssignment, RoleType, User
 from facilitator.models._common import utcnow
 from facilitator.services import groups, mail, schedule
 from facilitator.services.recurrence import to_aware
 
 
-def deliver(user: User, subject: Callable[[], str], template: str, key=None, **context) -> None:
+def deliver(
+    user: User, subject: Callable[[], str], template: str, key: object = None, **context
+) -> None:
     """Queue one email to ``user``, counted as told once it is sent after the
     commit; about a group, the template learns whether the group is discreet
     for ``user`` (then its name stays out of the first lines)."""
@@ -36,7 +38,7 @@ def deliver(user: User, subject: Callable[[], str], template: str, key=None, **c
     )
 
 
-def send_reminders(now: datetime, link_for) -> int:
+def send_reminders(now: datetime, link_for: Callable[[Group, str], str]) -> int:
     """Remind every role holder whose meeting is close enough, once: queue the
     emails and mark the roles reminded; returns how many were queued. The
     caller commits, then gives ``remind_again`` the report's failed keys."""

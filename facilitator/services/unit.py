@@ -15,7 +15,9 @@ are rendered at once, in the recipient's language, and queued
   was not saved.
 
 This module is the only place that commits, and ``commit`` the one place
-where queued mail leaves.
+where queued mail leaves: a durable outbox would write the queued messages
+to its table just before the commit, in the same transaction, instead of
+sending them after it.
 """
 
 from __future__ import annotations

@@ -258,7 +258,9 @@ def cancel_swap(membership: Membership, swap) -> None:
 
 
 def accept_swap(group: Group, membership: Membership, swap, now) -> None:
-    """The asked member accepts: the roles change hands (checked again now)."""
+    """The asked member accepts: the roles change hands (checked again now).
+    A request whose roles changed hands meanwhile is deleted and SwapInvalid
+    raised: the caller commits the deletion before saying why."""
     if swap.to_membership_id != membership.id:
         raise NotFound()
     mine, theirs = swap.assignment, swap.other_assignment

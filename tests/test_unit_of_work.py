@@ -261,3 +261,19 @@ def test_unsaved_changes_are_noticed_until_the_unit_ends(scene):
     roles.add_unavailability(s["ben_m"], date(2026, 11, 1), date(2026, 11, 7), "")
     unit.rollback()
     assert not unit.has_unsaved_changes()
+
+
+def test_any_end_of_the_transaction_but_the_commit_drops_the_mail(scene, outbox):
+    """The request's session is closed at its end (or rolled back by an error
+    handler): mail queued in it never leaves."""
+    s = scene
+    _give_ben_a_role(s)
+    occurrence = schedule.find(s["group"], s["key"])
+    notifications.notify_meeting(s["group"], occurrence, "cancelled", LINK, NOW, s["owner"])
+    db.session.rollback()
+    assert mail.queued() == []
+    notifications.notify_meeting(s["group"], occurrence, "cancelled", LINK, NOW, s["owner"])
+    db.session.close()
+    assert mail.queued() == []
+    assert unit.commit().sent == 0
+    assert outbox == []

@@ -123,7 +123,7 @@ def send_template(
     *,
     person: int | None = None,
     key: object = None,
-    **context,
+    **context: object,
 ) -> None:
     """Queue a text template, and a subject given as a function (so that it is
     translated here), rendered now in the recipient's ``language``; it leaves

@@ -60,7 +60,7 @@ def has_unsaved_changes() -> bool:
 
 
 @event.listens_for(Session, "after_flush")
-def _changed(session: Session, _context) -> None:
+def _changed(session: Session, _context: object) -> None:
     session.info[CHANGED] = True
 
 

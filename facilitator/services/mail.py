@@ -57,14 +57,6 @@ class MailReport:
     people: set[int] = field(default_factory=set)
     failed_keys: list[object] = field(default_factory=list)
 
-    def __add__(self, other: MailReport) -> MailReport:
-        return MailReport(
-            self.sent + other.sent,
-            self.failed + other.failed,
-            self.people | other.people,
-            self.failed_keys + other.failed_keys,
-        )
-
 
 @dataclass(frozen=True)
 class Queued:

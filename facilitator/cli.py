@@ -16,7 +16,7 @@ from facilitator.demo import (
 )
 from facilitator.extensions import db
 from facilitator.models import User
-from facilitator.services import clock, notifications, retention
+from facilitator.services import clock, notifications, retention, unit
 
 
 @click.command("demo-data")
@@ -55,10 +55,14 @@ def send_reminders_command() -> None:
     """Email each role holder before their meeting (run it from cron)."""
     base = current_app.config["BASE_URL"]
     with current_app.test_request_context(base_url=base):
-        report = notifications.send_reminders(
+        notifications.send_reminders(
             clock.now(),
             lambda group, key: url_for("meetings.show", group_id=group.id, key=key, _external=True),
         )
+    report = unit.commit()
+    if report.failed_keys:  # not sent: marked unreminded again for the next run
+        notifications.remind_again(report.failed_keys)
+        unit.commit()
     click.echo(f"Reminders sent: {report.sent}, failed: {report.failed} (tried again next run).")
 
 
@@ -66,6 +70,7 @@ def send_reminders_command() -> None:
 def purge_command() -> None:
     """Delete what is no longer needed (run it from cron; safe to repeat)."""
     report = retention.purge(clock.now())
+    unit.commit()
     click.echo(
         f"Deleted: {report.invitations} old invitations, {report.messages} directory messages, "
         f"{report.notes} meeting notes "

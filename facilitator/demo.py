@@ -16,7 +16,7 @@ from facilitator.domain.recurrence import MONTHLY, WEEKLY, Rule
 from facilitator.extensions import db
 from facilitator.models import ContactMessage, Group, Membership, User
 from facilitator.models.groups import MemberRole
-from facilitator.services import attendance, clock, feeds, invitations, roles, schedule
+from facilitator.services import attendance, clock, feeds, invitations, roles, schedule, unit
 from facilitator.services import groups as group_service
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented demo login
@@ -198,7 +198,8 @@ def _demo_roles(group: Group, actor: User) -> None:
 
 
 def load_demo_data() -> list[tuple[str, str]]:
-    """Create the demo groups and members; return (invitation, feed) tokens."""
+    """Create the demo groups and members, and commit; return (invitation,
+    feed) tokens."""
     links = []
     for spec in DEMO_GROUPS:
         users = [_demo_user(login, name, locale) for login, name, locale, _c in spec["members"]]
@@ -207,15 +208,15 @@ def load_demo_data() -> list[tuple[str, str]]:
         for user, (_l, _n, _loc, coresp) in zip(users[1:], spec["members"][1:], strict=True):
             role = MemberRole.CORESPONSIBLE if coresp else MemberRole.MEMBER
             db.session.add(Membership(user=user, group=group, role=role))
-        db.session.commit()
+        db.session.flush()
         _demo_schedule(group, users[0], spec["schedule"])
         _demo_roles(group, users[0])
         if "visitor" in spec:  # a message that came through the directory
             db.session.add(ContactMessage(group_id=group.id, **spec["visitor"]))
-            db.session.commit()
         _invitation, token = invitations.create_invitation(group, users[0], days=30, max_uses=5)
         _feed, feed_token = feeds.create(users[0], "demo", group=group)
         links.append((token, feed_token))
+    unit.commit()  # the whole demo in one unit of work (with a reset before it)
     return links
 
 
@@ -228,7 +229,9 @@ def reset_demo_data() -> None:
         db.session.delete(group)
     for user in db.session.scalars(select(User).where(User.id.in_(demo_users))):
         db.session.delete(user)
-    db.session.commit()
+    # Deleted before the same addresses are created again (load_demo_data,
+    # which commits both).
+    db.session.flush()
 
 
 def demo_present() -> bool:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import flash, render_template, request
+from flask import current_app, flash, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from facilitator.blueprints.feedback import flash_at
-from facilitator.extensions import db
+from facilitator.services import unit
 from facilitator.services.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ def render_error(status: int, message=None):
 
 
 def handle_http_error(exc: HTTPException):
+    unit.rollback()
     status = exc.code or 500
     return render_error(status if status in MESSAGES else 500)
 
@@ -63,12 +64,12 @@ def handle_csrf_error(exc: CSRFError):
 
 def handle_domain_error(exc: DomainError):
     """An uncaught domain error: roll back and show its message with its status."""
-    db.session.rollback()
+    unit.rollback()
     return render_error(exc.status, exc.message)
 
 
 def handle_unexpected(exc: Exception):
-    db.session.rollback()
+    unit.rollback()
     # The URL may hold a secret token: log only the endpoint.
     log.exception("unhandled error on %s", request.endpoint)
     return render_error(500)
@@ -76,14 +77,26 @@ def handle_unexpected(exc: Exception):
 
 def flash_error(exc: DomainError, place: str | None = None) -> None:
     """Roll back and say why, beside ``place`` if given (see blueprints.feedback)."""
-    db.session.rollback()
+    unit.rollback()
     if place:
         flash_at(place, str(exc.message), "error")
     else:
         flash(str(exc.message), "error")
 
 
+def check_unit_ended(response):
+    """A request ends its unit of work (``unit.commit`` or a rollback):
+    changes left uncommitted would be lost silently, and their mail with
+    them. Fails loudly under tests, logs otherwise."""
+    if unit.has_unsaved_changes():
+        if current_app.testing:
+            raise RuntimeError(f"{request.endpoint} changed data without unit.commit()")
+        log.error("%s changed data without unit.commit(); rolled back", request.endpoint)
+    return response
+
+
 def init_app(app) -> None:
+    app.after_request(check_unit_ended)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(DomainError, handle_domain_error)

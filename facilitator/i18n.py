@@ -14,7 +14,7 @@ from flask_babel import get_locale, refresh
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from facilitator.extensions import babel, db
+from facilitator.extensions import babel
 
 # UI languages: code -> (Babel locale with Swiss formats, name in itself)
 UI_LANGUAGES = {
@@ -77,8 +77,11 @@ def remember_language_choice() -> None:
         return
     session["lang"] = chosen
     if current_user.is_authenticated and current_user.locale != chosen:
+        # Imported here to break the cycle i18n -> unit -> mail -> i18n.
+        from facilitator.services import unit
+
         current_user.locale = chosen
-        db.session.commit()
+        unit.commit()
     refresh()
 
 

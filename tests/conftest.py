@@ -29,7 +29,7 @@ from facilitator.extensions import db, limiter
 from facilitator.i18n import locale_for
 from facilitator.models import ContactMessage, Group, Membership, RoleAssignment, User
 from facilitator.models.groups import MemberRole
-from facilitator.services import accounts, clock, feeds, invitations, roles, schedule
+from facilitator.services import accounts, clock, feeds, invitations, roles, schedule, unit
 from facilitator.services import groups as group_service
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -87,9 +87,13 @@ def t(app, language: str, message: str, context: str | None = None, **values) ->
 
 class FreshContextClient(FlaskClient):
     """Each request gets its own app context (fresh ``g`` and database
-    session), as in production, even while the test holds one open."""
+    session), as in production, even while the test holds one open. What the
+    test itself did before (its set-up, through the services, which never
+    commit) is committed first, as the request before this one would have."""
 
     def open(self, *args, **kwargs):
+        if has_app_context():  # not in a test's worker thread
+            unit.commit()
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         if has_app_context():  # not in a test's worker thread
@@ -360,6 +364,7 @@ def count_queries(client, path: str) -> int:
     def listener(*args):
         statements.append(args[2])
 
+    unit.commit()  # the test's own set-up is saved first: only the page's statements count
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
         assert client.get(path).status_code == 200

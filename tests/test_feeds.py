@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from facilitator.extensions import db
 from facilitator.models import FeedToken
-from facilitator.services import clock, feeds, schedule
+from facilitator.services import clock, feeds, schedule, unit
 from facilitator.services.tokens import hash_token
 from tests.conftest import text_of
 
@@ -89,6 +89,7 @@ def test_matching_etag_gets_304_with_one_query_and_no_rendering(app, client, mem
 def test_the_prepared_query_of_the_fast_path_reads_what_sqlalchemy_reads(app, member):
     user, lausanne, _geneve = member
     tokens = [feeds.create(user, "phone")[1], feeds.create(user, "tablet", group=lausanne)[1]]
+    unit.commit()  # read below through another connection
     engine = create_engine(
         db.engine.url, isolation_level="AUTOCOMMIT", **app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     )

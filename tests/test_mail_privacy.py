@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from facilitator.extensions import db
 from facilitator.models import RoleAssignment
-from facilitator.services import directory, notifications, role_mail, roles, schedule
+from facilitator.services import directory, notifications, role_mail, roles, schedule, unit
 from facilitator.services.roles import SwapNote
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a Tuesday morning; a meeting tonight
@@ -86,6 +86,7 @@ def every_email(group, owner, ana, ana_m, ben, ben_m) -> None:
     notifications.notify_departure(group, "Dora", [(later.start, role.name)], LINK)  # Camille, Ana
     directory.send_message(group, "Léa", "lea@example.org", "Bonjour", LINK)  # Camille, Ana
     notifications.send_reminders(NOW, lambda group, key: LINK)  # Ben, tonight
+    unit.commit()  # the emails leave after the commit
 
 
 @pytest.mark.parametrize("lang", ["fr", "it", "de"])
@@ -119,6 +120,7 @@ def test_a_discreet_email_starts_with_the_greeting_and_your_group(scene, outbox,
     group, owner, ana, *_rest = scene(lang, discreet_group=True)
     tonight = schedule.occurrences([group.id], date(2026, 12, 1), date(2026, 12, 1))[0]
     notifications.notify_meeting(group, tonight, "cancelled", LINK, NOW, owner)
+    unit.commit()
     mine = next(m for m in outbox if m["To"] == ana.email)
     lines = [line for line in mine.get_content().splitlines() if line.strip()]
     assert lines[0] == {"fr": "Bonjour Ana,", "it": "Buongiorno Ana,", "de": "Guten Tag Ana"}[lang]

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from facilitator.extensions import db
 from facilitator.models import Meeting, Membership, RoleAssignment, RoleType
-from facilitator.services import attendance, clock, roles, schedule
+from facilitator.services import attendance, clock, roles, schedule, unit
 from facilitator.services import groups as group_service
 from tests.conftest import PASSWORD, confirmed, text_of
 
@@ -859,6 +859,7 @@ def test_swap_is_refused_when_the_taker_is_away(setup):
     mine = db.session.scalar(select(RoleAssignment))
     request = roles.propose_swap(s["group"], s["ana_m"], mine, s["ben_m"], None, NOW)
     roles.add_unavailability(s["ben_m"], KEY_DAY, KEY_DAY, "")
+    unit.commit()  # the earlier requests
     with pytest.raises(roles.Away):
         roles.accept_swap(s["group"], s["ben_m"], request, NOW)
     db.session.rollback()

@@ -10,7 +10,7 @@ from sqlalchemy import event, func, select
 from facilitator.domain.recurrence import MONTHLY, WEEKLY, Rule
 from facilitator.extensions import db
 from facilitator.models import AuditEvent, Meeting, MeetingSeries
-from facilitator.services import schedule
+from facilitator.services import schedule, unit
 from facilitator.services.errors import NotFound
 
 FORTNIGHTLY_TUESDAY = Rule(WEEKLY, interval=2, byday=("TU",))
@@ -159,6 +159,7 @@ def test_split_from_a_date_keeps_history_and_carries_matching_overrides(group, a
             start=date(2026, 9, 1), rule=Rule(WEEKLY, interval=4, byday=("TU",)), at=time(18, 30)
         ),
     )
+    unit.commit()
     assert result.series.uid != old_uid
     assert result.carried == 1
     assert [(m.original_start, m.cancelled) for m in result.dropped] == [
@@ -181,6 +182,7 @@ def test_split_at_the_first_meeting_replaces_the_series(group, actor):
     old = schedule.create_series(group, actor, series_data())
     old_id = old.id
     schedule.split(group, actor, old, series_data(at=time(18)))
+    unit.commit()
     assert db.session.get(MeetingSeries, old_id) is None
     assert [s.start_time for s in db.session.scalars(select(MeetingSeries))] == [time(18)]
 
@@ -254,6 +256,7 @@ def test_listing_costs_two_queries_whatever_the_history(group, actor):
     series = schedule.create_series(group, actor, series_data(start=date(2026, 1, 6)))
     for occurrence in schedule.occurrences([group.id], date(2026, 1, 1), date(2026, 12, 31))[:20]:
         schedule.cancel(group, actor, occurrence, "")
+    unit.commit()
     group_id = group.id
     statements = []
     listener = lambda *args: statements.append(args[2])  # noqa: E731

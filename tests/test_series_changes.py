@@ -19,7 +19,7 @@ from facilitator.domain.recurrence import MONTHLY, WEEKLY, Rule
 from facilitator.extensions import db
 from facilitator.models import AuditEvent, Meeting, MeetingSeries, Membership, RoleAssignment
 from facilitator.models.groups import MemberRole
-from facilitator.services import clock, notifications, roles, schedule
+from facilitator.services import clock, notifications, roles, schedule, unit
 from tests.conftest import DIGEST, PASSWORD, TEST_DATABASE_URL, confirmed, text_of
 from tests.test_meetings import SERIES_FORM
 
@@ -470,6 +470,7 @@ def test_a_cancellation_made_between_the_check_and_the_change_sends_no_email(
 
     def first_someone_else(group, actor, occurrence, reason):
         real(group, owner, schedule.find(group, occurrence.key), "Avant")
+        unit.commit()  # the other co-responsible's request
         return real(group, actor, occurrence, reason)
 
     real_pause = schedule.pause
@@ -477,6 +478,7 @@ def test_a_cancellation_made_between_the_check_and_the_change_sends_no_email(
     def pause_after_someone_else(group, actor, series, first, last, reason):
         for day in (15, 22):
             real(group, owner, schedule.find(group, key(weekly, day)), "Avant")
+        unit.commit()  # the other co-responsible's request
         return real_pause(group, actor, series, first, last, reason)
 
     monkeypatch.setattr(schedule, "cancel", first_someone_else)

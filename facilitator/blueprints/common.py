@@ -7,11 +7,10 @@ from urllib.parse import urlsplit
 from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user
 
-from facilitator.extensions import db
 from facilitator.i18n import use_context_language
 from facilitator.models import Group, Membership
 from facilitator.services import groups as group_service
-from facilitator.services import notifications
+from facilitator.services import notifications, unit
 from facilitator.services.errors import DomainError
 
 
@@ -50,7 +49,7 @@ def render_form(template: str, form, status_if_invalid: int = 400, **context):
 
 def field_error(form, exc: DomainError, template: str, **context):
     """Show a domain error next to its field (or as a form-level message)."""
-    db.session.rollback()
+    unit.rollback()
     field = getattr(form, exc.field, None) if exc.field else None
     if field is not None:
         field.errors = [*field.errors, str(exc.message)]
@@ -61,7 +60,7 @@ def field_error(form, exc: DomainError, template: str, **context):
 
 def invalid_invitation(exc: DomainError):
     """Explain why an invitation link cannot be used, in the group's language."""
-    db.session.rollback()
+    unit.rollback()
     language = getattr(exc, "language", None)
     if language:
         use_context_language(language)

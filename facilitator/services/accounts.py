@@ -136,11 +136,10 @@ def create_account(email: str, display_name: str, password: str, locale: str) ->
     user = User(email=email, display_name=display_name.strip(), locale=locale)
     user.set_password(password)
     user.last_login_at = utcnow()
-    db.session.add(user)
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(user)
     except IntegrityError as exc:  # the same link used twice at the same moment
-        db.session.rollback()
         raise EmailTaken(field="email") from exc
     return user
 
@@ -158,7 +157,6 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.check_password(password):
         return None
     user.last_login_at = utcnow()
-    db.session.commit()
     return user
 
 
@@ -181,7 +179,6 @@ def update_profile(user: User, display_name: str, locale: str, reminder_days: in
     user.display_name = display_name.strip()
     user.locale = locale
     user.reminder_days = reminder_days
-    db.session.commit()
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -194,7 +191,6 @@ def change_password(user: User, current: str, new: str) -> None:
 def _set_password(user: User, new: str) -> None:
     user.set_password(new)
     user.session_version += 1
-    db.session.commit()
 
 
 # --- password reset ---------------------------------------------------------

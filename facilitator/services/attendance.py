@@ -111,7 +111,7 @@ def record(
         participants=participants,
         newcomers=newcomers,
     )
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -136,7 +136,6 @@ def set_intention(
     )
     if coming is not None:
         db.session.add(Intention(meeting_id=meeting.id, responder=responder, coming=coming))
-    db.session.commit()
 
 
 @dataclass
@@ -181,14 +180,12 @@ def disable(group: Group, actor: User, delete_figures: bool) -> int:
         db.session.execute(delete(Intention).where(Intention.meeting_id.in_(meeting_ids)))
     group.attendance_enabled = False
     audit.record(group, actor, "attendance_disabled", deleted=deleted)
-    db.session.commit()
     return deleted
 
 
 def enable(group: Group, actor: User) -> None:
     group.attendance_enabled = True
     audit.record(group, actor, "attendance_enabled")
-    db.session.commit()
 
 
 # --- the yearly figures ------------------------------------------------------------

@@ -61,18 +61,14 @@ def public_name(group: Group) -> str:
     return group.directory_title or group.name
 
 
-def send_message(
-    group: Group, sender_name: str, sender_contact: str, body: str, link: str
-) -> tuple[int, int]:
-    """Keep the message for the co-responsibles and email it to them.
-    Returns (emails sent, emails failed); the message is kept either way."""
+def send_message(group: Group, sender_name: str, sender_contact: str, body: str, link: str) -> None:
+    """Keep the message for the co-responsibles and email it to them (after
+    the commit: a failed email leaves the message kept)."""
     db.session.add(
         ContactMessage(
             group_id=group.id, sender_name=sender_name, sender_contact=sender_contact, body=body
         )
     )
-    db.session.commit()
-    report = notifications.Report()
     for user in groups.member_users(group, coresponsible=True):
         subject = (
             (lambda: _("A message for your group from the directory"))
@@ -80,7 +76,6 @@ def send_message(
             else (lambda: _("Message for %(group)s from the directory", group=group.name))
         )
         notifications.deliver(
-            report,
             user,
             subject,
             "mail/contact_message.txt",
@@ -90,7 +85,6 @@ def send_message(
             body=body,
             link=link,
         )
-    return report.sent, report.failed
 
 
 def messages(group: Group) -> list[ContactMessage]:
@@ -107,4 +101,3 @@ def messages(group: Group) -> list[ContactMessage]:
 def delete_message(group: Group, message_id: int) -> None:
     """A co-responsible member deletes a visitor's message (once answered)."""
     db.session.delete(owned(ContactMessage, message_id, group_id=group.id))
-    db.session.commit()

@@ -49,7 +49,7 @@ def create(user: User, label: str, group: Group | None = None) -> tuple[FeedToke
         token_hash=hash_token(token),
     )
     db.session.add(feed)
-    db.session.commit()
+    db.session.flush()
     return feed, token
 
 
@@ -77,14 +77,12 @@ def revoke(user: User, token_id: int) -> None:
     feed = owned(FeedToken, token_id, user_id=user.id)
     if feed.revoked_at is None:
         feed.revoked_at = utcnow()
-        db.session.commit()
 
 
 def set_discreet(user: User, discreet: bool) -> None:
     if user.feed_discreet != discreet:
         user.feed_discreet = discreet
         user.feed_changed_at = utcnow()
-        db.session.commit()
 
 
 @dataclass(frozen=True)
@@ -248,4 +246,3 @@ def mark_used(resolved: Resolved, now: datetime) -> None:
         db.session.execute(
             update(FeedToken).where(FeedToken.id == resolved.token_id).values(last_used_at=now)
         )
-        db.session.commit()

@@ -71,7 +71,7 @@ def create_group(creator: User, data: GroupData) -> Group:
     db.session.add(Membership(user=creator, group=group, role=MemberRole.CORESPONSIBLE))
     audit.record(group, creator, "group_created")
     roles.create_defaults(group)
-    db.session.commit()
+    db.session.flush()
     return group
 
 
@@ -90,7 +90,6 @@ def update_group(group: Group, actor: User, data: GroupData) -> None:
         roles.mark_exclusive_holders(group)
     group.version += 1  # the name and time zone show in calendar feeds
     audit.record(group, actor, "group_updated", fields=changed)
-    db.session.commit()
 
 
 def _apply(group: Group, data: GroupData) -> None:
@@ -168,7 +167,6 @@ def grant_coresponsibility(group: Group, actor: User, member: Membership) -> Non
         return
     member.role = MemberRole.CORESPONSIBLE
     audit.record(group, actor, "coresponsibility_granted", subject=member.user)
-    db.session.commit()
 
 
 def withdraw_coresponsibility(group: Group, actor: User, member: Membership) -> None:
@@ -179,7 +177,6 @@ def withdraw_coresponsibility(group: Group, actor: User, member: Membership) -> 
         raise LastCoresponsible()
     member.role = MemberRole.MEMBER
     audit.record(group, actor, "coresponsibility_withdrawn", subject=member.user)
-    db.session.commit()
 
 
 def remove_member(group: Group, actor: User, member: Membership) -> None:
@@ -189,7 +186,6 @@ def remove_member(group: Group, actor: User, member: Membership) -> None:
     _reopen_roles(group, actor, member)
     member.user.feed_changed_at = utcnow()  # the group leaves their personal feed
     db.session.delete(member)
-    db.session.commit()
 
 
 def leave_group(group: Group, member: Membership) -> list[tuple[datetime, str]]:
@@ -200,7 +196,6 @@ def leave_group(group: Group, member: Membership) -> list[tuple[datetime, str]]:
     reopened = _reopen_roles(group, member.user, member)
     member.user.feed_changed_at = utcnow()
     db.session.delete(member)
-    db.session.commit()
     return reopened
 
 

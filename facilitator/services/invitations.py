@@ -78,7 +78,7 @@ def create_invitation(
     )
     db.session.add(invitation)
     audit.record(group, actor, "invitation_created", days=days, max_uses=max_uses)
-    db.session.commit()
+    db.session.flush()
     return invitation, token
 
 
@@ -106,7 +106,6 @@ def revoke(group: Group, actor: User, invitation_id: int) -> None:
     if invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
         audit.record(group, actor, "invitation_revoked")
-        db.session.commit()
 
 
 def find(token: str) -> Invitation:
@@ -151,11 +150,10 @@ def accept(token: str, user: User) -> Membership:
         .execution_options(synchronize_session=False)
     )
     if counted != 1:
-        db.session.rollback()
         raise InvitationUsedUp()
     membership = Membership(user_id=user.id, group_id=group.id, role=MemberRole.MEMBER)
     user.feed_changed_at = now  # the group joins their personal feed
     db.session.add(membership)
     audit.record(group, user, "member_joined", subject=user)
-    db.session.commit()
+    db.session.flush()
     return membership

@@ -1,4 +1,7 @@
-"""Sending email: SMTP in production, files under instance/mail in development.
+"""Email: messages are rendered and queued during a unit of work, and sent
+after its commit (``services.unit.commit``, the one place that calls
+``send_queued``); a rollback drops them. SMTP in production, files under
+instance/mail in development.
 
 Tests use the ``memory`` backend, which keeps the messages in
 ``app.extensions["mail_outbox"]``.
@@ -11,6 +14,7 @@ import re
 import smtplib
 import ssl
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -18,6 +22,7 @@ from pathlib import Path
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from facilitator.extensions import db
 from facilitator.i18n import locale_for
 from facilitator.services.errors import MailError
 
@@ -41,20 +46,88 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
     return msg
 
 
+@dataclass
+class MailReport:
+    """What became of the mail of a unit of work: how many messages went and
+    how many could not, the ids of the people told (each counted once), and
+    the ``key`` of each message that failed (see ``queue``)."""
+
+    sent: int = 0
+    failed: int = 0
+    people: set[int] = field(default_factory=set)
+    failed_keys: list[object] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A rendered message waiting for its unit's commit; ``person`` is the
+    user id it counts as told, ``key`` what its sender wants back if it fails."""
+
+    message: EmailMessage
+    person: int | None = None
+    key: object = None
+
+
+QUEUE = "facilitator.mail_queue"
+
+
+def queue(message: EmailMessage, person: int | None = None, key: object = None) -> None:
+    """Keep ``message`` to be sent once the current unit of work commits."""
+    db.session.info.setdefault(QUEUE, []).append(Queued(message, person, key))
+
+
+def queued() -> list[Queued]:
+    """The messages waiting for the current unit's commit."""
+    return list(db.session.info.get(QUEUE, ()))
+
+
+def take_queued() -> list[Queued]:
+    """Empty the queue, returning what it held (the unit is about to commit)."""
+    return db.session.info.pop(QUEUE, [])
+
+
+def drop_queued() -> None:
+    """Forget the queued messages: their change was not saved."""
+    db.session.info.pop(QUEUE, None)
+
+
+def send_queued(messages: list[Queued]) -> MailReport:
+    """Send committed messages one by one; a failing one never stops the others."""
+    report = MailReport()
+    for item in messages:
+        try:
+            send(item.message)
+        except MailError:
+            report.failed += 1
+            report.failed_keys.append(item.key)
+            continue
+        report.sent += 1
+        if item.person is not None:
+            report.people.add(item.person)
+    return report
+
+
 def send_template(
-    to: str, language: str, subject: Callable[[], str], template: str, **context: object
+    to: str,
+    language: str,
+    subject: Callable[[], str],
+    template: str,
+    *,
+    person: int | None = None,
+    key: object = None,
+    **context: object,
 ) -> None:
-    """Send a text template, and a subject given as a function (so that it is
-    translated here), in the recipient's ``language``."""
+    """Queue a text template, and a subject given as a function (so that it is
+    translated here), rendered now in the recipient's ``language``; it leaves
+    after the commit of the unit of work."""
     with force_locale(locale_for(language)):
         title = subject()
         body = render_template(template, **context)
-    send(to, title, body)
+    queue(build_message(to, title, body), person, key)
 
 
-def send(to: str, subject: str, body: str) -> None:
-    """Send one plain-text message; raise MailError when it cannot be sent."""
-    msg = build_message(to, subject, body)
+def send(msg: EmailMessage) -> None:
+    """Send one message now; raise MailError when it cannot be sent."""
     backend = current_app.config["MAIL_BACKEND"]
     try:
         if backend == "memory":

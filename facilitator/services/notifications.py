@@ -3,14 +3,15 @@ cancelled or changed meeting (to its role holders, and to every member when it
 is at the last minute), and word to the co-responsible members when someone
 joins or leaves. Each in the recipient's language.
 
-A failing address or a mail server outage never stops the others: failures
-are counted and the reminder is tried again on the next run.
+Emails are queued here and leave after the unit of work commits
+(``services.unit``), which counts who was told. A failing address or a mail
+server outage never stops the others: failures are counted, and a reminder
+that could not be sent is tried again on the next run (``remind_again``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,52 +24,29 @@ from facilitator.formatting import when_text
 from facilitator.models import Group, Meeting, Membership, RoleAssignment, RoleType, User
 from facilitator.models._common import utcnow
 from facilitator.services import groups, mail, schedule
-from facilitator.services.errors import MailError
 
 # An email's subject, called in the recipient's language.
 Subject = Callable[[], str]
 
 
-@dataclass
-class Report:
-    sent: int = 0
-    failed: int = 0
-    skipped: int = 0
-    errors: list[str] = field(default_factory=list)
-    people: set[int] = field(default_factory=set)  # the ids of those written to
-
-    def __add__(self, other: Report) -> Report:
-        return Report(
-            self.sent + other.sent,
-            self.failed + other.failed,
-            self.skipped + other.skipped,
-            self.errors + other.errors,
-            self.people | other.people,
-        )
-
-
-def _send(user: User, subject: Subject, template: str, **context: Any) -> None:
-    """Send one email; about a group, the template learns whether the group is
-    discreet for ``user`` (then its name stays out of the first lines)."""
+def deliver(
+    user: User, subject: Subject, template: str, key: object = None, **context: Any
+) -> None:
+    """Queue one email to ``user``, counted as told once it is sent after the
+    commit; about a group, the template learns whether the group is discreet
+    for ``user`` (then its name stays out of the first lines)."""
     if context.get("group") is not None:
         context.setdefault("discreet", discreet_for(user, context["group"]))
-    mail.send_template(user.email, user.locale, subject, template, user=user, **context)
+    mail.send_template(
+        user.email, user.locale, subject, template, person=user.id, key=key, user=user, **context
+    )
 
 
-def deliver(report: Report, user: User, subject: Subject, template: str, **context: Any) -> None:
-    """Send one email to ``user`` and count it in ``report``, sent or failed:
-    a failing address never stops the others."""
-    try:
-        _send(user, subject, template, **context)
-        report.sent += 1
-        report.people.add(user.id)
-    except MailError:
-        report.failed += 1
-
-
-def send_reminders(now: datetime, link_for: Callable[[Group, str], str]) -> Report:
-    """Remind every role holder whose meeting is close enough, once."""
-    report = Report()
+def send_reminders(now: datetime, link_for: Callable[[Group, str], str]) -> int:
+    """Remind every role holder whose meeting is close enough, once: queue the
+    emails and mark the roles reminded; returns how many were queued. The
+    caller commits, then gives ``remind_again`` the report's failed keys."""
+    queued = 0
     horizon = (now + timedelta(days=15)).replace(tzinfo=None)
     rows = db.session.execute(
         select(RoleAssignment, Meeting, RoleType, User)
@@ -89,23 +67,27 @@ def send_reminders(now: datetime, link_for: Callable[[Group, str], str]) -> Repo
         if start <= now or start - now > timedelta(days=user.reminder_days):
             continue
         occurrence = schedule.find(meeting.group, schedule.key_of(meeting))
-        try:
-            _send(
-                user,
-                _reminder_subject(occurrence),
-                "mail/role_reminder.txt",
-                role=role,
-                occurrence=occurrence,
-                group=meeting.group,
-                link=link_for(meeting.group, occurrence.key),
-            )
-        except MailError:
-            report.failed += 1
-            continue
+        deliver(
+            user,
+            _reminder_subject(occurrence),
+            "mail/role_reminder.txt",
+            key=assignment.id,
+            role=role,
+            occurrence=occurrence,
+            group=meeting.group,
+            link=link_for(meeting.group, occurrence.key),
+        )
         assignment.reminded_at = utcnow()
-        db.session.commit()
-        report.sent += 1
-    return report
+        queued += 1
+    return queued
+
+
+def remind_again(assignment_ids: Iterable[object]) -> None:
+    """The reminders of these role assignments could not be sent: the next run
+    tries them again."""
+    ids = [i for i in assignment_ids if i is not None]
+    for assignment in db.session.scalars(select(RoleAssignment).where(RoleAssignment.id.in_(ids))):
+        assignment.reminded_at = None
 
 
 def _reminder_subject(occurrence: schedule.Occurrence) -> Subject:
@@ -174,16 +156,14 @@ def notify_meeting(
     now: datetime,
     actor: User,
     previous: datetime | None = None,
-) -> Report:
+) -> None:
     """Tell people by email that a meeting was cancelled or changed (``kind``):
     its role holders always, naming their role; when it is at the last minute,
     every other member too. Never ``actor``, who made the change. A meeting
     moved from ``previous`` says both dates in the subject."""
-    report = Report()
     subject = _meeting_subject(kind, occurrence, previous)
     for user, role in _recipients(group, occurrence, now, actor):
         deliver(
-            report,
             user,
             subject,
             f"mail/meeting_{kind}.txt",
@@ -192,7 +172,6 @@ def notify_meeting(
             group=group,
             link=link,
         )
-    return report
 
 
 def _meeting_subject(
@@ -218,9 +197,8 @@ def discreet_for(user: User, group: Group) -> bool:
     return user.feed_discreet or group.feed_title_mode == "discreet"
 
 
-def notify_arrival(group: Group, newcomer: User, link: str) -> Report:
+def notify_arrival(group: Group, newcomer: User, link: str) -> None:
     """Tell the co-responsible members that ``newcomer`` joined the group."""
-    report = Report()
     name = newcomer.display_name
     for user in groups.member_users(group, coresponsible=True):
         if user.id == newcomer.id:  # a group where everyone is co-responsible
@@ -230,19 +208,15 @@ def notify_arrival(group: Group, newcomer: User, link: str) -> Report:
             if discreet_for(user, group)
             else (lambda: _("%(name)s has joined %(group)s", name=name, group=group.name))
         )
-        deliver(
-            report, user, subject, "mail/member_joined.txt", member=name, group=group, link=link
-        )
-    return report
+        deliver(user, subject, "mail/member_joined.txt", member=name, group=group, link=link)
 
 
 def notify_departure(
     group: Group, name: str, reopened: Sequence[tuple[datetime, str]], link: str
-) -> Report:
+) -> None:
     """Tell the co-responsible members that the member called ``name`` left
     (call it after the membership ended), and which of their roles are open
     again."""
-    report = Report()
     # The leaver is no longer among the members.
     for user in groups.member_users(group, coresponsible=True):
         subject = (
@@ -251,7 +225,6 @@ def notify_departure(
             else (lambda: _("%(name)s has left %(group)s", name=name, group=group.name))
         )
         deliver(
-            report,
             user,
             subject,
             "mail/member_left.txt",
@@ -260,4 +233,3 @@ def notify_departure(
             reopened=reopened,
             link=link,
         )
-    return report

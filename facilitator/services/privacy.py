@@ -169,11 +169,9 @@ def delete_account(user: User, password: str) -> list[tuple[Group, list]]:
             audit.record(group, None, "roles_reopened", subject=None, count=len(reopened))
         left.append((group, reopened))
     db.session.delete(user)
-    db.session.commit()
     return left
 
 
 def delete_group(group: Group) -> None:
     """Delete a group and everything of it."""
     db.session.delete(group)
-    db.session.commit()

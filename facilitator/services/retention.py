@@ -72,5 +72,4 @@ def purge(now: datetime) -> PurgeReport:
             delete(AttendanceRecord).where(AttendanceRecord.meeting_id.in_(old))
         )
         db.session.execute(delete(Intention).where(Intention.meeting_id.in_(old)))
-    db.session.commit()
     return report

@@ -6,7 +6,8 @@ Each in the recipient's language, starting with the greeting and then naming
 the group; where the group or the member chose discreet titles
 (``notifications.discreet_for``) the group's name stays out of the subject and
 of the first lines, which a phone shows on its lock screen. Never to the person
-who acted. Links come from the caller (no Flask request here).
+who acted. Links come from the caller (no Flask request here). The emails are
+queued and leave after the commit (``services.unit``), which counts them.
 """
 
 from __future__ import annotations
@@ -20,16 +21,15 @@ from flask_babel import ngettext
 from facilitator.formatting import when_text
 from facilitator.models import Group, RoleAssignment, User
 from facilitator.services import schedule
-from facilitator.services.notifications import Report, deliver, discreet_for
+from facilitator.services.notifications import deliver, discreet_for
 from facilitator.services.roles import SwapNote
 
 
 def notify_given(
     group: Group, given: list[RoleAssignment], actor: User, link_for: Callable[[str], str]
-) -> Report:
+) -> None:
     """Tell each new holder which roles they were given (one email each,
     listing them), except ``actor``, who gave them."""
-    report = Report()
     by_holder: dict[int, tuple[User, list[RoleAssignment]]] = {}
     for assignment in given:
         holder = assignment.membership
@@ -59,7 +59,6 @@ def notify_given(
             )
         )
         deliver(
-            report,
             user,
             subject,
             "mail/role_given.txt",
@@ -67,17 +66,15 @@ def notify_given(
             actor=actor.display_name,
             items=items,
         )
-    return report
 
 
 def notify_removed(
     group: Group, holder: User, role: str, start: datetime, actor: User, link: str
-) -> Report:
+) -> None:
     """Tell ``holder`` that a co-responsible took their role off them (not
     when they did it themselves)."""
-    report = Report()
     if holder.id == actor.id:
-        return report
+        return
     subject = (
         (lambda: _("Your role on %(date)s is open again", date=when_text(start)))
         if discreet_for(holder, group)
@@ -90,7 +87,6 @@ def notify_removed(
         )
     )
     deliver(
-        report,
         holder,
         subject,
         "mail/role_removed.txt",
@@ -100,12 +96,10 @@ def notify_removed(
         actor=actor.display_name,
         link=link,
     )
-    return report
 
 
-def notify_swap_request(group: Group, note: SwapNote, link: str) -> Report:
+def notify_swap_request(group: Group, note: SwapNote, link: str) -> None:
     """Ask the member a role is offered to, with a link to accept or decline."""
-    report = Report()
     name = note.asker.display_name
     if note.other_role is None:
         subject = (
@@ -129,13 +123,11 @@ def notify_swap_request(group: Group, note: SwapNote, link: str) -> Report:
                 )
             )
         )
-    deliver(report, note.asked, subject, "mail/swap_request.txt", group=group, note=note, link=link)
-    return report
+    deliver(note.asked, subject, "mail/swap_request.txt", group=group, note=note, link=link)
 
 
-def notify_swap_answer(group: Group, note: SwapNote, accepted: bool, link: str) -> Report:
+def notify_swap_answer(group: Group, note: SwapNote, accepted: bool, link: str) -> None:
     """Tell the member who asked what the other one answered."""
-    report = Report()
     name = note.asked.display_name
     discreet = discreet_for(note.asker, group)
     if accepted:
@@ -159,7 +151,6 @@ def notify_swap_answer(group: Group, note: SwapNote, accepted: bool, link: str) 
             )
         )
     deliver(
-        report,
         note.asker,
         subject,
         "mail/swap_answer.txt",
@@ -168,4 +159,3 @@ def notify_swap_answer(group: Group, note: SwapNote, accepted: bool, link: str) 
         accepted=accepted,
         link=link,
     )
-    return report

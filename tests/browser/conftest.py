@@ -22,7 +22,7 @@ from facilitator.demo import DEMO_DOMAIN, DEMO_PASSWORD, load_demo_data
 from facilitator.extensions import db
 from facilitator.models import Group, Membership, RoleAssignment, User
 from facilitator.models.groups import MemberRole
-from facilitator.services import attendance, clock, roles, schedule
+from facilitator.services import attendance, clock, roles, schedule, unit
 from tests.conftest import isolated_database, test_config
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -148,6 +148,7 @@ def demo(live_app):
                 invite=invite,
                 feed=feed,
             )
+        unit.commit()  # attendance turned on for the server (services never commit)
         held = {
             language: db.session.scalar(
                 select(RoleAssignment.id)

@@ -14,7 +14,7 @@ import pytest
 from facilitator.domain.recurrence import WEEKLY, Rule
 from facilitator.extensions import db
 from facilitator.models import Group, User
-from facilitator.services import clock, feeds, invitations, schedule
+from facilitator.services import clock, feeds, invitations, schedule, unit
 from facilitator.services import groups as group_service
 from tests.browser.conftest import PHONE, log_in, run_axe
 from tests.conftest import t
@@ -63,6 +63,7 @@ def _group_with_meetings(app, language):
             ),
         )
         _invitation, token = invitations.create_invitation(group, owner, 7, None)
+        unit.commit()  # the set-up is saved for the server (services never commit)
         return group.id, token, owner.email
 
 
@@ -205,6 +206,7 @@ def test_links_members_and_invitations_keep_their_headings_on_a_phone(live_app, 
         invitations.accept(token, db.session.get(User, member_id))
         feeds.create(owner, "Natel")
         feeds.create(owner, "Ordi", group=group)
+        unit.commit()
     log_in(page, base, owner_email, PASSWORD)
     for path, heading in (
         ("/account/calendar", "Created"),

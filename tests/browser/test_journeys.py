@@ -19,7 +19,7 @@ from facilitator.formatting import date_pattern
 from facilitator.i18n import locale_for
 from facilitator.models import Membership, User
 from facilitator.models.groups import MemberRole
-from facilitator.services import clock, invitations, roles, schedule
+from facilitator.services import clock, invitations, roles, schedule, unit
 from facilitator.services import groups as group_service
 from tests.conftest import group_data, t
 
@@ -88,6 +88,7 @@ def test_a_newcomer_registers_from_an_invitation_and_joins(live_app, page, langu
         )
         _inv, token = invitations.create_invitation(group, founder, days=7, max_uses=None)
         group_name = group.name
+        unit.commit()  # the set-up is saved for the server (services never commit)
     page.goto(f"{base}/invite/{token}")
     assert group_name in page.locator("h1").inner_text()
     page.click(f"text={join}")
@@ -139,6 +140,7 @@ def _group_with_a_member(app, language):
                 rule=rec.Rule(rec.WEEKLY, byday=("TU",)),
             ),
         )
+        unit.commit()  # the set-up is saved for the server (services never commit)
         return member_email, group.id, group.name
 
 
@@ -301,6 +303,7 @@ def test_a_member_in_lugano_sees_on_an_old_phone_that_she_welcomes_newcomers_aft
         occurrence = schedule.find(group, f"s{series.id}-{first:%Y%m%d}1830")
         roles.assign(group, founder, occurrence, welcome, 0, membership, clock.now())
         group_name = group.name
+        unit.commit()  # the set-up is saved for the server (services never commit)
     context = browser.new_context(
         viewport={"width": 320, "height": 568}, java_script_enabled=False, locale="it-CH"
     )

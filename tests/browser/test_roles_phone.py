@@ -15,7 +15,7 @@ from facilitator.domain.recurrence import WEEKLY, Rule
 from facilitator.extensions import db
 from facilitator.models import Membership, RoleAssignment, SwapRequest, User
 from facilitator.models.groups import MemberRole
-from facilitator.services import clock, roles, schedule
+from facilitator.services import clock, roles, schedule, unit
 from facilitator.services import groups as group_service
 from tests.browser.conftest import PHONE, run_axe
 from tests.conftest import PASSWORD, group_data, t
@@ -82,6 +82,7 @@ def _world(app, language):
         ana_role = db.session.scalar(
             select(RoleAssignment.id).where(RoleAssignment.membership_id == members["Ana"].id)
         )
+        unit.commit()  # the set-up is saved for the server (services never commit)
         return {
             "emails": emails,
             "group": group.id,
@@ -231,6 +232,7 @@ def test_the_page_of_a_swap_request_is_accessible_on_a_phone(live_app, browser, 
         )
         request_ = roles.propose_swap(group, ana, mine, ben, None, clock.now())
         swap_id = request_.id
+        unit.commit()
     context = browser.new_context(viewport=PHONE, bypass_csp=True, locale=language)
     try:
         page = context.new_page()

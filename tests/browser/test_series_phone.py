@@ -13,7 +13,7 @@ import pytest
 from facilitator.domain import recurrence as rec
 from facilitator.extensions import db
 from facilitator.models import User
-from facilitator.services import clock, schedule
+from facilitator.services import clock, schedule, unit
 from facilitator.services import groups as group_service
 from tests.browser.conftest import log_in
 from tests.browser.test_journeys import _full_date
@@ -58,6 +58,7 @@ def _coresponsible(app, language, with_series=False):
                 ),
             )
             key = schedule.occurrences([group.id], series.start_date, series.start_date)[0].key
+        unit.commit()  # the set-up is saved for the server (services never commit)
         return email, group.id, key
 
 

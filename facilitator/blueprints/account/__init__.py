@@ -13,7 +13,7 @@ from facilitator.blueprints.audit_text import audit_text
 from facilitator.blueprints.common import announce_departure, field_error, render_form
 from facilitator.formatting import local_day_text, moment_text
 from facilitator.i18n import UI_LANGUAGES
-from facilitator.services import accounts, privacy
+from facilitator.services import accounts, privacy, unit
 from facilitator.services.errors import DomainError
 
 from .forms import DeleteAccountForm, PasswordForm, ProfileForm
@@ -39,6 +39,7 @@ def profile():
         accounts.update_profile(
             current_user, form.display_name.data, form.language.data, form.reminder_days.data
         )
+        unit.commit()
         session["lang"] = form.language.data
         refresh()
         flash(_("Your profile has been saved."), "success")
@@ -56,6 +57,7 @@ def password():
             accounts.change_password(current_user, form.current_password.data, form.password.data)
         except DomainError as exc:
             return field_error(form, exc, "account/password.html")
+        unit.commit()
         # The session version changed: renew this session's login.
         login_user(current_user._get_current_object())
         flash(_("Your password has been changed. Other devices have been logged out."), "success")
@@ -96,6 +98,7 @@ def delete():
             return field_error(form, exc, "account/delete.html", blocking=blocking)
         for group, reopened in left:
             announce_departure(group, name, reopened)
+        unit.commit()
         logout_user()
         session.clear()
         flash(_("Your account has been deleted. Thank you for the time you shared."), "success")

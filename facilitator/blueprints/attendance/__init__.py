@@ -14,7 +14,7 @@ from facilitator.blueprints.feedback import flash_at, redirect_to
 from facilitator.blueprints.meeting_page import HeadcountForm, show_page
 from facilitator.errors import flash_error
 from facilitator.i18n import locale_for
-from facilitator.services import attendance, clock, schedule
+from facilitator.services import attendance, clock, schedule, unit
 from facilitator.services.errors import DomainError
 
 from .forms import DisableForm
@@ -49,6 +49,7 @@ def record(group_id: int, key: str):
     except DomainError as exc:
         flash_error(exc, "headcount")
         return show_page(group, membership, occurrence, status=exc.status, headcount_form=form)
+    unit.commit()
     flash_at("headcount", _("The headcount has been saved. Thank you."))
     return redirect_to(url_for("meetings.show", group_id=group.id, key=key), "headcount")
 
@@ -74,6 +75,7 @@ def intention(group_id: int, key: str):
         if place == "next-meeting":
             return redirect_to(target, place)
         return show_page(group, membership, occurrence, status=exc.status)
+    unit.commit()
     flash_at(place, _("Your answer has been saved. Only the number of answers is shown."))
     return redirect_to(target, place)
 
@@ -168,10 +170,12 @@ def settings(group_id: int):
     if request.method == "POST":
         if not group.attendance_enabled:
             attendance.enable(group, current_user)
+            unit.commit()
             flash(_("Attendance is on."), "success")
             return redirect(url_for("attendance.stats", group_id=group.id))
         if form.validate():
             deleted = attendance.disable(group, current_user, form.figures.data == "delete")
+            unit.commit()
             if form.figures.data == "delete":
                 flash(
                     ngettext(

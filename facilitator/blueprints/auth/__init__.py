@@ -18,7 +18,7 @@ from facilitator.blueprints.common import (
 from facilitator.errors import flash_error
 from facilitator.extensions import limiter
 from facilitator.i18n import current_language, use_context_language
-from facilitator.services import accounts, invitations
+from facilitator.services import accounts, invitations, unit
 from facilitator.services.errors import DomainError, MailError
 
 from .forms import (
@@ -78,6 +78,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
+            unit.commit()
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(url_for("main.index")))
         form.password.errors.append(_("The email address or the password is not correct."))
@@ -117,6 +118,8 @@ def register():
                 lambda token: url_for("auth.register_finish", token=token, _external=True),
                 invitation=invitation,
             )
+            if unit.commit().failed:
+                raise MailError()
         except MailError as exc:
             return field_error(form, exc, "auth/register.html", group=group)
         return render_template("auth/check_inbox.html", email=form.email.data)
@@ -150,6 +153,7 @@ def register_finish(token: str):
             )
         except DomainError as exc:
             return field_error(form, exc, "auth/register_finish.html", email=registration.email)
+        unit.commit()
         login_user(user)
         flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
         if registration.invitation:
@@ -159,6 +163,7 @@ def register_finish(token: str):
                 flash_error(exc)
             else:
                 announce_arrival(membership)
+                unit.commit()
                 return redirect(url_for("groups.welcome", group_id=membership.group_id))
         return redirect(url_for("main.index"))
     return render_form("auth/register_finish.html", form, email=registration.email)
@@ -177,6 +182,8 @@ def reset_request():
                 lambda token: url_for("auth.reset_password", token=token, _external=True),
                 register_link=url_for("auth.register", _external=True),
             )
+            if unit.commit().failed:
+                raise MailError()
         except MailError as exc:
             return field_error(form, exc, "auth/reset_request.html")
         return render_template("auth/check_inbox.html", email=form.email.data, reset=True)
@@ -194,6 +201,7 @@ def reset_password(token: str):
     form._email = user.email
     if form.validate_on_submit():
         accounts.reset_password(token, form.password.data)
+        unit.commit()
         logout_user()
         flash(_("Your password has been changed. You can now log in."), "success")
         return redirect(url_for("auth.login"))

@@ -14,7 +14,7 @@ from facilitator.blueprints.forms import LineField, max_length, required, strip
 from facilitator.extensions import limiter
 from facilitator.models import CANTONS, LANGUAGES, THEMES
 from facilitator.models.contact import BODY_MAX, CONTACT_MAX, SENDER_MAX
-from facilitator.services import clock, directory, retention
+from facilitator.services import clock, directory, retention, unit
 
 bp = Blueprint("directory", __name__, template_folder="templates")
 
@@ -72,6 +72,7 @@ def contact(group_id: int):
             directory.send_message(
                 group, form.sender_name.data, form.sender_contact.data, form.body.data, link
             )
+            unit.commit()
         flash(
             _("Thank you. Your message has been passed on; the group will answer you."), "success"
         )
@@ -102,5 +103,6 @@ def delete_message(group_id: int, message_id: int):
     """Delete a visitor's message."""
     group, _membership = load_group(group_id, coresponsible=True)
     directory.delete_message(group, message_id)
+    unit.commit()
     flash(_("The message has been deleted."), "success")
     return redirect(url_for("directory.messages", group_id=group.id))

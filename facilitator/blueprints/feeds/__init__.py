@@ -23,7 +23,7 @@ from sqlalchemy import select
 from facilitator.blueprints.common import load_group, render_form, safe_next
 from facilitator.extensions import db, limiter
 from facilitator.models import FeedToken, Group, Membership, User
-from facilitator.services import calendar_feed, clock, feeds, schedule
+from facilitator.services import calendar_feed, clock, feeds, schedule, unit
 from facilitator.services.errors import NotFound
 
 from .forms import DiscreetForm, FeedLinkForm
@@ -66,6 +66,7 @@ def feed(token: str):
     # ConditionalFeeds (fastpath.py); what reaches here is rendered.
     response = _ics(_render(resolved))
     feeds.mark_used(resolved, clock.now())
+    unit.commit()
     response.set_etag(resolved.etag)
     response.last_modified = resolved.last_modified
     return response
@@ -160,10 +161,12 @@ def personal():
     if request.method == "POST" and "prefs-submit" in request.form:
         if discreet_form.validate():
             feeds.set_discreet(current_user, bool(discreet_form.discreet.data))
+            unit.commit()
             flash(_("Your calendar settings have been saved."), "success")
             return redirect(url_for("feeds.personal"))
     elif form.validate_on_submit():
         _feed, token = feeds.create(current_user, form.label.data)
+        unit.commit()
         return _show_once(token, None)
     return render_form(
         "feeds/personal.html",
@@ -182,6 +185,7 @@ def group_calendar(group_id: int):
     form = _link_form()
     if form.validate_on_submit():
         _feed, token = feeds.create(current_user, form.label.data, group=group)
+        unit.commit()
         return _show_once(token, group.id)
     return render_form(
         "feeds/group.html",
@@ -198,6 +202,7 @@ def group_calendar(group_id: int):
 def revoke(token_id: int):
     """Revoke one feed link: calendars using it stop receiving updates."""
     feeds.revoke(current_user, token_id)
+    unit.commit()
     flash(
         _("The link has been revoked. Calendars that used it no longer receive meetings."),
         "success",

@@ -17,11 +17,10 @@ from facilitator.blueprints.common import (
 from facilitator.blueprints.feedback import flash_at, redirect_to
 from facilitator.blueprints.forms import WillingForm
 from facilitator.errors import flash_error
-from facilitator.extensions import db
 from facilitator.i18n import current_language, use_context_language
 from facilitator.models._common import MAX_ID
 from facilitator.models.groups import LANGUAGES
-from facilitator.services import audit, clock, invitations, privacy, roles, schedule
+from facilitator.services import audit, clock, invitations, privacy, roles, schedule, unit
 from facilitator.services import groups as group_service
 from facilitator.services.errors import AlreadyMember, DomainError
 
@@ -77,6 +76,7 @@ def create():
                 default_location=form.default_location.data or "",
             ),
         )
+        unit.commit()
         flash_at("what-next", _("The group has been created. Invite its members next."))
         return redirect_to(url_for("groups.show", group_id=group.id), "what-next")
     return render_form("groups/form.html", form, group=None)
@@ -111,6 +111,7 @@ def welcome(group_id: int):
         form.roles.data = sorted(facts.willing)
     if form.validate_on_submit():
         roles.set_opt_ins(membership, set(form.roles.data or []))
+        unit.commit()
         flash_at("willing", _("Your choice of roles has been saved."))
         return redirect_to(url_for("groups.welcome", group_id=group.id), "willing")
     return render_form("groups/welcome.html", form, group=group, membership=membership, facts=facts)
@@ -126,6 +127,7 @@ def settings(group_id: int):
         form.discreet_feed.data = group.feed_title_mode == "discreet"
     if form.validate_on_submit():
         group_service.update_group(group, current_user, _group_data(form))
+        unit.commit()
         flash(_("The settings have been saved."), "success")
         return redirect(url_for("groups.show", group_id=group.id))
     return render_form("groups/form.html", form, group=group, membership=membership)
@@ -153,6 +155,7 @@ def _member_action(group_id: int, member_id: int, action, done_message: str):
     except DomainError as exc:
         flash_error(exc)
         return _members_page(group, membership, exc.status)
+    unit.commit()
     flash(done_message, "success")
     return redirect(url_for("groups.members", group_id=group.id))
 
@@ -214,6 +217,7 @@ def leave(group_id: int):
             "groups/confirm_leave.html", group=group, membership=membership
         ), exc.status
     announce_departure(group, current_user.display_name, reopened)
+    unit.commit()
     flash(_("You have left the group %(name)s.", name=group.name), "success")
     return redirect(url_for("main.index"))
 
@@ -228,6 +232,7 @@ def invitations_page(group_id: int):
         _invitation, token = invitations.create_invitation(
             group, current_user, form.days.data, form.max_uses.data
         )
+        unit.commit()
         # Shown once, on the page the redirect leads to: reloading it neither
         # shows the link again nor creates another one.
         session[NEW_INVITATION] = {"group_id": group.id, "token": token}
@@ -254,6 +259,7 @@ def revoke_invitation(group_id: int, invitation_id: int):
     """Revoke an invitation link."""
     group, _membership = load_group(group_id, coresponsible=True)
     invitations.revoke(group, current_user, invitation_id)
+    unit.commit()
     flash(_("The invitation link has been revoked. It no longer works."), "success")
     return redirect(url_for("groups.invitations_page", group_id=group.id))
 
@@ -285,11 +291,12 @@ def invitation(token: str):
         try:
             membership = invitations.accept(token, current_user)
         except AlreadyMember:
-            db.session.rollback()
+            unit.rollback()
         except DomainError as exc:
             return invalid_invitation(exc)
         else:
             announce_arrival(membership)
+            unit.commit()
             flash(_("Welcome to %(name)s!", name=group.name), "success")
             return redirect(url_for("groups.welcome", group_id=group.id))
         return redirect(url_for("groups.show", group_id=group.id))
@@ -314,6 +321,7 @@ def delete(group_id: int):
             ), 400
         name = group.name
         privacy.delete_group(group)
+        unit.commit()
         flash(_("The group %(name)s and everything of it have been deleted.", name=name), "success")
         return redirect(url_for("main.index"))
     return render_template("groups/confirm_delete.html", group=group, membership=membership)

@@ -13,7 +13,7 @@ from facilitator.blueprints.common import field_error, load_group, render_form
 from facilitator.blueprints.feedback import flash_report, redirect_to
 from facilitator.blueprints.meeting_page import CancelForm, show_page
 from facilitator.i18n import current_language
-from facilitator.services import clock, notifications, roles, schedule
+from facilitator.services import clock, notifications, roles, schedule, unit
 from facilitator.services.errors import NotFound
 
 from . import labels
@@ -56,12 +56,11 @@ def _warn_holidays(group, series) -> None:
 
 
 def _notify(group, keys: list[str], kind: str, previous=None) -> None:
-    """Tell the people concerned by these meetings' change by email; say how
-    many people (not emails), and if some mail failed."""
-    report = notifications.Report()
+    """Write to the people concerned by these meetings' change (the emails
+    leave with the commit, whose report ``flash_report`` shows)."""
     for key in keys:
         link = url_for("meetings.show", group_id=group.id, key=key, _external=True)
-        report += notifications.notify_meeting(
+        notifications.notify_meeting(
             group,
             schedule.find(group, key),
             kind,
@@ -70,7 +69,6 @@ def _notify(group, keys: list[str], kind: str, previous=None) -> None:
             current_user._get_current_object(),
             previous=previous,
         )
-    flash_report(report)
 
 
 @bp.get("/meetings")
@@ -168,9 +166,11 @@ def _series_form(group, membership, form, series):
             return render_template(template, form=form, **context)
         if series is None:
             saved = schedule.create_series(group, current_user, data, exact=True, today=today)
+            unit.commit()
             flash(_("The meetings have been planned."), "success")
         else:
             result = schedule.split(group, current_user, series, data)
+            unit.commit()
             saved = result.series
             flash(
                 _(
@@ -274,7 +274,10 @@ def pause_series(group_id: int, series_id: int):
 
     def act():
         keys = schedule.pause(group, current_user, series, first, last, reason)
+        _notify(group, keys, "cancelled")
+        report = unit.commit()
         if not keys:  # another co-responsible member paused them a moment ago
+            unit.rollback()
             again = _with_recipients(group, schedule.plan_pause(series, first, last))
             return _summary(group, membership, again, changed=True, **where)
         flash(
@@ -285,7 +288,7 @@ def pause_series(group_id: int, series_id: int):
             ),
             "success",
         )
-        _notify(group, keys, "cancelled")
+        flash_report(report)
         return redirect(url_for("meetings.index", group_id=group.id))
 
     hidden = {"first": first.isoformat(), "last": last.isoformat(), "reason": reason}
@@ -315,6 +318,7 @@ def end_series(group_id: int, series_id: int):
 
     def act():
         deleted = schedule.end_series(group, current_user, series, day)
+        unit.commit()
         if deleted:
             flash(_("The series has been deleted: it had no meeting before this date."), "success")
         else:
@@ -344,6 +348,7 @@ def new_meeting(group_id: int):
         form.location.data = group.default_location
     if form.validate_on_submit():
         meeting = schedule.create_one_off(group, current_user, form.to_meeting_data())
+        unit.commit()
         holiday = schedule.holiday_on(group.canton, meeting.start.date(), current_language())
         flash(_("The meeting has been planned."), "success")
         if holiday:
@@ -374,8 +379,10 @@ def edit_meeting(group_id: int, key: str):
     if form.validate_on_submit():
         previous = occurrence.start
         schedule.change(group, current_user, occurrence, form.to_meeting_data())
-        flash(_("The meeting has been changed."), "success")
         _notify(group, [key], "changed", previous=previous)
+        report = unit.commit()
+        flash(_("The meeting has been changed."), "success")
+        flash_report(report)
         return redirect(url_for("meetings.show", group_id=group.id, key=key))
     return render_form(
         "meetings/meeting_form.html",
@@ -410,10 +417,13 @@ def cancel(group_id: int, key: str):
         if not schedule.cancel(group, current_user, occurrence, reason):
             # Another co-responsible member cancelled it a moment ago and told
             # everyone: say so, and send nothing twice.
+            unit.rollback()
             again = _with_recipients(group, schedule.plan_cancel(schedule.find(group, key)))
             return _summary(group, membership, again, changed=True, **where)
-        flash(_("The meeting has been cancelled."), "success")
         _notify(group, [key], "cancelled")
+        report = unit.commit()
+        flash(_("The meeting has been cancelled."), "success")
+        flash_report(report)
         return redirect(url_for("meetings.show", group_id=group.id, key=key))
 
     return _confirm(group, membership, plan, act=act, **where)
@@ -425,6 +435,7 @@ def restore(group_id: int, key: str):
     """Restore a cancelled meeting."""
     group, _membership = load_group(group_id, coresponsible=True)
     schedule.restore(group, current_user, schedule.find(group, key))
+    unit.commit()
     flash(_("The meeting takes place again."), "success")
     return redirect(url_for("meetings.show", group_id=group.id, key=key))
 
@@ -439,6 +450,7 @@ def delete(group_id: int, key: str):
 
     def act():
         schedule.delete_one_off(group, current_user, occurrence)
+        unit.commit()
         flash(_("The meeting has been deleted."), "success")
         return redirect(url_for("meetings.index", group_id=group.id))
 

@@ -13,7 +13,7 @@ from facilitator.blueprints.feedback import flash_at, flash_report, redirect_to
 from facilitator.blueprints.forms import WillingForm
 from facilitator.blueprints.meeting_page import show_page
 from facilitator.errors import flash_error
-from facilitator.services import clock, role_mail, roles, schedule
+from facilitator.services import clock, role_mail, roles, schedule, unit
 from facilitator.services import groups as group_service
 from facilitator.services.errors import DomainError, NotFound
 
@@ -35,6 +35,7 @@ def index(group_id: int):
     swaps = roles.pending_swaps(membership)
     if form.validate_on_submit():
         roles.set_opt_ins(membership, set(form.roles.data or []))
+        unit.commit()
         flash(_("Your choice of roles has been saved."), "success")
         return redirect(url_for("roles.index", group_id=group.id))
     return render_form(
@@ -59,6 +60,7 @@ def new(group_id: int):
     form = RoleTypeForm()
     if form.validate_on_submit():
         roles.add_role_type(group, current_user, _role_data(form))
+        unit.commit()
         flash(_("The role has been added."), "success")
         return redirect(url_for("roles.index", group_id=group.id))
     return render_form("roles/form.html", form, group=group, membership=membership, role=None)
@@ -73,6 +75,7 @@ def edit(group_id: int, role_id: int):
     form = RoleTypeForm(obj=role)
     if form.validate_on_submit():
         roles.update_role_type(group, current_user, role, _role_data(form))
+        unit.commit()
         flash(_("The role has been saved."), "success")
         return redirect(url_for("roles.index", group_id=group.id))
     return render_form("roles/form.html", form, group=group, membership=membership, role=role)
@@ -88,6 +91,7 @@ def change(group_id: int, role_id: int, action: str):
         roles.set_active(group, current_user, role, action == "restore")
     else:
         roles.move(group, role, -1 if action == "up" else 1)
+    unit.commit()
     return redirect(url_for("roles.index", group_id=group.id))
 
 
@@ -144,6 +148,8 @@ def fill_apply(group_id: int):
         except ValueError:
             continue
     given, skipped = roles.apply_autofill(group, current_user, picks, clock.now())
+    role_mail.notify_given(group, given, current_user, _meeting_link(group))
+    report = unit.commit()
     flash(
         ngettext("%(num)d role has been given.", "%(num)d roles have been given.", len(given)),
         "success",
@@ -157,7 +163,7 @@ def fill_apply(group_id: int):
             ),
             "warning",
         )
-    flash_report(role_mail.notify_given(group, given, current_user, _meeting_link(group)))
+    flash_report(report)
     count = request.form.get("count", FILL_DEFAULT, type=int) or FILL_DEFAULT
     return redirect(url_for("roles.filled", group_id=group.id, count=min(max(count, 1), FILL_MAX)))
 
@@ -229,7 +235,8 @@ def swap(group_id: int, assignment_id: int):
         flash_error(exc, place)
         return _swap_page(group, membership, assignment, exc.status)
     link = url_for("roles.swap_show", group_id=group.id, swap_id=request_.id, _external=True)
-    report = role_mail.notify_swap_request(group, roles.swap_note(request_), link)
+    role_mail.notify_swap_request(group, roles.swap_note(request_), link)
+    report = unit.commit()
     flash_at(
         "swaps",
         _(
@@ -270,13 +277,17 @@ def swap_answer(group_id: int, swap_id: int, action: str):
             roles.accept_swap(group, membership, request_, clock.now())
         else:
             roles.cancel_swap(membership, request_)
+    except roles.SwapInvalid as exc:  # the stale request is removed all the same
+        unit.commit()
+        flash_error(exc, "swaps")
+        return redirect_to(url_for("roles.index", group_id=group.id), "swaps")
     except DomainError as exc:
         flash_error(exc, "swaps")
         return redirect_to(url_for("roles.index", group_id=group.id), "swaps")
-    told = False
     if answered:
         link = url_for("meetings.show", group_id=group.id, key=note.key, _external=True)
-        told = role_mail.notify_swap_answer(group, note, action == "accept", link).sent > 0
+        role_mail.notify_swap_answer(group, note, action == "accept", link)
+    told = unit.commit().sent > 0
     if action == "accept":
         flash_at("swaps", _("Done: the roles have changed hands."))
     elif told:
@@ -306,6 +317,7 @@ def away(group_id: int):
     if form.validate_on_submit():
         first, last = form.first.data, form.last.data
         roles.add_unavailability(membership, first, last, form.note.data or "")
+        unit.commit()
         held = [
             r
             for r in roles.roles_while_away(membership, clock.now())
@@ -346,6 +358,7 @@ def away_delete(group_id: int, item_id: int):
     """Remove one of my absences."""
     group, membership = load_group(group_id)
     roles.remove_unavailability(membership, item_id)
+    unit.commit()
     flash_at("absences", _("The absence has been removed."))
     return redirect_to(url_for("roles.away", group_id=group.id), "absences")
 
@@ -367,6 +380,7 @@ def _act(group, membership, key, place, action, done_message):
     except DomainError as exc:
         flash_error(exc, place)
         return show_page(group, membership, schedule.find(group, key), status=exc.status)
+    unit.commit()
     flash_at(place, done_message(result))
     return _back(group, key, place)
 
@@ -420,12 +434,12 @@ def assign(group_id: int, key: str, role_id: int, slot: int):
         _("%(name)s now holds the role %(role)s.", name=member.user.display_name, role=role.name),
     )
     link = _meeting_link(group)(key)
-    report = role_mail.notify_given(group, [given], current_user, _meeting_link(group))
+    role_mail.notify_given(group, [given], current_user, _meeting_link(group))
     if previous is not None:
-        report += role_mail.notify_removed(
+        role_mail.notify_removed(
             group, previous.user, role.name, occurrence.start, current_user, link
         )
-    flash_report(report, place)
+    flash_report(unit.commit(), place)
     return _back(group, key, place)
 
 
@@ -439,6 +453,7 @@ def release(group_id: int, assignment_id: int):
     if request.form.get("back") == "away":  # from the list of roles while away
         try:
             roles.release(group, membership, assignment, clock.now())
+            unit.commit()
             flash_at("roles-while-away", _("You have given the role back. It is open again."))
         except DomainError as exc:
             flash_error(exc, "roles-while-away")
@@ -486,12 +501,11 @@ def unassign(group_id: int, assignment_id: int):
     except DomainError as exc:  # the holder changed meanwhile: show who holds it now
         flash_error(exc, "unassign")
         return confirm(exc.status)
-    flash_at(place, _("The role is open again."))
     if holder is not None:
-        flash_report(
-            role_mail.notify_removed(
-                group, holder, role, start, current_user, _meeting_link(group)(key)
-            ),
-            place,
+        role_mail.notify_removed(
+            group, holder, role, start, current_user, _meeting_link(group)(key)
         )
+    report = unit.commit()
+    flash_at(place, _("The role is open again."))
+    flash_report(report, place)
     return _back(group, key, place)

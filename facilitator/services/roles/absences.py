@@ -33,7 +33,7 @@ def add_unavailability(
 ) -> Unavailability:
     item = Unavailability(membership_id=membership.id, first=first, last=last, note=note)
     db.session.add(item)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -50,7 +50,6 @@ def unavailabilities(membership: Membership, today: date) -> list[Unavailability
 
 def remove_unavailability(membership: Membership, item_id: int) -> None:
     db.session.delete(owned(Unavailability, item_id, membership_id=membership.id))
-    db.session.commit()
 
 
 @dataclass

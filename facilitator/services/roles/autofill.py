@@ -128,25 +128,27 @@ def apply_autofill(
     group: Group, actor: User, picks: list[tuple[str, int, int, int]], now: datetime
 ) -> tuple[list[RoleAssignment], int]:
     """Assign (meeting key, role id, slot, membership id) picks; slots taken
-    meanwhile are skipped. Returns (the assignments made, skipped)."""
+    meanwhile are skipped. Returns (the assignments made, skipped).
+
+    Each pick runs in a savepoint, so a pick that fails (a slot taken
+    meanwhile, a member away) is undone alone and the others stay; the
+    caller's commit saves them all in one transaction."""
     given: list[RoleAssignment] = []
     skipped = 0
     for key, role_id, slot, membership_id in picks:
         try:
-            occurrence = schedule.find(group, key)
-            role = role_type_in(group, role_id)
-            membership = owned(Membership, membership_id, group_id=group.id)
-            _check_open(occurrence, now)
-            if membership.id in away_on([membership.id], occurrence.start.date()):
-                raise Away()
-            meeting = schedule.materialize(occurrence)
-            given.append(_insert(group, meeting, role, slot, membership))
-            db.session.commit()
+            with db.session.begin_nested():
+                occurrence = schedule.find(group, key)
+                role = role_type_in(group, role_id)
+                membership = owned(Membership, membership_id, group_id=group.id)
+                _check_open(occurrence, now)
+                if membership.id in away_on([membership.id], occurrence.start.date()):
+                    raise Away()
+                meeting = schedule.materialize(occurrence)
+                given.append(_insert(group, meeting, role, slot, membership))
         except DomainError:
-            db.session.rollback()
             skipped += 1
     if given:
         group.version += 1
         audit.record(group, actor, "roles_filled", count=len(given))
-        db.session.commit()
     return given, skipped

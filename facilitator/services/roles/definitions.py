@@ -102,7 +102,7 @@ def add_role_type(group: Group, actor: User, data: RoleData) -> RoleType:
     db.session.add(role)
     group.version += 1
     audit.record(group, actor, "role_type_added", name=data.name)
-    db.session.commit()
+    db.session.flush()
     return role
 
 
@@ -110,7 +110,6 @@ def update_role_type(group: Group, actor: User, role: RoleType, data: RoleData) 
     role.name, role.description, role.slots = data.name, data.description, data.slots
     group.version += 1
     audit.record(group, actor, "role_type_changed", name=data.name)
-    db.session.commit()
 
 
 def set_active(group: Group, actor: User, role: RoleType, active: bool) -> None:
@@ -120,7 +119,6 @@ def set_active(group: Group, actor: User, role: RoleType, active: bool) -> None:
     audit.record(
         group, actor, "role_type_retired" if not active else "role_type_restored", name=role.name
     )
-    db.session.commit()
 
 
 def move(group: Group, role: RoleType, step: int) -> None:
@@ -132,4 +130,3 @@ def move(group: Group, role: RoleType, step: int) -> None:
         ordered[index], ordered[other] = ordered[other], ordered[index]
         for position, item in enumerate(ordered):
             item.position = position
-        db.session.commit()

@@ -93,11 +93,12 @@ def _insert(
         membership_id=membership.id,
         exclusive_holder=None if group.several_roles_per_meeting else membership.id,
     )
-    db.session.add(assignment)
     try:
-        db.session.flush()
+        # A savepoint: a conflict undoes this insert only, not the unit's
+        # other changes (the fair fill's other picks).
+        with db.session.begin_nested():
+            db.session.add(assignment)
     except IntegrityError as exc:
-        db.session.rollback()
         taken = db.session.scalar(
             select(RoleAssignment.id).where(
                 RoleAssignment.meeting_id == meeting.id,
@@ -163,7 +164,6 @@ def take(
         except IntegrityError:
             newly_willing = False
     group.version += 1
-    db.session.commit()
     return newly_willing
 
 
@@ -207,7 +207,6 @@ def assign(
         role=role.name,
         start=occurrence.start.isoformat(),
     )
-    db.session.commit()
     return assignment, previous
 
 
@@ -229,7 +228,6 @@ def release(
         raise TooLate()
     db.session.delete(assignment)
     group.version += 1
-    db.session.commit()
 
 
 class HolderChanged(Conflict):
@@ -255,7 +253,6 @@ def unassign(group: Group, actor: User, assignment: RoleAssignment, holder_id: i
     )
     db.session.delete(assignment)
     group.version += 1
-    db.session.commit()
 
 
 def drop_future_assignments(membership: Membership, now: datetime) -> list[tuple[datetime, str]]:

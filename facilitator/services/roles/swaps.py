@@ -200,11 +200,10 @@ def propose_swap(
         from_membership_id=membership.id,
         to_membership_id=target.id,
     )
-    db.session.add(request)
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(request)
     except IntegrityError:
-        db.session.rollback()
         existing = open_swap(assignment, target, other)
         if existing is None:
             raise
@@ -267,11 +266,12 @@ def swap_note(swap: SwapRequest) -> SwapNote:
 def cancel_swap(membership: Membership, swap: SwapRequest) -> None:
     """Either side withdraws or declines the request."""
     db.session.delete(swap)
-    db.session.commit()
 
 
 def accept_swap(group: Group, membership: Membership, swap: SwapRequest, now: datetime) -> None:
-    """The asked member accepts: the roles change hands (checked again now)."""
+    """The asked member accepts: the roles change hands (checked again now).
+    A request whose roles changed hands meanwhile is deleted and SwapInvalid
+    raised: the caller commits the deletion before saying why."""
     if swap.to_membership_id != membership.id:
         raise NotFound()
     mine, theirs = swap.assignment, swap.other_assignment
@@ -280,7 +280,6 @@ def accept_swap(group: Group, membership: Membership, swap: SwapRequest, now: da
         theirs is not None and theirs.membership_id != membership.id
     ):
         db.session.delete(swap)
-        db.session.commit()
         raise SwapInvalid()
     for held in filter(None, (mine, theirs)):
         if held.meeting.cancelled or to_aware(held.meeting.start, held.meeting.timezone) <= now:
@@ -307,7 +306,6 @@ def accept_swap(group: Group, membership: Membership, swap: SwapRequest, now: da
     try:
         db.session.flush()
     except IntegrityError as exc:
-        db.session.rollback()
         raise AlreadyHasRole() from exc
     group.version += 1
     audit.record(
@@ -318,4 +316,3 @@ def accept_swap(group: Group, membership: Membership, swap: SwapRequest, now: da
         role=mine.role_type.name,
         start=mine.meeting.start.isoformat(),
     )
-    db.session.commit()

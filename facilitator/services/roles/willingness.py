@@ -31,4 +31,3 @@ def set_opt_ins(membership: Membership, role_type_ids: set[int]) -> None:
     )
     for role_id in wanted - current:
         db.session.add(RoleOptIn(membership_id=membership.id, role_type_id=role_id))
-    db.session.commit()

@@ -138,7 +138,6 @@ def create_series(
     series = _new_series(group, data, first, group.timezone)
     _touch(group)
     audit.record(group, actor, "series_created", series=series.id, start=first.isoformat())
-    db.session.commit()
     return series
 
 
@@ -156,7 +155,6 @@ def create_one_off(group: Group, actor: User, data: MeetingData) -> Meeting:
     _touch(group)
     db.session.flush()
     audit.record(group, actor, "meeting_created", start=data.start.isoformat())
-    db.session.commit()
     return meeting
 
 
@@ -200,9 +198,9 @@ def _claim(occurrence: Occurrence) -> Meeting | None:
     the same cancellation or pause at the same moment are served one after
     the other, and the second sees what the first did: a series' row is
     locked first, since its occurrence may not be stored yet (PostgreSQL;
-    SQLite writes one at a time anyway). None, with the session rolled back,
-    when someone else stored the occurrence meanwhile by another way (a role
-    taken): the caller then changes nothing."""
+    SQLite writes one at a time anyway). None, with its own insert undone (a
+    savepoint), when someone else stored the occurrence meanwhile by another
+    way (a role taken): the caller then changes nothing."""
     if occurrence.series is not None:
         db.session.execute(
             select(MeetingSeries.id)
@@ -219,9 +217,9 @@ def _claim(occurrence: Occurrence) -> Meeting | None:
         )
     if occurrence.meeting is None:
         try:
-            materialize(occurrence)
+            with db.session.begin_nested():
+                materialize(occurrence)
         except IntegrityError:  # (series, original start) is unique
-            db.session.rollback()
             occurrence.meeting = None
             return None
     assert occurrence.meeting is not None  # materialized above
@@ -239,14 +237,12 @@ def cancel(group: Group, actor: User, occurrence: Occurrence, reason: str) -> bo
     someone else): the caller tells nobody."""
     meeting = _claim(occurrence)
     if meeting is None or meeting.cancelled:
-        db.session.rollback()
         return False
     _exdates_changed(occurrence)
     meeting.cancelled = True
     meeting.cancel_reason = reason
     _save(group, meeting)
     audit.record(group, actor, "meeting_cancelled", start=occurrence.start.isoformat())
-    db.session.commit()
     return True
 
 
@@ -259,7 +255,6 @@ def restore(group: Group, actor: User, occurrence: Occurrence) -> None:
     meeting.cancel_reason = ""
     _save(group, meeting)
     audit.record(group, actor, "meeting_restored", start=occurrence.start.isoformat())
-    db.session.commit()
 
 
 def change(group: Group, actor: User, occurrence: Occurrence, data: MeetingData) -> None:
@@ -287,7 +282,6 @@ def change(group: Group, actor: User, occurrence: Occurrence, data: MeetingData)
         start=(occurrence.original_start or occurrence.start).isoformat(),
         new_start=data.start.isoformat(),
     )
-    db.session.commit()
 
 
 def delete_one_off(group: Group, actor: User, occurrence: Occurrence) -> None:
@@ -296,7 +290,6 @@ def delete_one_off(group: Group, actor: User, occurrence: Occurrence) -> None:
     db.session.delete(occurrence.meeting)
     _touch(group)
     audit.record(group, actor, "meeting_deleted", start=occurrence.start.isoformat())
-    db.session.commit()
 
 
 # --- what a change would do, before it is made ------------------------------------
@@ -401,9 +394,13 @@ def pause(
     ago by someone else, are left as they are: only the returned ones are news
     to tell). An empty list when nothing changed."""
     keys = []
+    # One savepoint for the whole pause: it is undone whole if someone else
+    # got to one of its meetings first.
+    savepoint = db.session.begin_nested()
     for occurrence in plan_pause(series, first, last).affected:
         stored = _claim(occurrence)
         if stored is None:  # stored meanwhile by someone else: change nothing
+            savepoint.rollback()
             return []
         if stored.cancelled:
             continue
@@ -423,9 +420,7 @@ def pause(
             last=last.isoformat(),
             cancelled=len(keys),
         )
-        db.session.commit()
-    else:
-        db.session.rollback()
+    savepoint.commit()
     return keys
 
 
@@ -453,7 +448,6 @@ def end_series(group: Group, actor: User, series: MeetingSeries, day: date) -> b
         db.session.delete(series)
     _touch(group)
     audit.record(group, actor, "series_ended", series=series.id, day=day.isoformat())
-    db.session.commit()
     return not kept
 
 
@@ -570,5 +564,4 @@ def split(group: Group, actor: User, series: MeetingSeries, data: SeriesData) ->
         day=day.isoformat(),
         dropped=len(plan.dropped),
     )
-    db.session.commit()
     return SplitResult(series=new, carried=len(plan.carried), dropped=plan.dropped)

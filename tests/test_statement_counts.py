@@ -240,13 +240,9 @@ def _grow(small: Small, make_user) -> None:
         attendance.set_intention(group, membership.user, schedule.find(group, coming), True, NOW)
 
 
-def page(name: str, reader: str, path: str, statements: int | None, grows: str = ""):
-    """A page to count, read by ``reader``; ``grows`` says how its count
-    still grows (in services/roles.py, being split into a package, to fix
-    after the split), and ``statements`` is then None: the fix makes the test
-    pass, strict xfail makes that show, and the number is pinned then."""
-    marks = [pytest.mark.xfail(strict=True, reason=grows)] if grows else []
-    return pytest.param(reader, path, statements, id=name, marks=marks)
+def page(name: str, reader: str, path: str, statements: int):
+    """A page to count, read by ``reader``, pinned at ``statements``."""
+    return pytest.param(reader, path, statements, id=name)
 
 
 PAGES = [
@@ -262,15 +258,7 @@ PAGES = [
     page("attendance figures", "camille", "/groups/{group}/attendance", 5),
     page("attendance report", "camille", "/groups/{group}/attendance/report", 5),
     page("my roles", "ana", "/groups/{group}/roles", 5),
-    page(
-        "roles, co-responsible with swaps",
-        "camille",
-        "/groups/{group}/roles",
-        None,
-        "9 statements, 29 with 5 more open swaps: roles.pending_swaps selects the "
-        "requests alone, then each one's assignment, meeting, memberships and "
-        "people load one by one",
-    ),
+    page("roles, co-responsible with swaps", "camille", "/groups/{group}/roles", 5),
     page("swap", "camille", "/groups/{group}/assignments/{held}/swap", 9),
     page("a swap request", "camille", "/groups/{group}/swaps/{swap}", 8),
     page("when I am away", "camille", "/groups/{group}/away", 4),
@@ -304,8 +292,7 @@ def test_a_page_runs_as_many_statements_for_a_large_group_as_for_a_small_one(
     client.get(path)
     after = count_queries(client, path)
     assert after == before, f"{before} statements for the small group, {after} for the large"
-    if expected is not None:  # pinned once constant
-        assert before == expected
+    assert before == expected
 
 
 def test_the_dashboard_runs_as_many_statements_for_four_groups_as_for_one(

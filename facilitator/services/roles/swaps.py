@@ -212,10 +212,22 @@ def propose_swap(
 
 
 def pending_swaps(membership: Membership) -> list[SwapRequest]:
-    """Requests I made or received that are still open."""
+    """Requests I made or received that are still open, with what the page
+    says of them (both roles, their meetings, both people) in the same query."""
+    roles_offered = [
+        joinedload(relation).options(
+            joinedload(RoleAssignment.meeting), joinedload(RoleAssignment.role_type)
+        )
+        for relation in (SwapRequest.assignment, SwapRequest.other_assignment)
+    ]
+    people = [
+        joinedload(relation).joinedload(Membership.user)
+        for relation in (SwapRequest.from_membership, SwapRequest.to_membership)
+    ]
     return list(
         db.session.scalars(
             select(SwapRequest)
+            .options(*roles_offered, *people)
             .where(
                 (SwapRequest.from_membership_id == membership.id)
                 | (SwapRequest.to_membership_id == membership.id)

@@ -1,12 +1,17 @@
-"""Measure the group page and the dashboard against a minimal Flask route.
+"""Measure the app's pages against a minimal Flask route and an empty page.
 
     make bench                       # SQLite in instance/bench.sqlite
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/test make bench
 
-Builds the database (bench/build_db.py), starts gunicorn with 2 sync workers
-for facilitator and for a bare Flask "hello" app, logs one member in, and runs
-wrk against each URL. Prints requests per second and p50/p99 latency.
-On PostgreSQL the data lives in a schema "bench" that is dropped afterwards.
+Builds the database (bench/build_db.py), starts gunicorn (2 workers, sync
+unless BENCH_WORKER_CLASS says otherwise) for facilitator and for a bare Flask
+"hello" app, logs one member in, and runs wrk against each URL, in rounds
+(BENCH_ROUNDS, default 3): every round measures every route once, so that the
+ratios of one round share the machine's load of that moment. Prints the median
+over the rounds of requests per second, p50/p99 latency and the ratios to
+hello and to the empty logged-in page (a bench-only route), and writes them to
+instance/bench-results.json. On PostgreSQL the data lives in a schema "bench"
+that is dropped afterwards.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -29,6 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
+THREADS = os.environ.get("BENCH_THREADS", "4")
 APP_PORT, HELLO_PORT = 8101, 8102
 
 
@@ -68,6 +77,9 @@ def gunicorn(app: str, port: int, env: dict):
             str(BIN / "gunicorn"),
             "--workers",
             "2",
+            "--worker-class",
+            WORKER_CLASS,
+            *(["--threads", THREADS] if WORKER_CLASS == "gthread" else []),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -131,10 +143,45 @@ def wrk(url: str, cookie: str | None = None, header: str | None = None, connecti
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "rps": round(rps),
-        "p50": re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1),
-        "p99": re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1),
+        "p50_ms": milliseconds(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+        "p99_ms": milliseconds(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
         "non_2xx": int(errors.group(1)) if errors else 0,
     }
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def milliseconds(text: str) -> float:
+    """wrk's "812.00us", "1.23ms" or "1.02s" in milliseconds."""
+    number, unit = re.fullmatch(r"([\d.]+)(\w+)", text).groups()
+    return round(float(number) * UNITS[unit], 3)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def summary(rounds: list[dict]) -> dict:
+    """Per route: the median over the rounds of req/s, p50, p99, and of the
+    ratios to hello and to the empty page measured in the same round."""
+
+    def ratio(name: str, base: str) -> float:
+        return median([r[name]["rps"] / r[base]["rps"] for r in rounds])
+
+    result = {}
+    for name in rounds[0]:
+        runs = [r[name] for r in rounds]
+        result[name] = {
+            "rps": round(median([r["rps"] for r in runs])),
+            "p50_ms": round(median([r["p50_ms"] for r in runs]), 2),
+            "p99_ms": round(median([r["p99_ms"] for r in runs]), 2),
+            "vs_hello": round(ratio(name, "hello"), 4),
+            "vs_empty": round(ratio(name, "empty page"), 3),
+            "non_2xx": sum(r["non_2xx"] for r in runs),
+            "runs": [r["rps"] for r in runs],
+        }
+    return result
 
 
 def main() -> None:
@@ -148,26 +195,53 @@ def main() -> None:
 
     with postgres_schema(pg_base):
         built = build()
-        print("database:", "PostgreSQL" if pg_base else "SQLite", built, flush=True)
+        database = "PostgreSQL" if pg_base else "SQLite"
+        print("database:", database, built, "workers:", WORKER_CLASS, flush=True)
         token = feed_token()
-        results = {}
-        with gunicorn("bench.hello:app", HELLO_PORT, env):
-            results["hello"] = wrk(f"http://127.0.0.1:{HELLO_PORT}/hello")
-        with gunicorn("bench.wsgi_bench:app", APP_PORT, env):
+        rounds = []
+        with (
+            gunicorn("bench.hello:app", HELLO_PORT, env),
+            gunicorn("bench.wsgi_bench:app", APP_PORT, env),
+        ):
             cookie = login(APP_PORT, "member1002@bench.example.org")  # group 67, a member
-            results["group page"] = wrk(f"http://127.0.0.1:{APP_PORT}/groups/67", cookie)
-            results["dashboard"] = wrk(f"http://127.0.0.1:{APP_PORT}/", cookie)
+            app = f"http://127.0.0.1:{APP_PORT}"
             feed_url = f"http://127.0.0.1:{APP_PORT}/feeds/{token}.ics"
             etag = urllib.request.urlopen(feed_url).headers["ETag"]
-            results["feed (full)"] = wrk(feed_url, connections=1)
-            results["feed (304)"] = wrk(feed_url, header=f"If-None-Match: {etag}")
-    base = results["hello"]["rps"]
-    print(f"{'route':<12} {'req/s':>8} {'p50':>9} {'p99':>9} {'vs hello':>9} {'non-2xx':>8}")
+            for number in range(1, ROUNDS + 1):
+                print(f"round {number}/{ROUNDS}", flush=True)
+                rounds.append(
+                    {
+                        "hello": wrk(f"http://127.0.0.1:{HELLO_PORT}/hello"),
+                        "empty page": wrk(f"{app}/bench/empty", cookie),
+                        "group page": wrk(f"{app}/groups/67", cookie),
+                        "dashboard": wrk(f"{app}/", cookie),
+                        "feed (full GET)": wrk(feed_url),
+                        "feed (304)": wrk(feed_url, header=f"If-None-Match: {etag}"),
+                    }
+                )
+    results = summary(rounds)
+    print(f"median of {ROUNDS} rounds, {database}, {WORKER_CLASS} workers")
+    print(
+        f"{'route':<16} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'/hello':>7} {'/empty':>7} {'non-2xx':>8}"
+    )
     for name, r in results.items():
-        share = f"{100 * r['rps'] / base:.0f}%"
-        print(f"{name:<12} {r['rps']:>8} {r['p50']:>9} {r['p99']:>9} {share:>9} {r['non_2xx']:>8}")
+        print(
+            f"{name:<16} {r['rps']:>7} {r['p50_ms']:>7} {r['p99_ms']:>7} "
+            f"{100 * r['vs_hello']:>6.1f}% {r['vs_empty']:>7.2f} {r['non_2xx']:>8}"
+        )
     (ROOT / "instance").mkdir(exist_ok=True)
-    (ROOT / "instance" / "bench-results.json").write_text(json.dumps(results, indent=2))
+    path = ROOT / "instance" / "bench-results.json"
+    reports = json.loads(path.read_text()) if path.exists() else {}
+    reports[f"{database}, {WORKER_CLASS}"] = {
+        "worker_class": WORKER_CLASS,
+        "rounds": ROUNDS,
+        "duration": DURATION,
+        "connections": CONNECTIONS,
+        "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "routes": results,
+        "each_round": rounds,
+    }
+    path.write_text(json.dumps(reports, indent=2))
 
 
 if __name__ == "__main__":

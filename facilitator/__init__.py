@@ -10,7 +10,7 @@ def create_app(config: dict | None = None) -> Flask:
     from facilitator import cli, errors, i18n, security
     from facilitator import config as settings
     from facilitator.blueprints import feedback, register_blueprints
-    from facilitator.extensions import csrf, db, limiter, login_manager, migrate
+    from facilitator.extensions import cache, csrf, db, limiter, login_manager, migrate
 
     app = Flask(__name__, instance_relative_config=True)
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -29,14 +29,17 @@ def create_app(config: dict | None = None) -> Flask:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
+    # Feed polls are answered before Flask where they can be; inside
+    # ProxyFix (security.init_app), so that they see the site's address.
+    from facilitator.blueprints.feeds.fastpath import ConditionalFeeds
+
+    app.wsgi_app = ConditionalFeeds(app.wsgi_app, app)
     security.init_app(app)
     errors.init_app(app)
     feedback.init_app(app)
     register_blueprints(app)
-    from facilitator.blueprints.feeds.fastpath import ConditionalFeeds
-
-    app.wsgi_app = ConditionalFeeds(app.wsgi_app, app)
     cli.init_app(app)
     return app

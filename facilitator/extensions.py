@@ -1,6 +1,7 @@
 """Flask extensions, created once and bound to the app in ``create_app``."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -30,6 +31,9 @@ login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+# Rendered fragments and feeds: the process's memory by default, Redis in
+# production (CACHE_TYPE, CACHE_REDIS_URL; see config.py).
+cache = Cache()
 
 
 @event.listens_for(Engine, "connect")

@@ -1,0 +1,177 @@
+"""The caches of the read path (feeds' bytes, the group page's coming
+meetings) never show what changed: every change is seen on the next load."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from facilitator.extensions import db
+from facilitator.models import Membership
+from facilitator.services import accounts, calendar_feed, clock, feeds, roles, schedule
+from facilitator.services import groups as group_service
+from tests.conftest import group_data
+
+NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """How many times a calendar was really rendered (not served from the cache)."""
+    count = []
+    render = calendar_feed.render
+    monkeypatch.setattr(calendar_feed, "render", lambda *a, **k: count.append(1) or render(*a, **k))
+    return count
+
+
+@pytest.fixture
+def group_feed(make_user, make_group, add_member, weekly_series):
+    """A member's link to the calendar of a Lausanne group meeting on Tuesdays."""
+    owner = make_user("Camille")
+    group = make_group(owner, name="Fibromyalgie Lausanne")
+    member = make_user("Noémie")
+    add_member(group, member)
+    weekly_series(group, location="Salle B")
+    _feed, token = feeds.create(member, "phone", group=group)
+    return group, member, f"/feeds/{token}.ics"
+
+
+def events(response) -> list:
+    return list(Calendar.from_ical(response.data).walk("VEVENT"))
+
+
+def first_tuesday(group):
+    return schedule.occurrences([group.id], date(2026, 9, 8), date(2026, 9, 8))[0]
+
+
+def test_a_full_get_is_served_from_the_cache_with_the_same_bytes_and_headers(
+    client, group_feed, renders
+):
+    _group, _member, url = group_feed
+    first = client.get(url)
+    again = client.get(url)
+    assert renders == [1]
+    assert again.status_code == 200
+    assert again.data == first.data
+    assert sorted(again.headers.items()) == sorted(first.headers.items())
+
+
+def test_a_cached_full_get_costs_the_one_query_of_the_fast_path(client, group_feed, monkeypatch):
+    _group, _member, url = group_feed
+    client.get(url)  # rendered, cached, and recorded as the link's last use
+    statements = []
+    prepared = feeds.PreparedResolve.__call__
+    monkeypatch.setattr(
+        feeds.PreparedResolve,
+        "__call__",
+        lambda self, token_hash: statements.append("prepared") or prepared(self, token_hash),
+    )
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(Engine, "before_cursor_execute", count)  # every engine of the app
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    assert statements == ["prepared"]
+
+
+def test_a_role_taken_is_in_the_next_feed(client, group_feed, renders):
+    group, member, url = group_feed
+    client.get(url)
+    membership = db.session.scalar(Membership.select_for(member.id, group.id))
+    role = db.session.scalars(roles.role_types(group)).first()
+    roles.take(group, membership, first_tuesday(group), role, 0, clock.now())
+    assert "Noémie" in client.get(url).get_data(as_text=True)
+    assert renders == [1, 1]
+
+
+def test_a_cancelled_meeting_is_in_the_next_feed(client, group_feed):
+    group, _member, url = group_feed
+    client.get(url)
+    schedule.cancel(group, group.memberships[0].user, first_tuesday(group), "")
+    assert "EXDATE;TZID=Europe/Zurich:20260908T190000" in client.get(url).get_data(as_text=True)
+
+
+def test_a_renamed_group_is_in_the_next_feed(client, group_feed):
+    group, _member, url = group_feed
+    client.get(url)
+    owner = group.memberships[0].user
+    group_service.update_group(group, owner, group_data(name="Fibromyalgie Renens"))
+    assert "X-WR-CALNAME:Fibromyalgie Renens" in client.get(url).get_data(as_text=True)
+
+
+def test_a_holder_who_changes_their_name_is_renamed_in_the_next_feed(client, group_feed):
+    group, member, url = group_feed
+    membership = db.session.scalar(Membership.select_for(member.id, group.id))
+    role = db.session.scalars(roles.role_types(group)).first()
+    roles.take(group, membership, first_tuesday(group), role, 0, clock.now())
+    assert "Noémie" in client.get(url).get_data(as_text=True)
+    accounts.update_profile(member, "Noé", member.locale)
+    body = client.get(url).get_data(as_text=True)
+    assert "Noé" in body
+    assert "Noémie" not in body
+
+
+def test_discreet_titles_of_the_group_are_in_the_next_feed(client, group_feed):
+    group, _member, url = group_feed
+    assert {str(e["SUMMARY"]) for e in events(client.get(url))} == {"Fibromyalgie Lausanne"}
+    group.feed_title_mode = "discreet"
+    group.version += 1
+    db.session.commit()
+    assert {str(e["SUMMARY"]) for e in events(client.get(url))} == {"Rencontre"}
+
+
+def test_my_discreet_setting_and_my_language_are_in_my_next_feed(
+    client, make_user, make_group, add_member, weekly_series
+):
+    member = make_user("Noémie")
+    group = make_group(name="Fibromyalgie Lausanne")
+    add_member(group, member)
+    weekly_series(group)
+    _feed, token = feeds.create(member, "phone")
+    url = f"/feeds/{token}.ics"
+    assert "X-WR-CALNAME:Mes rencontres" in client.get(url).get_data(as_text=True)
+    accounts.update_profile(member, member.display_name, "it")
+    assert "X-WR-CALNAME:I miei incontri" in client.get(url).get_data(as_text=True)
+    feeds.set_discreet(member, True)
+    assert {str(e["SUMMARY"]) for e in events(client.get(url))} == {"Rencontre"}
+
+
+def test_the_next_day_the_feed_is_rendered_again(client, group_feed, renders, monkeypatch):
+    _group, _member, url = group_feed
+    client.get(url)
+    client.get(url)
+    monkeypatch.setattr(clock, "now", lambda: NOW + timedelta(days=1))
+    client.get(url)
+    assert renders == [1, 1]
+
+
+def test_the_feed_links_follow_the_address_it_was_fetched_at(app, client, group_feed, monkeypatch):
+    """Without SERVER_NAME the links take the address of the request."""
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)
+    _group, _member, url = group_feed
+    first = client.get(url, base_url="https://a.example.ch").get_data(as_text=True)
+    other = client.get(url, base_url="https://b.example.ch").get_data(as_text=True)
+    assert "https://a.example.ch/groups/" in first
+    assert "https://b.example.ch/groups/" in other
+    assert "a.example.ch" not in other
+
+
+def test_a_feed_without_its_owner_in_the_group_is_not_served_from_the_cache(client, group_feed):
+    group, member, url = group_feed
+    assert client.get(url).status_code == 200
+    db.session.delete(db.session.scalar(Membership.select_for(member.id, group.id)))
+    db.session.commit()
+    assert client.get(url).status_code == 404

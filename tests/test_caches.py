@@ -14,7 +14,7 @@ from facilitator.extensions import db
 from facilitator.models import Membership
 from facilitator.services import accounts, calendar_feed, clock, feeds, roles, schedule
 from facilitator.services import groups as group_service
-from tests.conftest import group_data
+from tests.conftest import count_queries, group_data, t, text_of
 
 NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 
@@ -175,3 +175,73 @@ def test_a_feed_without_its_owner_in_the_group_is_not_served_from_the_cache(clie
     db.session.delete(db.session.scalar(Membership.select_for(member.id, group.id)))
     db.session.commit()
     assert client.get(url).status_code == 404
+
+
+# --- the group page's coming meetings ------------------------------------------
+
+
+@pytest.fixture
+def tuesdays(make_user, make_group, add_member, weekly_series):
+    """A Lausanne group meeting on Tuesdays from 1 September 2026, 19:00-21:00,
+    its co-responsible member and a member."""
+    owner = make_user("Camille")
+    group = make_group(owner, name="Fibromyalgie Lausanne")
+    member = make_user("Noémie")
+    add_member(group, member)
+    weekly_series(group, location="Salle B")
+    return group, owner, member
+
+
+def test_the_group_page_serves_its_coming_meetings_from_the_cache(client, login, tuesdays):
+    group, _owner, member = tuesdays
+    login(member)
+    first = count_queries(client, f"/groups/{group.id}")
+    again = count_queries(client, f"/groups/{group.id}")
+    assert again < first
+    assert "8 septembre 2026" in text_of(client.get(f"/groups/{group.id}"))
+
+
+def test_a_cancelled_or_moved_meeting_is_on_the_next_group_page(client, login, tuesdays):
+    group, owner, member = tuesdays
+    login(member)
+    assert "Annulée" not in text_of(client.get(f"/groups/{group.id}"))
+    schedule.cancel(group, owner, first_tuesday(group), "Salle fermée")
+    page = text_of(client.get(f"/groups/{group.id}"))
+    assert "Annulée" in page
+    assert "Salle fermée" in page
+    second = schedule.occurrences([group.id], date(2026, 9, 15), date(2026, 9, 15))[0]
+    moved = schedule.MeetingData(start=datetime(2026, 9, 17, 18, 30), duration_minutes=120)
+    schedule.change(group, owner, second, moved)
+    assert "jeudi 17 septembre 2026" in text_of(client.get(f"/groups/{group.id}"))
+
+
+def test_the_group_page_follows_the_readers_language(client, login, tuesdays):
+    group, _owner, member = tuesdays
+    login(member)
+    assert "mardi 8 septembre 2026" in text_of(client.get(f"/groups/{group.id}"))
+    assert "martedì 8 settembre 2026" in text_of(client.get(f"/groups/{group.id}?lang=it"))
+    assert "Dienstag, 8. September 2026" in text_of(client.get(f"/groups/{group.id}?lang=de"))
+
+
+def test_the_group_page_follows_the_readers_role(
+    app, client, login, auth, make_user, make_group, add_member
+):
+    owner = make_user("Camille")
+    group = make_group(owner)  # nothing planned yet
+    member = make_user("Noémie")
+    add_member(group, member)
+    plan = t(app, "fr", "Plan regular meetings")
+    login(owner)
+    assert plan in text_of(client.get(f"/groups/{group.id}"))
+    auth.logout()
+    login(member)
+    assert plan not in text_of(client.get(f"/groups/{group.id}"))
+
+
+def test_a_meeting_that_is_over_leaves_the_group_page(client, login, tuesdays, monkeypatch):
+    group, _owner, member = tuesdays
+    login(member)
+    assert "1er septembre 2026" in text_of(client.get(f"/groups/{group.id}"))
+    # 21:30 in Lausanne, the same day: the meeting of 19:00-21:00 is over.
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 9, 1, 19, 30, tzinfo=UTC))
+    assert "1er septembre 2026" not in text_of(client.get(f"/groups/{group.id}"))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager
 from facilitator.extensions import db
 from facilitator.i18n import use_context_language
 from facilitator.models import Group, Membership
+from facilitator.services import groups as group_service
 from facilitator.services import notifications
 from facilitator.services.errors import DomainError
 
@@ -18,19 +19,36 @@ from facilitator.services.errors import DomainError
 def load_group(group_id: int, *, coresponsible: bool = False) -> tuple[Group, Membership]:
     """Check access to a group as a named step: 404 for outsiders, 403 for
     members where co-responsibility is needed."""
+    row = _reader_membership(group_id)
+    return _checked(row[0] if row else None, coresponsible)
+
+
+def load_group_counted(group_id: int) -> tuple[Group, Membership, int]:
+    """``load_group`` and the number of the group's members, in one statement
+    (the group page shows it)."""
+    row = _reader_membership(group_id, group_service.member_count_of(Membership.group_id))
+    group, membership = _checked(row[0] if row else None, False)
+    return group, membership, row[1]
+
+
+def _reader_membership(group_id: int, *columns):
+    """The reader's membership of the group with the group (and ``columns``)."""
     if not current_user.is_authenticated:
         abort(404)
-    membership = db.session.scalar(
+    return db.session.execute(
         Membership.select_for(current_user.id, group_id)
+        .add_columns(*columns)
         .options(contains_eager(Membership.group))
         .join(Membership.group)
-    )
+    ).first()
+
+
+def _checked(membership: Membership | None, coresponsible: bool) -> tuple[Group, Membership]:
     if membership is None:
         abort(404)  # never reveal that a group exists
-    group = membership.group
     if coresponsible and not membership.is_coresponsible:
         abort(403)
-    return group, membership
+    return membership.group, membership
 
 
 def safe_next(default: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager
 
 from facilitator.extensions import db
 from facilitator.models import Group, Membership, RoleType, User
@@ -198,8 +198,18 @@ def member_users(group: Group, *, coresponsible: bool = False) -> list[User]:
 
 
 def member_count(group: Group) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Membership).where(Membership.group_id == group.id)
+    return db.session.scalar(select(member_count_of(group.id)))
+
+
+def member_count_of(group_id):
+    """The number of members of ``group_id`` (a value or a column of an
+    enclosing query, such as ``Membership.group_id``), as a scalar subquery."""
+    members = aliased(Membership)
+    return (
+        select(func.count())
+        .select_from(members)
+        .where(members.group_id == group_id)
+        .scalar_subquery()
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from facilitator.extensions import db
 from facilitator.models import Membership
 from facilitator.services import accounts, calendar_feed, clock, feeds, roles, schedule
+from facilitator.services import attendance as attendance_service
 from facilitator.services import groups as group_service
 from tests.conftest import count_queries, group_data, t, text_of
 
@@ -245,3 +246,18 @@ def test_a_meeting_that_is_over_leaves_the_group_page(client, login, tuesdays, m
     # 21:30 in Lausanne, the same day: the meeting of 19:00-21:00 is over.
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 9, 1, 19, 30, tzinfo=UTC))
     assert "1er septembre 2026" not in text_of(client.get(f"/groups/{group.id}"))
+
+
+def test_attendance_turned_on_and_a_new_member_are_on_the_next_group_page(
+    app, client, login, tuesdays, make_user, add_member
+):
+    group, owner, member = tuesdays
+    login(member)
+    attendance = t(app, "fr", "Attendance")
+    page = text_of(client.get(f"/groups/{group.id}"))
+    assert attendance not in page
+    assert "<dd>2</dd>" in page.replace(" ", "")
+    attendance_service.enable(group, owner)
+    assert attendance in text_of(client.get(f"/groups/{group.id}"))
+    add_member(group, make_user("Ben"))
+    assert "<dd>3</dd>" in text_of(client.get(f"/groups/{group.id}")).replace(" ", "")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import bindparam
 from sqlalchemy.orm import contains_eager
 
 from facilitator.extensions import db
@@ -26,21 +28,27 @@ def load_group(group_id: int, *, coresponsible: bool = False) -> tuple[Group, Me
 def load_group_counted(group_id: int) -> tuple[Group, Membership, int]:
     """``load_group`` and the number of the group's members, in one statement
     (the group page shows it)."""
-    row = _reader_membership(group_id, group_service.member_count_of(Membership.group_id))
+    row = _reader_membership(group_id, counted=True)
     group, membership = _checked(row[0] if row else None, False)
     return group, membership, row[1]
 
 
-def _reader_membership(group_id: int, *columns):
-    """The reader's membership of the group with the group (and ``columns``)."""
+def _reader_membership(group_id: int, *, counted: bool = False):
+    """The reader's membership of the group, with the group (and the number
+    of its members if ``counted``)."""
     if not current_user.is_authenticated:
         abort(404)
-    return db.session.execute(
-        Membership.select_for(current_user.id, group_id)
-        .add_columns(*columns)
-        .options(contains_eager(Membership.group))
-        .join(Membership.group)
-    ).first()
+    statement = _reader_membership_statement(counted)
+    return db.session.execute(statement, {"user_id": current_user.id, "group_id": group_id}).first()
+
+
+@lru_cache(maxsize=2)
+def _reader_membership_statement(counted: bool):
+    """Built once: every page of a group runs it."""
+    statement = Membership.select_for(bindparam("user_id"), bindparam("group_id"))
+    if counted:
+        statement = statement.add_columns(group_service.member_count_of(Membership.group_id))
+    return statement.options(contains_eager(Membership.group)).join(Membership.group)
 
 
 def _checked(membership: Membership | None, coresponsible: bool) -> tuple[Group, Membership]:

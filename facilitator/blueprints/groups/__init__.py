@@ -27,8 +27,8 @@ from facilitator.services import groups as group_service
 from facilitator.services.errors import AlreadyMember, DomainError
 
 from . import labels
-from .coming import coming_meetings
 from .forms import GroupForm, InvitationForm, NewGroupForm
+from .parts import group_page_parts
 
 bp = Blueprint("groups", __name__, template_folder="templates")
 bp.record_once(labels.init_app)
@@ -93,7 +93,7 @@ def show(group_id: int):
         group=group,
         membership=membership,
         member_count=member_count,
-        coming=coming_meetings(group, membership, clock.now()),
+        parts=group_page_parts(group, membership, member_count, clock.now()),
     )
 
 

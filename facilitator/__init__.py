@@ -5,6 +5,18 @@ from __future__ import annotations
 from flask import Flask
 
 
+def _limit_only_decorated_routes(app: Flask, limiter) -> None:
+    """Flask-Limiter checks every request in a before_request hook, for
+    default and application-wide limits. We have none: the routes it protects
+    (log-in, registration, password reset, contact) carry their limits as
+    decorators, which check on their own. Without defaults the hook only
+    costs time on every other request, so it goes. (Its after_request hook
+    stays: it deducts the limits counted only on failure, deduct_when.)"""
+    manager = limiter.limit_manager
+    if not (manager.default_limits or manager.application_limits):
+        app.before_request_funcs[None].remove(limiter._check_request_limit)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Create and configure the application."""
     from facilitator import cli, errors, i18n, security
@@ -29,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    _limit_only_decorated_routes(app, limiter)
     cache.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)

@@ -1,5 +1,6 @@
-"""The caches of the read path (feeds' bytes, the group page's coming
-meetings) never show what changed: every change is seen on the next load."""
+"""The read path: its caches (feeds' bytes, the group page's shared parts)
+never hide a change, which is seen on the next load; the rate limiter runs
+only on the routes it protects."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from icalendar import Calendar
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from facilitator.extensions import db
+from facilitator.extensions import db, limiter
 from facilitator.models import Membership
 from facilitator.services import accounts, calendar_feed, clock, feeds, roles, schedule
 from facilitator.services import attendance as attendance_service
@@ -261,3 +262,11 @@ def test_attendance_turned_on_and_a_new_member_are_on_the_next_group_page(
     assert attendance in text_of(client.get(f"/groups/{group.id}"))
     add_member(group, make_user("Ben"))
     assert "<dd>3</dd>" in text_of(client.get(f"/groups/{group.id}")).replace(" ", "")
+
+
+def test_the_rate_limiter_has_no_hook_on_every_request(app):
+    """Its limits are on the routes it protects (the log-in's limits are
+    tested in test_accounts.py), not in a before_request hook."""
+    assert all(
+        getattr(hook, "__self__", None) is not limiter for hook in app.before_request_funcs[None]
+    )

@@ -52,7 +52,13 @@ def events(response) -> list:
 
 
 def first_tuesday(group):
+    """The meeting of Tuesday 8 September 2026 (the second of the series)."""
     return schedule.occurrences([group.id], date(2026, 9, 8), date(2026, 9, 8))[0]
+
+
+def first_key(group) -> str:
+    """The key of the series' first meeting, Tuesday 1 September 2026."""
+    return schedule.occurrences([group.id], date(2026, 9, 1), date(2026, 9, 1))[0].key
 
 
 def test_a_full_get_is_served_from_the_cache_with_the_same_bytes_and_headers(
@@ -270,3 +276,58 @@ def test_the_rate_limiter_has_no_hook_on_every_request(app):
     assert all(
         getattr(hook, "__self__", None) is not limiter for hook in app.before_request_funcs[None]
     )
+
+
+# --- the dashboard ---------------------------------------------------------------
+
+
+def test_the_dashboard_serves_its_lists_from_the_cache(client, login, tuesdays):
+    _group, _owner, member = tuesdays
+    login(member)
+    first = count_queries(client, "/")
+    assert count_queries(client, "/") < first
+
+
+def test_a_role_and_a_cancellation_are_on_the_next_dashboard(app, client, login, tuesdays):
+    group, owner, member = tuesdays
+    login(member)
+    assert "Votre rôle" not in text_of(client.get("/"))
+    membership = db.session.scalar(Membership.select_for(member.id, group.id))
+    role = db.session.scalars(roles.role_types(group)).first()
+    roles.take(group, membership, first_tuesday(group), role, 0, clock.now())
+    assert t(app, "fr", "Your role: %(roles)s", roles=role.name) in text_of(client.get("/"))
+    schedule.cancel(group, owner, first_tuesday(group), "Salle fermée")
+    assert "Salle fermée" not in text_of(client.get("/"))  # the card shows 1 September
+    schedule.cancel(group, owner, schedule.find(group, first_key(group)), "Grève")
+    assert "Grève" in text_of(client.get("/"))
+
+
+def test_a_new_group_and_another_language_are_on_the_next_dashboard(
+    client, login, tuesdays, make_group, add_member
+):
+    _group, _owner, member = tuesdays
+    login(member)
+    assert "Proches aidants Morges" not in text_of(client.get("/"))
+    add_member(make_group(name="Proches aidants Morges"), member)
+    assert "Proches aidants Morges" in text_of(client.get("/"))
+    assert "martedì 1º settembre 2026" in text_of(client.get("/?lang=it"))
+
+
+def test_the_answer_to_are_you_coming_is_read_on_each_dashboard(app, client, login, tuesdays):
+    group, owner, member = tuesdays
+    attendance_service.enable(group, owner)
+    login(member)
+    coming = t(app, "fr", "I plan to come")
+    assert 'aria-pressed="true"' not in client.get("/").get_data(as_text=True)
+    occurrence = schedule.find(group, first_key(group))
+    attendance_service.set_intention(group, member, occurrence, True, clock.now())
+    page = client.get("/").get_data(as_text=True)
+    assert f'aria-pressed="true">{coming}' in page.replace("&#39;", "'")
+
+
+def test_a_meeting_that_is_over_leaves_the_dashboard(client, login, tuesdays, monkeypatch):
+    _group, _owner, member = tuesdays
+    login(member)
+    assert "mardi 1er septembre 2026" in text_of(client.get("/"))
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 9, 1, 19, 30, tzinfo=UTC))
+    assert "mardi 1er septembre 2026" not in text_of(client.get("/"))

@@ -102,6 +102,7 @@ def memberships_of(user: User):
     return (
         select(Membership)
         .join(Membership.group)
+        .options(contains_eager(Membership.group))  # the groups come with them
         .where(Membership.user_id == user.id)
         .order_by(func.lower(Group.name))
     )

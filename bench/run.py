@@ -47,8 +47,52 @@ def database_url() -> tuple[str, str | None]:
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
         base = url
         sep = "&" if "?" in url else "?"
-        return url + sep + "options=-csearch_path%3Dbench", base
+        app_url = url + sep + "options=-csearch_path%3Dbench&application_name=" + PG_APPLICATION
+        return app_url, base
     return url, None
+
+
+PG_APPLICATION = "facilitator-bench"
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ticks(pids: list[int]) -> int:
+    """User and system CPU time of these processes, in clock ticks."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total
+
+
+def children(pid: int) -> list[int]:
+    """A gunicorn master's workers."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def postgres_backends(base_url: str | None) -> list[int]:
+    """The PostgreSQL server processes serving the app (same machine)."""
+    if base_url is None:
+        return []
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(base_url)
+    try:
+        with engine.connect() as conn:
+            return list(
+                conn.scalars(
+                    text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"),
+                    {"name": PG_APPLICATION},
+                )
+            )
+    finally:
+        engine.dispose()
 
 
 @contextmanager
@@ -99,7 +143,7 @@ def gunicorn(app: str, port: int, env: dict):
                 break
             except OSError:
                 time.sleep(0.1)
-        yield
+        yield process.pid
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=10)
@@ -131,20 +175,34 @@ def feed_token() -> str:
         return token
 
 
-def wrk(url: str, cookie: str | None = None, header: str | None = None, connections=None) -> dict:
-    """Run wrk; ``connections=1`` measures the latency of one request at a time."""
+def wrk(
+    url: str,
+    cookie: str | None = None,
+    header: str | None = None,
+    connections=None,
+    processes=lambda: [],
+) -> dict:
+    """Run wrk; ``connections=1`` measures the latency of one request at a time.
+    ``processes`` gives the server's processes (workers, database backends):
+    their CPU time per request is measured too, a figure that the load of
+    other programs on the machine does not change much, unlike req/s."""
     command = ["wrk", "-t1", f"-c{connections or CONNECTIONS}", f"-d{DURATION}", "--latency", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     if header:
         command[1:1] = ["-H", header]
+    pids = processes()
+    before = cpu_ticks(pids)
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    used = cpu_ticks(pids) - before
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "rps": round(rps),
         "p50_ms": milliseconds(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
         "p99_ms": milliseconds(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
+        "cpu_ms": round(used * TICK_MS / max(requests, 1), 3),
         "non_2xx": int(errors.group(1)) if errors else 0,
     }
 
@@ -169,6 +227,9 @@ def summary(rounds: list[dict]) -> dict:
     def ratio(name: str, base: str) -> float:
         return median([r[name]["rps"] / r[base]["rps"] for r in rounds])
 
+    def cpu_ratio(name: str, base: str) -> float:
+        return median([r[base]["cpu_ms"] / max(r[name]["cpu_ms"], 0.001) for r in rounds])
+
     result = {}
     for name in rounds[0]:
         runs = [r[name] for r in rounds]
@@ -178,6 +239,9 @@ def summary(rounds: list[dict]) -> dict:
             "p99_ms": round(median([r["p99_ms"] for r in runs]), 2),
             "vs_hello": round(ratio(name, "hello"), 4),
             "vs_empty": round(ratio(name, "empty page"), 3),
+            "cpu_ms": round(median([r["cpu_ms"] for r in runs]), 3),
+            "cpu_vs_hello": round(cpu_ratio(name, "hello"), 4),
+            "cpu_vs_empty": round(cpu_ratio(name, "empty page"), 3),
             "non_2xx": sum(r["non_2xx"] for r in runs),
             "runs": [r["rps"] for r in runs],
         }
@@ -200,9 +264,16 @@ def main() -> None:
         token = feed_token()
         rounds = []
         with (
-            gunicorn("bench.hello:app", HELLO_PORT, env),
-            gunicorn("bench.wsgi_bench:app", APP_PORT, env),
+            gunicorn("bench.hello:app", HELLO_PORT, env) as hello_pid,
+            gunicorn("bench.wsgi_bench:app", APP_PORT, env) as app_pid,
         ):
+
+            def hello_processes():
+                return children(hello_pid)
+
+            def app_processes():
+                return children(app_pid) + postgres_backends(pg_base)
+
             cookie = login(APP_PORT, "member1002@bench.example.org")  # group 67, a member
             app = f"http://127.0.0.1:{APP_PORT}"
             feed_url = f"http://127.0.0.1:{APP_PORT}/feeds/{token}.ics"
@@ -211,23 +282,30 @@ def main() -> None:
                 print(f"round {number}/{ROUNDS}", flush=True)
                 rounds.append(
                     {
-                        "hello": wrk(f"http://127.0.0.1:{HELLO_PORT}/hello"),
-                        "empty page": wrk(f"{app}/bench/empty", cookie),
-                        "group page": wrk(f"{app}/groups/67", cookie),
-                        "dashboard": wrk(f"{app}/", cookie),
-                        "feed (full GET)": wrk(feed_url),
-                        "feed (304)": wrk(feed_url, header=f"If-None-Match: {etag}"),
+                        "hello": wrk(
+                            f"http://127.0.0.1:{HELLO_PORT}/hello", processes=hello_processes
+                        ),
+                        "empty page": wrk(f"{app}/bench/empty", cookie, processes=app_processes),
+                        "group page": wrk(f"{app}/groups/67", cookie, processes=app_processes),
+                        "dashboard": wrk(f"{app}/", cookie, processes=app_processes),
+                        "feed (full GET)": wrk(feed_url, processes=app_processes),
+                        "feed (304)": wrk(
+                            feed_url, header=f"If-None-Match: {etag}", processes=app_processes
+                        ),
                     }
                 )
     results = summary(rounds)
     print(f"median of {ROUNDS} rounds, {database}, {WORKER_CLASS} workers")
     print(
-        f"{'route':<16} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'/hello':>7} {'/empty':>7} {'non-2xx':>8}"
+        f"{'route':<16} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'/hello':>7} {'/empty':>7}"
+        f" {'CPU ms':>7} {'/hello':>7} {'/empty':>7} {'non-2xx':>8}"
     )
     for name, r in results.items():
         print(
             f"{name:<16} {r['rps']:>7} {r['p50_ms']:>7} {r['p99_ms']:>7} "
-            f"{100 * r['vs_hello']:>6.1f}% {r['vs_empty']:>7.2f} {r['non_2xx']:>8}"
+            f"{100 * r['vs_hello']:>6.1f}% {r['vs_empty']:>7.2f} "
+            f"{r['cpu_ms']:>7} {100 * r['cpu_vs_hello']:>6.1f}% {r['cpu_vs_empty']:>7.2f} "
+            f"{r['non_2xx']:>8}"
         )
     (ROOT / "instance").mkdir(exist_ok=True)
     path = ROOT / "instance" / "bench-results.json"

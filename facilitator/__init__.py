@@ -19,7 +19,7 @@ def _limit_only_decorated_routes(app: Flask, limiter) -> None:
 
 def create_app(config: dict | None = None) -> Flask:
     """Create and configure the application."""
-    from facilitator import cli, errors, i18n, security
+    from facilitator import cli, errors, i18n, layout, security
     from facilitator import config as settings
     from facilitator.blueprints import feedback, register_blueprints
     from facilitator.extensions import cache, csrf, db, limiter, login_manager, migrate
@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     cache.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
+    layout.init_app(app)
     # Feed polls are answered before Flask where they can be; inside
     # ProxyFix (security.init_app), so that they see the site's address.
     from facilitator.blueprints.feeds.fastpath import ConditionalFeeds

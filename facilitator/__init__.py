@@ -22,7 +22,15 @@ def create_app(config: dict | None = None) -> Flask:
     from facilitator import cli, errors, i18n, layout, security
     from facilitator import config as settings
     from facilitator.blueprints import feedback, register_blueprints
-    from facilitator.extensions import cache, csrf, db, limiter, login_manager, migrate
+    from facilitator.extensions import (
+        cache,
+        csrf,
+        db,
+        limiter,
+        login_manager,
+        migrate,
+        reads_outside_transactions,
+    )
 
     app = Flask(__name__, instance_relative_config=True)
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -32,6 +40,8 @@ def create_app(config: dict | None = None) -> Flask:
     settings.check(app.config)
 
     db.init_app(app)
+    with app.app_context():
+        reads_outside_transactions(db.engine)
     migrate.init_app(
         app,
         db,

@@ -8,15 +8,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import event
+from sqlalchemy import event, select, update
 from sqlalchemy.engine import Engine
 
 from facilitator.extensions import db, limiter
-from facilitator.models import Membership
+from facilitator.models import Membership, User
 from facilitator.services import accounts, calendar_feed, clock, feeds, roles, schedule
 from facilitator.services import attendance as attendance_service
 from facilitator.services import groups as group_service
-from tests.conftest import count_queries, group_data, t, text_of
+from tests.conftest import TEST_DATABASE_URL, count_queries, group_data, t, text_of
 
 NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 
@@ -331,3 +331,51 @@ def test_a_meeting_that_is_over_leaves_the_dashboard(client, login, tuesdays, mo
     assert "mardi 1er septembre 2026" in text_of(client.get("/"))
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 9, 1, 19, 30, tzinfo=UTC))
     assert "mardi 1er septembre 2026" not in text_of(client.get("/"))
+
+
+# --- reads without transactions (PostgreSQL) ---------------------------------------
+
+postgresql_only = pytest.mark.skipif(
+    not TEST_DATABASE_URL, reason="SQLite's BEGIN costs no round trip: reads keep it"
+)
+
+
+def transaction_states():
+    """After each statement: whether the connection is inside a transaction."""
+    states = []
+
+    def after(connection, *args):
+        status = connection.connection.dbapi_connection.info.transaction_status
+        states.append(status.name)
+
+    return states, after
+
+
+@postgresql_only
+def test_a_page_that_only_reads_opens_no_transaction(client, login, tuesdays):
+    group, _owner, member = tuesdays
+    login(member)
+    states, after = transaction_states()
+    event.listen(db.engine, "after_cursor_execute", after)
+    try:
+        assert client.get(f"/groups/{group.id}").status_code == 200
+    finally:
+        event.remove(db.engine, "after_cursor_execute", after)
+    assert states
+    assert set(states) == {"IDLE"}  # no BEGIN was sent, so no ROLLBACK either
+
+
+@postgresql_only
+def test_writes_and_locks_still_run_in_one_transaction(app, make_user):
+    user = make_user("Ana")
+    db.session.execute(select(User).where(User.id == user.id)).one()  # a read
+    db.session.execute(select(User).where(User.id == user.id).with_for_update()).one()
+    status = db.session.connection().connection.dbapi_connection.info.transaction_status
+    assert status.name == "INTRANS"  # the lock holds until the end of the transaction
+    ben = User(email="ben@example.org", display_name="Ben", locale="fr", password_hash="x")
+    db.session.add(ben)
+    db.session.flush()
+    db.session.execute(update(User).where(User.id == user.id).values(display_name="Anna"))
+    db.session.rollback()
+    assert db.session.scalar(select(User.display_name).where(User.id == user.id)) == "Ana"
+    assert db.session.scalar(select(User).where(User.email == "ben@example.org")) is None

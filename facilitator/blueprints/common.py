@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import bindparam
-from sqlalchemy.orm import contains_eager
 
 from facilitator.extensions import db
 from facilitator.i18n import use_context_language
@@ -21,34 +18,19 @@ from facilitator.services.errors import DomainError
 def load_group(group_id: int, *, coresponsible: bool = False) -> tuple[Group, Membership]:
     """Check access to a group as a named step: 404 for outsiders, 403 for
     members where co-responsibility is needed."""
-    row = _reader_membership(group_id)
-    return _checked(row[0] if row else None, coresponsible)
+    if not current_user.is_authenticated:
+        abort(404)
+    return _checked(group_service.membership_of(current_user.id, group_id), coresponsible)
 
 
 def load_group_counted(group_id: int) -> tuple[Group, Membership, int]:
     """``load_group`` and the number of the group's members, in one statement
     (the group page shows it)."""
-    row = _reader_membership(group_id, counted=True)
-    group, membership = _checked(row[0] if row else None, False)
-    return group, membership, row[1]
-
-
-def _reader_membership(group_id: int, *, counted: bool = False):
-    """The reader's membership of the group, with the group (and the number
-    of its members if ``counted``)."""
     if not current_user.is_authenticated:
         abort(404)
-    statement = _reader_membership_statement(counted)
-    return db.session.execute(statement, {"user_id": current_user.id, "group_id": group_id}).first()
-
-
-@lru_cache(maxsize=2)
-def _reader_membership_statement(counted: bool):
-    """Built once: every page of a group runs it."""
-    statement = Membership.select_for(bindparam("user_id"), bindparam("group_id"))
-    if counted:
-        statement = statement.add_columns(group_service.member_count_of(Membership.group_id))
-    return statement.options(contains_eager(Membership.group)).join(Membership.group)
+    found = group_service.membership_and_count(current_user.id, group_id)
+    group, membership = _checked(found[0] if found else None, coresponsible=False)
+    return group, membership, found[1]
 
 
 def _checked(membership: Membership | None, coresponsible: bool) -> tuple[Group, Membership]:

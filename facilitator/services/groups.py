@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased, contains_eager
 
 from facilitator.extensions import db
@@ -102,7 +103,7 @@ def memberships_of(user: User):
     return (
         select(Membership)
         .join(Membership.group)
-        .options(contains_eager(Membership.group))  # the groups come with them
+        .options(contains_eager(Membership.group))  # the groups come with the memberships
         .where(Membership.user_id == user.id)
         .order_by(func.lower(Group.name))
     )
@@ -117,6 +118,32 @@ def members_of(group: Group):
         .where(Membership.group_id == group.id)
         .order_by(Membership.role, func.lower(User.display_name))
     )
+
+
+def membership_of(user_id: int, group_id: int) -> Membership | None:
+    """The user's membership of the group, its group loaded with it (one
+    statement); None when the user is not a member (or there is no such group)."""
+    return db.session.scalar(
+        _membership_statement(counted=False), {"user_id": user_id, "group_id": group_id}
+    )
+
+
+def membership_and_count(user_id: int, group_id: int) -> tuple[Membership, int] | None:
+    """``membership_of`` and the number of the group's members, in one statement
+    (the group page shows it); None when the user is not a member."""
+    row = db.session.execute(
+        _membership_statement(counted=True), {"user_id": user_id, "group_id": group_id}
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+@lru_cache(maxsize=2)
+def _membership_statement(counted: bool):
+    """Built once: every page of a group runs it."""
+    statement = Membership.select_for(bindparam("user_id"), bindparam("group_id"))
+    if counted:
+        statement = statement.add_columns(member_count_of(Membership.group_id))
+    return statement.options(contains_eager(Membership.group)).join(Membership.group)
 
 
 def membership_in(group: Group, membership_id: int) -> Membership:

@@ -1,12 +1,17 @@
-"""Measure the group page and the dashboard against a minimal Flask route.
+"""Measure the app's pages against a minimal Flask route and an empty page.
 
     make bench                       # SQLite in instance/bench.sqlite
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/test make bench
 
-Builds the database (bench/build_db.py), starts gunicorn with 2 sync workers
-for facilitator and for a bare Flask "hello" app, logs one member in, and runs
-wrk against each URL. Prints requests per second and p50/p99 latency.
-On PostgreSQL the data lives in a schema "bench" that is dropped afterwards.
+Builds the database (bench/build_db.py), starts gunicorn (2 workers, sync
+unless BENCH_WORKER_CLASS says otherwise) for facilitator and for a bare Flask
+"hello" app, logs one member in, and runs wrk against each URL, in rounds
+(BENCH_ROUNDS, default 3): every round measures every route once, so that the
+ratios of one round share the machine's load of that moment. Prints the median
+over the rounds of requests per second, p50/p99 latency and the ratios to
+hello and to the empty logged-in page (a bench-only route), and writes them to
+instance/bench-results.json. On PostgreSQL the data lives in a schema "bench"
+that is dropped afterwards.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -29,6 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
+THREADS = os.environ.get("BENCH_THREADS", "4")
 APP_PORT, HELLO_PORT = 8101, 8102
 
 
@@ -38,8 +47,52 @@ def database_url() -> tuple[str, str | None]:
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
         base = url
         sep = "&" if "?" in url else "?"
-        return url + sep + "options=-csearch_path%3Dbench", base
+        app_url = url + sep + "options=-csearch_path%3Dbench&application_name=" + PG_APPLICATION
+        return app_url, base
     return url, None
+
+
+PG_APPLICATION = "facilitator-bench"
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ticks(pids: list[int]) -> int:
+    """User and system CPU time of these processes, in clock ticks."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total
+
+
+def children(pid: int) -> list[int]:
+    """A gunicorn master's workers."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def postgres_backends(base_url: str | None) -> list[int]:
+    """The PostgreSQL server processes serving the app (same machine)."""
+    if base_url is None:
+        return []
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(base_url)
+    try:
+        with engine.connect() as conn:
+            return list(
+                conn.scalars(
+                    text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"),
+                    {"name": PG_APPLICATION},
+                )
+            )
+    finally:
+        engine.dispose()
 
 
 @contextmanager
@@ -68,6 +121,9 @@ def gunicorn(app: str, port: int, env: dict):
             str(BIN / "gunicorn"),
             "--workers",
             "2",
+            "--worker-class",
+            WORKER_CLASS,
+            *(["--threads", THREADS] if WORKER_CLASS == "gthread" else []),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -87,7 +143,7 @@ def gunicorn(app: str, port: int, env: dict):
                 break
             except OSError:
                 time.sleep(0.1)
-        yield
+        yield process.pid
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=10)
@@ -119,22 +175,77 @@ def feed_token() -> str:
         return token
 
 
-def wrk(url: str, cookie: str | None = None, header: str | None = None, connections=None) -> dict:
-    """Run wrk; ``connections=1`` measures the latency of one request at a time."""
+def wrk(
+    url: str,
+    cookie: str | None = None,
+    header: str | None = None,
+    connections=None,
+    processes=lambda: [],
+) -> dict:
+    """Run wrk; ``connections=1`` measures the latency of one request at a time.
+    ``processes`` gives the server's processes (workers, database backends):
+    their CPU time per request is measured too, a figure that the load of
+    other programs on the machine does not change much, unlike req/s."""
     command = ["wrk", "-t1", f"-c{connections or CONNECTIONS}", f"-d{DURATION}", "--latency", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     if header:
         command[1:1] = ["-H", header]
+    pids = processes()
+    before = cpu_ticks(pids)
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    used = cpu_ticks(pids) - before
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "rps": round(rps),
-        "p50": re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1),
-        "p99": re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1),
+        "p50_ms": milliseconds(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+        "p99_ms": milliseconds(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
+        "cpu_ms": round(used * TICK_MS / max(requests, 1), 3),
         "non_2xx": int(errors.group(1)) if errors else 0,
     }
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def milliseconds(text: str) -> float:
+    """wrk's "812.00us", "1.23ms" or "1.02s" in milliseconds."""
+    number, unit = re.fullmatch(r"([\d.]+)(\w+)", text).groups()
+    return round(float(number) * UNITS[unit], 3)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def summary(rounds: list[dict]) -> dict:
+    """Per route: the median over the rounds of req/s, p50, p99, and of the
+    ratios to hello and to the empty page measured in the same round."""
+
+    def ratio(name: str, base: str) -> float:
+        return median([r[name]["rps"] / r[base]["rps"] for r in rounds])
+
+    def cpu_ratio(name: str, base: str) -> float:
+        return median([r[base]["cpu_ms"] / max(r[name]["cpu_ms"], 0.001) for r in rounds])
+
+    result = {}
+    for name in rounds[0]:
+        runs = [r[name] for r in rounds]
+        result[name] = {
+            "rps": round(median([r["rps"] for r in runs])),
+            "p50_ms": round(median([r["p50_ms"] for r in runs]), 2),
+            "p99_ms": round(median([r["p99_ms"] for r in runs]), 2),
+            "vs_hello": round(ratio(name, "hello"), 4),
+            "vs_empty": round(ratio(name, "empty page"), 3),
+            "cpu_ms": round(median([r["cpu_ms"] for r in runs]), 3),
+            "cpu_vs_hello": round(cpu_ratio(name, "hello"), 4),
+            "cpu_vs_empty": round(cpu_ratio(name, "empty page"), 3),
+            "non_2xx": sum(r["non_2xx"] for r in runs),
+            "runs": [r["rps"] for r in runs],
+        }
+    return result
 
 
 def main() -> None:
@@ -148,26 +259,67 @@ def main() -> None:
 
     with postgres_schema(pg_base):
         built = build()
-        print("database:", "PostgreSQL" if pg_base else "SQLite", built, flush=True)
+        database = "PostgreSQL" if pg_base else "SQLite"
+        print("database:", database, built, "workers:", WORKER_CLASS, flush=True)
         token = feed_token()
-        results = {}
-        with gunicorn("bench.hello:app", HELLO_PORT, env):
-            results["hello"] = wrk(f"http://127.0.0.1:{HELLO_PORT}/hello")
-        with gunicorn("bench.wsgi_bench:app", APP_PORT, env):
+        rounds = []
+        with (
+            gunicorn("bench.hello:app", HELLO_PORT, env) as hello_pid,
+            gunicorn("bench.wsgi_bench:app", APP_PORT, env) as app_pid,
+        ):
+
+            def hello_processes():
+                return children(hello_pid)
+
+            def app_processes():
+                return children(app_pid) + postgres_backends(pg_base)
+
             cookie = login(APP_PORT, "member1002@bench.example.org")  # group 67, a member
-            results["group page"] = wrk(f"http://127.0.0.1:{APP_PORT}/groups/67", cookie)
-            results["dashboard"] = wrk(f"http://127.0.0.1:{APP_PORT}/", cookie)
+            app = f"http://127.0.0.1:{APP_PORT}"
             feed_url = f"http://127.0.0.1:{APP_PORT}/feeds/{token}.ics"
             etag = urllib.request.urlopen(feed_url).headers["ETag"]
-            results["feed (full)"] = wrk(feed_url, connections=1)
-            results["feed (304)"] = wrk(feed_url, header=f"If-None-Match: {etag}")
-    base = results["hello"]["rps"]
-    print(f"{'route':<12} {'req/s':>8} {'p50':>9} {'p99':>9} {'vs hello':>9} {'non-2xx':>8}")
+            for number in range(1, ROUNDS + 1):
+                print(f"round {number}/{ROUNDS}", flush=True)
+                rounds.append(
+                    {
+                        "hello": wrk(
+                            f"http://127.0.0.1:{HELLO_PORT}/hello", processes=hello_processes
+                        ),
+                        "empty page": wrk(f"{app}/bench/empty", cookie, processes=app_processes),
+                        "group page": wrk(f"{app}/groups/67", cookie, processes=app_processes),
+                        "dashboard": wrk(f"{app}/", cookie, processes=app_processes),
+                        "feed (full GET)": wrk(feed_url, processes=app_processes),
+                        "feed (304)": wrk(
+                            feed_url, header=f"If-None-Match: {etag}", processes=app_processes
+                        ),
+                    }
+                )
+    results = summary(rounds)
+    print(f"median of {ROUNDS} rounds, {database}, {WORKER_CLASS} workers")
+    print(
+        f"{'route':<16} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'/hello':>7} {'/empty':>7}"
+        f" {'CPU ms':>7} {'/hello':>7} {'/empty':>7} {'non-2xx':>8}"
+    )
     for name, r in results.items():
-        share = f"{100 * r['rps'] / base:.0f}%"
-        print(f"{name:<12} {r['rps']:>8} {r['p50']:>9} {r['p99']:>9} {share:>9} {r['non_2xx']:>8}")
+        print(
+            f"{name:<16} {r['rps']:>7} {r['p50_ms']:>7} {r['p99_ms']:>7} "
+            f"{100 * r['vs_hello']:>6.1f}% {r['vs_empty']:>7.2f} "
+            f"{r['cpu_ms']:>7} {100 * r['cpu_vs_hello']:>6.1f}% {r['cpu_vs_empty']:>7.2f} "
+            f"{r['non_2xx']:>8}"
+        )
     (ROOT / "instance").mkdir(exist_ok=True)
-    (ROOT / "instance" / "bench-results.json").write_text(json.dumps(results, indent=2))
+    path = ROOT / "instance" / "bench-results.json"
+    reports = json.loads(path.read_text()) if path.exists() else {}
+    reports[f"{database}, {WORKER_CLASS}"] = {
+        "worker_class": WORKER_CLASS,
+        "rounds": ROUNDS,
+        "duration": DURATION,
+        "connections": CONNECTIONS,
+        "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "routes": results,
+        "each_round": rounds,
+    }
+    path.write_text(json.dumps(reports, indent=2))
 
 
 if __name__ == "__main__":

@@ -5,12 +5,32 @@ from __future__ import annotations
 from flask import Flask
 
 
+def _limit_only_decorated_routes(app: Flask, limiter) -> None:
+    """Flask-Limiter checks every request in a before_request hook, for
+    default and application-wide limits. We have none: the routes it protects
+    (log-in, registration, password reset, contact) carry their limits as
+    decorators, which check on their own. Without defaults the hook only
+    costs time on every other request, so it goes. (Its after_request hook
+    stays: it deducts the limits counted only on failure, deduct_when.)"""
+    manager = limiter.limit_manager
+    if not (manager.default_limits or manager.application_limits):
+        app.before_request_funcs[None].remove(limiter._check_request_limit)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Create and configure the application."""
-    from facilitator import cli, errors, i18n, security
+    from facilitator import cli, errors, i18n, layout, security
     from facilitator import config as settings
     from facilitator.blueprints import feedback, register_blueprints
-    from facilitator.extensions import csrf, db, limiter, login_manager, migrate
+    from facilitator.extensions import (
+        cache,
+        csrf,
+        db,
+        limiter,
+        login_manager,
+        migrate,
+        reads_outside_transactions,
+    )
 
     app = Flask(__name__, instance_relative_config=True)
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -20,6 +40,8 @@ def create_app(config: dict | None = None) -> Flask:
     settings.check(app.config)
 
     db.init_app(app)
+    with app.app_context():
+        reads_outside_transactions(db.engine)
     migrate.init_app(
         app,
         db,
@@ -29,14 +51,19 @@ def create_app(config: dict | None = None) -> Flask:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    _limit_only_decorated_routes(app, limiter)
+    cache.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
+    layout.init_app(app)
+    # Feed polls are answered before Flask where they can be; inside
+    # ProxyFix (security.init_app), so that they see the site's address.
+    from facilitator.blueprints.feeds.fastpath import ConditionalFeeds
+
+    app.wsgi_app = ConditionalFeeds(app.wsgi_app, app)
     security.init_app(app)
     errors.init_app(app)
     feedback.init_app(app)
     register_blueprints(app)
-    from facilitator.blueprints.feeds.fastpath import ConditionalFeeds
-
-    app.wsgi_app = ConditionalFeeds(app.wsgi_app, app)
     cli.init_app(app)
     return app

@@ -34,6 +34,22 @@ def database_url(url: str) -> str:
     return url
 
 
+def cache_settings() -> dict:
+    """Flask-Caching's settings: SimpleCache (this process's memory) unless
+    ``CACHE_REDIS_URL`` or ``CACHE_TYPE`` says otherwise."""
+    redis_url = os.environ.get("CACHE_REDIS_URL") or None
+    default_type = "RedisCache" if redis_url else "SimpleCache"
+    return {
+        "CACHE_TYPE": os.environ.get("CACHE_TYPE", default_type),
+        "CACHE_REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "facilitator:"),
+        # Every key names what its value depends on; the timeout only bounds
+        # the memory that stale entries hold.
+        "CACHE_DEFAULT_TIMEOUT": _int("CACHE_DEFAULT_TIMEOUT", 24 * 3600),
+        "CACHE_THRESHOLD": _int("CACHE_THRESHOLD", 2000),
+    }
+
+
 def from_environment() -> dict:
     """Return the configuration mapping built from ``os.environ``."""
     env = os.environ.get("FACILITATOR_ENV", "production").strip().lower()
@@ -86,6 +102,10 @@ def from_environment() -> dict:
         # e.g. RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
+        # Rendered fragments and feeds (Flask-Caching): the process's memory by
+        # default, Redis with several processes, e.g.
+        # CACHE_REDIS_URL=redis://127.0.0.1:6379/1 (CACHE_TYPE becomes RedisCache).
+        **cache_settings(),
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_PER_IP": os.environ.get("LOGIN_LIMIT_PER_IP", "20 per 5 minutes"),
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 5 minutes"),

@@ -1,6 +1,7 @@
 """Flask extensions, created once and bound to the app in ``create_app``."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -10,6 +11,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.selectable import TextualSelect
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -30,6 +33,9 @@ login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+# Rendered fragments and feeds: the process's memory by default, Redis in
+# production (CACHE_TYPE, CACHE_REDIS_URL; see config.py).
+cache = Cache()
 
 
 @event.listens_for(Engine, "connect")
@@ -39,3 +45,52 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def reads_outside_transactions(engine: Engine) -> None:
+    """On PostgreSQL (psycopg), plain reads run without a transaction: no
+    BEGIN before the first query of a request, no ROLLBACK after the last,
+    two network round trips saved on every page that only reads.
+
+    Each connection is handed out in autocommit; the first statement that is
+    not a plain SELECT (a write, a SELECT ... FOR UPDATE, any text SQL, a
+    savepoint) switches it back first, so that from there on everything runs
+    in one transaction as before, committed or rolled back as the code says.
+    Under READ COMMITTED, PostgreSQL's default and ours, each statement sees
+    its own snapshot anyway: a read gives the same rows inside or outside a
+    transaction. A connection that asked for AUTOCOMMIT itself is left alone.
+    """
+    if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
+        return  # SQLite's BEGIN and ROLLBACK cost no round trip
+
+    @event.listens_for(engine, "checkout")
+    def _reads_in_autocommit(dbapi_connection, connection_record, connection_proxy):
+        dbapi_connection.autocommit = True
+
+    def _in_a_transaction(connection) -> None:
+        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return
+        dbapi_connection = connection.connection.dbapi_connection
+        if dbapi_connection.autocommit:
+            dbapi_connection.autocommit = False  # the next statement sends BEGIN
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _writes_in_a_transaction(connection, cursor, statement, parameters, context, many):
+        if not _plain_select(context):
+            _in_a_transaction(connection)
+
+    @event.listens_for(engine, "savepoint")
+    def _savepoints_in_a_transaction(connection, name):
+        _in_a_transaction(connection)
+
+
+def _plain_select(context) -> bool:
+    """A SELECT built by SQLAlchemy, without FOR UPDATE/SHARE: it locks and
+    changes nothing."""
+    compiled = getattr(context, "compiled", None)
+    statement = getattr(compiled, "statement", None)
+    return (
+        getattr(statement, "is_select", False)
+        and not isinstance(statement, (TextClause, TextualSelect))
+        and getattr(statement, "_for_update_arg", None) is None
+    )

@@ -10,7 +10,7 @@ browser's Accept-Language, then French.
 from __future__ import annotations
 
 from flask import g, has_request_context, request, session
-from flask_babel import get_locale, refresh
+from flask_babel import get_locale, get_translations, refresh
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -85,8 +85,35 @@ def remember_language_choice() -> None:
     refresh()
 
 
+# The catalogs, by locale: loaded once per process (Flask-Babel keeps them too,
+# but finds them again through several context lookups on each message).
+_CATALOGS: dict = {}
+
+
+def translations():
+    """The catalog of the language this request is answered in. Templates
+    translate dozens of messages a page: this finds the catalog from the locale
+    Flask-Babel already chose for the request (or forced with force_locale),
+    with one context lookup instead of about ten."""
+    state = g.get("_flask_babel") if g else None
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:  # the first message of the request, or after refresh()
+        return get_translations()
+    catalog = _CATALOGS.get(locale)
+    if catalog is None:
+        catalog = _CATALOGS[locale] = get_translations()
+    return catalog
+
+
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.before_request(remember_language_choice)
 
     @app.context_processor

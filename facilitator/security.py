@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 from flask import current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from facilitator.errors import render_error
@@ -53,16 +55,22 @@ class RedactSecretPaths(logging.Filter):
         return True
 
 
-@login_manager.user_loader
-def load_user(user_id: str):
+@lru_cache(maxsize=1)
+def _user_by_id():
+    """Built once: every request of a logged-in person runs it."""
     from facilitator.models import User
 
+    return select(User).where(User.id == bindparam("id"))
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
     try:
         raw_id, raw_version = user_id.split(".", 1)
-        user = db.session.get(User, int(raw_id))
-        version = int(raw_version)
+        user_id_number, version = int(raw_id), int(raw_version)
     except (ValueError, TypeError):
         return None
+    user = db.session.execute(_user_by_id(), {"id": user_id_number}).scalar_one_or_none()
     if user is None or user.session_version != version:
         return None
     return user

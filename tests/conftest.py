@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, event, select, text
 from facilitator import create_app
 from facilitator.config import database_url
 from facilitator.domain.recurrence import WEEKLY, Rule
-from facilitator.extensions import db, limiter
+from facilitator.extensions import cache, db, limiter
 from facilitator.i18n import locale_for
 from facilitator.models import ContactMessage, Group, Membership, RoleAssignment, User
 from facilitator.models.groups import MemberRole
@@ -121,6 +121,7 @@ def app(_app):
     _app.extensions["mail_outbox"] = []
     limiter.reset()
     with _app.app_context():
+        cache.clear()  # cached fragments and feeds of an earlier test
         yield _app
         db.session.remove()
         with db.engine.begin() as conn:

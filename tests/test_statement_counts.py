@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from facilitator.domain.recurrence import MONTHLY, WEEKLY, Rule
-from facilitator.extensions import db
+from facilitator.extensions import cache, db
 from facilitator.models import (
     AttendanceRecord,
     ContactMessage,
@@ -240,14 +240,22 @@ def _grow(small: Small, make_user) -> None:
         attendance.set_intention(group, membership.user, schedule.find(group, coming), True, NOW)
 
 
+def cold_count(client, path: str) -> int:
+    """The statements of a page rendered afresh: the cached parts of pages and
+    the cached calendars are cleared first (tests/test_read_path.py checks what
+    the caches spare and that a change is seen through them)."""
+    cache.clear()
+    return count_queries(client, path)
+
+
 def page(name: str, reader: str, path: str, statements: int):
     """A page to count, read by ``reader``, pinned at ``statements``."""
     return pytest.param(reader, path, statements, id=name)
 
 
 PAGES = [
-    page("group page, co-responsible", "camille", "/groups/{group}", 5),
-    page("group page, member", "ana", "/groups/{group}", 5),
+    page("group page, co-responsible", "camille", "/groups/{group}", 4),
+    page("group page, member", "ana", "/groups/{group}", 4),
     page("members", "camille", "/groups/{group}/members", 3),
     page("fairness", "camille", "/groups/{group}/roles/fairness", 5),
     page("coming meetings", "camille", "/groups/{group}/meetings", 6),
@@ -275,8 +283,8 @@ PAGES = [
     page("calendar links", "camille", "/groups/{group}/calendar", 4),
     page("welcome", "ana", "/groups/{group}/welcome", 7),
     # Full GETs, without If-None-Match, as Google polls.
-    page("group feed", "camille", "/feeds/{group_feed}.ics", 6),
-    page("personal feed", "camille", "/feeds/{personal_feed}.ics", 6),
+    page("group feed", "camille", "/feeds/{group_feed}.ics", 5),
+    page("personal feed", "camille", "/feeds/{personal_feed}.ics", 5),
 ]
 
 
@@ -287,10 +295,10 @@ def test_a_page_runs_as_many_statements_for_a_large_group_as_for_a_small_one(
     login(getattr(small, reader))
     path = path.format(**small.values)
     client.get(path)  # seen once already: a feed is marked used once an hour
-    before = count_queries(client, path)
+    before = cold_count(client, path)
     _grow(small, make_user)
     client.get(path)
-    after = count_queries(client, path)
+    after = cold_count(client, path)
     assert after == before, f"{before} statements for the small group, {after} for the large"
     assert before == expected
 
@@ -301,7 +309,7 @@ def test_the_dashboard_runs_as_many_statements_for_four_groups_as_for_one(
     camille = small.camille
     login(camille)
     client.get("/")
-    before = count_queries(client, "/")
+    before = cold_count(client, "/")
     for n in range(3):
         group = make_group(camille, name=f"Groupe {n}", canton="GE")
         attendance.enable(group, camille)
@@ -310,5 +318,5 @@ def test_the_dashboard_runs_as_many_statements_for_four_groups_as_for_one(
         role = db.session.scalars(roles.role_types(group)).first()
         roles.assign(group, camille, coming, role, 0, _membership(camille, group), NOW)
     _grow(small, make_user)
-    after = count_queries(client, "/")
-    assert (before, after) == (6, 6)
+    after = cold_count(client, "/")
+    assert (before, after) == (8, 8)

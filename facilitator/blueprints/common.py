@@ -19,13 +19,25 @@ def load_group(group_id: int, *, coresponsible: bool = False) -> tuple[Group, Me
     members where co-responsibility is needed."""
     if not current_user.is_authenticated:
         abort(404)
-    membership = group_service.membership_of(current_user.id, group_id)
+    return _checked(group_service.membership_of(current_user.id, group_id), coresponsible)
+
+
+def load_group_counted(group_id: int) -> tuple[Group, Membership, int]:
+    """``load_group`` and the number of the group's members, in one statement
+    (the group page shows it)."""
+    if not current_user.is_authenticated:
+        abort(404)
+    found = group_service.membership_and_count(current_user.id, group_id)
+    group, membership = _checked(found[0] if found else None, coresponsible=False)
+    return group, membership, found[1]
+
+
+def _checked(membership: Membership | None, coresponsible: bool) -> tuple[Group, Membership]:
     if membership is None:
         abort(404)  # never reveal that a group exists
-    group = membership.group
     if coresponsible and not membership.is_coresponsible:
         abort(403)
-    return group, membership
+    return membership.group, membership
 
 
 def safe_next(default: str) -> str:

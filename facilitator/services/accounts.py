@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from facilitator.extensions import db
-from facilitator.models import User
+from facilitator.models import Group, Membership, User
 from facilitator.models._common import utcnow
 from facilitator.services import mail
 from facilitator.services.errors import EmailTaken, InvalidToken, WrongPassword
@@ -176,7 +177,16 @@ def _dummy_hash() -> str:
 
 
 def update_profile(user: User, display_name: str, locale: str, reminder_days: int = 2) -> None:
-    user.display_name = display_name.strip()
+    name = display_name.strip()
+    if name != user.display_name:
+        # Group calendars may name role holders: their feeds change (and
+        # their cached bytes with the groups' versions).
+        db.session.execute(
+            update(Group)
+            .where(Group.id.in_(select(Membership.group_id).where(Membership.user_id == user.id)))
+            .values(version=Group.version + 1)
+        )
+    user.display_name = name
     user.locale = locale
     user.reminder_days = reminder_days
 

@@ -128,6 +128,7 @@ def _resolve_statement() -> Select[*tuple[Any, ...]]:
             feed.c.last_used_at,
             users.c.feed_discreet,
             users.c.feed_changed_at,
+            users.c.locale,
             groups.c.version,
             groups.c.updated_at,
             groups.c.feed_title_mode,
@@ -209,7 +210,8 @@ def resolve(token: str, fetch: Callable[[str], Any] = _fetch) -> Resolved:
         state = f"g{row.group_id}.{row.version}.{row.feed_title_mode}"
         candidates.append(_aware(row.updated_at))
     else:
-        state = f"p{row.n}.{row.ids}.{row.versions}.{int(row.feed_discreet)}"
+        # The personal feed's name is written in its owner's language.
+        state = f"p{row.n}.{row.ids}.{row.versions}.{int(row.feed_discreet)}.{row.locale}"
         candidates.append(_aware(row.changed))
     changed = max(c for c in candidates if c is not None)
     etag = hashlib.sha256(f"{row.id}:{state}:{changed.isoformat()}".encode()).hexdigest()[:32]
@@ -240,9 +242,15 @@ def not_modified(
     return if_modified_since is not None and resolved.last_modified <= if_modified_since
 
 
+def use_to_record(resolved: Resolved, now: datetime) -> bool:
+    """Whether this fetch is to be recorded as the link's last use (at most
+    once an hour: a feed is fetched often)."""
+    return resolved.last_used_at is None or now - resolved.last_used_at > LAST_USED_PRECISION
+
+
 def mark_used(resolved: Resolved, now: datetime) -> None:
     """Record the last use, at most once an hour (a feed is fetched often)."""
-    if resolved.last_used_at is None or now - resolved.last_used_at > LAST_USED_PRECISION:
+    if use_to_record(resolved, now):
         db.session.execute(
             update(FeedToken).where(FeedToken.id == resolved.token_id).values(last_used_at=now)
         )

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import ScalarSelect, Select, SQLColumnExpression, bindparam, func, select
+from sqlalchemy.orm import aliased, contains_eager
 
 from facilitator.extensions import db
 from facilitator.models import Group, Membership, RoleType, User
@@ -127,10 +129,28 @@ def membership_of(user_id: int, group_id: int) -> Membership | None:
     """The user's membership of the group, its group loaded with it (one
     statement); None when the user is not a member (or there is no such group)."""
     return db.session.scalar(
-        Membership.select_for(user_id, group_id)
-        .options(contains_eager(Membership.group))
-        .join(Membership.group)
+        _membership_statement(counted=False), {"user_id": user_id, "group_id": group_id}
     )
+
+
+def membership_and_count(user_id: int, group_id: int) -> tuple[Membership, int] | None:
+    """``membership_of`` and the number of the group's members, in one statement
+    (the group page shows it); None when the user is not a member."""
+    row = db.session.execute(
+        _membership_statement(counted=True), {"user_id": user_id, "group_id": group_id}
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+@lru_cache(maxsize=2)
+def _membership_statement(counted: bool) -> Select[Any]:
+    """Built once: every page of a group runs it."""
+    statement: Select[Any] = select(Membership).where(
+        Membership.user_id == bindparam("user_id"), Membership.group_id == bindparam("group_id")
+    )
+    if counted:
+        statement = statement.add_columns(member_count_of(Membership.group_id))
+    return statement.options(contains_eager(Membership.group)).join(Membership.group)
 
 
 def membership_in(group: Group, membership_id: int) -> Membership:
@@ -209,11 +229,18 @@ def member_users(group: Group, *, coresponsible: bool = False) -> Sequence[User]
 
 
 def member_count(group: Group) -> int:
+    return db.session.scalar(select(member_count_of(group.id))) or 0
+
+
+def member_count_of(group_id: int | SQLColumnExpression[int]) -> ScalarSelect[int]:
+    """The number of members of ``group_id`` (a value or a column of an
+    enclosing query, such as ``Membership.group_id``), as a scalar subquery."""
+    members = aliased(Membership)
     return (
-        db.session.scalar(
-            select(func.count()).select_from(Membership).where(Membership.group_id == group.id)
-        )
-        or 0
+        select(func.count())
+        .select_from(members)
+        .where(members.group_id == group_id)
+        .scalar_subquery()
     )
 
 

@@ -21,16 +21,17 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from facilitator.blueprints.common import load_group, render_form, safe_next
-from facilitator.extensions import db, limiter
+from facilitator.extensions import cache, db, limiter
 from facilitator.models import FeedToken, Group, Membership, User
 from facilitator.services import calendar_feed, clock, feeds, schedule, unit
 from facilitator.services.errors import NotFound
 
+from . import fastpath
 from .forms import DiscreetForm, FeedLinkForm
 
 bp = Blueprint("feeds", __name__, template_folder="templates")
 
-ICS = "text/calendar; charset=utf-8"
+ICS = fastpath.ICS
 
 
 def _link_for(group: Group, key: str | None) -> str:
@@ -42,7 +43,7 @@ def _link_for(group: Group, key: str | None) -> str:
 
 def _ics(body: bytes, filename: str | None = None) -> Response:
     response = Response(body, content_type=ICS)
-    response.headers["Cache-Control"] = "private, max-age=0"
+    response.headers["Cache-Control"] = fastpath.CACHE_CONTROL
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -58,13 +59,22 @@ def _feeds_are_not_rate_limited() -> bool:
 @bp.get("/feeds/<token>.ics")
 def feed(token: str):
     """Serve a calendar feed to a calendar client (no login: the token is the key)."""
-    try:
-        resolved = feeds.resolve(token)
-    except NotFound:
-        abort(404)
-    # Conditional requests that match were answered 304 before Flask, by
-    # ConditionalFeeds (fastpath.py); what reaches here is rendered.
-    response = _ics(_render(resolved))
+    resolved = request.environ.get(fastpath.RESOLVED)
+    if resolved is None:
+        try:
+            resolved = feeds.resolve(token)
+        except NotFound:
+            abort(404)
+    # Conditional requests that match were answered 304 before Flask, and
+    # cached calendars served, by ConditionalFeeds (fastpath.py); what
+    # reaches here is rendered unless the cache has it (a fetch recorded as
+    # the link's last use).
+    key = fastpath.body_key(resolved, clock.today(), request.url_root)
+    body = cache.get(key)
+    if body is None:
+        body = _render(resolved)
+        cache.set(key, body)
+    response = _ics(body)
     feeds.mark_used(resolved, clock.now())
     unit.commit()
     response.set_etag(resolved.etag)

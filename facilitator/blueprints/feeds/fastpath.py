@@ -1,32 +1,53 @@
-"""Conditional feed polls answered before Flask.
+"""Feed polls answered before Flask.
 
-Calendar clients poll their feeds every hour or so and nearly every poll ends
-in 304 Not Modified. This WSGI layer answers those from the one query that
-resolves the token (ETag and Last-Modified included) without building a
-request context; anything else (a first fetch, a changed calendar, an unknown
-token) goes on to the Flask view.
+Calendar clients poll their feeds every hour or so. Most polls carry
+If-None-Match or If-Modified-Since and end in 304 Not Modified; Google and
+several other clients send neither and fetch the whole calendar each time.
+This WSGI layer answers both kinds from the one query that resolves the token
+(ETag and Last-Modified included), without building a request context: a 304
+when the validators match, and otherwise the calendar's bytes when they are in
+the cache (``body_key`` says what they depend on). Anything else (a first
+fetch of the day, a changed calendar, a fetch to record as the link's last
+use, an unknown token) goes on to the Flask view, which renders and caches.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import create_engine
 from werkzeug.http import http_date, parse_date, parse_etags, quote_etag
+from werkzeug.wrappers import Request
 
-from facilitator.extensions import db
+from facilitator.extensions import cache, db
 from facilitator.security import header_items
-from facilitator.services import feeds
+from facilitator.services import clock, feeds
 from facilitator.services.errors import NotFound
 
 PREFIX = "/feeds/"
 SUFFIX = ".ics"
+ICS = "text/calendar; charset=utf-8"
+CACHE_CONTROL = "private, max-age=0"
+# The view finds here the token this layer already resolved (one query less).
+RESOLVED = "facilitator.feed_resolved"
 
 
-def not_modified_headers(resolved: feeds.Resolved, config) -> list[tuple[str, str]]:
-    """The headers of a 304: the same validators as the 200 would carry."""
+def body_key(resolved: feeds.Resolved, today: date, url_root: str) -> str:
+    """The cache key of a feed's bytes: everything they depend on. The ETag
+    covers the link, the groups' versions (every change of a meeting, a role,
+    a name bumps them), the group's and the owner's discreet settings and the
+    owner's language; ``today`` moves the window of past meetings; the site's
+    address is in every event's link."""
+    return f"feed:{resolved.etag}:{today.isoformat()}:{url_root}"
+
+
+def validator_headers(resolved: feeds.Resolved, config) -> list[tuple[str, str]]:
+    """The headers a feed answer carries besides its body's: validators,
+    cache control and the security headers."""
     return [
         ("ETag", quote_etag(resolved.etag)),
         ("Last-Modified", http_date(resolved.last_modified)),
-        ("Cache-Control", "private, max-age=0"),
+        ("Cache-Control", CACHE_CONTROL),
         *header_items(config),
     ]
 
@@ -39,8 +60,6 @@ class ConditionalFeeds:
 
     def _token(self, environ) -> str | None:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
-            return None
-        if "HTTP_IF_NONE_MATCH" not in environ and "HTTP_IF_MODIFIED_SINCE" not in environ:
             return None
         path = environ.get("PATH_INFO", "")
         if not (path.startswith(PREFIX) and path.endswith(SUFFIX)):
@@ -65,15 +84,34 @@ class ConditionalFeeds:
         except NotFound:
             return None
 
+    def _cached_body(self, environ, resolved: feeds.Resolved) -> bytes | None:
+        if environ["REQUEST_METHOD"] != "GET" or feeds.use_to_record(resolved, clock.now()):
+            return None
+        # The same address as Flask's request.url_root (werkzeug's parsing).
+        url_root = Request(environ).url_root
+        return self.app.extensions["cache"][cache].get(body_key(resolved, clock.today(), url_root))
+
     def __call__(self, environ, start_response):
         token = self._token(environ)
-        if token is not None:
-            resolved = self._resolve(token)
-            if resolved is not None and feeds.not_modified(
-                resolved,
-                parse_etags(environ.get("HTTP_IF_NONE_MATCH")),
-                parse_date(environ.get("HTTP_IF_MODIFIED_SINCE")),
-            ):
-                start_response("304 NOT MODIFIED", not_modified_headers(resolved, self.app.config))
-                return []
-        return self.wsgi_app(environ, start_response)
+        if token is None:
+            return self.wsgi_app(environ, start_response)
+        resolved = self._resolve(token)
+        if resolved is None:
+            return self.wsgi_app(environ, start_response)
+        headers = validator_headers(resolved, self.app.config)
+        if feeds.not_modified(
+            resolved,
+            parse_etags(environ.get("HTTP_IF_NONE_MATCH")),
+            parse_date(environ.get("HTTP_IF_MODIFIED_SINCE")),
+        ):
+            start_response("304 NOT MODIFIED", headers)
+            return []
+        body = self._cached_body(environ, resolved)
+        if body is None:
+            environ[RESOLVED] = resolved
+            return self.wsgi_app(environ, start_response)
+        start_response(
+            "200 OK",
+            [("Content-Type", ICS), ("Content-Length", str(len(body))), *headers],
+        )
+        return [body]

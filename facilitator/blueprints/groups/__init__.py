@@ -12,27 +12,28 @@ from facilitator.blueprints.common import (
     announce_departure,
     invalid_invitation,
     load_group,
+    load_group_counted,
     render_form,
 )
 from facilitator.blueprints.feedback import flash_at, redirect_to
 from facilitator.blueprints.forms import WillingForm
 from facilitator.errors import flash_error
-from facilitator.i18n import current_language, use_context_language
+from facilitator.i18n import use_context_language
 from facilitator.models._common import MAX_ID
 from facilitator.models.groups import LANGUAGES
-from facilitator.services import audit, clock, invitations, privacy, roles, schedule, unit
+from facilitator.services import audit, clock, invitations, privacy, roles, unit
 from facilitator.services import groups as group_service
 from facilitator.services.errors import AlreadyMember, DomainError
 
 from . import labels
 from .forms import GroupForm, InvitationForm, NewGroupForm
+from .parts import group_page_parts
 
 bp = Blueprint("groups", __name__, template_folder="templates")
 bp.record_once(labels.init_app)
 
 AUDIT_PAGE_SIZE = 50
 NEW_INVITATION = "new_invitation"
-NEXT_MEETINGS = 5
 
 
 def _group_data(form: GroupForm) -> group_service.GroupData:
@@ -86,15 +87,13 @@ def create():
 @login_required
 def show(group_id: int):
     """Show a group's page to its members."""
-    group, membership = load_group(group_id)
-    upcoming = schedule.upcoming([group.id], clock.now(), limit=NEXT_MEETINGS)
-    schedule.mark_holidays(upcoming, {group.id: group.canton}, current_language())
+    group, membership, member_count = load_group_counted(group_id)
     return render_template(
         "groups/show.html",
         group=group,
         membership=membership,
-        member_count=group_service.member_count(group),
-        upcoming=upcoming,
+        member_count=member_count,
+        parts=group_page_parts(group, membership, member_count, clock.now()),
     )
 
 

@@ -4,13 +4,12 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from facilitator.extensions import db
-from facilitator.i18n import current_language
-from facilitator.services import attendance, clock, retention, roles, schedule
+from facilitator.services import clock, retention
 from facilitator.services import groups as group_service
 
-bp = Blueprint("main", __name__, template_folder="templates")
+from .dashboard import dashboard_parts, next_meeting_answer
 
-NEXT_MEETINGS = 10
+bp = Blueprint("main", __name__, template_folder="templates")
 
 
 @bp.get("/")
@@ -21,27 +20,9 @@ def index():
         return render_template("main/welcome.html")
     now = clock.now()
     memberships = db.session.scalars(group_service.memberships_of(current_user)).all()
-    groups = {m.group_id: m.group for m in memberships}
-    upcoming = schedule.upcoming(groups, now, limit=NEXT_MEETINGS)
-    schedule.mark_holidays(
-        upcoming, {gid: g.canton for gid, g in groups.items()}, current_language()
-    )
-    mine = roles.my_roles(current_user, now)
-    shown = {(o.group_id, o.key) for o in upcoming}
-    first = upcoming[0] if upcoming else None
-    answer = None
-    if first and attendance.may_answer(groups[first.group_id], first, now):
-        answer = attendance.intentions(current_user, first)
-    return render_template(
-        "main/dashboard.html",
-        memberships=memberships,
-        groups=groups,
-        first=first,
-        following=upcoming[1:],
-        answer=answer,
-        mine=roles.by_meeting(mine),
-        later_roles=[r for r in mine if (r.group.id, r.occurrence_key) not in shown],
-    )
+    parts = dashboard_parts(current_user, memberships, now)
+    answer = next_meeting_answer(current_user, memberships, parts, now)
+    return render_template("main/dashboard.html", parts=parts, answer=answer)
 
 
 @bp.get("/privacy")

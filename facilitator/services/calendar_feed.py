@@ -214,6 +214,26 @@ def _one_off(feed: GroupFeed, meeting: Meeting, link_for: LinkFor) -> ical.OneOf
     )
 
 
+def render_link(user_id: int, group_id: int | None, today: date, link_for: LinkFor) -> bytes:
+    """The calendar a feed link shows: one group's meetings (``group_id``), or
+    all the groups of the link's owner, titled in the owner's language."""
+    if group_id is not None:
+        group = db.session.get_one(Group, group_id)
+        sources = load([group], today)
+        name = group_feed_name(group, group.feed_title_mode == "discreet")
+        return render(sources, name=name, link_for=link_for, timezone=group.timezone)
+    user = db.session.get_one(User, user_id)
+    groups = list(
+        db.session.scalars(
+            select(Group).join(Membership).where(Membership.user_id == user.id).order_by(Group.id)
+        )
+    )
+    sources = load(groups, today, discreet_user=user.feed_discreet, viewer=user)
+    with force_locale(user.locale):
+        name = _("Meetings") if user.feed_discreet else _("My self-help group meetings")
+    return render(sources, name=name, link_for=link_for, timezone="Europe/Zurich")
+
+
 def render_occurrence(group: Group, occurrence: Occurrence, link: str) -> bytes:
     """One meeting as a stand-alone calendar (a one-off .ics download)."""
     source: Meeting | MeetingSeries | None = occurrence.meeting or occurrence.series

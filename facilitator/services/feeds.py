@@ -53,12 +53,14 @@ def create(user: User, label: str, group: Group | None = None) -> tuple[FeedToke
     return feed, token
 
 
-def tokens_of(user: User) -> Select[FeedToken]:
-    """The user's working feed links, newest first."""
-    return (
-        select(FeedToken)
-        .where(FeedToken.user_id == user.id, FeedToken.revoked_at.is_(None))
-        .order_by(FeedToken.created_at.desc(), FeedToken.id.desc())
+def tokens_of(user: User, group_id: int | None = None) -> list[FeedToken]:
+    """The user's working feed links, newest first; with ``group_id``, only
+    the links to that one group."""
+    query = select(FeedToken).where(FeedToken.user_id == user.id, FeedToken.revoked_at.is_(None))
+    if group_id is not None:
+        query = query.where(FeedToken.group_id == group_id)
+    return list(
+        db.session.scalars(query.order_by(FeedToken.created_at.desc(), FeedToken.id.desc()))
     )
 
 

@@ -99,14 +99,16 @@ def _apply(group: Group, data: GroupData) -> None:
         setattr(group, name, value)
 
 
-def memberships_of(user: User) -> Select[Membership]:
+def memberships_of(user: User) -> list[Membership]:
     """The user's memberships with their groups, by group name."""
-    return (
-        select(Membership)
-        .join(Membership.group)
-        .options(contains_eager(Membership.group))  # the groups come with the memberships
-        .where(Membership.user_id == user.id)
-        .order_by(func.lower(Group.name))
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(Membership.group)
+            .options(contains_eager(Membership.group))  # the groups come with the memberships
+            .where(Membership.user_id == user.id)
+            .order_by(func.lower(Group.name))
+        )
     )
 
 

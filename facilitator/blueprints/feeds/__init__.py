@@ -15,14 +15,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from facilitator.blueprints.common import load_group, render_form, safe_next
-from facilitator.extensions import cache, db, limiter
-from facilitator.models import FeedToken, Group, Membership, User
+from facilitator.extensions import cache, limiter
+from facilitator.models import Group
 from facilitator.services import calendar_feed, clock, feeds, schedule, unit
 from facilitator.services.errors import NotFound
 
@@ -83,23 +81,9 @@ def feed(token: str):
 
 
 def _render(resolved: feeds.Resolved) -> bytes:
-    user = db.session.get(User, resolved.user_id)
-    today = clock.today()
-    if resolved.group_id is not None:
-        group = db.session.get(Group, resolved.group_id)
-        discreet = group.feed_title_mode == "discreet"
-        sources = calendar_feed.load([group], today)
-        name = calendar_feed.group_feed_name(group, discreet)
-        timezone = group.timezone
-    else:
-        groups = db.session.scalars(
-            select(Group).join(Membership).where(Membership.user_id == user.id).order_by(Group.id)
-        ).all()
-        sources = calendar_feed.load(groups, today, discreet_user=user.feed_discreet, viewer=user)
-        with force_locale(user.locale):
-            name = _("Meetings") if user.feed_discreet else _("My self-help group meetings")
-        timezone = "Europe/Zurich"
-    return calendar_feed.render(sources, name=name, link_for=_link_for, timezone=timezone)
+    return calendar_feed.render_link(
+        resolved.user_id, resolved.group_id, clock.today(), link_for=_link_for
+    )
 
 
 GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r?cid="
@@ -111,13 +95,6 @@ def _links(token: str) -> dict:
     https = url_for("feeds.feed", token=token, _external=True)
     webcal = "webcal://" + https.split("://", 1)[1]
     return {"https": https, "webcal": webcal, "google": GOOGLE_SUBSCRIBE + quote(webcal, safe="")}
-
-
-def _token_rows(group_id: int | None = None):
-    query = feeds.tokens_of(current_user)
-    if group_id is not None:
-        query = query.where(FeedToken.group_id == group_id)
-    return db.session.scalars(query).all()
 
 
 def _link_form() -> FeedLinkForm:
@@ -182,7 +159,7 @@ def personal():
         "feeds/personal.html",
         form,
         discreet_form=discreet_form,
-        tokens=_token_rows(),
+        tokens=feeds.tokens_of(current_user),
         both_kinds=len(feeds.link_kinds(current_user)) == 2,
     )
 
@@ -202,7 +179,7 @@ def group_calendar(group_id: int):
         form,
         group=group,
         membership=membership,
-        tokens=_token_rows(group_id=group.id),
+        tokens=feeds.tokens_of(current_user, group_id=group.id),
         both_kinds=len(feeds.link_kinds(current_user)) == 2,
     )
 

@@ -3,7 +3,6 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from facilitator.extensions import db
 from facilitator.services import clock, retention
 from facilitator.services import groups as group_service
 
@@ -19,7 +18,7 @@ def index():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
     now = clock.now()
-    memberships = db.session.scalars(group_service.memberships_of(current_user)).all()
+    memberships = group_service.memberships_of(current_user)
     parts = dashboard_parts(current_user, memberships, now)
     answer = next_meeting_answer(current_user, memberships, parts, now)
     return render_template("main/dashboard.html", parts=parts, answer=answer)

@@ -5,10 +5,12 @@ and a confirmation before a meeting is cancelled."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import date, time, timedelta
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from facilitator.domain import recurrence as rec
 from facilitator.extensions import db
@@ -133,6 +135,14 @@ def test_the_preview_is_in_view_right_above_save(live_app, page, language):
     _fill_tuesdays(page, tuesday, interval="2")
     page.get_by_role("button", name=t(live_app, language, "Preview the dates")).click()
     page.wait_for_selector("#preview")
+    # The browser scrolls to the fragment once the page has loaded: on a busy
+    # machine that comes a moment after the element exists.
+    page.wait_for_load_state("load")
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(
+            "() => document.querySelector('#preview').getBoundingClientRect().top < innerHeight",
+            timeout=3000,
+        )
     preview = page.locator("#preview")
     assert _full_date(tuesday + timedelta(days=14), language) in preview.inner_text()
     top = preview.bounding_box()["y"]  # relative to the viewport: the page landed on it

@@ -167,11 +167,12 @@ def feed_token() -> str:
 
     from facilitator.extensions import db
     from facilitator.models import Group, User
-    from facilitator.services import feeds
+    from facilitator.services import feeds, unit
 
     with bench_app().app_context():
         user = db.session.get(User, 1002)
         _feed, token = feeds.create(user, "bench", group=db.session.get(Group, 67))
+        unit.commit()
         return token
 
 

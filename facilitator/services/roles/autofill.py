@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
 
 from facilitator.domain import rotation
 from facilitator.domain.recurrence import to_local
@@ -21,6 +20,7 @@ from facilitator.services.lookup import owned
 from facilitator.services.roles.absences import away_on
 from facilitator.services.roles.definitions import role_type_in, role_types
 from facilitator.services.roles.errors import Away
+from facilitator.services.roles.fair_share import members_by_seniority
 from facilitator.services.roles.slots import RoleSlots, _check_open, _insert, slots_for
 
 
@@ -46,13 +46,7 @@ def autofill_proposal(group: Group, count: int, now: datetime) -> Proposal:
     ``rotation``): a proposal to show, adjust and apply."""
     upcoming = [o for o in schedule.upcoming([group.id], now, limit=None) if not o.cancelled]
     upcoming = upcoming[:count]
-    members = db.session.scalars(
-        select(Membership)
-        .join(Membership.user)
-        .options(contains_eager(Membership.user))
-        .where(Membership.group_id == group.id)
-        .order_by(Membership.joined_at, Membership.id)
-    ).all()
+    members = members_by_seniority(group)
     role_list = db.session.scalars(role_types(group)).all()
     since = to_local(now - timedelta(days=366), group.timezone)
     held_rows = db.session.execute(

@@ -22,18 +22,26 @@ class FairnessRow:
     next_role: str | None
 
 
+def members_by_seniority(group: Group) -> list[Membership]:
+    """The group's memberships with their users, longest-standing first: the
+    order of the fairness view and of the fair fill's ties."""
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(Membership.user)
+            .options(contains_eager(Membership.user))
+            .where(Membership.group_id == group.id)
+            .order_by(Membership.joined_at, Membership.id)
+        )
+    )
+
+
 def fairness(group: Group, now: datetime) -> list[FairnessRow]:
     """Per member: how often each role was held in the last twelve months, and
     the member's next role."""
     local_now = to_local(now, group.timezone)
     since = local_now - timedelta(days=365)
-    members = db.session.scalars(
-        select(Membership)
-        .join(Membership.user)
-        .options(contains_eager(Membership.user))
-        .where(Membership.group_id == group.id)
-        .order_by(Membership.joined_at, Membership.id)
-    ).all()
+    members = members_by_seniority(group)
     rows = {m.id: FairnessRow(m, {}, None, None) for m in members}
     held = db.session.execute(
         select(

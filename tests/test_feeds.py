@@ -10,6 +10,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
+from werkzeug.http import http_date
 
 from facilitator.extensions import db
 from facilitator.models import FeedToken
@@ -119,6 +120,20 @@ def test_if_modified_since_is_really_compared(client, member):
         client.get(f"/feeds/{token}.ics", headers={"If-Modified-Since": long_ago}).status_code
         == 200
     )
+
+
+def test_an_if_modified_since_in_the_future_is_ignored(client, member):
+    """RFC 9110: a date later than the server's clock is not a valid
+    validator; answering 304 to it would freeze a calendar whose clock is
+    wrong on an old copy."""
+    user, _lausanne, _geneve = member
+    _feed, token = feeds.create(user, "phone")
+    unit.commit()
+    client.get(f"/feeds/{token}.ics")
+    future = http_date(datetime.now(UTC) + timedelta(days=30))
+    answer = client.get(f"/feeds/{token}.ics", headers={"If-Modified-Since": future})
+    assert answer.status_code == 200
+    assert b"BEGIN:VCALENDAR" in answer.data
 
 
 def test_a_change_gives_a_new_etag_and_the_new_calendar(client, member):

@@ -238,10 +238,15 @@ def not_modified(
     resolved: Resolved, if_none_match: ETags | None, if_modified_since: datetime | None
 ) -> bool:
     """RFC 9110 conditional GET: If-None-Match (parsed ETags) decides when
-    present; otherwise If-Modified-Since, really compared."""
+    present; otherwise If-Modified-Since, really compared, and ignored when
+    it lies in the future (a client's wrong clock must not freeze its copy)."""
     if if_none_match:
         return if_none_match.contains_weak(resolved.etag)
-    return if_modified_since is not None and resolved.last_modified <= if_modified_since
+    return (
+        if_modified_since is not None
+        and if_modified_since <= utcnow()
+        and resolved.last_modified <= if_modified_since
+    )
 
 
 def use_to_record(resolved: Resolved, now: datetime) -> bool:

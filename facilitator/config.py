@@ -102,6 +102,10 @@ def from_environment() -> dict:
         # e.g. RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
+        # Redis down must not lock everyone out of logging in: the limits then
+        # count in the process's memory (Flask-Limiter logs a warning) until
+        # Redis answers again.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # Rendered fragments and feeds (Flask-Caching): the process's memory by
         # default, Redis with several processes, e.g.
         # CACHE_REDIS_URL=redis://127.0.0.1:6379/1 (CACHE_TYPE becomes RedisCache).

@@ -164,6 +164,13 @@ def authenticate(email: str, password: str) -> User | None:
 _DUMMY: dict[str, str] = {}
 
 
+def end_sessions(user: User) -> None:
+    """End every session of ``user``, on every device: the session cookies
+    and "stay logged in" cookies issued until now stop working (even copied
+    ones); the next log-in starts a new session."""
+    user.session_version += 1
+
+
 def _dummy_hash() -> str:
     method = current_app.config["PASSWORD_HASH_METHOD"]
     if method not in _DUMMY:
@@ -200,7 +207,7 @@ def change_password(user: User, current: str, new: str) -> None:
 
 def _set_password(user: User, new: str) -> None:
     user.set_password(new)
-    user.session_version += 1
+    end_sessions(user)
 
 
 # --- password reset ---------------------------------------------------------

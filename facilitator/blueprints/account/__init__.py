@@ -65,6 +65,16 @@ def password():
     return render_form("account/password.html", form)
 
 
+@bp.post("/sessions/end")
+def end_sessions():
+    """Log out on every device, this one included."""
+    accounts.end_sessions(current_user._get_current_object())
+    unit.commit()
+    logout_user()
+    flash(_("You are logged out on all your devices, this one included."), "info")
+    return redirect(url_for("auth.login"))
+
+
 @bp.get("/data")
 def data():
     """Show everything stored about me, in my language."""

@@ -89,9 +89,14 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Log the current user out."""
+    """Log the current user out: the session ends on the server, so that
+    neither a copy of the session cookie nor the "stay logged in" one works
+    any more (on the user's other devices neither)."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user._get_current_object())
+        unit.commit()
     logout_user()
-    flash(_("You are logged out."), "info")
+    flash(_("You are logged out on all your devices, this one included."), "info")
     return redirect(url_for("main.index"))
 
 

@@ -24,6 +24,9 @@ from facilitator.services.errors import EmailTaken, InvalidToken, WrongPassword
 
 REGISTRATION_SALT = "registration"
 RESET_SALT = "password-reset"
+KNOWN_DEVICE_SALT = "known-device"
+# A shared tablet may know a few accounts; the most recent ones are kept.
+KNOWN_DEVICE_ACCOUNTS = 5
 
 # A short list of passwords that attackers try first; longer lists belong in a
 # dedicated package, this one stops the obvious.
@@ -162,6 +165,36 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 _DUMMY: dict[str, str] = {}
+
+
+def known_device_token(previous: str | None, user: User) -> str:
+    """The signed value of the "known device" cookie once ``user`` has logged
+    in on this device (added to the accounts it knew, ``previous``)."""
+    ids = [user.id, *(i for i in _known_accounts(previous) if i != user.id)]
+    return _serializer(KNOWN_DEVICE_SALT).dumps(ids[:KNOWN_DEVICE_ACCOUNTS])
+
+
+def _known_accounts(token: str | None) -> list[int]:
+    if not token:
+        return []
+    max_age = current_app.config["KNOWN_DEVICE_DAYS"] * 86400
+    try:
+        ids = _serializer(KNOWN_DEVICE_SALT).loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        return []
+    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
+
+
+def is_known_device(token: str | None, email: str) -> bool:
+    """Whether the device that sent ``token`` (its "known device" cookie)
+    has logged in to the account of ``email`` in the last KNOWN_DEVICE_DAYS.
+    Such a device is not held back by the limits that a stranger guessing
+    that account's password runs into."""
+    ids = _known_accounts(token)
+    if not ids or not email:
+        return False  # no query for a first log-in
+    user_id = db.session.scalar(select(User.id).where(User.email == User.normalize_email(email)))
+    return user_id in ids
 
 
 def end_sessions(user: User) -> None:

@@ -107,6 +107,14 @@ def guess(client, user, ip: str, times: int) -> list[int]:
     return [attempt(client, user, ip, "a wrong guess!").status_code for _ in range(times)]
 
 
+def known_phone(app, owner):
+    """A device on which ``owner`` logged in (from OWNER_IP) and out again."""
+    phone = app.test_client()
+    assert attempt(phone, owner, OWNER_IP).status_code == 302
+    phone.post("/auth/logout")
+    return phone
+
+
 def test_a_stranger_s_wrong_guesses_do_not_lock_the_owner_out(app, client, make_user):
     owner = make_user()
     assert guess(client, owner, ATTACKER_IP, 7) == [400] * 5 + [429] * 2
@@ -118,10 +126,8 @@ def test_a_stranger_s_wrong_guesses_do_not_lock_the_owner_out(app, client, make_
 
 def test_the_owner_s_known_device_gets_in_even_from_the_stranger_s_address(app, make_user):
     owner = make_user()
-    phone = app.test_client()
-    assert attempt(phone, owner, OWNER_IP).status_code == 302
+    phone = known_phone(app, owner)
     assert phone.get_cookie(KNOWN_DEVICE_COOKIE, domain=HOST, path="/auth/login") is not None
-    phone.post("/auth/logout")
     stranger = app.test_client()
     assert guess(stranger, owner, ATTACKER_IP, 6)[-1] == 429
     # Same café Wi-Fi as the stranger: the phone that logged in before gets in.
@@ -139,9 +145,7 @@ def test_only_failed_log_ins_count_against_an_account(app, make_user):
 def test_a_known_device_is_still_held_by_the_limit_per_address(app, make_user, monkeypatch):
     monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_IP", "4 per 5 minutes")
     owner = make_user()
-    phone = app.test_client()
-    assert attempt(phone, owner, OWNER_IP).status_code == 302
-    phone.post("/auth/logout")
+    phone = known_phone(app, owner)
     others = [make_user() for _ in range(4)]
     stranger = app.test_client()
     assert [attempt(stranger, u, ATTACKER_IP, "a wrong guess!").status_code for u in others] == [
@@ -155,9 +159,7 @@ def test_a_known_device_is_still_held_by_the_limit_per_address(app, make_user, m
 def test_many_addresses_together_are_limited_per_account(app, make_user, monkeypatch):
     monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ACCOUNT", "6 per hour")
     owner = make_user()
-    phone = app.test_client()
-    assert attempt(phone, owner, OWNER_IP).status_code == 302
-    phone.post("/auth/logout")
+    phone = known_phone(app, owner)
     strangers = app.test_client()
     for n in range(3):
         assert guess(strangers, owner, f"203.0.113.{n}", 2) == [400, 400]
@@ -192,9 +194,7 @@ def test_a_device_known_to_another_account_is_not_known_to_this_one(app, make_us
 
 def test_a_known_device_expires(app, make_user, monkeypatch):
     owner = make_user()
-    phone = app.test_client()
-    assert attempt(phone, owner, OWNER_IP).status_code == 302
-    phone.post("/auth/logout")
+    phone = known_phone(app, owner)
     monkeypatch.setitem(app.config, "KNOWN_DEVICE_DAYS", -1)
     assert guess(app.test_client(), owner, ATTACKER_IP, 6)[-1] == 429
     assert attempt(phone, owner, ATTACKER_IP).status_code == 429

@@ -169,17 +169,17 @@ def test_many_addresses_together_are_limited_per_account(app, make_user, monkeyp
     assert attempt(phone, owner, OWNER_IP).status_code == 302
 
 
-@pytest.mark.parametrize(
-    "cookie",
-    [
-        "garbage",
-        # signed with another key: not ours
-        URLSafeTimedSerializer("another-secret-key-xxxxxxxxxx", salt="known-device").dumps([1]),
-    ],
-)
+def forged(user_id: int) -> str:
+    """A "known device" cookie for ``user_id``, signed with another key."""
+    return URLSafeTimedSerializer("another-secret-key-xxxxxxx", salt="known-device").dumps(
+        [user_id]
+    )
+
+
+@pytest.mark.parametrize("cookie", [lambda _id: "garbage", forged], ids=["garbage", "forged"])
 def test_a_forged_known_device_cookie_exempts_nothing(app, client, make_user, cookie):
     owner = make_user()
-    client.set_cookie(KNOWN_DEVICE_COOKIE, cookie, domain=HOST, path="/auth/login")
+    client.set_cookie(KNOWN_DEVICE_COOKIE, cookie(owner.id), domain=HOST, path="/auth/login")
     assert guess(client, owner, ATTACKER_IP, 6)[-1] == 429
 
 

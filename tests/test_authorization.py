@@ -54,6 +54,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("account.profile", "POST"): Case("/account/", (302, 400, 400, 400)),
     ("account.password", "GET"): Case("/account/password", LOGGED_IN),
     ("account.password", "POST"): Case("/account/password", (302, 400, 400, 400)),
+    ("account.end_sessions", "POST"): Case("/account/sessions/end", (302, 302, 302, 302)),
     ("groups.create", "GET"): Case("/groups/new", LOGGED_IN),
     ("groups.create", "POST"): Case("/groups/new", (302, 400, 400, 400)),
     ("groups.show", "GET"): Case("/groups/{group}", GROUP_MEMBERS),

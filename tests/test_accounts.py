@@ -349,3 +349,29 @@ def test_log_in_keeps_working_when_the_rate_limits_store_is_down(tmp_path):
         cwd=Path(__file__).resolve().parents[1],
     )
     assert done.stdout.split() == ["302", "400", "True"], done.stderr[-2000:]
+
+
+LIMITS_OFF = """
+import sys
+from facilitator import create_app
+from tests.conftest import test_config
+
+config = test_config("sqlite:///" + sys.argv[1], {}, sys.argv[2])
+config["RATELIMIT_ENABLED"] = False
+app = create_app(config)
+print(app.test_client().get("/auth/login").status_code)
+"""
+
+
+def test_the_app_starts_with_the_rate_limits_turned_off(tmp_path):
+    """RATELIMIT_ENABLED=false (a load test, a closed network) starts the app
+    instead of crashing in create_app; in a process of its own, like the test above."""
+    done = subprocess.run(
+        [sys.executable, "-c", LIMITS_OFF, str(tmp_path / "db.sqlite"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert done.stdout.split() == ["200"], done.stderr[-2000:]

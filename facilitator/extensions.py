@@ -27,7 +27,12 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# Every connection is tested (pool_pre_ping: one empty statement, ";" on
+# PostgreSQL) when it leaves the pool: a connection the server closed (a
+# restart, a failover, an idle timeout, pg_terminate_backend) is replaced
+# there, instead of failing the request that got it. SQLALCHEMY_ENGINE_OPTIONS
+# adds to these options or overrides them.
+db = SQLAlchemy(model_class=Base, engine_options={"pool_pre_ping": True})
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()

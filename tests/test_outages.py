@@ -1,23 +1,28 @@
-"""Outages and faults: the database closed the app's connections, the feeds'
-fast path fails; and the logs written meanwhile keep the feeds' secret paths
-out."""
+"""Outages and faults: the database closed the app's connections, the cache's
+Redis is down, the feeds' fast path fails; and the logs written meanwhile keep
+the feeds' secret paths out."""
 
 from __future__ import annotations
 
 import logging
 import time
+import uuid
 
 import psycopg
 import pytest
+import redis
+from flask_caching import Cache
 from sqlalchemy import event
 from sqlalchemy.pool import Pool
 
+from facilitator import config
 from facilitator.blueprints.feeds import fastpath
-from facilitator.extensions import db
+from facilitator.extensions import RedisCache, cache, db
 from facilitator.services import feeds, unit
 from tests.conftest import TEST_DATABASE_URL, t, text_of
 
 POSTGRESQL = pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL closes connections")
+DEAD_REDIS = "redis://127.0.0.1:6390/1"  # nothing listens there
 
 
 @pytest.fixture
@@ -186,3 +191,67 @@ def test_gunicorns_error_log_keeps_the_path_but_not_its_secret(app, capsys, monk
     assert "Error handling request GET /feeds/[redacted].ics" in written
     assert "RuntimeError: bad request GET /feeds/[redacted].ics" in written
     assert token not in written
+
+
+# --- The cache's Redis is down ---------------------------------------------------
+
+
+def configured_cache(app, monkeypatch, redis_url: str):
+    """The cache backend that the configuration builds with
+    CACHE_REDIS_URL=redis_url, put in the place of the app's own."""
+    monkeypatch.setenv("CACHE_REDIS_URL", redis_url)
+    monkeypatch.delenv("CACHE_TYPE", raising=False)
+    monkeypatch.setenv("CACHE_KEY_PREFIX", f"facilitator-test-{uuid.uuid4().hex}:")
+    configured = Cache()
+    configured.init_app(app, config=config.cache_settings())
+    backend = app.extensions["cache"].pop(configured)
+    monkeypatch.setitem(app.extensions["cache"], cache, backend)
+    return backend
+
+
+def test_pages_and_feeds_answer_when_the_caches_redis_is_down(
+    app, client, login, feed, monkeypatch, caplog
+):
+    configured_cache(app, monkeypatch, DEAD_REDIS)
+    user, _token, path = feed
+    group_id = user.memberships[0].group_id
+    login(user)
+    for _ in range(2):
+        assert client.get(f"/groups/{group_id}").status_code == 200
+        assert client.get("/").status_code == 200
+    assert feed_answers(client, path) == [200, 304, 200]
+    warnings = [r for r in caplog.records if r.name == "facilitator.extensions"]
+    assert len(warnings) == 1  # once, not on every page
+    assert "cannot be reached" in warnings[0].getMessage()
+
+
+def test_a_redis_that_failed_is_left_alone_a_while_then_asked_again(app, monkeypatch, caplog):
+    backend = configured_cache(app, monkeypatch, DEAD_REDIS)
+    asked = []
+    connect = backend._read_client.connection_pool.get_connection
+    monkeypatch.setattr(
+        backend._read_client.connection_pool,
+        "get_connection",
+        lambda *args, **kwargs: asked.append(1) or connect(*args, **kwargs),
+    )
+    assert cache.get("k") is None and cache.set("k", b"v") is False
+    assert cache.get("k") is None
+    assert len(asked) == 1
+    monkeypatch.setattr(backend, "_resting_until", time.monotonic() - 1)  # the rest is over
+    assert cache.get("k") is None
+    assert len(asked) == 2
+    assert len([r for r in caplog.records if r.name == "facilitator.extensions"]) == 1
+
+
+def test_a_redis_that_answers_holds_the_cache(app, monkeypatch):
+    try:
+        redis.Redis(port=6379, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    backend = configured_cache(app, monkeypatch, "redis://127.0.0.1:6379/1")
+    assert isinstance(backend, RedisCache)
+    try:
+        assert cache.set("k", b"calendar") is True
+        assert cache.get("k") == b"calendar"
+    finally:
+        cache.delete("k")

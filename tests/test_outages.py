@@ -25,6 +25,14 @@ POSTGRESQL = pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL closes
 DEAD_REDIS = "redis://127.0.0.1:6390/1"  # nothing listens there
 
 
+@pytest.fixture(autouse=True)
+def logs_on(monkeypatch):
+    """The loggers these tests read (the migration tests' fileConfig disables
+    the loggers that exist when they run)."""
+    for name in (fastpath.__name__, "facilitator.extensions", "facilitator", "gunicorn.error"):
+        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
+
+
 @pytest.fixture
 def feed(make_user, make_group, weekly_series):
     """A member's personal feed: (member, token, path)."""
@@ -174,7 +182,6 @@ def test_gunicorns_error_log_keeps_the_path_but_not_its_secret(app, capsys, monk
     from gunicorn.glogging import Logger
 
     error_log = logging.getLogger("gunicorn.error")
-    monkeypatch.setattr(error_log, "disabled", False)  # the migration tests' fileConfig
     monkeypatch.setattr(error_log, "propagate", error_log.propagate)
     monkeypatch.setattr(error_log, "level", error_log.level)
     token = "Zx" * 22

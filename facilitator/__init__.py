@@ -19,7 +19,7 @@ def _limit_only_decorated_routes(app: Flask, limiter) -> None:
 
 def create_app(config: dict | None = None) -> Flask:
     """Create and configure the application."""
-    from facilitator import cli, errors, i18n, layout, security
+    from facilitator import cli, errors, i18n, layout, security, worker
     from facilitator import config as settings
     from facilitator.blueprints import feedback, register_blueprints
     from facilitator.extensions import (
@@ -66,4 +66,5 @@ def create_app(config: dict | None = None) -> Flask:
     feedback.init_app(app)
     register_blueprints(app)
     cli.init_app(app)
+    worker.init_app(app)
     return app

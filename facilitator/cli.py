@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import signal
+import sys
+import threading
+
 import click
 from flask import current_app, url_for
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from facilitator import worker
 from facilitator.demo import (
     DEMO_DOMAIN,
     DEMO_EMAILS,
@@ -19,7 +24,8 @@ from facilitator.demo import (
 )
 from facilitator.extensions import db
 from facilitator.models import User
-from facilitator.services import clock, notifications, retention, unit
+from facilitator.models._common import utcnow
+from facilitator.services import clock, jobs, outbox, retention, unit
 from facilitator.services.errors import DomainError
 
 
@@ -75,18 +81,52 @@ def demo_data_command(reset: bool, if_empty: bool, outside_development: bool) ->
 
 @click.command("send-reminders")
 def send_reminders_command() -> None:
-    """Email each role holder before their meeting (run it from cron)."""
-    base = current_app.config["BASE_URL"]
-    with current_app.test_request_context(base_url=base):
-        notifications.send_reminders(
-            clock.now(),
-            lambda group, key: url_for("meetings.show", group_id=group.id, key=key, _external=True),
+    """Email each role holder before their meeting, then send what the outbox
+    holds (the worker does both by itself; this is for cron). Exits with 1
+    when an email could not be sent."""
+    now = clock.now()
+    queued = worker.queue_reminders(now)
+    unit.commit(send=False)
+    report = unit.send_waiting()
+    click.echo(
+        f"Reminders queued: {queued}. Emails sent: {report.sent}, "
+        f"to try again later: {report.retrying}, given up: {report.failed}."
+    )
+    if not report.ok:
+        sys.exit(1)
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run one round and exit (1 if an email failed).")
+def worker_command(once: bool) -> None:
+    """Send the outbox's emails and run the reminders and the purge on schedule."""
+    if once:
+        result = worker.run_round()
+        click.echo(
+            f"Emails sent: {result.mail.sent}, to try again later: {result.mail.retrying}, "
+            f"given up: {result.mail.failed}."
         )
-    report = unit.commit()
-    if report.failed_keys:  # not sent: marked unreminded again for the next run
-        notifications.remind_again(report.failed_keys)
-        unit.commit()
-    click.echo(f"Reminders sent: {report.sent}, failed: {report.failed} (tried again next run).")
+        if not result.mail.ok:
+            sys.exit(1)
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_args: stop.set())
+    click.echo("facilitator worker running (Ctrl-C or SIGTERM stops it after the current email).")
+    worker.run(current_app._get_current_object(), stop)  # type: ignore[attr-defined]
+
+
+@click.command("outbox")
+@click.option("--check", is_flag=True, help="Exit with 1 when emails are stuck or were given up.")
+def outbox_command(check: bool) -> None:
+    """Count the emails waiting, stuck and given up, and say when a worker was last seen."""
+    state = outbox.backlog(utcnow())
+    seen = jobs.last_seen()
+    click.echo(f"Waiting: {state.waiting} (stuck for over 15 minutes: {state.stuck}).")
+    click.echo(f"Given up in the last 24 hours: {state.failed_recently}.")
+    click.echo(f"Worker last seen: {seen.isoformat(timespec='seconds') if seen else 'never'}.")
+    if check and (state.stuck or state.failed_recently):
+        sys.exit(1)
 
 
 @click.command("purge")
@@ -105,3 +145,5 @@ def init_app(app) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(purge_command)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(outbox_command)

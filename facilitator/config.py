@@ -105,6 +105,13 @@ def from_environment() -> dict:
         "MAIL_DEFAULT_SENDER": os.environ.get(
             "MAIL_DEFAULT_SENDER", "facilitator <no-reply@localhost>"
         ),
+        # Who sends the outbox's emails: "worker" (the `flask worker` process,
+        # production), "thread" (a thread of the app's process, development),
+        # "inline" (right after the commit, in the request: the tests).
+        "OUTBOX_DRAIN": os.environ.get("OUTBOX_DRAIN", "worker" if production else "thread"),
+        "WORKER_POLL_SECONDS": _int("WORKER_POLL_SECONDS", 5),
+        "REMINDERS_EVERY_MINUTES": _int("REMINDERS_EVERY_MINUTES", 15),
+        "PURGE_EVERY_HOURS": _int("PURGE_EVERY_HOURS", 24),
         # Rate limits (Flask-Limiter): memory by default, Redis in production,
         # e.g. RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -65,6 +65,7 @@ def test_config(uri: str, engine_options: dict, tmp_path) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
         "WTF_CSRF_ENABLED": False,
         "MAIL_BACKEND": "memory",
+        "OUTBOX_DRAIN": "inline",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": "facilitator.test",

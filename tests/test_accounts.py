@@ -5,12 +5,15 @@ from __future__ import annotations
 import smtplib
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from facilitator.extensions import db
 from facilitator.models import User
+from facilitator.services import unit
 from tests.conftest import PASSWORD, link_in, text_of
 
 NEW_PASSWORD = "a new and long passphrase"
@@ -118,15 +121,24 @@ def test_registration_rejects_an_invalid_email(client, outbox):
     assert outbox == []
 
 
-def test_mail_server_down_gives_a_clear_message(app, client, monkeypatch):
+def test_registration_with_the_mail_server_down_answers_at_once_and_sends_later(
+    app, client, outbox, monkeypatch
+):
+    from facilitator.models import OutboxMessage
+    from facilitator.models._common import utcnow
+
     def refuse(*args, **kwargs):
         raise smtplib.SMTPConnectError(421, "down")
 
     monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
     monkeypatch.setattr(smtplib, "SMTP", refuse)
     response = client.post("/auth/register", data={"email": "x@example.org"})
-    assert response.status_code == 503
-    assert "Nous n'avons pas pu envoyer l'e-mail" in text_of(response)
+    assert response.status_code == 200
+    assert "x@example.org" in text_of(response)  # "check your inbox"
+    assert db.session.scalar(select(OutboxMessage.status)) == "waiting"
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "memory")
+    unit.send_waiting(utcnow() + timedelta(minutes=5))
+    assert [m["To"] for m in outbox] == ["x@example.org"]
 
 
 def test_login_and_logout(client, auth, make_user):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -637,12 +637,12 @@ def test_reminders_are_sent_once_in_the_holders_language(app, setup, outbox, mon
     monkeypatch.setattr(
         clock, "now", lambda: datetime(2026, 9, 10, 8, 0, tzinfo=UTC)
     )  # 5 days before
-    assert "Reminders sent: 0" in runner.invoke(args=["send-reminders"]).output
+    assert "Reminders queued: 0." in runner.invoke(args=["send-reminders"]).output
     monkeypatch.setattr(
         clock, "now", lambda: datetime(2026, 9, 14, 8, 0, tzinfo=UTC)
     )  # 1.5 days before
     result = runner.invoke(args=["send-reminders"])
-    assert "Reminders sent: 1, failed: 0" in result.output
+    assert "Reminders queued: 1. Emails sent: 1," in result.output
     assert outbox[-1]["To"] == s["ben"].email
     assert outbox[-1]["Subject"].startswith(
         "Promemoria: il tuo ruolo all'incontro di martedì 15 settembre 2026"
@@ -651,11 +651,16 @@ def test_reminders_are_sent_once_in_the_holders_language(app, setup, outbox, mon
     assert "svolgi il ruolo Prise de notes" in body
     assert "Quando: martedì 15 settembre 2026, 19:00–21:00" in body
     assert f"/groups/{s['group'].id}/meetings/{s['key']}" in body
-    assert "Reminders sent: 0" in runner.invoke(args=["send-reminders"]).output  # once only
+    assert "Reminders queued: 0." in runner.invoke(args=["send-reminders"]).output  # once only
 
 
-def test_reminders_carry_on_past_a_mail_outage(app, setup, monkeypatch):
+def test_a_reminder_waits_out_a_mail_outage_and_leaves_once_when_it_is_over(
+    app, setup, outbox, monkeypatch
+):
     import smtplib
+
+    from facilitator.models import OutboxMessage
+    from facilitator.models._common import utcnow
 
     s = setup
     roles.assign(
@@ -674,10 +679,18 @@ def test_reminders_carry_on_past_a_mail_outage(app, setup, monkeypatch):
         raise smtplib.SMTPConnectError(421, "down")
 
     monkeypatch.setattr(smtplib, "SMTP", down)
-    result = app.test_cli_runner().invoke(args=["send-reminders"])
-    assert result.exit_code == 0
-    assert "Reminders sent: 0, failed: 1" in result.output
-    assert db.session.scalar(select(RoleAssignment.reminded_at)) is None
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["send-reminders"])
+    assert result.exit_code == 1  # cron and systemd report it
+    assert "Reminders queued: 1. Emails sent: 0, to try again later: 1" in result.output
+    # Marked reminded with its email waiting: the next run queues no second one.
+    assert db.session.scalar(select(RoleAssignment.reminded_at)) is not None
+    assert "Reminders queued: 0." in runner.invoke(args=["send-reminders"]).output
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "memory")  # the server is back
+    report = unit.send_waiting(utcnow() + timedelta(hours=1))
+    assert (report.sent, report.failed, report.retrying) == (1, 0, 0)
+    assert [m["To"] for m in outbox] == [s["ben"].email]
+    assert db.session.scalar(select(OutboxMessage.status)) == "sent"
 
 
 def test_cancelling_tells_the_role_holders(client, login, setup, outbox):
@@ -695,7 +708,7 @@ def test_cancelling_tells_the_role_holders(client, login, setup, outbox):
     response = confirmed(
         client, f"/groups/{s['group'].id}/meetings/{s['key']}/cancel", {"reason": "Neige"}
     )
-    assert "1 personne a été avertie par e-mail." in text_of(client.get(response.location))
+    assert "1 personne va être avertie par e-mail." in text_of(client.get(response.location))
     # Two weeks ahead: every calendar will have caught up, only the holder is written to.
     assert [m["To"] for m in outbox] == [s["ben"].email]
     assert "Vous teniez le rôle Prise de notes" in outbox[-1].get_content()
@@ -732,7 +745,7 @@ def test_a_last_minute_cancellation_is_emailed_to_every_member(
     response = confirmed(
         client, f"/groups/{s['group'].id}/meetings/{tonight}/cancel", {"reason": "Salle inondée"}
     )
-    assert "3 personnes ont été averties par e-mail." in text_of(client.get(response.location))
+    assert "3 personnes vont être averties par e-mail." in text_of(client.get(response.location))
     by_address = {m["To"]: m for m in outbox}
     assert set(by_address) == {s["ana"].email, s["ben"].email, "giulia@example.org"}  # not Camille
     assert "Vous teniez le rôle Prise de notes" in by_address[s["ben"].email].get_content()
@@ -767,7 +780,7 @@ def test_a_pause_tells_the_holders_of_its_meetings_and_everyone_of_this_week(
     assert "4 rencontres ont été annulées." in page
     # Tonight's (within the week): Ana and Ben; the 15th: Ben, who holds a role.
     # Three emails, to two people.
-    assert "2 personnes ont été averties par e-mail." in page
+    assert "2 personnes vont être averties par e-mail." in page
     subjects = sorted((m["To"], m["Subject"]) for m in outbox)
     assert subjects == sorted(
         [
@@ -1040,7 +1053,7 @@ def test_a_role_given_by_a_coresponsible_is_emailed_to_its_holder(
     )
     assert response.status_code == 302
     page = text_of(client.get(response.location))
-    assert "1 personne a été avertie par e-mail." in page
+    assert "1 personne va être avertie par e-mail." in page
     [message] = outbox
     assert message["To"] == s["ben"].email
     subject, first = GIVEN[language]
@@ -1307,7 +1320,9 @@ def test_a_declined_swap_is_emailed_to_the_requester_and_a_withdrawal_to_nobody(
     assert (outbox[-1]["To"], outbox[-1]["Subject"]) == (s["ana"].email, subject)
     assert opening(outbox[-1])[1].startswith(first)
     if language == "fr":
-        assert "Vous avez refusé\xa0; Ana a reçu un e-mail." in text_of(ben.get(response.location))
+        assert "Vous avez refusé\xa0; Ana va recevoir un e-mail." in text_of(
+            ben.get(response.location)
+        )
     # Ana asks again and withdraws: nobody is written to.
     client.post(swap_url, data={"role": str(theirs.id)})
     sent = len(outbox)
@@ -1445,7 +1460,7 @@ def test_the_fair_fill_lands_on_who_holds_what_and_emails_each_new_holder_once(
     assert response.location.endswith(f"/groups/{s['group'].id}/roles/filled?count=2")
     page = text_of(client.get(response.location))
     assert "4 rôles ont été attribués." in page
-    assert "2 personnes ont été averties par e-mail." in page
+    assert "2 personnes vont être averties par e-mail." in page
     assert "Qui tient quel rôle" in page
     first = inside(page, f"meeting-s{s['series'].id}-202609011900", "</ul>")
     assert "Accueil\xa0: Ben" in first and "Prise de notes\xa0: Ana" in first
@@ -1770,27 +1785,28 @@ def test_two_identical_requests_at_the_same_moment_send_one_email(app, setup, ou
     assert len(outbox) == 1
 
 
-def test_a_decline_that_could_not_be_emailed_does_not_say_it_was(
+def test_a_decline_whose_email_cannot_leave_yet_waits_in_the_outbox(
     app, client, login, setup, outbox, monkeypatch
 ):
+    from facilitator.models import OutboxMessage
     from facilitator.services import mail
-    from facilitator.services.errors import MailError
 
     s = setup
     mine, _theirs = _two_dates(s)
     request_ = roles.propose_swap(s["group"], s["ana_m"], mine, s["ben_m"], None, NOW)
 
-    def broken(*args, **kwargs):
-        raise MailError()
+    def down(*args, **kwargs):
+        raise mail.SendFailure("SMTPConnectError 421")
 
-    monkeypatch.setattr(mail, "send", broken)
+    monkeypatch.setattr(mail, "send", down)
     login(s["ben"])
     response = client.post(f"/groups/{s['group'].id}/swaps/{request_.id}/cancel")
     page = text_of(client.get(response.location))  # no request left: at the top
-    assert "Vous avez refusé." in page
-    assert "a reçu un e-mail" not in page
-    assert "Certains membres n'ont pas pu être avertis par e-mail." in page
+    assert "Vous avez refusé\xa0; Ana va recevoir un e-mail." in page
     assert _swap_count() == 0
+    [waiting] = db.session.scalars(select(OutboxMessage)).all()
+    assert (waiting.status, waiting.person_id, waiting.attempts) == ("waiting", s["ana"].id, 1)
+    assert outbox == []
 
 
 def test_removing_a_holder_who_changed_meanwhile_asks_again_and_removes_nobody(

@@ -12,7 +12,6 @@ top of the page, like any other message: nothing is ever lost.
 from __future__ import annotations
 
 from flask import flash, g, get_flashed_messages, redirect
-from flask_babel import gettext as _
 from flask_babel import ngettext
 
 SEP = "@"
@@ -24,24 +23,20 @@ def flash_at(place: str, message: str, category: str = "success") -> None:
 
 
 def flash_report(report, place: str | None = None) -> None:
-    """Say how many people were told by email (people, not emails), and warn
-    if some could not be; beside ``place`` when given."""
-    messages = []
-    if report.people:
-        told = ngettext(
-            "%(num)d person has been told by email.",
-            "%(num)d people have been told by email.",
-            len(report.people),
-        )
-        messages.append(("info", told))
-    if report.failed:
-        failed = _("Some members could not be told by email. Please tell them yourself.")
-        messages.append(("warning", failed))
-    for category, message in messages:
-        if place:
-            flash_at(place, message, category)
-        else:
-            flash(message, category)
+    """Say how many people are being told by email (people, not emails);
+    beside ``place`` when given. The emails leave from the outbox: the
+    meeting's page says later how many arrived, wait or failed."""
+    if not report.people:
+        return
+    told = ngettext(
+        "%(num)d person is being told by email.",
+        "%(num)d people are being told by email.",
+        len(report.people),
+    )
+    if place:
+        flash_at(place, told, "info")
+    else:
+        flash(told, "info")
 
 
 def redirect_to(url: str, place: str):

@@ -6,6 +6,7 @@ from facilitator.models.contact import ContactMessage
 from facilitator.models.feeds import FeedToken
 from facilitator.models.groups import CANTONS, LANGUAGES, THEMES, Group, Invitation, Membership
 from facilitator.models.meetings import Meeting, MeetingSeries
+from facilitator.models.outbox import OutboxMessage, WorkerJob
 from facilitator.models.roles import (
     RoleAssignment,
     RoleOptIn,
@@ -29,10 +30,12 @@ __all__ = [
     "Meeting",
     "MeetingSeries",
     "Membership",
+    "OutboxMessage",
     "RoleAssignment",
     "RoleOptIn",
     "RoleType",
     "SwapRequest",
     "Unavailability",
     "User",
+    "WorkerJob",
 ]

@@ -77,10 +77,3 @@ class InvitationRevoked(Gone):
 
 class InvitationUsedUp(Gone):
     message = _l("This invitation has already been used as often as allowed. Ask for a new link.")
-
-
-class MailError(DomainError):
-    status = 503
-    message = _l(
-        "We could not send the email right now. Nothing was changed; please try again later."
-    )

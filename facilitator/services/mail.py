@@ -1,6 +1,6 @@
-"""Email: messages are rendered and queued during a unit of work, and sent
-after its commit (``services.unit.commit``, the one place that calls
-``send_queued``); a rollback drops them. SMTP in production, files under
+"""Email: messages are rendered and queued during a unit of work, written to
+the outbox by its commit (``services.unit.commit``), and sent by the worker
+(``services.outbox``); a rollback drops them. SMTP in production, files under
 instance/mail in development.
 
 Tests use the ``memory`` backend, which keeps the messages in
@@ -9,6 +9,8 @@ Tests use the ``memory`` backend, which keeps the messages in
 
 from __future__ import annotations
 
+import email
+import email.policy
 import logging
 import re
 import smtplib
@@ -24,7 +26,6 @@ from flask_babel import force_locale
 
 from facilitator.extensions import db
 from facilitator.i18n import locale_for
-from facilitator.services.errors import MailError
 
 log = logging.getLogger(__name__)
 
@@ -48,32 +49,37 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
 
 @dataclass
 class MailReport:
-    """What became of the mail of a unit of work: how many messages went and
-    how many could not, the ids of the people told (each counted once), and
-    the ``key`` of each message that failed (see ``queue``)."""
+    """What a unit of work wrote to the outbox: how many messages, and the ids
+    of the people they go to (each counted once)."""
 
-    sent: int = 0
-    failed: int = 0
+    queued: int = 0
     people: set[int] = field(default_factory=set)
-    failed_keys: list[object] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Queued:
     """A rendered message waiting for its unit's commit; ``person`` is the
-    user id it counts as told, ``key`` what its sender wants back if it fails."""
+    user id it counts as told, ``group_id`` and ``meeting_key`` the meeting it
+    is about (its page counts who was told)."""
 
     message: EmailMessage
     person: int | None = None
-    key: object = None
+    group_id: int | None = None
+    meeting_key: str | None = None
 
 
 QUEUE = "facilitator.mail_queue"
 
 
-def queue(message: EmailMessage, person: int | None = None, key: object = None) -> None:
-    """Keep ``message`` to be sent once the current unit of work commits."""
-    db.session.info.setdefault(QUEUE, []).append(Queued(message, person, key))
+def queue(
+    message: EmailMessage,
+    person: int | None = None,
+    group_id: int | None = None,
+    meeting_key: str | None = None,
+) -> None:
+    """Keep ``message`` to be written to the outbox when the current unit of
+    work commits."""
+    db.session.info.setdefault(QUEUE, []).append(Queued(message, person, group_id, meeting_key))
 
 
 def queued() -> list[Queued]:
@@ -91,22 +97,6 @@ def drop_queued() -> None:
     db.session.info.pop(QUEUE, None)
 
 
-def send_queued(messages: list[Queued]) -> MailReport:
-    """Send committed messages one by one; a failing one never stops the others."""
-    report = MailReport()
-    for item in messages:
-        try:
-            send(item.message)
-        except MailError:
-            report.failed += 1
-            report.failed_keys.append(item.key)
-            continue
-        report.sent += 1
-        if item.person is not None:
-            report.people.add(item.person)
-    return report
-
-
 def send_template(
     to: str,
     language: str,
@@ -114,20 +104,38 @@ def send_template(
     template: str,
     *,
     person: int | None = None,
-    key: object = None,
+    about: tuple[int, str] | None = None,
     **context: object,
 ) -> None:
     """Queue a text template, and a subject given as a function (so that it is
-    translated here), rendered now in the recipient's ``language``; it leaves
-    after the commit of the unit of work."""
+    translated here), rendered now in the recipient's ``language``; it is
+    written to the outbox with the unit of work's commit. ``about``: the
+    (group id, meeting key) of the meeting it is about."""
     with force_locale(locale_for(language)):
         title = subject()
         body = render_template(template, **context)
-    queue(build_message(to, title, body), person, key)
+    group_id, meeting_key = about or (None, None)
+    queue(
+        build_message(to, title, body),
+        person=person,
+        group_id=group_id,
+        meeting_key=meeting_key,
+    )
+
+
+class SendFailure(Exception):
+    """A message could not be sent. ``permanent``: the server refused it for
+    good (an unknown address), so trying again is useless; ``reason``: the
+    exception's name and SMTP code, never an address or a line of the text."""
+
+    def __init__(self, reason: str, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
 
 
 def send(msg: EmailMessage) -> None:
-    """Send one message now; raise MailError when it cannot be sent."""
+    """Send one message now; raise SendFailure when it cannot be sent."""
     backend = current_app.config["MAIL_BACKEND"]
     try:
         if backend == "memory":
@@ -137,9 +145,38 @@ def send(msg: EmailMessage) -> None:
         else:
             _send_smtp(msg)
     except (OSError, smtplib.SMTPException) as exc:
+        failure = _failure(exc)
         # Never log the address or the body: they may hold a secret link.
-        log.warning("mail could not be sent: %s", type(exc).__name__)
-        raise MailError() from exc
+        log.warning("mail could not be sent: %s", failure.reason)
+        raise failure from exc
+
+
+def _failure(exc: Exception) -> SendFailure:
+    """Sort a failure: a recipient or a message refused with a 5xx code is
+    refused for good; anything else (a server down, slow, busy, a 4xx) may
+    pass later."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _text in exc.recipients.values()]
+        permanent = bool(codes) and all(code >= 500 for code in codes)
+        return SendFailure(f"{type(exc).__name__} {min(codes, default=0)}", permanent)
+    if isinstance(exc, smtplib.SMTPDataError):
+        return SendFailure(f"{type(exc).__name__} {exc.smtp_code}", exc.smtp_code >= 500)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return SendFailure(f"{type(exc).__name__} {exc.smtp_code}")
+    return SendFailure(type(exc).__name__)
+
+
+def as_text(msg: EmailMessage) -> str:
+    """A message as the outbox keeps it: headers unfolded, so that it reads
+    back as it was written (the SMTP library folds them again)."""
+    return msg.as_string(policy=msg.policy.clone(max_line_length=None))
+
+
+def from_text(text: str) -> EmailMessage:
+    """A message the outbox kept, ready to send again as it was."""
+    parsed = email.message_from_string(text, policy=email.policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
 
 
 def _write_file(msg: EmailMessage) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from facilitator.models import AttendanceRecord, Group, Membership, User
-from facilitator.services import attendance, roles, schedule
+from facilitator.services import attendance, outbox, roles, schedule
 from facilitator.services import groups as group_service
 
 
@@ -42,10 +42,12 @@ class MeetingPage:
     occurrence: schedule.Occurrence
     roles: MeetingRoles
     attendance: MeetingAttendance | None  # None: the group does not count attendance
+    # How the emails about the meeting went; for co-responsibles only.
+    mail: outbox.MeetingMail | None = None
 
     def context(self) -> dict[str, Any]:
         """The page's values as the template names them."""
-        values: dict[str, Any] = {"occurrence": self.occurrence}
+        values: dict[str, Any] = {"occurrence": self.occurrence, "mail_status": self.mail}
         values |= {f.name: getattr(self.roles, f.name) for f in fields(self.roles)}
         values["attendance_on"] = self.attendance is not None
         if self.attendance is not None:
@@ -115,4 +117,7 @@ def meeting_page(
         occurrence=occurrence,
         roles=_roles(group, membership, occurrence, now),
         attendance=_attendance(group, membership, reader, occurrence, now),
+        mail=outbox.about_meeting(group.id, occurrence.key)
+        if membership.is_coresponsible
+        else None,
     )

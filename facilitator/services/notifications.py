@@ -3,10 +3,10 @@ cancelled or changed meeting (to its role holders, and to every member when it
 is at the last minute), and word to the co-responsible members when someone
 joins or leaves. Each in the recipient's language.
 
-Emails are queued here and leave after the unit of work commits
-(``services.unit``), which counts who was told. A failing address or a mail
-server outage never stops the others: failures are counted, and a reminder
-that could not be sent is tried again on the next run (``remind_again``).
+Emails are queued here and written to the outbox with the unit of work's
+commit (``services.unit``), which sends them, tries again while the mail
+server is down, and counts who was told: a reminder is marked sent in the
+same transaction as its email, so it is neither lost nor sent twice.
 """
 
 from __future__ import annotations
@@ -29,23 +29,32 @@ from facilitator.services import groups, mail, schedule
 Subject = Callable[[], str]
 
 
-def deliver(
-    user: User, subject: Subject, template: str, key: object = None, **context: Any
-) -> None:
-    """Queue one email to ``user``, counted as told once it is sent after the
-    commit; about a group, the template learns whether the group is discreet
-    for ``user`` (then its name stays out of the first lines)."""
+def deliver(user: User, subject: Subject, template: str, **context: Any) -> None:
+    """Queue one email to ``user``, counted as told once it is sent; about a
+    group, the template learns whether the group is discreet for ``user``
+    (then its name stays out of the first lines); about a meeting (an
+    ``occurrence`` in ``context``), the meeting's page counts it."""
+    about = None
     if context.get("group") is not None:
         context.setdefault("discreet", discreet_for(user, context["group"]))
+        if context.get("occurrence") is not None:
+            about = (context["group"].id, context["occurrence"].key)
     mail.send_template(
-        user.email, user.locale, subject, template, person=user.id, key=key, user=user, **context
+        user.email,
+        user.locale,
+        subject,
+        template,
+        person=user.id,
+        about=about,
+        user=user,
+        **context,
     )
 
 
 def send_reminders(now: datetime, link_for: Callable[[Group, str], str]) -> int:
     """Remind every role holder whose meeting is close enough, once: queue the
     emails and mark the roles reminded; returns how many were queued. The
-    caller commits, then gives ``remind_again`` the report's failed keys."""
+    caller commits."""
     queued = 0
     horizon = (now + timedelta(days=15)).replace(tzinfo=None)
     rows = db.session.execute(
@@ -71,7 +80,6 @@ def send_reminders(now: datetime, link_for: Callable[[Group, str], str]) -> int:
             user,
             _reminder_subject(occurrence),
             "mail/role_reminder.txt",
-            key=assignment.id,
             role=role,
             occurrence=occurrence,
             group=meeting.group,
@@ -80,14 +88,6 @@ def send_reminders(now: datetime, link_for: Callable[[Group, str], str]) -> int:
         assignment.reminded_at = utcnow()
         queued += 1
     return queued
-
-
-def remind_again(assignment_ids: Iterable[object]) -> None:
-    """The reminders of these role assignments could not be sent: the next run
-    tries them again."""
-    ids = [i for i in assignment_ids if i is not None]
-    for assignment in db.session.scalars(select(RoleAssignment).where(RoleAssignment.id.in_(ids))):
-        assignment.reminded_at = None
 
 
 def _reminder_subject(occurrence: schedule.Occurrence) -> Subject:

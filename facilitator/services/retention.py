@@ -5,7 +5,9 @@
 - visitors' messages from the directory, 180 days after they arrived (the
   group has answered them by then; co-responsibles may delete them sooner);
 - where a group set a retention period: meeting notes and attendance figures
-  of meetings older than it.
+  of meetings older than it;
+- what the outbox kept of the emails sent or given up more than 30 days ago
+  (their text is deleted as soon as they leave).
 
 Password-reset and registration links are signed and expire by themselves;
 nothing of them is stored, so there is nothing to delete.
@@ -27,6 +29,7 @@ from facilitator.models import (
     Invitation,
     Meeting,
 )
+from facilitator.services import outbox
 from facilitator.services.sql import rows_changed
 
 INVITATION_GRACE = timedelta(days=30)
@@ -39,6 +42,7 @@ class PurgeReport:
     messages: int = 0
     notes: int = 0
     attendance: int = 0
+    emails: int = 0
 
 
 def purge(now: datetime) -> PurgeReport:
@@ -72,4 +76,5 @@ def purge(now: datetime) -> PurgeReport:
             delete(AttendanceRecord).where(AttendanceRecord.meeting_id.in_(old))
         )
         db.session.execute(delete(Intention).where(Intention.meeting_id.in_(old)))
+    report.emails = outbox.forget(now)
     return report

@@ -19,7 +19,7 @@ from facilitator.errors import flash_error
 from facilitator.extensions import limiter
 from facilitator.i18n import current_language, use_context_language
 from facilitator.services import accounts, invitations, unit
-from facilitator.services.errors import DomainError, MailError
+from facilitator.services.errors import DomainError
 
 from .forms import (
     LoginForm,
@@ -111,17 +111,13 @@ def register():
         use_context_language(group.language)
     if form.validate_on_submit():
         invitation = form.invitation.data or None
-        try:
-            accounts.start_registration(
-                form.email.data,
-                current_language(),
-                lambda token: url_for("auth.register_finish", token=token, _external=True),
-                invitation=invitation,
-            )
-            if unit.commit().failed:
-                raise MailError()
-        except MailError as exc:
-            return field_error(form, exc, "auth/register.html", group=group)
+        accounts.start_registration(
+            form.email.data,
+            current_language(),
+            lambda token: url_for("auth.register_finish", token=token, _external=True),
+            invitation=invitation,
+        )
+        unit.commit()
         return render_template("auth/check_inbox.html", email=form.email.data)
     return render_form("auth/register.html", form, group=group)
 
@@ -175,17 +171,13 @@ def reset_request():
     """Send a password-reset link to the given address."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        try:
-            accounts.request_password_reset(
-                form.email.data,
-                current_language(),
-                lambda token: url_for("auth.reset_password", token=token, _external=True),
-                register_link=url_for("auth.register", _external=True),
-            )
-            if unit.commit().failed:
-                raise MailError()
-        except MailError as exc:
-            return field_error(form, exc, "auth/reset_request.html")
+        accounts.request_password_reset(
+            form.email.data,
+            current_language(),
+            lambda token: url_for("auth.reset_password", token=token, _external=True),
+            register_link=url_for("auth.register", _external=True),
+        )
+        unit.commit()
         return render_template("auth/check_inbox.html", email=form.email.data, reset=True)
     return render_form("auth/reset_request.html", form)
 

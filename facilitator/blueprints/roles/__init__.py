@@ -236,7 +236,7 @@ def swap(group_id: int, assignment_id: int):
         return _swap_page(group, membership, assignment, exc.status)
     link = url_for("roles.swap_show", group_id=group.id, swap_id=request_.id, _external=True)
     role_mail.notify_swap_request(group, roles.swap_note(request_), link)
-    report = unit.commit()
+    unit.commit()
     flash_at(
         "swaps",
         _(
@@ -244,12 +244,6 @@ def swap(group_id: int, assignment_id: int):
             name=target.user.display_name,
         ),
     )
-    if report.failed:
-        flash_at(
-            "swaps",
-            _("Some members could not be told by email. Please tell them yourself."),
-            "warning",
-        )
     return redirect_to(url_for("roles.index", group_id=group.id), "swaps")
 
 
@@ -287,24 +281,18 @@ def swap_answer(group_id: int, swap_id: int, action: str):
     if answered:
         link = url_for("meetings.show", group_id=group.id, key=note.key, _external=True)
         role_mail.notify_swap_answer(group, note, action == "accept", link)
-    told = unit.commit().sent > 0
+    told = bool(unit.commit().people)
     if action == "accept":
         flash_at("swaps", _("Done: the roles have changed hands."))
     elif told:
         flash_at(
             "swaps",
-            _("You have declined. %(name)s has been told by email.", name=note.asker.display_name),
+            _("You have declined. %(name)s is being told by email.", name=note.asker.display_name),
         )
     elif answered:
         flash_at("swaps", _("You have declined."))
     else:
         flash_at("swaps", _("The request has been withdrawn."))
-    if answered and not told:
-        flash_at(
-            "swaps",
-            _("Some members could not be told by email. Please tell them yourself."),
-            "warning",
-        )
     return redirect_to(url_for("roles.index", group_id=group.id), "swaps")
 
 

@@ -126,7 +126,14 @@ def from_environment() -> dict:
         **cache_settings(),
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_PER_IP": os.environ.get("LOGIN_LIMIT_PER_IP", "20 per 5 minutes"),
-        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 5 minutes"),
+        # Failed log-ins to one account from one address, and from all
+        # addresses; a device that logged in to the account before is exempt
+        # from both (KNOWN_DEVICE_DAYS), never from the limit per address.
+        "LOGIN_LIMIT_PER_ACCOUNT_AND_IP": os.environ.get(
+            "LOGIN_LIMIT_PER_ACCOUNT_AND_IP", "5 per 5 minutes"
+        ),
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "100 per hour"),
+        "KNOWN_DEVICE_DAYS": _int("KNOWN_DEVICE_DAYS", 365),
         "MAIL_LIMIT_PER_IP": os.environ.get("MAIL_LIMIT_PER_IP", "10 per hour"),
         "MAIL_LIMIT_PER_ACCOUNT": os.environ.get("MAIL_LIMIT_PER_ACCOUNT", "3 per hour"),
         "CONTACT_LIMIT_PER_IP": os.environ.get("CONTACT_LIMIT_PER_IP", "5 per hour"),

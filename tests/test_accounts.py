@@ -269,12 +269,12 @@ def test_password_reset_answers_the_same_for_an_unknown_address(client, outbox, 
     assert "/auth/reset/" not in outbox[1].get_content()
 
 
-def test_login_is_rate_limited_per_account(app, auth, make_user, monkeypatch):
-    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ACCOUNT", "3 per 5 minutes")
+def test_login_is_rate_limited_per_account_and_address(app, auth, make_user, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ACCOUNT_AND_IP", "3 per 5 minutes")
     user = make_user()
     for _ in range(3):
         assert auth.login(user, password="wrong password").status_code == 400
-    blocked = auth.login(user)  # even the right password waits now
+    blocked = auth.login(user)  # from this address, even the right password waits now
     assert blocked.status_code == 429
     assert "Trop de tentatives" in text_of(blocked)
     # Another account from the same address is not blocked by this limit.

@@ -38,9 +38,16 @@ def cache_settings() -> dict:
     """Flask-Caching's settings: SimpleCache (this process's memory) unless
     ``CACHE_REDIS_URL`` or ``CACHE_TYPE`` says otherwise."""
     redis_url = os.environ.get("CACHE_REDIS_URL") or None
-    default_type = "RedisCache" if redis_url else "SimpleCache"
+    cache_type = os.environ.get("CACHE_TYPE", "RedisCache" if redis_url else "SimpleCache")
+    redis = {}
+    if cache_type in ("RedisCache", "redis"):
+        # Ours: Redis down is an empty cache, not a 500 (extensions.RedisCache),
+        # and a Redis that does not answer is given up after a second.
+        cache_type = "facilitator.extensions.RedisCache"
+        redis["CACHE_OPTIONS"] = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
     return {
-        "CACHE_TYPE": os.environ.get("CACHE_TYPE", default_type),
+        "CACHE_TYPE": cache_type,
+        **redis,
         "CACHE_REDIS_URL": redis_url,
         "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "facilitator:"),
         # Every key names what its value depends on; the timeout only bounds

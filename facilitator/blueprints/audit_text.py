@@ -42,6 +42,10 @@ AUDIT_TEXTS = {
     "attendance_enabled": _l("%(actor)s turned attendance on."),
     "attendance_disabled": _l("%(actor)s turned attendance off."),
     "role_swapped": _l("%(actor)s took over the role %(role)s from %(subject)s for %(when)s."),
+    "poll_created": _l("%(actor)s asked the group: “%(question)s”"),
+    "poll_closed": _l("%(actor)s closed the poll “%(question)s” before its end."),
+    "poll_reminded": _l("%(actor)s reminded the members who had not answered a poll."),
+    "poll_decided": _l("%(actor)s planned the meeting of %(when)s chosen by the poll “%(question)s”."),
 }
 
 
@@ -86,4 +90,5 @@ def audit_text(event) -> str:
         "when": _when(event.details or {}),
         "role": (event.details or {}).get("role") or (event.details or {}).get("name") or "",
         "count": (event.details or {}).get("count", ""),
+        "question": (event.details or {}).get("question", ""),
     }

@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -242,35 +242,23 @@ def _results(polls: Sequence[Poll], group: Group, user: User, now: datetime) -> 
     ids = [p.id for p in polls]
     if not ids:
         return []
-    mine_keys = {voter_of(p, user): p.id for p in polls}
-    counts: dict[int, dict[int, int]] = defaultdict(dict)
-    for poll_id, option_id, count in db.session.execute(
-        select(PollChoice.poll_id, PollChoice.option_id, func.count())
-        .where(PollChoice.poll_id.in_(ids))
-        .group_by(PollChoice.poll_id, PollChoice.option_id)
-    ):
-        counts[poll_id][option_id] = count
-    answers = dict(
-        db.session.execute(
-            select(PollBallot.poll_id, func.count())
-            .where(PollBallot.poll_id.in_(ids))
-            .group_by(PollBallot.poll_id)
-        ).all()
-    )
+    mine_keys = {p.id: voter_of(p, user) for p in polls}
+    answers: dict[int, int] = defaultdict(int)
     mine: dict[int, set[int]] = {}
     for poll_id, voter in db.session.execute(
-        select(PollBallot.poll_id, PollBallot.voter).where(
-            PollBallot.poll_id.in_(ids), PollBallot.voter.in_(mine_keys)
-        )
+        select(PollBallot.poll_id, PollBallot.voter).where(PollBallot.poll_id.in_(ids))
     ):
-        if mine_keys.get(voter) == poll_id:
+        answers[poll_id] += 1
+        if voter == mine_keys[poll_id]:
             mine[poll_id] = set()
+    counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for poll_id, voter, option_id in db.session.execute(
         select(PollChoice.poll_id, PollChoice.voter, PollChoice.option_id).where(
-            PollChoice.poll_id.in_(ids), PollChoice.voter.in_(mine_keys)
+            PollChoice.poll_id.in_(ids)
         )
     ):
-        if poll_id in mine:
+        counts[poll_id][option_id] += 1
+        if voter == mine_keys[poll_id]:
             mine[poll_id].add(option_id)
     results = []
     for poll in polls:
@@ -282,7 +270,7 @@ def _results(polls: Sequence[Poll], group: Group, user: User, now: datetime) -> 
             closes=to_local(poll.closes_at, group.timezone),
             end=to_local(min(poll.closes_at, now) if is_open else poll.end(), group.timezone),
             mine=mine.get(poll.id),
-            answers=answers.get(poll.id, 0),
+            answers=answers[poll.id],
             shown=shown,
         )
         if shown:

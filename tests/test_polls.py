@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
+from facilitator.demo import DEMO_PASSWORD
 from facilitator.extensions import db
 from facilitator.models import (
     AuditEvent,
@@ -324,7 +326,7 @@ def test_the_database_refuses_a_choice_of_another_polls_option(scene):
     db.session.add(PollBallot(poll_id=poll.id, voter="a" * 64))
     db.session.flush()
     db.session.add(PollChoice(poll_id=poll.id, voter="a" * 64, option_id=other.options[0].id))
-    with pytest.raises(Exception, match="(?i)foreign key"):
+    with pytest.raises(IntegrityError, match=r"(?i)foreign key"):
         db.session.flush()
     unit.rollback()
 
@@ -617,3 +619,17 @@ def test_the_poll_pages_run_as_many_statements_for_many_answers_as_for_few(
             _ballot(poll, user, poll.options[n % 2])
     after = count_queries(client, path)
     assert (before, after) == (statements, statements)
+
+
+def test_the_demo_has_an_open_secret_poll_for_camille_to_answer(app, client):
+    assert app.test_cli_runner().invoke(args=["demo-data"]).exit_code == 0
+    poll = db.session.scalar(select(Poll))
+    assert poll.secret and poll.is_open(NOW) and poll.kind == "dates"
+    assert db.session.scalar(select(func.count()).select_from(PollBallot)) == 2
+    assert db.session.scalar(select(func.count()).select_from(PollOpenVoter)) == 0
+    client.post(
+        "/auth/login", data={"email": "camille@demo.example.org", "password": DEMO_PASSWORD}
+    )
+    page = text_of(client.get(f"/groups/{poll.group_id}/polls"))
+    assert "pause d'été" in page
+    assert "En attente de votre réponse" in page

@@ -45,7 +45,9 @@ AUDIT_TEXTS = {
     "poll_created": _l("%(actor)s asked the group: “%(question)s”"),
     "poll_closed": _l("%(actor)s closed the poll “%(question)s” before its end."),
     "poll_reminded": _l("%(actor)s reminded the members who had not answered a poll."),
-    "poll_decided": _l("%(actor)s planned the meeting of %(when)s chosen by the poll “%(question)s”."),
+    "poll_decided": _l(
+        "%(actor)s planned the meeting of %(when)s chosen by the poll “%(question)s”."
+    ),
 }
 
 

@@ -130,9 +130,7 @@ def _options(kind: str, typed: Sequence[OptionData], today: date) -> list[Option
     if len(options) < MIN_OPTIONS:
         raise DomainError(_l("Give at least two options."), field="options")
     if len(options) > MAX_OPTIONS:
-        raise DomainError(
-            _l("Give at most %(max)d options.", max=MAX_OPTIONS), field="options"
-        )
+        raise DomainError(_l("Give at most %(max)d options.", max=MAX_OPTIONS), field="options")
     seen: set[object] = set()
     for option in options:
         same = (
@@ -154,9 +152,7 @@ def create(group: Group, actor: User, data: PollData, now: datetime) -> Poll:
     if not question:
         raise DomainError(_l("Write the question."), field="question")
     if len(question) > QUESTION_MAX:
-        raise DomainError(
-            _l("Use at most %(max)d characters.", max=QUESTION_MAX), field="question"
-        )
+        raise DomainError(_l("Use at most %(max)d characters.", max=QUESTION_MAX), field="question")
     today = to_local(now, group.timezone).date()
     options = _options(data.kind, data.options, today)
     closes_at = to_aware(datetime.combine(data.closes_on, data.closes_time), group.timezone)

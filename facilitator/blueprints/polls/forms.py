@@ -73,7 +73,10 @@ class PollForm(FlaskForm):
     ballot = radio(
         _l("Ballot"),
         [
-            ("secret", _l("Secret: nobody sees who chose what, not even the co-responsible members")),
+            (
+                "secret",
+                _l("Secret: nobody sees who chose what, not even the co-responsible members"),
+            ),
             ("open", _l("Open: the members see who chose what")),
         ],
         "secret",

@@ -48,9 +48,9 @@ def scene(make_user, make_group, add_member, weekly_series):
     return people
 
 
-def ask(scene, **fields) -> Poll:
+def ask(scene, question=QUESTION, **fields) -> Poll:
     poll = polls.create(
-        scene["group"], scene["camille"], date_poll(QUESTION, **fields), clock.now()
+        scene["group"], scene["camille"], date_poll(question, **fields), clock.now()
     )
     unit.commit()
     return poll
@@ -633,3 +633,38 @@ def test_the_demo_has_an_open_secret_poll_for_camille_to_answer(app, client):
     page = text_of(client.get(f"/groups/{poll.group_id}/polls"))
     assert "pause d'été" in page
     assert "En attente de votre réponse" in page
+
+
+def test_a_question_keeps_its_no_break_spaces(client, login, scene):
+    login(scene["camille"])
+    client.post(
+        f"/groups/{scene['group'].id}/polls/new/dates",
+        data=form_of(question="Quand  faire\tla pause\xa0?\r\nBcc: x@example.org"),
+    )
+    poll = db.session.scalar(select(Poll))
+    assert poll.question == "Quand faire la pause\xa0? Bcc: x@example.org"
+
+
+def test_my_data_holds_my_own_answers_and_nobody_elses(client, login, scene):
+    secret, named = ask(scene), ask(scene, secret=False, question="Quel thème ?")
+    polls.vote(secret, scene["ana"], [secret.options[1].id], NOW)
+    polls.vote(named, scene["ana"], [named.options[0].id], NOW)
+    polls.vote(named, scene["ben"], [named.options[1].id], NOW)
+    unit.commit()
+    login(scene["ana"])
+    answers = client.get("/account/data.json").get_json()["poll_answers"]
+    assert answers == [
+        {
+            "group": "Cercle Espoir Morges",
+            "question": QUESTION,
+            "secret": True,
+            "answer": ["2027-03-09T19:00"],
+        },
+        {
+            "group": "Cercle Espoir Morges",
+            "question": "Quel thème ?",
+            "secret": False,
+            "answer": ["2027-03-02T19:00"],
+        },
+    ]
+    assert "Vote secret" in text_of(client.get("/account/data"))

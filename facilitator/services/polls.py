@@ -12,20 +12,22 @@ as well, in a table written for open polls only.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from facilitator.domain.recurrence import to_aware, to_local
 from facilitator.extensions import db
-from facilitator.models import Group, Meeting, User
+from facilitator.models import Group, Meeting, Membership, User
 from facilitator.models.polls import (
     MAX_OPTIONS,
     MIN_OPTIONS,
@@ -148,7 +150,8 @@ def create(group: Group, actor: User, data: PollData, now: datetime) -> Poll:
     """Ask the group a question (co-responsible members; the caller checks)."""
     if data.kind not in KINDS:
         raise NotFound()
-    question = " ".join(data.question.split())
+    # Runs of spaces become one; a no-break space (French "?") stays.
+    question = re.sub(r"[ \t\r\n]+", " ", data.question).strip()
     if not question:
         raise DomainError(_l("Write the question."), field="question")
     if len(question) > QUESTION_MAX:
@@ -314,6 +317,53 @@ def polls_of(group: Group, user: User, now: datetime) -> list[Result]:
     opened = sorted((r for r in results if r.is_open), key=lambda r: r.poll.closes_at)
     closed = sorted((r for r in results if not r.is_open), key=lambda r: r.end, reverse=True)
     return opened + closed
+
+
+def plain(option: PollOption) -> str:
+    """An option as plain text for a data export: its words, or ISO 8601
+    ("2027-03-09T19:00", a period "2027-07-05/2027-08-15")."""
+    if option.day is None:
+        return option.label
+    if option.at is not None:
+        return datetime.combine(option.day, option.at).isoformat(timespec="minutes")
+    return f"{option.day.isoformat()}/{(option.last_day or option.day).isoformat()}"
+
+
+def answers_of(user: User) -> list[dict[str, Any]]:
+    """The user's own answers, for their copy of their data: on open polls
+    wherever (they are named there), and on the secret polls of their groups
+    (found with the key, as the poll's page finds them)."""
+    found = db.session.execute(
+        select(Poll, Group.name)
+        .join(Group, Group.id == Poll.group_id)
+        .options(selectinload(Poll.options))
+        .where(
+            or_(
+                Poll.group_id.in_(select(Membership.group_id).where(Membership.user_id == user.id)),
+                Poll.id.in_(select(PollOpenVoter.poll_id).where(PollOpenVoter.user_id == user.id)),
+            )
+        )
+        .order_by(Poll.created_at, Poll.id)
+    ).all()
+    keys = {poll.id: voter_of(poll, user) for poll, _name in found}
+    chosen: dict[int, set[int]] = defaultdict(set)
+    for poll_id, voter, option_id in db.session.execute(
+        select(PollChoice.poll_id, PollChoice.voter, PollChoice.option_id).where(
+            PollChoice.voter.in_(list(keys.values()))
+        )
+    ):
+        if keys.get(poll_id) == voter:
+            chosen[poll_id].add(option_id)
+    return [
+        {
+            "group": name,
+            "question": poll.question,
+            "secret": poll.secret,
+            "answer": [plain(o) for o in poll.options if o.id in chosen[poll.id]],
+        }
+        for poll, name in found
+        if chosen[poll.id]
+    ]
 
 
 # --- answering ---------------------------------------------------------------------

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, RadioField
+from wtforms import FieldList, Form, FormField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
@@ -41,6 +42,19 @@ def radio(label, choices, default, description=None):
     )
 
 
+NOT_ON_ONE_LINE = re.compile(r"[\x00-\x1f\x7f ]+")
+
+
+class QuestionField(StringField):
+    """One line, like ``LineField``, but a no-break space stays (French
+    puts one before "?")."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if isinstance(self.data, str):
+            self.data = NOT_ON_ONE_LINE.sub(" ", self.data).strip()
+
+
 class OptionForm(Form):
     """One option's row: the fields of the poll's kind are shown."""
 
@@ -59,7 +73,7 @@ class OptionForm(Form):
 
 
 class PollForm(FlaskForm):
-    question = LineField(
+    question = QuestionField(
         _l("Question"),
         validators=[required(), max_length(QUESTION_MAX)],
         description=_l("One short question, as you would ask it at a meeting."),

@@ -223,7 +223,7 @@ class Result:
     poll: Poll
     is_open: bool
     closes: datetime  # local wall-clock time in the group's time zone
-    end: datetime  # when it closed or closes, local
+    end: datetime  # when it closed (or is to close), local
     mine: set[int] | None  # the reader's choices; None: not answered
     answers: int  # ballots cast
     shown: bool  # the counts are shown to members
@@ -267,7 +267,7 @@ def _results(polls: Sequence[Poll], group: Group, user: User, now: datetime) -> 
             poll=poll,
             is_open=is_open,
             closes=to_local(poll.closes_at, group.timezone),
-            end=to_local(min(poll.closes_at, now) if is_open else poll.end(), group.timezone),
+            end=to_local(poll.end(), group.timezone),
             mine=mine.get(poll.id),
             answers=answers[poll.id],
             shown=shown,

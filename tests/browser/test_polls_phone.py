@@ -18,7 +18,7 @@ from facilitator.models import Meeting, Membership, User
 from facilitator.models.groups import MemberRole
 from facilitator.services import clock, schedule, unit
 from facilitator.services import groups as group_service
-from tests.browser.conftest import PHONE, run_axe
+from tests.browser.conftest import PHONE, log_in, run_axe
 from tests.browser.test_accessibility import SMALL_TARGETS
 from tests.conftest import PASSWORD, group_data, t
 
@@ -83,14 +83,6 @@ def _group(app, language):
         return group.id, emails
 
 
-def _login(page, base, email):
-    page.goto(base + "/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-
-
 def _logout(page):
     with page.expect_navigation():
         page.click("header form button[type=submit]")
@@ -119,7 +111,7 @@ def test_a_group_votes_secretly_and_the_evening_chosen_becomes_a_meeting(live_ap
     evenings = [summer - timedelta(days=9), summer - timedelta(days=2)]
 
     # Camille asks: two evenings, a secret ballot (the default), results once closed.
-    _login(page, base, emails["Camille"])
+    log_in(page, base, emails["Camille"], PASSWORD)
     page.goto(f"{base}/groups/{group}/polls")
     _checked(page)
     with page.expect_navigation():
@@ -139,7 +131,7 @@ def test_a_group_votes_secretly_and_the_evening_chosen_becomes_a_meeting(live_ap
 
     # Ana and Ben choose the second evening, Chloé both.
     for name, rows in (("Ana", [1]), ("Ben", [1]), ("Chloé", [0, 1])):
-        _login(page, base, emails[name])
+        log_in(page, base, emails[name], PASSWORD)
         page.goto(poll_url)
         choices = page.locator("#choice input")
         for row in rows:
@@ -158,7 +150,7 @@ def test_a_group_votes_secretly_and_the_evening_chosen_becomes_a_meeting(live_ap
         _logout(page)
 
     # Camille closes it early: a confirmation first.
-    _login(page, base, emails["Camille"])
+    log_in(page, base, emails["Camille"], PASSWORD)
     page.goto(poll_url)
     with page.expect_navigation():
         page.click(f"a[href='{poll_url.removeprefix(base)}/close']")

@@ -15,7 +15,7 @@ from facilitator.errors import flash_error
 from facilitator.formatting import day_text, when_text
 from facilitator.models.polls import PollKind
 from facilitator.services import clock, polls, schedule, unit
-from facilitator.services.errors import DomainError
+from facilitator.services.errors import DomainError, NotFound
 
 from .forms import MeetingFromPollForm, PollForm, VoteForm
 
@@ -63,6 +63,13 @@ def _show(group, membership, poll, form=None, status=200):
         form=form,
         series=series,
     ), status
+
+
+def _refused(group, membership, poll, exc: DomainError, place: str | None = None):
+    """The poll's page, saying why (beside ``place``), with the error's status;
+    nothing of the request is saved."""
+    flash_error(exc, place)
+    return _show(group, membership, poll, status=exc.status)
 
 
 @bp.get("/polls")
@@ -141,9 +148,8 @@ def vote(group_id: int, poll_id: int):
         if exc.field:
             unit.rollback()
             form.choice.errors = [*form.choice.errors, str(exc.message)]
-        else:
-            flash_error(exc, "vote")
-        return _show(group, membership, poll, form, exc.status)
+            return _show(group, membership, poll, form, exc.status)
+        return _refused(group, membership, poll, exc, "vote")
     unit.commit()
     if withdrawing:
         flash_at("vote", _("Your answer has been taken back."))
@@ -164,15 +170,13 @@ def close(group_id: int, poll_id: int):
         try:
             polls.close(group, poll, current_user, now)
         except DomainError as exc:
-            flash_error(exc)
-            return _show(group, membership, poll, status=exc.status)
+            return _refused(group, membership, poll, exc)
         unit.commit()
         flash(_("The poll is closed. Its result is shown to every member."), "success")
         return redirect(url_for("polls.show", group_id=group.id, poll_id=poll.id))
     result = polls.result(group, poll, current_user, now)
     if not result.is_open:
-        flash(_("This poll is already closed."), "info")
-        return redirect(url_for("polls.show", group_id=group.id, poll_id=poll.id))
+        return _refused(group, membership, poll, polls.Closed(_("This poll is already closed.")))
     return render_template(
         "polls/close.html", group=group, membership=membership, poll=poll, result=result
     )
@@ -189,8 +193,7 @@ def remind(group_id: int, poll_id: int):
         try:
             recipients = polls.remind(group, poll, current_user, now, link)
         except DomainError as exc:
-            flash_error(exc, "remind")
-            return _show(group, membership, poll, status=exc.status)
+            return _refused(group, membership, poll, exc, "remind")
         report = unit.commit()
         if not recipients:
             flash_at("remind", _("Everybody has answered: nobody needed a reminder."), "info")
@@ -199,8 +202,7 @@ def remind(group_id: int, poll_id: int):
     result = polls.result(group, poll, current_user, now)
     if not result.is_open or poll.reminded_at is not None:
         error = polls.Closed() if not result.is_open else polls.AlreadyReminded()
-        flash_error(error, "remind")
-        return _show(group, membership, poll, status=error.status)
+        return _refused(group, membership, poll, error, "remind")
     waiting = len(polls.not_answered(group, poll, current_user))
     return render_template(
         "polls/remind.html",
@@ -222,9 +224,10 @@ def meeting(group_id: int, poll_id: int, option_id: int):
     result = polls.result(group, poll, current_user, now)
     try:
         start = polls.check_meeting(group, poll, option, result, now)
+    except NotFound:
+        raise  # not a date poll: no such page
     except DomainError as exc:
-        flash_error(exc)
-        return _show(group, membership, poll, status=exc.status)
+        return _refused(group, membership, poll, exc)
     form = MeetingFromPollForm(start=start)
     if request.method == "GET":
         minutes = polls.usual_duration(group, clock.today(group.timezone))

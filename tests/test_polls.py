@@ -658,13 +658,14 @@ def test_my_data_holds_my_own_answers_and_nobody_elses(client, login, scene):
             "group": "Cercle Espoir Morges",
             "question": QUESTION,
             "secret": True,
-            "answer": ["2027-03-09T19:00"],
+            "answer": ["2027-03-09T19:00:00"],
         },
         {
             "group": "Cercle Espoir Morges",
             "question": "Quel thème ?",
             "secret": False,
-            "answer": ["2027-03-02T19:00"],
+            "answer": ["2027-03-02T19:00:00"],
         },
     ]
-    assert "Vote secret" in text_of(client.get("/account/data"))
+    page = text_of(client.get("/account/data"))
+    assert "Vote secret\xa0: mardi 9 mars 2027, 19:00" in page

@@ -319,14 +319,14 @@ def polls_of(group: Group, user: User, now: datetime) -> list[Result]:
     return opened + closed
 
 
-def plain(option: PollOption) -> str:
-    """An option as plain text for a data export: its words, or ISO 8601
-    ("2027-03-09T19:00", a period "2027-07-05/2027-08-15")."""
+def plain(option: PollOption) -> str | datetime | dict[str, date]:
+    """An option as a plain value for a copy of one's data: its words, its
+    local start, or its period (``{"from": …, "to": …}``)."""
     if option.day is None:
         return option.label
     if option.at is not None:
-        return datetime.combine(option.day, option.at).isoformat(timespec="minutes")
-    return f"{option.day.isoformat()}/{(option.last_day or option.day).isoformat()}"
+        return datetime.combine(option.day, option.at)
+    return {"from": option.day, "to": option.last_day or option.day}
 
 
 def answers_of(user: User) -> list[dict[str, Any]]:

@@ -25,17 +25,23 @@ DEFAULT_DAYS = 7  # a new poll is open for a week unless told otherwise
 DEFAULT_CLOSING = time(20)
 
 
+def answer_text(value) -> str:
+    """An option's plain value (``polls.plain``) as members read it: its
+    words, its date and time, or its period."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        return when_text(value)
+    if value["to"] == value["from"]:
+        return day_text(value["from"])
+    return _("%(first)s to %(last)s", first=day_text(value["from"]), last=day_text(value["to"]))
+
+
 def option_text(option) -> str:
-    """An option as members read it: its words, its date and time, or its period."""
-    if option.day is None:
-        return option.label
-    if option.at is not None:
-        return when_text(datetime.combine(option.day, option.at))
-    if option.last_day is None or option.last_day == option.day:
-        return day_text(option.day)
-    return _("%(first)s to %(last)s", first=day_text(option.day), last=day_text(option.last_day))
+    return answer_text(polls.plain(option))
 
 
+bp.add_app_template_filter(answer_text, "answer_text")
 bp.add_app_template_filter(option_text, "option_text")
 
 

@@ -1,6 +1,7 @@
 """The demo data: two groups (Lausanne in French, Lugano in Italian) with
 members, a meeting series with its exceptions, roles filled fairly, a year of
-headcounts, a directory message, an invitation and a calendar feed.
+headcounts, a directory message, an open poll, an invitation and a calendar
+feed.
 
 Loaded by ``flask demo-data`` (and ``make run`` on an empty database) and by the
 browser tests.
@@ -22,6 +23,7 @@ from facilitator.services import (
     clock,
     feeds,
     invitations,
+    polls,
     privacy,
     roles,
     schedule,
@@ -69,6 +71,12 @@ DEMO_GROUPS = [
             "attendance": True,
             "one_off_place": "Parc de Mon-Repos, Lausanne (sous le grand cèdre)",
             "one_off_title": "Pique-nique canadien",
+        },
+        # A secret poll on the last evening before the summer break; Élodie and
+        # Noémie have answered, Camille (the demo log-in) has not yet.
+        "poll": {
+            "question": "Quel soir pour notre dernière rencontre avant la pause d'été\u00a0?",
+            "answers": {"elodie": (1, 2), "noemie": (0, 1)},  # positions of the evenings
         },
         "visitor": {
             "sender_name": "Léa",
@@ -213,6 +221,33 @@ def _demo_roles(group: Group, actor: User) -> None:
     roles.apply_autofill(group, actor, picks, clock.now())
 
 
+def _demo_poll(group: Group, users: dict[str, User], spec: dict) -> None:
+    """A secret date poll, open ten more days: three evenings at the end of
+    June to choose from (the summer break starts in July)."""
+    today = clock.today(group.timezone)
+    summer = date(today.year, 7, 1)
+    if summer - timedelta(days=10) <= today:
+        summer = summer.replace(year=today.year + 1)
+    evenings = [summer - timedelta(days=days) for days in (9, 7, 2)]
+    poll = polls.create(
+        group,
+        next(iter(users.values())),
+        polls.PollData(
+            question=spec["question"],
+            kind="dates",
+            multiple=True,
+            secret=True,
+            live_results=False,
+            closes_on=today + timedelta(days=10),
+            closes_time=time(20),
+            options=[polls.OptionData(day=day, at=time(19)) for day in evenings],
+        ),
+        clock.now(),
+    )
+    for login, positions in spec["answers"].items():
+        polls.vote(poll, users[login], [poll.options[p].id for p in positions], clock.now())
+
+
 def load_demo_data() -> list[tuple[str, str]]:
     """Create the demo groups and members, and commit; return (invitation,
     feed) tokens."""
@@ -227,6 +262,11 @@ def load_demo_data() -> list[tuple[str, str]]:
         db.session.flush()
         _demo_schedule(group, users[0], spec["schedule"])
         _demo_roles(group, users[0])
+        if "poll" in spec:
+            by_login = {
+                login: user for user, (login, *_r) in zip(users, spec["members"], strict=True)
+            }
+            _demo_poll(group, by_login, spec["poll"])
         if "visitor" in spec:  # a message that came through the directory
             db.session.add(ContactMessage(group_id=group.id, **spec["visitor"]))
         _invitation, token = invitations.create_invitation(group, users[0], days=30, max_uses=5)

@@ -14,7 +14,7 @@ import re
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from flask import has_app_context
@@ -29,7 +29,16 @@ from facilitator.extensions import cache, db, limiter
 from facilitator.i18n import locale_for
 from facilitator.models import ContactMessage, Group, Membership, RoleAssignment, User
 from facilitator.models.groups import MemberRole
-from facilitator.services import accounts, clock, feeds, invitations, roles, schedule, unit
+from facilitator.services import (
+    accounts,
+    clock,
+    feeds,
+    invitations,
+    polls,
+    roles,
+    schedule,
+    unit,
+)
 from facilitator.services import groups as group_service
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -298,6 +307,26 @@ def text_of(response) -> str:
     return html.unescape(BDI_TAG.sub("", response.get_data(as_text=True)))
 
 
+def date_poll(question: str = "Quand ?", **fields) -> polls.PollData:
+    """A secret date poll open for a week, to choose among two Tuesdays of March 2027."""
+    return polls.PollData(
+        **{
+            "question": question,
+            "kind": "dates",
+            "multiple": True,
+            "secret": True,
+            "live_results": False,
+            "closes_on": clock.today() + timedelta(days=7),
+            "closes_time": time(20),
+            "options": [
+                polls.OptionData(day=date(2027, 3, 2), at=time(19)),
+                polls.OptionData(day=date(2027, 3, 9), at=time(19)),
+            ],
+            **fields,
+        }
+    )
+
+
 @pytest.fixture
 def world(app, make_user, make_group, add_member):
     """A group with a bit of everything, and an id or key for every kind of
@@ -343,6 +372,12 @@ def world(app, make_user, make_group, add_member):
         group_id=group.id, sender_name="Léa", sender_contact="l@example.org", body="Bonjour"
     )
     db.session.add(message)
+    poll, closed_poll = (
+        polls.create(group, coresponsible, date_poll(question), clock.now())
+        for question in ("Quand ?", "Et quand ?")
+    )
+    polls.vote(closed_poll, member, [closed_poll.options[0].id], clock.now())
+    polls.close(group, closed_poll, coresponsible, clock.now())
     db.session.commit()
     with app.test_request_context():
         registration = accounts._serializer(accounts.REGISTRATION_SALT).dumps(
@@ -371,6 +406,9 @@ def world(app, make_user, make_group, add_member):
             "away": away.id,
             "swap": swap.id,
             "message": message.id,
+            "poll": poll.id,
+            "closed_poll": closed_poll.id,
+            "closed_option": closed_poll.options[0].id,
         },
     }
 

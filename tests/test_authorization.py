@@ -187,6 +187,23 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("directory.contact", "POST"): Case("/groups/{group}/contact", (404, 404, 404, 404)),
     ("directory.messages", "GET"): Case("/groups/{group}/messages", CORESPONSIBLES),
     ("directory.delete_message", "POST"): Case("/groups/{group}/messages/{message}/delete", ACTION),
+    ("polls.index", "GET"): Case("/groups/{group}/polls", GROUP_MEMBERS),
+    ("polls.new", "GET"): Case("/groups/{group}/polls/new/dates", CORESPONSIBLES),
+    ("polls.new", "POST"): Case("/groups/{group}/polls/new/dates", FORM_FOR_CORESP),
+    ("polls.show", "GET"): Case("/groups/{group}/polls/{poll}", GROUP_MEMBERS),
+    # Nothing chosen: "choose an option" at the field.
+    ("polls.vote", "POST"): Case("/groups/{group}/polls/{poll}/vote", (302, 404, 400, 400)),
+    # Without "confirm", both show what would happen and change nothing.
+    ("polls.close", "GET"): Case("/groups/{group}/polls/{poll}/close", CORESPONSIBLES),
+    ("polls.close", "POST"): Case("/groups/{group}/polls/{poll}/close", CORESPONSIBLES),
+    ("polls.remind", "GET"): Case("/groups/{group}/polls/{poll}/remind", CORESPONSIBLES),
+    ("polls.remind", "POST"): Case("/groups/{group}/polls/{poll}/remind", CORESPONSIBLES),
+    ("polls.meeting", "GET"): Case(
+        "/groups/{group}/polls/{closed_poll}/options/{closed_option}/meeting", CORESPONSIBLES
+    ),
+    ("polls.meeting", "POST"): Case(
+        "/groups/{group}/polls/{closed_poll}/options/{closed_option}/meeting", FORM_FOR_CORESP
+    ),
 }
 
 

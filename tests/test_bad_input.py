@@ -32,8 +32,15 @@ HOSTILE = [
 
 # Pages that show a form with fields (the others of their kind ask only for
 # a confirmation: leave, remove a member, join from an invitation, remove a
-# role holder).
-CONFIRMATIONS = {"groups.leave", "groups.remove", "groups.invitation", "roles.unassign"}
+# role holder, close a poll, remind those who have not answered).
+CONFIRMATIONS = {
+    "groups.leave",
+    "groups.remove",
+    "groups.invitation",
+    "roles.unassign",
+    "polls.close",
+    "polls.remind",
+}
 FORM_PAGES = {
     endpoint
     for endpoint, method in ROUTES

@@ -26,6 +26,9 @@ GROUP_RESOURCES = {
     "away",
     "swap",
     "message",
+    "poll",
+    "closed_poll",
+    "closed_option",
 }
 
 

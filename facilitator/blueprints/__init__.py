@@ -26,6 +26,7 @@ def register_blueprints(app) -> None:
     from facilitator.blueprints.groups import bp as groups_bp
     from facilitator.blueprints.main import bp as main_bp
     from facilitator.blueprints.meetings import bp as meetings_bp
+    from facilitator.blueprints.polls import bp as polls_bp
     from facilitator.blueprints.roles import bp as roles_bp
 
     app.register_blueprint(main_bp)
@@ -37,3 +38,4 @@ def register_blueprints(app) -> None:
     app.register_blueprint(roles_bp)
     app.register_blueprint(attendance_bp)
     app.register_blueprint(directory_bp)
+    app.register_blueprint(polls_bp)

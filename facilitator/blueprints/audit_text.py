@@ -45,6 +45,12 @@ AUDIT_TEXTS = {
     "attendance_enabled": _l("%(actor)s turned attendance on."),
     "attendance_disabled": _l("%(actor)s turned attendance off."),
     "role_swapped": _l("%(actor)s took over the role %(role)s from %(subject)s for %(when)s."),
+    "poll_created": _l("%(actor)s asked the group: “%(question)s”"),
+    "poll_closed": _l("%(actor)s closed the poll “%(question)s” before its end."),
+    "poll_reminded": _l("%(actor)s reminded the members who had not answered a poll."),
+    "poll_decided": _l(
+        "%(actor)s planned the meeting of %(when)s chosen by the poll “%(question)s”."
+    ),
 }
 
 
@@ -98,5 +104,6 @@ def _tell(event, who: Callable, pattern_of: Callable):
             "when": _when(details),
             "role": details.get("role") or details.get("name") or "",
             "count": details.get("count", ""),
+            "question": details.get("question", ""),
         }
     return pattern_of(pattern) % values

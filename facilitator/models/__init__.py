@@ -7,6 +7,7 @@ from facilitator.models.feeds import FeedToken
 from facilitator.models.groups import CANTONS, LANGUAGES, THEMES, Group, Invitation, Membership
 from facilitator.models.meetings import Meeting, MeetingSeries
 from facilitator.models.outbox import OutboxMessage, WorkerJob
+from facilitator.models.polls import Poll, PollBallot, PollChoice, PollOpenVoter, PollOption
 from facilitator.models.roles import (
     RoleAssignment,
     RoleOptIn,
@@ -31,6 +32,11 @@ __all__ = [
     "MeetingSeries",
     "Membership",
     "OutboxMessage",
+    "Poll",
+    "PollBallot",
+    "PollChoice",
+    "PollOpenVoter",
+    "PollOption",
     "RoleAssignment",
     "RoleOptIn",
     "RoleType",

@@ -8,14 +8,11 @@ start on; intentions are for members before it.
 from __future__ import annotations
 
 import csv
-import hashlib
-import hmac
 import io
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
@@ -26,6 +23,7 @@ from facilitator.models.roles import RoleAssignment
 from facilitator.services import audit, schedule
 from facilitator.services.errors import Conflict, DomainError, Forbidden, NotFound
 from facilitator.services.sql import insert_or_get, rows_changed
+from facilitator.services.tokens import keyed_hash
 
 
 class NotYet(Conflict):
@@ -129,8 +127,7 @@ def record(
 
 
 def _responder(user: User, meeting: Meeting) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"{user.id}:{meeting.id}".encode(), hashlib.sha256).hexdigest()
+    return keyed_hash(user.id, meeting.id)
 
 
 def set_intention(

@@ -22,7 +22,7 @@ from facilitator.models import (
     Unavailability,
     User,
 )
-from facilitator.services import audit, clock, roles
+from facilitator.services import audit, clock, polls, roles
 from facilitator.services.errors import Conflict, WrongPassword
 
 
@@ -120,6 +120,7 @@ def collect(user: User, describe_event: Callable[[AuditEvent], str]) -> dict[str
             }
             for t in tokens
         ],
+        "poll_answers": polls.answers_of(user),
         "history": [
             {
                 "date": e.created_at,

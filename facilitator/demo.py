@@ -16,7 +16,16 @@ from facilitator.domain.recurrence import MONTHLY, WEEKLY, Rule
 from facilitator.extensions import db
 from facilitator.models import ContactMessage, Group, Membership, User
 from facilitator.models.groups import MemberRole
-from facilitator.services import attendance, clock, feeds, invitations, roles, schedule, unit
+from facilitator.services import (
+    attendance,
+    charter,
+    clock,
+    feeds,
+    invitations,
+    roles,
+    schedule,
+    unit,
+)
 from facilitator.services import groups as group_service
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented demo login
@@ -59,6 +68,16 @@ DEMO_GROUPS = [
             "attendance": True,
             "one_off_place": "Parc de Mon-Repos, Lausanne (sous le grand cèdre)",
             "one_off_title": "Pique-nique canadien",
+        },
+        # A rule of their own, added to the usual charter: every member has
+        # read it but Élodie.
+        "charter": {
+            "addition": (
+                "**Pour notre groupe**\n\n"
+                "- La fibromyalgie fatigue\u202f: chaque personne peut s'allonger, se lever "
+                "ou partir avant la fin sans avoir à s'expliquer."
+            ),
+            "unread": ("elodie",),
         },
         "visitor": {
             "sender_name": "Léa",
@@ -197,6 +216,19 @@ def _demo_roles(group: Group, actor: User) -> None:
     roles.apply_autofill(group, actor, picks, clock.now())
 
 
+def _demo_charter(group: Group, members: dict[str, Membership], spec: dict) -> None:
+    """The usual charter, perhaps with a rule of the group's own (which every
+    member must read); read by every member but those named ``unread``."""
+    if "addition" in spec:
+        text = charter.template_text(group.language) + "\n\n" + spec["addition"]
+        author = next(iter(members.values()))
+        charter.revise(group, author.user, text, must_reread=True, base=1)
+    current = charter.standing(next(iter(members.values()))).current
+    for login, membership in members.items():
+        if login not in spec.get("unread", ()):
+            charter.acknowledge(membership, current)
+
+
 def load_demo_data() -> list[tuple[str, str]]:
     """Create the demo groups and members, and commit; return (invitation,
     feed) tokens."""
@@ -209,6 +241,12 @@ def load_demo_data() -> list[tuple[str, str]]:
             role = MemberRole.CORESPONSIBLE if coresp else MemberRole.MEMBER
             db.session.add(Membership(user=user, group=group, role=role))
         db.session.flush()
+        logins = [login for login, *_rest in spec["members"]]
+        members = {
+            login: db.session.scalar(Membership.select_for(user.id, group.id))
+            for login, user in zip(logins, users, strict=True)
+        }
+        _demo_charter(group, members, spec.get("charter", {}))
         _demo_schedule(group, users[0], spec["schedule"])
         _demo_roles(group, users[0])
         if "visitor" in spec:  # a message that came through the directory

@@ -42,6 +42,14 @@ AUDIT_TEXTS = {
     "attendance_enabled": _l("%(actor)s turned attendance on."),
     "attendance_disabled": _l("%(actor)s turned attendance off."),
     "role_swapped": _l("%(actor)s took over the role %(role)s from %(subject)s for %(when)s."),
+    "charter_changed": _l(
+        "%(actor)s changed the charter (version %(number)s) and asked the members to read it again."
+    ),
+    "charter_edited": _l("%(actor)s made small changes to the charter (version %(number)s)."),
+    "charter_review_set": _l("%(actor)s set the charter's next review for %(when)s."),
+    "charter_reviewed": _l(
+        "%(actor)s reviewed the charter and kept it as it is; next review on %(when)s."
+    ),
 }
 
 
@@ -86,4 +94,5 @@ def audit_text(event) -> str:
         "when": _when(event.details or {}),
         "role": (event.details or {}).get("role") or (event.details or {}).get("name") or "",
         "count": (event.details or {}).get("count", ""),
+        "number": (event.details or {}).get("number", ""),
     }

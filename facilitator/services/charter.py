@@ -133,13 +133,16 @@ class CharterTooLong(DomainError):
 class CharterChanged(Conflict):
     """The version a member was shown is no longer the one to agree to."""
 
-    message = _l("The charter has just been changed. Please read the new version below.")
+    message = _l(
+        "The charter has just been changed. Please read the new version, then tick the box "
+        "again."
+    )
 
 
 class CharterSavedMeanwhile(Conflict):
     message = _l(
-        "Someone saved a new version while you were writing. Your text is kept below; "
-        "compare it with the current version, then save again."
+        "Someone saved a new version while you were writing. Your text is still in the "
+        "field; the current version is shown below the form. Compare them, then save again."
     )
 
 

@@ -5,6 +5,8 @@ Revises: 0012_outbox
 Create Date: 2026-12-03 18:32:08.957234
 
 """
+from datetime import datetime, timezone
+
 from alembic import op
 import sqlalchemy as sa
 import facilitator.models._common  # noqa: F401 - custom column types
@@ -50,6 +52,114 @@ def upgrade():
     sa.UniqueConstraint('group_id', 'number', name=op.f('uq_charter_versions_group_id'))
     )
     # ### end Alembic commands ###
+    _template_for_existing_groups()
+
+
+# Groups created before the charter existed get the usual template, in their
+# language, as the app wrote it when this revision was made (a data migration
+# is frozen). Nobody is asked to confirm it (required_number 0): newcomers
+# read it when they join; co-responsible members adapt it and ask everyone
+# to read it when they are ready.
+TEMPLATES = {
+    'fr': (
+        "Nous sommes un groupe d'entraide\xa0: nous nous retrouvons d'égal à égal, sans animation professionnelle, et nous partageons le travail de chaque rencontre. Ces quelques règles permettent à chaque personne de se sentir en confiance et écoutée.\n"
+        '\n'
+        '**Confidentialité**\n'
+        '\n'
+        '- Ce qui se dit dans le groupe reste dans le groupe.\n'
+        "- Qui vient au groupe reste aussi dans le groupe\xa0: à l'extérieur, nous ne disons jamais qui nous y avons rencontré, pas même à nos proches.\n"
+        '\n'
+        '**Parler et écouter**\n'
+        '\n'
+        '- Chaque personne parle en son nom, en disant «\xa0je\xa0»\xa0: de sa propre expérience, pas de celle des autres.\n'
+        '- Nous écoutons sans interrompre. Chaque personne peut prendre la parole\xa0; se taire est aussi permis.\n'
+        "- Nous ne donnons pas de conseils, sauf si quelqu'un en demande. Nous racontons ce qui nous a été utile, pas ce que les autres devraient faire.\n"
+        '\n'
+        '**Venir aux rencontres**\n'
+        '\n'
+        "- Nous arrivons à l'heure et, si possible, nous restons jusqu'à la fin.\n"
+        "- Quand nous ne pouvons pas venir, nous le disons à l'avance, pour que personne ne nous attende et que chaque rôle de la soirée soit pris.\n"
+        '\n'
+        '**Décider ensemble**\n'
+        '\n'
+        "- Nous décidons ensemble de ce qui concerne le groupe (thèmes, dates, lieu, accueil de nouvelles personnes, cette charte), lors d'une rencontre\xa0: par consensus quand c'est possible, sinon à la majorité des personnes présentes.\n"
+        '- Les membres co-responsables tiennent cette charte à jour\xa0; une fois par an, nous la relisons ensemble.'
+    ),
+    'it': (
+        'Siamo un gruppo di auto-aiuto: ci incontriamo alla pari, senza una conduzione professionale, e ci dividiamo il lavoro di ogni incontro. Queste poche regole aiutano tutte le persone a sentirsi al sicuro e ascoltate.\n'
+        '\n'
+        '**Riservatezza**\n'
+        '\n'
+        '- Quello che si dice nel gruppo resta nel gruppo.\n'
+        '- Anche chi viene al gruppo resta nel gruppo: fuori non diciamo mai chi abbiamo incontrato qui, nemmeno alle persone care.\n'
+        '\n'
+        '**Parlare e ascoltare**\n'
+        '\n'
+        '- Ogni persona parla per sé, in prima persona («io»): della propria esperienza, non di quella altrui.\n'
+        '- Ascoltiamo senza interrompere. Ogni persona può prendere la parola; anche tacere va bene.\n'
+        '- Non diamo consigli, a meno che qualcuno li chieda. Raccontiamo ciò che ci è stato utile, non ciò che dovrebbe fare chi ci ascolta.\n'
+        '\n'
+        '**Partecipare agli incontri**\n'
+        '\n'
+        '- Arriviamo puntuali e, se possibile, restiamo fino alla fine.\n'
+        '- Se non possiamo venire, avvisiamo prima, così nessuno ci aspetta e ogni ruolo della serata è coperto.\n'
+        '\n'
+        '**Decidere insieme**\n'
+        '\n'
+        '- Decidiamo insieme ciò che riguarda il gruppo (temi, date, luogo, accoglienza di nuove persone, queste regole), durante un incontro: per consenso quando è possibile, altrimenti a maggioranza delle persone presenti.\n'
+        "- I membri corresponsabili tengono aggiornate queste regole; una volta all'anno le rileggiamo insieme."
+    ),
+    'de': (
+        'Wir sind eine Selbsthilfegruppe: Wir treffen uns auf Augenhöhe, ohne professionelle Leitung, und teilen uns die Arbeit jedes Treffens. Diese wenigen Regeln helfen allen, sich sicher und gehört zu fühlen.\n'
+        '\n'
+        '**Vertraulichkeit**\n'
+        '\n'
+        '- Was in der Gruppe gesagt wird, bleibt in der Gruppe.\n'
+        '- Auch wer in die Gruppe kommt, bleibt in der Gruppe: Ausserhalb sagen wir nie, wen wir hier getroffen haben, auch nicht in Familie und Freundeskreis.\n'
+        '\n'
+        '**Sprechen und zuhören**\n'
+        '\n'
+        '- Alle sprechen für sich selbst, in der Ich-Form: von der eigenen Erfahrung, nicht von der anderer.\n'
+        '- Wir hören zu, ohne zu unterbrechen. Alle dürfen sprechen; auch Schweigen ist in Ordnung.\n'
+        '- Wir geben keine Ratschläge, ausser jemand bittet darum. Wir erzählen, was uns geholfen hat, nicht, was andere tun sollten.\n'
+        '\n'
+        '**Zu den Treffen kommen**\n'
+        '\n'
+        '- Wir kommen pünktlich und bleiben, wenn möglich, bis zum Schluss.\n'
+        '- Wenn wir nicht kommen können, sagen wir es vorher, damit niemand auf uns wartet und jede Rolle des Abends besetzt ist.\n'
+        '\n'
+        '**Gemeinsam entscheiden**\n'
+        '\n'
+        '- Was die Gruppe betrifft (Themen, Daten, Ort, die Aufnahme neuer Mitglieder, diese Regeln), entscheiden wir gemeinsam an einem Treffen: wenn möglich im Konsens, sonst mit der Mehrheit der Anwesenden.\n'
+        '- Die mitverantwortlichen Mitglieder halten diese Regeln auf dem neuesten Stand; einmal im Jahr lesen wir sie gemeinsam durch.'
+    ),
+}
+
+
+def _template_for_existing_groups():
+    conn = op.get_bind()
+    charters = sa.table(
+        "charters", sa.column("group_id"), sa.column("current_number"),
+        sa.column("required_number"), sa.column("review_on", sa.Date()),
+    )
+    versions = sa.table(
+        "charter_versions", sa.column("group_id"), sa.column("number"), sa.column("text"),
+        sa.column("must_reread"), sa.column("from_template"),
+        sa.column("created_at", facilitator.models._common.UTCDateTime()),
+    )
+    now = datetime.now(timezone.utc)
+    try:
+        review_on = now.date().replace(year=now.year + 1)
+    except ValueError:  # 29 February
+        review_on = now.date().replace(year=now.year + 1, day=28)
+    for group_id, language in conn.execute(sa.text("SELECT id, language FROM groups")).fetchall():
+        conn.execute(charters.insert().values(
+            group_id=group_id, current_number=1, required_number=0, review_on=review_on,
+        ))
+        conn.execute(versions.insert().values(
+            group_id=group_id, number=1, text="".join(TEMPLATES.get(language, TEMPLATES["fr"])),
+            must_reread=False, from_template=True, created_at=now,
+        ))
 
 
 def downgrade():

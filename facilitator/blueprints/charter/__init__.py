@@ -126,7 +126,7 @@ def review(group_id: int):
         unit.commit()
         flash_at(
             "review",
-            _("The next review is on %(date)s.", date=day_text(form.review_on.data, "long")),
+            _("The next review is on %(date)s.", date=day_text(form.review_on.data)),
         )
         return redirect_to(url_for("charter.show", group_id=group.id), "review")
     return _page(group, membership, review=form, status=400)
@@ -143,7 +143,7 @@ def reviewed(group_id: int):
         "review",
         _(
             "The charter stays as it is. The next review is on %(date)s.",
-            date=day_text(next_review, "long"),
+            date=day_text(next_review),
         ),
     )
     return redirect_to(url_for("charter.show", group_id=group.id), "review")

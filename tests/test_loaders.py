@@ -26,6 +26,7 @@ GROUP_RESOURCES = {
     "away",
     "swap",
     "message",
+    "charter_version",
 }
 
 

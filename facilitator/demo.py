@@ -1,6 +1,7 @@
 """The demo data: two groups (Lausanne in French, Lugano in Italian) with
 members, a meeting series with its exceptions, roles filled fairly, a year of
-headcounts, a directory message, an invitation and a calendar feed.
+headcounts, a directory message, an invitation, a calendar feed and a charter
+(Lausanne's with a rule of its own that one member has not read yet).
 
 Loaded by ``flask demo-data`` (and ``make run`` on an empty database) and by the
 browser tests.

@@ -134,8 +134,7 @@ class CharterChanged(Conflict):
     """The version a member was shown is no longer the one to agree to."""
 
     message = _l(
-        "The charter has just been changed. Please read the new version, then tick the box "
-        "again."
+        "The charter has just been changed. Please read the new version, then tick the box again."
     )
 
 

@@ -16,11 +16,11 @@ from facilitator.models import CharterAcknowledgement, Group, Membership, User
 from facilitator.services import charter, invitations, unit
 from facilitator.services import groups as group_service
 from tests.browser.conftest import PHONE, log_in, run_axe
+from tests.browser.test_join_phone import PASSWORD, _user
 from tests.conftest import t
 
 pytestmark = pytest.mark.browser
 LANGUAGES = ["fr", "it", "de"]
-PASSWORD = "une phrase assez longue"
 SCREEN = 740
 # A rule of the template, as the newcomer reads it in the group's language.
 RULE = {
@@ -42,17 +42,6 @@ def page(request, browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-def _user(app, language, name):
-    with app.app_context():
-        user = User(
-            email=f"{uuid.uuid4().hex[:10]}@example.org", display_name=name, locale=language
-        )
-        user.set_password(PASSWORD)
-        db.session.add(user)
-        db.session.commit()
-        return user.id, user.email
 
 
 def _group(app, language):

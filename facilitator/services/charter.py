@@ -39,7 +39,7 @@ from facilitator.models import (
 from facilitator.models._common import utcnow
 from facilitator.models.charter import TEXT_MAX
 from facilitator.services import audit, clock, groups, notifications
-from facilitator.services.errors import Conflict, DomainError
+from facilitator.services.errors import Conflict, DomainError, NotFound
 from facilitator.services.lookup import owned
 
 # The usual rules of a self-help group, as a new group gets them: a short
@@ -149,8 +149,8 @@ class ReviewInThePast(DomainError):
     message = _l("Choose a date from today on.")
 
 
-class NoCharter(DomainError):
-    status = 404
+class NoCharter(NotFound):
+    """A group without a charter has no review to plan."""
 
 
 def a_year_after(day: date) -> date:
@@ -164,7 +164,7 @@ def a_year_after(day: date) -> date:
 # --- Starting and changing it -------------------------------------------------
 
 
-def start(group: Group, creator: User | None) -> Charter:
+def start(group: Group) -> Charter:
     """Give a new group the usual charter, in its language: version 1, which
     nobody is asked to read again (newcomers read it when they join)."""
     if group.id is None:

@@ -73,7 +73,7 @@ def create_group(creator: User, data: GroupData) -> Group:
     db.session.add(Membership(user=creator, group=group, role=MemberRole.CORESPONSIBLE))
     audit.record(group, creator, "group_created")
     roles.create_defaults(group)
-    charter.start(group, creator)
+    charter.start(group)
     db.session.flush()
     return group
 

@@ -10,7 +10,7 @@ TEST_WORKERS ?= auto
 # Links printed or emailed in development use the port the app runs on.
 FLASK := FACILITATOR_ENV=development BASE_URL=http://$(HOST):$(PORT) $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format translations compile-translations db-upgrade demo clean bench
+.PHONY: run test lint format translations compile-translations db-upgrade demo clean bench bench-load
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,3 +66,8 @@ clean:
 bench: $(STAMP) compile-translations
 	@command -v wrk >/dev/null || (apt-get install -y -qq wrk >/dev/null 2>&1 || echo "install wrk first")
 	$(BIN)/python bench/run.py
+
+## Load: 200 feed clients, 50 logged-in clients, 20 first actions at once (bench/load.py).
+bench-load: $(STAMP) compile-translations
+	@command -v wrk >/dev/null || (apt-get install -y -qq wrk >/dev/null 2>&1 || echo "install wrk first")
+	$(BIN)/python bench/load.py

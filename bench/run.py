@@ -196,15 +196,32 @@ def wrk(
     before = cpu_ticks(pids)
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     used = cpu_ticks(pids) - before
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    figures = wrk_figures(out)
     return {
+        "rps": figures["rps"],
+        "p50_ms": figures["p50_ms"],
+        "p99_ms": figures["p99_ms"],
+        "cpu_ms": round(used * TICK_MS / max(figures["requests"], 1), 3),
+        "non_2xx": figures["non_2xx"],
+    }
+
+
+def wrk_figures(out: str) -> dict:
+    """What wrk --latency printed: requests, req/s, p50 and p99 in ms, the
+    answers that were not 2xx or 3xx, and the socket errors (connect, read,
+    write, timeout), summed."""
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    return {
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
         "rps": round(rps),
         "p50_ms": milliseconds(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
         "p99_ms": milliseconds(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
-        "cpu_ms": round(used * TICK_MS / max(requests, 1), 3),
         "non_2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": sum(int(n) for n in sockets.groups()) if sockets else 0,
     }
 
 

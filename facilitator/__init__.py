@@ -13,8 +13,12 @@ def _limit_only_decorated_routes(app: Flask, limiter) -> None:
     costs time on every other request, so it goes. (Its after_request hook
     stays: it deducts the limits counted only on failure, deduct_when.)"""
     manager = limiter.limit_manager
-    if not (manager.default_limits or manager.application_limits):
-        app.before_request_funcs[None].remove(limiter._check_request_limit)
+    hooks = app.before_request_funcs.get(None, [])
+    # (With RATELIMIT_ENABLED=false the limiter installs no hook at all.)
+    if not (manager.default_limits or manager.application_limits) and (
+        limiter._check_request_limit in hooks
+    ):
+        hooks.remove(limiter._check_request_limit)
 
 
 def create_app(config: dict | None = None) -> Flask:

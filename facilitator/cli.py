@@ -8,11 +8,14 @@ import threading
 
 import click
 from flask import current_app, url_for
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from facilitator import worker
 from facilitator.demo import (
     DEMO_DOMAIN,
+    DEMO_EMAILS,
+    DEMO_ENVIRONMENTS,
     DEMO_GROUPS,
     DEMO_PASSWORD,
     demo_present,
@@ -23,13 +26,28 @@ from facilitator.extensions import db
 from facilitator.models import User
 from facilitator.models._common import utcnow
 from facilitator.services import clock, jobs, outbox, retention, unit
+from facilitator.services.errors import DomainError
 
 
 @click.command("demo-data")
 @click.option("--reset", is_flag=True, help="Delete the existing demo data first.")
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) if any account exists.")
-def demo_data_command(reset: bool, if_empty: bool) -> None:
+@click.option(
+    "--i-know-this-is-production",
+    "outside_development",
+    is_flag=True,
+    help="Load it although FACILITATOR_ENV is not development (a staging site).",
+)
+def demo_data_command(reset: bool, if_empty: bool, outside_development: bool) -> None:
     """Load demo groups in Lausanne (French) and Lugano (Italian)."""
+    environment = current_app.config["ENV_NAME"]
+    if environment not in DEMO_ENVIRONMENTS and not outside_development:
+        raise click.ClickException(
+            f"Refused: FACILITATOR_ENV is {environment!r}. The demo data creates "
+            f"{len(DEMO_EMAILS)} accounts whose password ({DEMO_PASSWORD}) is published: "
+            "anyone could log in with them. Load it with FACILITATOR_ENV=development, or add "
+            "--i-know-this-is-production on a staging site that holds no real data."
+        )
     if if_empty and db.session.scalar(select(func.count()).select_from(User)):
         click.echo("The database already holds data: demo data not loaded.")
         return
@@ -38,7 +56,12 @@ def demo_data_command(reset: bool, if_empty: bool) -> None:
             raise click.ClickException(
                 "Demo data is already loaded. Use --reset to delete and load it again."
             )
-        reset_demo_data()
+        try:
+            with force_locale("en"):
+                reset_demo_data()
+        except DomainError as error:  # a demo account holds another group
+            unit.rollback()
+            raise click.ClickException(f"Nothing deleted: {error.message}") from error
     tokens = load_demo_data()
     base = current_app.config["BASE_URL"]
     click.echo("Demo data loaded.")

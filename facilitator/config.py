@@ -38,9 +38,16 @@ def cache_settings() -> dict:
     """Flask-Caching's settings: SimpleCache (this process's memory) unless
     ``CACHE_REDIS_URL`` or ``CACHE_TYPE`` says otherwise."""
     redis_url = os.environ.get("CACHE_REDIS_URL") or None
-    default_type = "RedisCache" if redis_url else "SimpleCache"
+    cache_type = os.environ.get("CACHE_TYPE", "RedisCache" if redis_url else "SimpleCache")
+    redis = {}
+    if cache_type in ("RedisCache", "redis"):
+        # Ours: Redis down is an empty cache, not a 500 (extensions.RedisCache),
+        # and a Redis that does not answer is given up after a second.
+        cache_type = "facilitator.extensions.RedisCache"
+        redis["CACHE_OPTIONS"] = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
     return {
-        "CACHE_TYPE": os.environ.get("CACHE_TYPE", default_type),
+        "CACHE_TYPE": cache_type,
+        **redis,
         "CACHE_REDIS_URL": redis_url,
         "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "facilitator:"),
         # Every key names what its value depends on; the timeout only bounds
@@ -119,7 +126,14 @@ def from_environment() -> dict:
         **cache_settings(),
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_PER_IP": os.environ.get("LOGIN_LIMIT_PER_IP", "20 per 5 minutes"),
-        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 5 minutes"),
+        # Failed log-ins to one account from one address, and from all
+        # addresses; a device that logged in to the account before is exempt
+        # from both (KNOWN_DEVICE_DAYS), never from the limit per address.
+        "LOGIN_LIMIT_PER_ACCOUNT_AND_IP": os.environ.get(
+            "LOGIN_LIMIT_PER_ACCOUNT_AND_IP", "5 per 5 minutes"
+        ),
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "100 per hour"),
+        "KNOWN_DEVICE_DAYS": _int("KNOWN_DEVICE_DAYS", 365),
         "MAIL_LIMIT_PER_IP": os.environ.get("MAIL_LIMIT_PER_IP", "10 per hour"),
         "MAIL_LIMIT_PER_ACCOUNT": os.environ.get("MAIL_LIMIT_PER_ACCOUNT", "3 per hour"),
         "CONTACT_LIMIT_PER_IP": os.environ.get("CONTACT_LIMIT_PER_IP", "5 per hour"),

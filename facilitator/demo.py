@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from facilitator.domain.recurrence import MONTHLY, WEEKLY, Rule
 from facilitator.extensions import db
@@ -23,6 +24,7 @@ from facilitator.services import (
     clock,
     feeds,
     invitations,
+    privacy,
     roles,
     schedule,
     unit,
@@ -124,6 +126,12 @@ DEMO_GROUPS = [
         },
     },
 ]
+
+
+# The demo's accounts: nine, all with DEMO_PASSWORD.
+DEMO_EMAILS = [f"{login}@{DEMO_DOMAIN}" for spec in DEMO_GROUPS for login, *_ in spec["members"]]
+# Where `flask demo-data` runs without --i-know-this-is-production.
+DEMO_ENVIRONMENTS = ("development", "testing")
 
 
 def _demo_user(login: str, name: str, locale: str) -> User:
@@ -259,15 +267,43 @@ def load_demo_data() -> list[tuple[str, str]]:
     return links
 
 
+def _demo_groups() -> list[Group]:
+    """The groups ``load_demo_data`` created: a demo group's name, founded by
+    that group's first demo member (the founder's membership is a group's
+    first). A group of another name, or of that name founded by someone else,
+    is not the demo's."""
+    others = aliased(Membership)
+    first_member = (
+        select(func.min(others.id))
+        .where(others.group_id == Group.id)
+        .correlate(Group)
+        .scalar_subquery()
+    )
+    found: list[Group] = []
+    for spec in DEMO_GROUPS:
+        founder = f"{spec['members'][0][0]}@{DEMO_DOMAIN}"
+        found += db.session.scalars(
+            select(Group)
+            .join(Membership, Membership.id == first_member)
+            .join(User, User.id == Membership.user_id)
+            .where(Group.name == spec["data"].name, User.email == founder)
+        )
+    return found
+
+
 def reset_demo_data() -> None:
-    demo_users = select(User.id).where(User.email.like(f"%@{DEMO_DOMAIN}"))
-    group_ids = db.session.scalars(
-        select(Membership.group_id).where(Membership.user_id.in_(demo_users)).distinct()
-    ).all()
-    for group in db.session.scalars(select(Group).where(Group.id.in_(group_ids))):
-        db.session.delete(group)
-    for user in db.session.scalars(select(User).where(User.id.in_(demo_users))):
-        db.session.delete(user)
+    """Delete what ``load_demo_data`` created, and nothing else: its groups
+    (with everything in them) and its accounts, by their exact addresses.
+    Another account, even at the demo's domain, stays; so does another group,
+    even one a demo account joined or created: that account leaves it as if
+    it deleted itself (its coming roles open again; a group where it was alone
+    goes with it). Raises ``privacy.MustHandOver`` (nothing deleted then) when
+    a demo account is the last co-responsible member of another group."""
+    for group in _demo_groups():
+        privacy.delete_group(group)
+    db.session.flush()
+    for user in db.session.scalars(select(User).where(User.email.in_(DEMO_EMAILS))).all():
+        privacy.erase_account(user)
     # Deleted before the same addresses are created again (load_demo_data,
     # which commits both).
     db.session.flush()
@@ -275,7 +311,5 @@ def reset_demo_data() -> None:
 
 def demo_present() -> bool:
     return bool(
-        db.session.scalar(
-            select(func.count()).select_from(User).where(User.email.like(f"%@{DEMO_DOMAIN}"))
-        )
+        db.session.scalar(select(func.count()).select_from(User).where(User.email.in_(DEMO_EMAILS)))
     )

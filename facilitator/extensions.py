@@ -1,13 +1,18 @@
 """Flask extensions, created once and bound to the app in ``create_app``."""
 
+import logging
+import time
+
 from flask_babel import Babel
 from flask_caching import Cache
+from flask_caching.backends import RedisCache as FlaskCachingRedisCache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from redis import RedisError
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -27,7 +32,12 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# Every connection is tested (pool_pre_ping: one empty statement, ";" on
+# PostgreSQL) when it leaves the pool: a connection the server closed (a
+# restart, a failover, an idle timeout, pg_terminate_backend) is replaced
+# there, instead of failing the request that got it. SQLALCHEMY_ENGINE_OPTIONS
+# adds to these options or overrides them.
+db = SQLAlchemy(model_class=Base, engine_options={"pool_pre_ping": True})
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()
@@ -36,6 +46,78 @@ limiter = Limiter(key_func=get_remote_address)
 # Rendered fragments and feeds: the process's memory by default, Redis in
 # production (CACHE_TYPE, CACHE_REDIS_URL; see config.py).
 cache = Cache()
+
+log = logging.getLogger(__name__)
+
+
+class RedisCache(FlaskCachingRedisCache):
+    """Flask-Caching's Redis backend, except that a Redis that cannot be
+    reached is an empty cache instead of an error: reads miss, writes are
+    dropped, and every page and feed computes what it needs. (Flask-Caching
+    raises redis' ConnectionError from ``get`` and ``set``, a 500 on every
+    page that uses the cache.) Every key names the versions its value depends
+    on, so a cache that missed for a while serves nothing stale afterwards.
+
+    One warning is logged when Redis fails; it is then left alone for
+    ``RETRY_AFTER`` seconds, so that a Redis that hangs until its socket
+    timeout (config.py) slows one request in that time, not every one."""
+
+    RETRY_AFTER = 30.0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._resting_until = 0.0  # while Redis failed recently: not asked
+
+    def _attempt(self, missed, method, *args, **kwargs):
+        if self._resting_until > time.monotonic():
+            return missed
+        try:
+            result = method(self, *args, **kwargs)
+        except RedisError as error:
+            if not self._resting_until:
+                log.warning("The cache (Redis) cannot be reached, pages are computed: %s", error)
+            self._resting_until = time.monotonic() + self.RETRY_AFTER
+            return missed
+        if self._resting_until:
+            log.warning("The cache (Redis) answers again")
+            self._resting_until = 0.0
+        return result
+
+    def get(self, key):
+        return self._attempt(None, FlaskCachingRedisCache.get, key)
+
+    def get_many(self, *keys):
+        return self._attempt([None] * len(keys), FlaskCachingRedisCache.get_many, *keys)
+
+    def has(self, key):
+        return self._attempt(False, FlaskCachingRedisCache.has, key)
+
+    def set(self, key, value, timeout=None):
+        return self._attempt(False, FlaskCachingRedisCache.set, key, value, timeout)
+
+    def add(self, key, value, timeout=None):
+        return self._attempt(False, FlaskCachingRedisCache.add, key, value, timeout)
+
+    def set_many(self, mapping, timeout=None):
+        return self._attempt([], FlaskCachingRedisCache.set_many, mapping, timeout)
+
+    def delete(self, key):
+        return self._attempt(False, FlaskCachingRedisCache.delete, key)
+
+    def delete_many(self, *keys):
+        return self._attempt([], FlaskCachingRedisCache.delete_many, *keys)
+
+    def unlink(self, *keys):
+        return self._attempt(None, FlaskCachingRedisCache.unlink, *keys)
+
+    def inc(self, key, delta=1):
+        return self._attempt(None, FlaskCachingRedisCache.inc, key, delta)
+
+    def dec(self, key, delta=1):
+        return self._attempt(None, FlaskCachingRedisCache.dec, key, delta)
+
+    def clear(self):
+        return self._attempt(False, FlaskCachingRedisCache.clear)
 
 
 @event.listens_for(Engine, "connect")

@@ -34,9 +34,14 @@ HEADERS = {
 
 
 # Paths whose last part is a secret: calendar feeds, invitations, and the
-# links sent by email to register or to choose a new password.
-SECRET_PATH = re.compile(r"(/(?:feeds|invite|auth/register|auth/reset)/)[^\s/?#\".]+")
-ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
+# links sent by email to register or to choose a new password. Our secrets
+# have 32 characters or more; a part shorter than 16 is none of them (and so
+# a traceback's ".../blueprints/feeds/__init__.py" stays readable).
+SECRET_PATH = re.compile(r"(/(?:feeds|invite|auth/register|auth/reset)/)[^\s/?#\".]{16,}")
+# The loggers that write request paths: the access logs, gunicorn's error log
+# ("Error handling request GET /feeds/…") and Flask's (the app's own logger:
+# "Exception on /feeds/… [GET]").
+PATH_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
 
 
 def redact(value):
@@ -44,7 +49,7 @@ def redact(value):
 
 
 class RedactSecretPaths(logging.Filter):
-    """Access log lines keep the path but not its secret part."""
+    """Log lines keep the path but not its secret part, tracebacks included."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = redact(record.msg)
@@ -52,7 +57,20 @@ class RedactSecretPaths(logging.Filter):
             record.args = {key: redact(value) for key, value in record.args.items()}
         elif record.args:
             record.args = tuple(redact(value) for value in record.args)
+        if record.exc_info and not record.exc_text:
+            # Formatted here so that the handler prints the redacted text.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        record.exc_text = redact(record.exc_text)
+        record.stack_info = redact(record.stack_info)
         return True
+
+
+def redact_logs(*names: str) -> None:
+    """Install the filter on these loggers (once each)."""
+    for name in names:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactSecretPaths) for f in logger.filters):
+            logger.addFilter(RedactSecretPaths())
 
 
 @lru_cache(maxsize=1)
@@ -128,10 +146,9 @@ class SessionInterface(SecureCookieSessionInterface):
 
 def init_app(app) -> None:
     app.session_interface = SessionInterface()
-    for name in ACCESS_LOGGERS:
-        access_log = logging.getLogger(name)
-        if not any(isinstance(f, RedactSecretPaths) for f in access_log.filters):
-            access_log.addFilter(RedactSecretPaths())
+    # In every process that loads the app: gunicorn's workers (and its master
+    # with --preload), the development server, the flask commands.
+    redact_logs(*PATH_LOGGERS, app.logger.name)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"

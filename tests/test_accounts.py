@@ -269,12 +269,12 @@ def test_password_reset_answers_the_same_for_an_unknown_address(client, outbox, 
     assert "/auth/reset/" not in outbox[1].get_content()
 
 
-def test_login_is_rate_limited_per_account(app, auth, make_user, monkeypatch):
-    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ACCOUNT", "3 per 5 minutes")
+def test_login_is_rate_limited_per_account_and_address(app, auth, make_user, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ACCOUNT_AND_IP", "3 per 5 minutes")
     user = make_user()
     for _ in range(3):
         assert auth.login(user, password="wrong password").status_code == 400
-    blocked = auth.login(user)  # even the right password waits now
+    blocked = auth.login(user)  # from this address, even the right password waits now
     assert blocked.status_code == 429
     assert "Trop de tentatives" in text_of(blocked)
     # Another account from the same address is not blocked by this limit.
@@ -349,3 +349,29 @@ def test_log_in_keeps_working_when_the_rate_limits_store_is_down(tmp_path):
         cwd=Path(__file__).resolve().parents[1],
     )
     assert done.stdout.split() == ["302", "400", "True"], done.stderr[-2000:]
+
+
+LIMITS_OFF = """
+import sys
+from facilitator import create_app
+from tests.conftest import test_config
+
+config = test_config("sqlite:///" + sys.argv[1], {}, sys.argv[2])
+config["RATELIMIT_ENABLED"] = False
+app = create_app(config)
+print(app.test_client().get("/auth/login").status_code)
+"""
+
+
+def test_the_app_starts_with_the_rate_limits_turned_off(tmp_path):
+    """RATELIMIT_ENABLED=false (a load test, a closed network) starts the app
+    instead of crashing in create_app; in a process of its own, like the test above."""
+    done = subprocess.run(
+        [sys.executable, "-c", LIMITS_OFF, str(tmp_path / "db.sqlite"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert done.stdout.split() == ["200"], done.stderr[-2000:]

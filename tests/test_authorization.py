@@ -35,6 +35,7 @@ class Case:
 ROUTES: dict[tuple[str, str], Case] = {
     ("main.index", "GET"): Case("/", ANYONE),
     ("main.privacy", "GET"): Case("/privacy", ANYONE),
+    ("main.healthz", "GET"): Case("/healthz", ANYONE),
     ("auth.login", "GET"): Case("/auth/login", (200, 302, 302, 302)),
     ("auth.login", "POST"): Case("/auth/login", (400, 302, 302, 302)),
     ("auth.logout", "POST"): Case("/auth/logout", (302, 302, 302, 302)),
@@ -52,6 +53,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("account.profile", "POST"): Case("/account/", (302, 400, 400, 400)),
     ("account.password", "GET"): Case("/account/password", LOGGED_IN),
     ("account.password", "POST"): Case("/account/password", (302, 400, 400, 400)),
+    ("account.end_sessions", "POST"): Case("/account/sessions/end", (302, 302, 302, 302)),
     ("groups.create", "GET"): Case("/groups/new", LOGGED_IN),
     ("groups.create", "POST"): Case("/groups/new", (302, 400, 400, 400)),
     ("groups.show", "GET"): Case("/groups/{group}", GROUP_MEMBERS),

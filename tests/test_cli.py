@@ -1,12 +1,20 @@
-"""The demo-data command."""
+"""The demo-data command, and the exit status of the maintenance commands."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 from sqlalchemy import func, select
 
-from facilitator.demo import DEMO_PASSWORD
+from facilitator.demo import DEMO_DOMAIN, DEMO_EMAILS, DEMO_GROUPS, DEMO_PASSWORD
 from facilitator.extensions import db
 from facilitator.models import Group, Invitation, Membership, User
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def count(model):
@@ -111,3 +119,109 @@ def test_demo_has_a_year_of_headcounts_in_one_group(app):
     lausanne = db.session.scalar(select(Group).where(Group.language == "fr"))
     assert lausanne.attendance_enabled
     assert db.session.scalar(select(func.count()).select_from(AttendanceRecord)) >= 20
+
+
+# --- Demo data outside development, and what a reset deletes --------------------------------
+
+
+@pytest.mark.parametrize("environment", ["production", "staging"])
+def test_demo_data_is_refused_outside_development(app, monkeypatch, environment):
+    monkeypatch.setitem(app.config, "ENV_NAME", environment)
+    for args in (["demo-data"], ["demo-data", "--if-empty"], ["demo-data", "--reset"]):
+        result = app.test_cli_runner().invoke(args=args)
+        assert result.exit_code != 0
+        assert f"FACILITATOR_ENV is '{environment}'" in result.output
+        assert "--i-know-this-is-production" in result.output
+    assert count(User) == 0
+
+
+def test_demo_data_loads_on_a_staging_site_with_the_explicit_flag(app, monkeypatch):
+    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+    result = app.test_cli_runner().invoke(args=["demo-data", "--i-know-this-is-production"])
+    assert result.exit_code == 0, result.output
+    assert count(Group) == 2
+    assert count(User) == len(DEMO_EMAILS) == 9
+
+
+def test_a_demo_reset_deletes_only_what_the_demo_created(app, make_user, make_group, add_member):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo-data"])
+    camille = db.session.scalar(User.select_by_email(f"camille@{DEMO_DOMAIN}"))
+    demo_lausanne = camille.memberships[0].group
+    # Real accounts and groups that share something with the demo:
+    at_the_demo_domain = make_user("Ana", email=f"ana@{DEMO_DOMAIN}")
+    joined_the_demo = make_user("Bea")
+    add_member(demo_lausanne, joined_the_demo)
+    founder = make_user("Carla")
+    same_name = make_group(founder, name=demo_lausanne.name)  # founded by a real person
+    add_member(same_name, camille)
+    real = make_group(founder, name="Proches aidants Vevey")
+    add_member(real, camille)
+    make_group(camille, name="Essai de Camille")  # nobody else in it
+    groups = {g.id for g in (same_name, real)}
+
+    result = runner.invoke(args=["demo-data", "--reset"])
+
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()  # the command ran in a session of its own
+    for user in (at_the_demo_domain, joined_the_demo, founder):
+        assert db.session.get(User, user.id) is not None
+    assert groups <= {g.id for g in db.session.scalars(select(Group))}
+    # The demo's two groups loaded again; the group where the demo account was
+    # alone went with it.
+    names = sorted(g.name for g in db.session.scalars(select(Group)))
+    assert names == sorted([same_name.name, real.name, *(s["data"].name for s in DEMO_GROUPS)])
+    for group_id in groups:  # the old demo account left them
+        members = db.session.scalars(select(Membership).where(Membership.group_id == group_id))
+        assert [m.user_id for m in members] == [founder.id]
+
+
+def test_a_demo_reset_deletes_nothing_when_a_demo_account_holds_another_group(
+    app, make_user, make_group, add_member
+):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo-data"])
+    camille = db.session.scalar(User.select_by_email(f"camille@{DEMO_DOMAIN}"))
+    held = make_group(camille, name="Groupe tenu par Camille")  # its only co-responsible
+    add_member(held, make_user("Dora"))
+    users, groups = count(User), count(Group)
+
+    result = runner.invoke(args=["demo-data", "--reset"])
+
+    assert result.exit_code != 0
+    assert "Nothing deleted" in result.output
+    assert "Groupe tenu par Camille" in result.output
+    db.session.expire_all()
+    assert (count(User), count(Group)) == (users, groups)
+
+
+# --- Maintenance commands tell cron and systemd when they failed ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "environment", "said"),
+    [
+        (["purge"], "development", "no such table"),
+        (["demo-data"], "production", "Refused: FACILITATOR_ENV is 'production'"),
+    ],
+)
+def test_a_maintenance_command_that_fails_exits_non_zero(tmp_path, args, environment, said):
+    """In a real process, as cron and systemd run them: purge on a database
+    without its tables, the demo data in production."""
+    env = {
+        **os.environ,
+        "FACILITATOR_ENV": environment,
+        "SECRET_KEY": "k" * 32,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert said in done.stderr

@@ -1,15 +1,18 @@
 """The audit trail in sentences: who did what, in the reader's language
-(the group's audit page and the account's data export both show it)."""
+(the group's audit page and the account's data page and export show it;
+pages get the names inside <bdi>, see names.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from markupsafe import Markup, escape
 
+from facilitator.blueprints.names import person, person_html
 from facilitator.formatting import day_text, time_text
+from facilitator.i18n import translations
 
 AUDIT_TEXTS = {
     "group_created": _l("%(actor)s created the group."),
@@ -53,10 +56,6 @@ AUDIT_TEXTS = {
 }
 
 
-def person(user) -> str:
-    return user.display_name if user is not None else _("a former member")
-
-
 def _when(details: dict) -> str:
     """The date an audit event is about, from its details."""
     if details.get("start"):
@@ -78,21 +77,35 @@ def _count(details: dict) -> int:
 
 
 def audit_text(event) -> str:
+    """The sentence that tells ``event``, in plain text."""
+    return _tell(event, person, str)
+
+
+def audit_html(event) -> Markup:
+    """The sentence that tells ``event``, for a page: the names inside <bdi>,
+    everything else escaped."""
+    return _tell(event, person_html, escape)
+
+
+def _tell(event, who: Callable, pattern_of: Callable):
+    details = event.details or {}
     if event.action == "roles_filled":
-        return ngettext(
+        count = _count(details)
+        pattern = translations().ungettext(
             "%(actor)s filled %(num)d role fairly.",
             "%(actor)s filled %(num)d roles fairly.",
-            _count(event.details or {}),
-            actor=person(event.actor),
+            count,
         )
-    template = AUDIT_TEXTS.get(event.action)
-    if template is None:
-        return event.action
-    return str(template) % {
-        "actor": person(event.actor),
-        "subject": person(event.subject),
-        "when": _when(event.details or {}),
-        "role": (event.details or {}).get("role") or (event.details or {}).get("name") or "",
-        "count": (event.details or {}).get("count", ""),
-        "number": (event.details or {}).get("number", ""),
-    }
+        values: dict = {"actor": who(event.actor), "num": count}
+    else:
+        template = AUDIT_TEXTS.get(event.action)
+        pattern = str(template) if template is not None else event.action
+        values = {
+            "actor": who(event.actor),
+            "subject": who(event.subject),
+            "when": _when(details),
+            "role": details.get("role") or details.get("name") or "",
+            "count": details.get("count", ""),
+            "number": details.get("number", ""),
+        }
+    return pattern_of(pattern) % values

@@ -39,7 +39,12 @@ from facilitator.domain import recurrence as rec
 from facilitator.i18n import UI_LANGUAGES
 from facilitator.models.users import DISPLAY_NAME_MAX, EMAIL_MAX
 from facilitator.services import clock
-from facilitator.services.accounts import PASSWORD_MAX, password_problem
+from facilitator.services.accounts import (
+    PASSWORD_MAX,
+    display_name_problem,
+    normalize_display_name,
+    password_problem,
+)
 
 REQUIRED = _l("This field is required.")
 WHOLE_NUMBER = _l("Enter a whole number.")
@@ -92,10 +97,25 @@ def email_field(label=None):
     )
 
 
+def nfc_name(value):
+    return normalize_display_name(value) if isinstance(value, str) else value
+
+
+class VisibleName:
+    """A display name that shows as what it is (accounts.display_name_problem):
+    no invisible characters, no direction controls."""
+
+    def __call__(self, form, field):
+        problem = display_name_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
 def display_name_field():
     return LineField(
         _l("Display name"),
-        validators=[required(), max_length(DISPLAY_NAME_MAX)],
+        validators=[required(), max_length(DISPLAY_NAME_MAX), VisibleName()],
+        filters=[nfc_name],
         description=_l(
             "How other members of your groups see you. A first name or a pseudonym is fine."
         ),

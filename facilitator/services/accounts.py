@@ -7,6 +7,8 @@ it is unknown or already registered) and answer the same.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,10 +22,18 @@ from facilitator.extensions import db
 from facilitator.models import Group, Membership, User
 from facilitator.models._common import utcnow
 from facilitator.services import mail
-from facilitator.services.errors import EmailTaken, InvalidToken, WrongPassword
+from facilitator.services.errors import (
+    EmailTaken,
+    InvalidDisplayName,
+    InvalidToken,
+    WrongPassword,
+)
 
 REGISTRATION_SALT = "registration"
 RESET_SALT = "password-reset"
+KNOWN_DEVICE_SALT = "known-device"
+# A shared tablet may know a few accounts; the most recent ones are kept.
+KNOWN_DEVICE_ACCOUNTS = 5
 
 # A short list of passwords that attackers try first; longer lists belong in a
 # dedicated package, this one stops the obvious.
@@ -74,6 +84,66 @@ def password_problem(password: str, *, email: str = "", display_name: str = "") 
     ):
         return _("Your password must not contain your email address or your name.")
     return None
+
+
+# --- display names ----------------------------------------------------------
+
+# Characters that reorder the text around them (Unicode bidirectional
+# controls): a name holding one could turn a sentence that names it around.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+# Joiners that some scripts (Persian, the Indic ones) and emoji sequences need
+# between two of their characters; anywhere else they only hide themselves.
+JOINERS = frozenset("\u200c\u200d")
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+SPACES = re.compile(r"[\x00-\x1f\x7f\s]+")
+
+
+def normalize_display_name(name: str) -> str:
+    """The name as stored: NFC (one code point for "é", however it was
+    typed), line breaks, tabs and runs of spaces as one space, no space
+    around it."""
+    return SPACES.sub(" ", unicodedata.normalize("NFC", name)).strip()
+
+
+def _visible(char: str) -> bool:
+    """A letter, digit, punctuation mark or symbol: something that shows."""
+    return unicodedata.category(char)[0] in "LNPS"
+
+
+def _hidden(name: str, i: int) -> bool:
+    """Whether ``name[i]`` is an invisible character that has no business in a
+    name (a joiner between two visible characters of a non-Latin script or
+    of an emoji is fine)."""
+    char = name[i]
+    if char in JOINERS:
+        neighbours = name[i - 1 : i] + name[i + 1 : i + 2]
+        return not (
+            len(neighbours) == 2 and all(_visible(c) and not c.isascii() for c in neighbours)
+        )
+    return unicodedata.category(char) in INVISIBLE_CATEGORIES
+
+
+def display_name_problem(name: str) -> str | None:
+    """Return a translated reason why ``name`` (normalised) cannot be a
+    display name, or None: no direction controls, no invisible characters
+    (zero-width spaces, byte order marks…), at least one visible one."""
+    if any(char in BIDI_CONTROLS for char in name):
+        return _("A name cannot contain characters that change the direction of the text.")
+    if any(_hidden(name, i) for i in range(len(name))):
+        return _("A name cannot contain invisible characters, such as zero-width spaces.")
+    if not any(_visible(char) for char in name):
+        return _("A name needs at least one visible letter, digit or sign.")
+    return None
+
+
+def _checked_display_name(name: str) -> str:
+    name = normalize_display_name(name)
+    problem = display_name_problem(name)
+    if problem:
+        raise InvalidDisplayName(problem, field="display_name")
+    return name
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -134,7 +204,7 @@ def create_account(email: str, display_name: str, password: str, locale: str) ->
     email = User.normalize_email(email)
     if db.session.scalar(User.select_by_email(email)) is not None:
         raise EmailTaken(field="email")
-    user = User(email=email, display_name=display_name.strip(), locale=locale)
+    user = User(email=email, display_name=_checked_display_name(display_name), locale=locale)
     user.set_password(password)
     user.last_login_at = utcnow()
     try:
@@ -164,6 +234,43 @@ def authenticate(email: str, password: str) -> User | None:
 _DUMMY: dict[str, str] = {}
 
 
+def known_device_token(previous: str | None, user: User) -> str:
+    """The signed value of the "known device" cookie once ``user`` has logged
+    in on this device (added to the accounts it knew, ``previous``)."""
+    ids = [user.id, *(i for i in _known_accounts(previous) if i != user.id)]
+    return _serializer(KNOWN_DEVICE_SALT).dumps(ids[:KNOWN_DEVICE_ACCOUNTS])
+
+
+def _known_accounts(token: str | None) -> list[int]:
+    if not token:
+        return []
+    max_age = current_app.config["KNOWN_DEVICE_DAYS"] * 86400
+    try:
+        ids = _serializer(KNOWN_DEVICE_SALT).loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        return []
+    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
+
+
+def is_known_device(token: str | None, email: str) -> bool:
+    """Whether the device that sent ``token`` (its "known device" cookie)
+    has logged in to the account of ``email`` in the last KNOWN_DEVICE_DAYS.
+    Such a device is not held back by the limits that a stranger guessing
+    that account's password runs into."""
+    ids = _known_accounts(token)
+    if not ids or not email:
+        return False  # no query for a first log-in
+    user_id = db.session.scalar(select(User.id).where(User.email == User.normalize_email(email)))
+    return user_id in ids
+
+
+def end_sessions(user: User) -> None:
+    """End every session of ``user``, on every device: the session cookies
+    and "stay logged in" cookies issued until now stop working (even copied
+    ones); the next log-in starts a new session."""
+    user.session_version += 1
+
+
 def _dummy_hash() -> str:
     method = current_app.config["PASSWORD_HASH_METHOD"]
     if method not in _DUMMY:
@@ -177,7 +284,7 @@ def _dummy_hash() -> str:
 
 
 def update_profile(user: User, display_name: str, locale: str, reminder_days: int = 2) -> None:
-    name = display_name.strip()
+    name = _checked_display_name(display_name)
     if name != user.display_name:
         # Group calendars may name role holders: their feeds change (and
         # their cached bytes with the groups' versions).
@@ -200,7 +307,7 @@ def change_password(user: User, current: str, new: str) -> None:
 
 def _set_password(user: User, new: str) -> None:
     user.set_password(new)
-    user.session_version += 1
+    end_sessions(user)
 
 
 # --- password reset ---------------------------------------------------------

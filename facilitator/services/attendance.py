@@ -25,11 +25,15 @@ from facilitator.models.attendance import MAX_COUNT
 from facilitator.models.roles import RoleAssignment
 from facilitator.services import audit, schedule
 from facilitator.services.errors import Conflict, DomainError, Forbidden, NotFound
-from facilitator.services.sql import rows_changed
+from facilitator.services.sql import insert_or_get, rows_changed
 
 
 class NotYet(Conflict):
     message = _l("A headcount can be recorded from the meeting's start on.")
+
+
+class AnswersClosed(NotYet):
+    message = _l("You can answer only for meetings to come.")
 
 
 class Cancelled(Conflict):
@@ -97,11 +101,20 @@ def record(
     if newcomers is not None and newcomers > participants:
         raise CountInvalid(field="newcomers")
     meeting = schedule.materialize(occurrence)
+    if meeting.cancelled:  # by the request that stored it a moment ago
+        raise Cancelled()
     existing = record_of(occurrence)
-    action = "attendance_corrected" if existing else "attendance_recorded"
-    item = existing or AttendanceRecord(meeting_id=meeting.id)
+    item, created = (
+        (existing, False)
+        if existing
+        else insert_or_get(
+            # a second co-responsible may be recording it right now
+            AttendanceRecord(meeting_id=meeting.id, participants=participants),
+            select(AttendanceRecord).where(AttendanceRecord.meeting_id == meeting.id),
+        )
+    )
+    action = "attendance_recorded" if created else "attendance_corrected"
     item.participants, item.newcomers = participants, newcomers
-    db.session.add(item)
     # Who changed the count, never who attended.
     audit.record(
         group,
@@ -126,16 +139,20 @@ def set_intention(
     """Say I plan to come (True), I can't come (False), or take my answer back (None)."""
     _enabled(group)
     if occurrence.cancelled or occurrence.start_utc <= now:
-        raise NotYet(_l("You can answer only for meetings to come."))
+        raise AnswersClosed()
     meeting = schedule.materialize(occurrence)
+    if meeting.cancelled:  # by the request that stored it a moment ago
+        raise AnswersClosed()
     responder = _responder(user, meeting)
-    db.session.execute(
-        delete(Intention).where(
-            Intention.meeting_id == meeting.id, Intention.responder == responder
-        )
-    )
+    mine = (Intention.meeting_id == meeting.id, Intention.responder == responder)
+    db.session.execute(delete(Intention).where(*mine))
     if coming is not None:
-        db.session.add(Intention(meeting_id=meeting.id, responder=responder, coming=coming))
+        # The same answer sent twice at once (a double tap): one row, the last word.
+        answer, _created = insert_or_get(
+            Intention(meeting_id=meeting.id, responder=responder, coming=coming),
+            select(Intention).where(*mine),
+        )
+        answer.coming = coming
 
 
 @dataclass

@@ -44,6 +44,10 @@ class WrongPassword(DomainError):
     message = _l("The current password is not correct.")
 
 
+class InvalidDisplayName(DomainError):
+    """A display name that accounts.display_name_problem refuses (with its reason)."""
+
+
 class EmailTaken(Conflict):
     message = _l("An account with this email address already exists. Log in instead.")
 

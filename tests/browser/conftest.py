@@ -50,6 +50,7 @@ def live_app(tmp_path_factory):
                 "WTF_CSRF_ENABLED": True,
                 # every test logs in from 127.0.0.1, often as the same demo person
                 "LOGIN_LIMIT_PER_IP": "1000 per minute",
+                "LOGIN_LIMIT_PER_ACCOUNT_AND_IP": "1000 per minute",
                 "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
             }
         )

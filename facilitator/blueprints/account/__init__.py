@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
-from facilitator.blueprints.audit_text import audit_text
+from facilitator.blueprints.audit_text import audit_html, audit_text
 from facilitator.blueprints.common import announce_departure, field_error, render_form
 from facilitator.formatting import local_day_text, moment_text
 from facilitator.i18n import UI_LANGUAGES
@@ -65,12 +65,22 @@ def password():
     return render_form("account/password.html", form)
 
 
+@bp.post("/sessions/end")
+def end_sessions():
+    """Log out on every device, this one included."""
+    accounts.end_sessions(current_user._get_current_object())
+    unit.commit()
+    logout_user()
+    flash(_("You are logged out on all your devices, this one included."), "info")
+    return redirect(url_for("auth.login"))
+
+
 @bp.get("/data")
 def data():
     """Show everything stored about me, in my language."""
     return render_template(
         "account/data.html",
-        data=privacy.collect(current_user, audit_text),
+        data=privacy.collect(current_user, audit_html),
         language_names={code: name for code, (_locale, name) in UI_LANGUAGES.items()},
     )
 

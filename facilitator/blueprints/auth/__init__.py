@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from facilitator.blueprints.common import (
@@ -33,8 +34,15 @@ from .forms import (
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 
+KNOWN_DEVICE_COOKIE = "known_device"
+
+
 def _submitted_email() -> str:
     return "account:" + request.form.get("email", "").strip().lower()
+
+
+def _submitted_email_and_ip() -> str:
+    return f"{_submitted_email()}|ip:{get_remote_address()}"
 
 
 def _failed(response) -> bool:
@@ -45,13 +53,37 @@ def _limit(name: str):
     return lambda: current_app.config[name]
 
 
+def _known_device() -> bool:
+    """Whether this device logged in to the submitted account before (its
+    signed "known device" cookie says so): then the account's limits, which a
+    stranger's wrong guesses may have used up, do not apply; the address's
+    limit still does."""
+    if request.method != "POST":
+        return False
+    if "known_device" not in g:
+        g.known_device = accounts.is_known_device(
+            request.cookies.get(KNOWN_DEVICE_COOKIE), request.form.get("email", "")
+        )
+    return g.known_device
+
+
+# Every attempt counts per address; only failed ones count against an account,
+# per address (one stranger cannot lock the owner out) and from all addresses
+# together (many strangers slow down, but the owner's known devices get in).
 login_limits = [
     limiter.limit(_limit("LOGIN_LIMIT_PER_IP"), methods=["POST"]),
-    limiter.limit(
-        _limit("LOGIN_LIMIT_PER_ACCOUNT"),
-        key_func=_submitted_email,
-        methods=["POST"],
-        deduct_when=_failed,
+    *(
+        limiter.limit(
+            _limit(setting),
+            key_func=key,
+            methods=["POST"],
+            deduct_when=_failed,
+            exempt_when=_known_device,
+        )
+        for setting, key in (
+            ("LOGIN_LIMIT_PER_ACCOUNT_AND_IP", _submitted_email_and_ip),
+            ("LOGIN_LIMIT_PER_ACCOUNT", _submitted_email),
+        )
     ),
 ]
 mail_limits = [
@@ -69,6 +101,23 @@ def limited(limits):
     return decorate
 
 
+def logged_in(user, target: str, remember: bool = False):
+    """Log ``user`` in and redirect to ``target``; the device is known to
+    the account from now on (see _known_device)."""
+    login_user(user, remember=remember)
+    response = redirect(target)
+    response.set_cookie(
+        KNOWN_DEVICE_COOKIE,
+        accounts.known_device_token(request.cookies.get(KNOWN_DEVICE_COOKIE), user),
+        max_age=current_app.config["KNOWN_DEVICE_DAYS"] * 86400,
+        path=url_for("auth.login"),
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limited(login_limits)
 def login():
@@ -80,8 +129,7 @@ def login():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             unit.commit()
-            login_user(user, remember=form.remember.data)
-            return redirect(safe_next(url_for("main.index")))
+            return logged_in(user, safe_next(url_for("main.index")), remember=form.remember.data)
         form.password.errors.append(_("The email address or the password is not correct."))
     elif request.method == "GET":
         form.next.data = request.args.get("next", "")
@@ -90,9 +138,14 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Log the current user out."""
+    """Log the current user out: the session ends on the server, so that
+    neither a copy of the session cookie nor the "stay logged in" one works
+    any more (on the user's other devices neither)."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user._get_current_object())
+        unit.commit()
     logout_user()
-    flash(_("You are logged out."), "info")
+    flash(_("You are logged out on all your devices, this one included."), "info")
     return redirect(url_for("main.index"))
 
 
@@ -163,8 +216,8 @@ def register_finish(token: str):
                 form.agree.data = False
             return field_error(form, exc, "auth/register_finish.html", **context)
         unit.commit()
-        login_user(user)
         flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
+        target = url_for("main.index")
         if registration.invitation:
             try:
                 membership = invitations.accept(registration.invitation, user)
@@ -172,14 +225,14 @@ def register_finish(token: str):
             except charter.CharterChanged as exc:
                 # changed in substance at this very moment: read it again there
                 flash_error(exc)
-                return redirect(url_for("groups.invitation", token=registration.invitation))
+                target = url_for("groups.invitation", token=registration.invitation)
             except DomainError as exc:
                 flash_error(exc)
             else:
                 announce_arrival(membership)
                 unit.commit()
-                return redirect(url_for("groups.welcome", group_id=membership.group_id))
-        return redirect(url_for("main.index"))
+                target = url_for("groups.welcome", group_id=membership.group_id)
+        return logged_in(user, target)
     return render_form("auth/register_finish.html", form, **context)
 
 

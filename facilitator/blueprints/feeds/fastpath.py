@@ -9,18 +9,24 @@ when the validators match, and otherwise the calendar's bytes when they are in
 the cache (``body_key`` says what they depend on). Anything else (a first
 fetch of the day, a changed calendar, a fetch to record as the link's last
 use, an unknown token) goes on to the Flask view, which renders and caches.
+
+Whatever fails here (the database, the cache) also goes on to Flask, which
+answers as for any page: with the calendar, or with the app's own 500 page
+and headers. An exception must not leave this layer: gunicorn would answer
+with its bare error page and log the request's secret path.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
-from sqlalchemy import create_engine
+from sqlalchemy import Engine, create_engine
 from werkzeug.http import http_date, parse_date, parse_etags, quote_etag
 from werkzeug.wrappers import Request
 
 from facilitator.extensions import cache, db
-from facilitator.security import header_items
+from facilitator.security import RedactSecretPaths, header_items
 from facilitator.services import clock, feeds
 from facilitator.services.errors import NotFound
 
@@ -30,6 +36,9 @@ ICS = "text/calendar; charset=utf-8"
 CACHE_CONTROL = "private, max-age=0"
 # The view finds here the token this layer already resolved (one query less).
 RESOLVED = "facilitator.feed_resolved"
+
+log = logging.getLogger(__name__)
+log.addFilter(RedactSecretPaths())  # a fault's message may name the path
 
 
 def body_key(resolved: feeds.Resolved, today: date, url_root: str) -> str:
@@ -56,7 +65,7 @@ class ConditionalFeeds:
     def __init__(self, wsgi_app, app):
         self.wsgi_app = wsgi_app
         self.app = app
-        self._fetch = None
+        self._prepared_query: tuple[Engine, feeds.PreparedResolve] | None = None
 
     def _token(self, environ) -> str | None:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
@@ -67,20 +76,39 @@ class ConditionalFeeds:
         token = path[len(PREFIX) : -len(SUFFIX)]
         return token if token and "/" not in token else None
 
-    def _resolve(self, token: str) -> feeds.Resolved | None:
-        if self._fetch is None:
+    def _prepared(self) -> tuple[Engine, feeds.PreparedResolve]:
+        if self._prepared_query is None:
             # Its own engine in autocommit: a poll is one read, with no
-            # BEGIN/ROLLBACK around it and no isolation switch per checkout;
-            # the query is prepared once.
+            # BEGIN/ROLLBACK around it and no isolation switch per checkout
+            # (nor a reset when it goes back to the pool); the query is
+            # prepared once.
+            options = {
+                "pool_reset_on_return": None,
+                **self.app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+                "isolation_level": "AUTOCOMMIT",
+            }
             with self.app.app_context():
-                engine = create_engine(
-                    db.engine.url,
-                    isolation_level="AUTOCOMMIT",
-                    **self.app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
-                )
-            self._fetch = feeds.PreparedResolve(engine)
+                engine = create_engine(db.engine.url, **options)
+            self._prepared_query = (engine, feeds.PreparedResolve(engine))
+        return self._prepared_query
+
+    def _resolve(self, token: str) -> feeds.Resolved | None:
+        engine, fetch = self._prepared()
+        dbapi = engine.dialect.loaded_dbapi
         try:
-            return feeds.resolve(token, fetch=self._fetch)
+            try:
+                return feeds.resolve(token, fetch=fetch)
+            except (dbapi.OperationalError, dbapi.InterfaceError):
+                # The server closed the connection (a restart, a failover,
+                # pg_terminate_backend), and so perhaps every pooled one. Not
+                # a ping before each poll (a round trip on the busiest path):
+                # the pool is replaced and the read, which changes nothing,
+                # runs once more on a new connection.
+                log.warning(
+                    "feed fast path: database connection lost, reading again", exc_info=True
+                )
+                engine.dispose()
+                return feeds.resolve(token, fetch=fetch)
         except NotFound:
             return None
 
@@ -91,27 +119,37 @@ class ConditionalFeeds:
         url_root = Request(environ).url_root
         return self.app.extensions["cache"][cache].get(body_key(resolved, clock.today(), url_root))
 
-    def __call__(self, environ, start_response):
-        token = self._token(environ)
-        if token is None:
-            return self.wsgi_app(environ, start_response)
+    def _answer(self, environ, token: str) -> tuple[str, list[tuple[str, str]], list[bytes]] | None:
+        """The status, headers and body of the answer, or None for Flask to answer."""
         resolved = self._resolve(token)
         if resolved is None:
-            return self.wsgi_app(environ, start_response)
+            return None
         headers = validator_headers(resolved, self.app.config)
         if feeds.not_modified(
             resolved,
             parse_etags(environ.get("HTTP_IF_NONE_MATCH")),
             parse_date(environ.get("HTTP_IF_MODIFIED_SINCE")),
         ):
-            start_response("304 NOT MODIFIED", headers)
-            return []
+            return "304 NOT MODIFIED", headers, []
         body = self._cached_body(environ, resolved)
         if body is None:
             environ[RESOLVED] = resolved
+            return None
+        length = [("Content-Type", ICS), ("Content-Length", str(len(body)))]
+        return "200 OK", [*length, *headers], [body]
+
+    def __call__(self, environ, start_response):
+        token = self._token(environ)
+        if token is None:
             return self.wsgi_app(environ, start_response)
-        start_response(
-            "200 OK",
-            [("Content-Type", ICS), ("Content-Length", str(len(body))), *headers],
-        )
-        return [body]
+        try:
+            answer = self._answer(environ, token)
+        except Exception:
+            # No path in the log: it holds the secret token.
+            log.exception("feed fast path failed; the Flask view answers instead")
+            answer = None
+        if answer is None:
+            return self.wsgi_app(environ, start_response)
+        status, headers, body = answer
+        start_response(status, headers)
+        return body

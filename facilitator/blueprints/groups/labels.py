@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from facilitator.blueprints.audit_text import audit_text, person
+from facilitator.blueprints.audit_text import audit_html
+from facilitator.blueprints.names import bdi, person_html
 from facilitator.i18n import GROUP_LANGUAGE_NAMES
 
 THEME_NAMES = {
@@ -53,5 +54,6 @@ def init_app(state) -> None:
     app.add_template_filter(lambda code: THEME_NAMES.get(code, code), "theme_name")
     app.add_template_filter(lambda code: CANTON_NAMES.get(code, code), "canton_name")
     app.add_template_filter(lambda code: GROUP_LANGUAGE_NAMES.get(code, code), "language_name")
-    app.add_template_filter(audit_text, "audit_text")
-    app.add_template_filter(person, "person")
+    app.add_template_filter(audit_html, "audit_text")
+    app.add_template_filter(person_html, "person")
+    app.add_template_filter(bdi, "bdi")

@@ -1,9 +1,10 @@
 """The home page: a welcome for visitors, the dashboard for members."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, jsonify, render_template
 from flask_login import current_user
 
-from facilitator.services import clock, retention
+from facilitator.models._common import utcnow
+from facilitator.services import clock, health, retention
 from facilitator.services import groups as group_service
 from facilitator.services.charter import groups_to_read
 
@@ -30,3 +31,20 @@ def index():
 def privacy():
     """Explain what is stored, why, for how long, and who sees it."""
     return render_template("main/privacy.html", message_days=retention.CONTACT_MESSAGE_DAYS)
+
+
+@bp.get("/healthz")
+def healthz():
+    """For a load balancer and for monitoring: 200 while pages can be served
+    (status "ok", or "degraded" when email lags behind), 503 when they cannot
+    (no database, migrations not applied). Counts and ages only."""
+    config = current_app.config
+    result = health.check(
+        utcnow(),
+        health.migration_heads(config["MIGRATIONS_DIRECTORY"]),
+        worker_expected=config["OUTBOX_DRAIN"] == "worker",
+    )
+    code = 503 if result.status == health.FAILING else 200
+    response = jsonify(status=result.status, checks=result.checks)
+    response.headers["Cache-Control"] = "no-store"
+    return response, code

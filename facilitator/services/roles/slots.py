@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from facilitator.domain.recurrence import to_aware, to_local
 from facilitator.extensions import db
 from facilitator.models import Group, Meeting, Membership, User
-from facilitator.models.roles import RoleAssignment, RoleOptIn, RoleType
+from facilitator.models.roles import RoleAssignment, RoleType
 from facilitator.services import audit, lookup, schedule
 from facilitator.services.errors import Conflict, NotFound
 from facilitator.services.roles.absences import away_on
@@ -32,7 +32,7 @@ from facilitator.services.roles.errors import (
     SlotTaken,
     TooLate,
 )
-from facilitator.services.roles.willingness import opted_in
+from facilitator.services.roles.willingness import opt_in, opted_in
 
 
 @dataclass
@@ -86,6 +86,8 @@ def _insert(
 ) -> RoleAssignment:
     if not 0 <= slot < role.slots:
         raise NotFound()
+    if meeting.cancelled:  # by the request that stored it a moment ago
+        raise MeetingClosed()
     assignment = RoleAssignment(
         meeting_id=meeting.id,
         role_type_id=role.id,
@@ -154,15 +156,9 @@ def take(
         raise Away(_("You have said you are away on that date."))
     meeting = schedule.materialize(occurrence)
     _insert(group, meeting, role, slot, membership)
-    newly_willing = role.id not in opted_in(membership)
-    if newly_willing:
-        # A second take of this role at another meeting, at the same moment,
-        # may record it first: then it is simply recorded already.
-        try:
-            with db.session.begin_nested():
-                db.session.add(RoleOptIn(membership_id=membership.id, role_type_id=role.id))
-        except IntegrityError:
-            newly_willing = False
+    # A second take of this role at another meeting, at the same moment, may
+    # record the willingness first: then it is simply recorded already.
+    newly_willing = role.id not in opted_in(membership) and opt_in(membership, role.id)
     group.version += 1
     return newly_willing
 

@@ -14,8 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, select
 
 from facilitator.domain import recurrence as rec
 from facilitator.extensions import db
@@ -23,6 +22,7 @@ from facilitator.models import Group, Meeting, MeetingSeries, User
 from facilitator.services import audit
 from facilitator.services.errors import DomainError, NotFound
 from facilitator.services.schedule.reading import Occurrence, _from_series
+from facilitator.services.sql import insert_or_get
 
 
 class ScheduleError(DomainError):
@@ -159,23 +159,43 @@ def create_one_off(group: Group, actor: User, data: MeetingData) -> Meeting:
 
 
 def materialize(occurrence: Occurrence) -> Meeting:
-    """The stored Meeting of an occurrence, created (and flushed) if needed."""
+    """The stored Meeting of an occurrence, created (and flushed) if needed.
+
+    Every first action on a meeting of a series stores its row here (a role
+    taken, an answer, a headcount, a change, a cancellation). Two of them at
+    the same moment both get the one row: the later insert meets the unique
+    (series, original start) and reads the row the other stored. That row is
+    as the other request left it: a caller that cares checks it (cancelled
+    meanwhile?)."""
+    return _stored(occurrence)[0]
+
+
+def _stored(occurrence: Occurrence) -> tuple[Meeting, bool]:
+    """``materialize``, and whether this call created the row."""
     if occurrence.meeting is not None:
-        return occurrence.meeting
+        return occurrence.meeting, False
     assert occurrence.series is not None  # a one-off is always stored
-    meeting = Meeting(
-        group_id=occurrence.group_id,
-        series_id=occurrence.series.id,
-        original_start=occurrence.original_start,
-        start=occurrence.original_start,
-        timezone=occurrence.timezone,
-        cancelled=False,
-        cancel_reason="",
+    meeting, created = insert_or_get(
+        Meeting(
+            group_id=occurrence.group_id,
+            series_id=occurrence.series.id,
+            original_start=occurrence.original_start,
+            start=occurrence.original_start,
+            timezone=occurrence.timezone,
+            cancelled=False,
+            cancel_reason="",
+        ),
+        _row_of(occurrence.series, occurrence),
     )
-    db.session.add(meeting)
-    db.session.flush()
     occurrence.meeting = meeting
-    return meeting
+    return meeting, created
+
+
+def _row_of(series: MeetingSeries, occurrence: Occurrence) -> Select[Meeting]:
+    """The statement that reads an occurrence's stored row."""
+    return select(Meeting).where(
+        Meeting.series_id == series.id, Meeting.original_start == occurrence.original_start
+    )
 
 
 def _save(group: Group, meeting: Meeting) -> None:
@@ -198,35 +218,29 @@ def _claim(occurrence: Occurrence) -> Meeting | None:
     the same cancellation or pause at the same moment are served one after
     the other, and the second sees what the first did: a series' row is
     locked first, since its occurrence may not be stored yet (PostgreSQL;
-    SQLite writes one at a time anyway). None, with its own insert undone (a
-    savepoint), when someone else stored the occurrence meanwhile by another
-    way (a role taken): the caller then changes nothing."""
+    SQLite writes one at a time anyway). The locks are FOR NO KEY UPDATE: a
+    row inserted elsewhere that refers to the series or the meeting (a
+    meeting's row, a role taken) takes a key-share lock on it, which they let
+    through; FOR UPDATE would make such an insert and a cancellation wait for
+    each other (a deadlock, measured). None when someone else stored the
+    occurrence meanwhile by another way (a role taken, which a cancellation
+    would have to tell): the caller then changes nothing."""
     if occurrence.series is not None:
         db.session.execute(
             select(MeetingSeries.id)
             .where(MeetingSeries.id == occurrence.series.id)
-            .with_for_update()
+            .with_for_update(key_share=True)
         )
         occurrence.meeting = db.session.scalar(
-            select(Meeting)
-            .where(
-                Meeting.series_id == occurrence.series.id,
-                Meeting.original_start == occurrence.original_start,
-            )
-            .execution_options(populate_existing=True)
+            _row_of(occurrence.series, occurrence).execution_options(populate_existing=True)
         )
-    if occurrence.meeting is None:
-        try:
-            with db.session.begin_nested():
-                materialize(occurrence)
-        except IntegrityError:  # (series, original start) is unique
-            occurrence.meeting = None
-            return None
-    assert occurrence.meeting is not None  # materialized above
+        if occurrence.meeting is None and not _stored(occurrence)[1]:
+            return None  # stored meanwhile by another way
+    assert occurrence.meeting is not None  # a one-off is always stored
     return db.session.execute(
         select(Meeting)
         .where(Meeting.id == occurrence.meeting.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     ).scalar_one()
 

@@ -1,7 +1,8 @@
 """The demo data: two groups (Lausanne in French, Lugano in Italian) with
 members, a meeting series with its exceptions, roles filled fairly, a year of
-headcounts, a directory message, an open poll, an invitation and a calendar
-feed.
+headcounts, a directory message, an open poll, an invitation, a calendar feed
+and a charter (Lausanne's with a rule of its own that one member has not read
+yet).
 
 Loaded by ``flask demo-data`` (and ``make run`` on an empty database) and by the
 browser tests.
@@ -20,6 +21,7 @@ from facilitator.models import ContactMessage, Group, Membership, User
 from facilitator.models.groups import MemberRole
 from facilitator.services import (
     attendance,
+    charter,
     clock,
     feeds,
     invitations,
@@ -77,6 +79,16 @@ DEMO_GROUPS = [
         "poll": {
             "question": "Quel soir pour notre dernière rencontre avant la pause d'été\u00a0?",
             "answers": {"elodie": (1, 2), "noemie": (0, 1)},  # positions of the evenings
+        },
+        # A rule of their own, added to the usual charter: every member has
+        # read it but Élodie.
+        "charter": {
+            "addition": (
+                "**Pour notre groupe**\n\n"
+                "- La fibromyalgie fatigue\u202f: chaque personne peut s'allonger, se lever "
+                "ou partir avant la fin sans avoir à s'expliquer."
+            ),
+            "unread": ("elodie",),
         },
         "visitor": {
             "sender_name": "Léa",
@@ -248,6 +260,19 @@ def _demo_poll(group: Group, users: dict[str, User], spec: dict) -> None:
         polls.vote(poll, users[login], [poll.options[p].id for p in positions], clock.now())
 
 
+def _demo_charter(group: Group, members: dict[str, Membership], spec: dict) -> None:
+    """The usual charter, perhaps with a rule of the group's own (which every
+    member must read); read by every member but those named ``unread``."""
+    if "addition" in spec:
+        text = charter.template_text(group.language) + "\n\n" + spec["addition"]
+        author = next(iter(members.values()))
+        charter.revise(group, author.user, text, must_reread=True, base=1)
+    current = charter.standing(next(iter(members.values()))).current
+    for login, membership in members.items():
+        if login not in spec.get("unread", ()):
+            charter.acknowledge(membership, current)
+
+
 def load_demo_data() -> list[tuple[str, str]]:
     """Create the demo groups and members, and commit; return (invitation,
     feed) tokens."""
@@ -260,6 +285,12 @@ def load_demo_data() -> list[tuple[str, str]]:
             role = MemberRole.CORESPONSIBLE if coresp else MemberRole.MEMBER
             db.session.add(Membership(user=user, group=group, role=role))
         db.session.flush()
+        logins = [login for login, *_rest in spec["members"]]
+        members = {
+            login: db.session.scalar(Membership.select_for(user.id, group.id))
+            for login, user in zip(logins, users, strict=True)
+        }
+        _demo_charter(group, members, spec.get("charter", {}))
         _demo_schedule(group, users[0], spec["schedule"])
         _demo_roles(group, users[0])
         if "poll" in spec:

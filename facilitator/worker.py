@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask, current_app, url_for
 
-from facilitator.services import clock, jobs, notifications, retention, unit
+from facilitator.services import charter, clock, jobs, notifications, retention, unit
 from facilitator.services.retention import PurgeReport
 from facilitator.services.unit import SendReport
 
@@ -35,12 +35,23 @@ def queue_reminders(now: datetime) -> int:
         )
 
 
+def queue_charter_reviews(now: datetime) -> int:
+    """Queue the emails about charter reviews that are due (the caller
+    commits); how many."""
+    base = current_app.config["BASE_URL"]
+    with current_app.test_request_context(base_url=base):
+        return charter.remind_reviews(
+            now, lambda group: url_for("charter.show", group_id=group.id, _external=True)
+        )
+
+
 @dataclass
 class Round:
     """What one round of the worker did."""
 
     mail: SendReport = field(default_factory=SendReport)
     reminders: int | None = None  # None: not due this round
+    charter_reviews: int | None = None  # None: not due this round
     purge: PurgeReport | None = None
 
 
@@ -59,6 +70,10 @@ def run_round(now: datetime | None = None) -> Round:
     _merge(result.mail, unit.send_waiting(now))
     if jobs.claim("reminders", timedelta(minutes=config["REMINDERS_EVERY_MINUTES"]), when):
         result.reminders = queue_reminders(when)
+        unit.commit(send=False)
+        _merge(result.mail, unit.send_waiting(now))
+    if jobs.claim("charter_reviews", timedelta(hours=config["PURGE_EVERY_HOURS"]), when):
+        result.charter_reviews = queue_charter_reviews(when)
         unit.commit(send=False)
         _merge(result.mail, unit.send_waiting(now))
     if jobs.claim("purge", timedelta(hours=config["PURGE_EVERY_HOURS"]), when):

@@ -27,7 +27,14 @@ from facilitator.config import database_url
 from facilitator.domain.recurrence import WEEKLY, Rule
 from facilitator.extensions import cache, db, limiter
 from facilitator.i18n import locale_for
-from facilitator.models import ContactMessage, Group, Membership, RoleAssignment, User
+from facilitator.models import (
+    CharterVersion,
+    ContactMessage,
+    Group,
+    Membership,
+    RoleAssignment,
+    User,
+)
 from facilitator.models.groups import MemberRole
 from facilitator.services import (
     accounts,
@@ -43,6 +50,9 @@ from facilitator.services import groups as group_service
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct horse battery staple"
+# Joining from an invitation: the box that agrees to a new group's charter
+# (its first version), ticked.
+AGREED = {"agree": "y", "version": "1"}
 
 
 @contextmanager
@@ -409,6 +419,9 @@ def world(app, make_user, make_group, add_member):
             "poll": poll.id,
             "closed_poll": closed_poll.id,
             "closed_option": closed_poll.options[0].id,
+            "charter_version": db.session.scalar(
+                select(CharterVersion.id).where(CharterVersion.group_id == group.id)
+            ),
         },
     }
 

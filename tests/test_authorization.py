@@ -79,7 +79,8 @@ ROUTES: dict[tuple[str, str], Case] = {
     ),
     ("groups.audit_trail", "GET"): Case("/groups/{group}/audit", CORESPONSIBLES),
     ("groups.invitation", "GET"): Case("/invite/{invitation_token}", ANYONE),
-    ("groups.invitation", "POST"): Case("/invite/{invitation_token}", (302, 302, 302, 302)),
+    # Without the charter's box ticked: the page again, with the message (400).
+    ("groups.invitation", "POST"): Case("/invite/{invitation_token}", (302, 400, 400, 400)),
     ("meetings.index", "GET"): Case("/groups/{group}/meetings", GROUP_MEMBERS),
     ("meetings.past", "GET"): Case("/groups/{group}/meetings/past", GROUP_MEMBERS),
     ("meetings.new_series", "GET"): Case("/groups/{group}/series/new", CORESPONSIBLES),
@@ -203,6 +204,17 @@ ROUTES: dict[tuple[str, str], Case] = {
     ),
     ("polls.meeting", "POST"): Case(
         "/groups/{group}/polls/{closed_poll}/options/{closed_option}/meeting", FORM_FOR_CORESP
+    ),
+    ("charter.show", "GET"): Case("/groups/{group}/charter", GROUP_MEMBERS),
+    # Without the box ticked: the charter's page again, with the message.
+    ("charter.acknowledge", "POST"): Case("/groups/{group}/charter/agree", (302, 404, 400, 400)),
+    ("charter.edit", "GET"): Case("/groups/{group}/charter/edit", CORESPONSIBLES),
+    ("charter.edit", "POST"): Case("/groups/{group}/charter/edit", FORM_FOR_CORESP),
+    ("charter.review", "POST"): Case("/groups/{group}/charter/review", FORM_FOR_CORESP),
+    ("charter.reviewed", "POST"): Case("/groups/{group}/charter/reviewed", ACTION),
+    ("charter.versions", "GET"): Case("/groups/{group}/charter/versions", CORESPONSIBLES),
+    ("charter.version", "GET"): Case(
+        "/groups/{group}/charter/versions/{charter_version}", CORESPONSIBLES
     ),
 }
 

@@ -13,7 +13,7 @@ from facilitator.models import Invitation, Membership
 from facilitator.models._common import utcnow
 from facilitator.services import invitations
 from facilitator.services.errors import InvitationUsedUp
-from tests.conftest import PASSWORD, link_in, text_of
+from tests.conftest import AGREED, PASSWORD, link_in, text_of
 
 
 def create_link(client, group, **form) -> str:
@@ -75,7 +75,7 @@ def test_logged_in_user_joins_with_a_link_in_the_groups_language(
     assert "Hai ricevuto un invito a entrare in Gruppo lutto Lugano" in page
     newcomer = make_user("Luca", locale="fr")
     visitor.post("/auth/login", data={"email": newcomer.email, "password": PASSWORD})
-    response = visitor.post(path)
+    response = visitor.post(path, data=AGREED)
     assert response.status_code == 302
     membership = db.session.scalar(Membership.select_for(newcomer.id, group.id))
     assert membership.role == "member"
@@ -88,7 +88,7 @@ def test_logged_in_user_joins_with_a_link_in_the_groups_language(
     assert f"https://facilitator.test/groups/{group.id}/members" in outbox[0].get_content()
     assert newcomer.email not in outbox[0].get_content()
     # Joining again does nothing more.
-    visitor.post(path)
+    visitor.post(path, data=AGREED)
     assert db.session.scalar(select(Invitation.uses)) == 1
     assert len(outbox) == 1
 
@@ -106,7 +106,13 @@ def test_newcomer_registers_from_the_link_and_joins(app, client, outbox, owner_a
     finish = link_in(outbox[-1])
     response = visitor.post(
         finish,
-        data={"display_name": "Luca", "password": PASSWORD, "confirm": PASSWORD, "language": "it"},
+        data={
+            "display_name": "Luca",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "language": "it",
+            **AGREED,
+        },
     )
     assert response.status_code == 302
     assert response.location == f"/groups/{group.id}/welcome"
@@ -149,7 +155,7 @@ def test_used_up_link_gets_a_clear_page(app, client, owner_and_group, make_user,
     for user in (first, second):
         c = app.test_client()
         c.post("/auth/login", data={"email": user.email, "password": PASSWORD})
-        c.post(path)
+        c.post(path, data=AGREED)
     assert db.session.scalar(Membership.select_for(first.id, group.id)) is not None
     assert db.session.scalar(Membership.select_for(second.id, group.id)) is None
     response = app.test_client().get(path)

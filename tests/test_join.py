@@ -24,7 +24,7 @@ from facilitator.i18n import locale_for
 from facilitator.models import FeedToken, Group, Invitation, MeetingSeries, Membership, RoleOptIn
 from facilitator.services import audit, clock, feeds, invitations, roles, schedule
 from facilitator.services import groups as group_service
-from tests.conftest import PASSWORD, link_in, t, text_of
+from tests.conftest import AGREED, PASSWORD, link_in, t, text_of
 
 LANGUAGES = ["fr", "it", "de"]
 ROOT = Path(__file__).resolve().parents[1]
@@ -258,7 +258,7 @@ def invited(make_user, make_group):
 def test_joining_lands_on_the_welcome_checklist(app, client, login, invited, language):
     group, token, newcomer = invited(language)
     login(newcomer)
-    response = client.post(f"/invite/{token}")
+    response = client.post(f"/invite/{token}", data=AGREED)
     assert response.location == f"/groups/{group.id}/welcome"
     page = text_of(client.get(response.location))
     for text in (
@@ -283,8 +283,8 @@ def test_joining_lands_on_the_welcome_checklist(app, client, login, invited, lan
 def test_joining_twice_goes_to_the_group_page(client, login, invited):
     group, token, newcomer = invited()
     login(newcomer)
-    client.post(f"/invite/{token}")
-    assert client.post(f"/invite/{token}").location == f"/groups/{group.id}"
+    client.post(f"/invite/{token}", data=AGREED)
+    assert client.post(f"/invite/{token}", data=AGREED).location == f"/groups/{group.id}"
 
 
 def test_registering_from_an_invitation_lands_on_the_welcome_checklist(app, outbox, invited):
@@ -294,7 +294,13 @@ def test_registering_from_an_invitation_lands_on_the_welcome_checklist(app, outb
     finish = link_in(outbox[-1])
     response = visitor.post(
         finish,
-        data={"display_name": "Nuova", "password": PASSWORD, "confirm": PASSWORD, "language": "it"},
+        data={
+            "display_name": "Nuova",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "language": "it",
+            **AGREED,
+        },
     )
     assert response.location == f"/groups/{group.id}/welcome"
     page = text_of(visitor.get(response.location))
@@ -307,7 +313,7 @@ def test_ticking_roles_on_the_welcome_page_saves_them_beside_the_form(
 ):
     group, token, newcomer = invited(language)
     login(newcomer)
-    client.post(f"/invite/{token}")
+    client.post(f"/invite/{token}", data=AGREED)
     role_ids = [r.id for r in db.session.scalars(roles.role_types(group))][:2]
     response = client.post(f"/groups/{group.id}/welcome", data={"roles": role_ids})
     assert response.status_code == 302
@@ -323,7 +329,7 @@ def test_ticking_roles_on_the_welcome_page_saves_them_beside_the_form(
 def test_an_unknown_role_on_the_welcome_page_is_refused_at_the_field(client, login, invited):
     group, token, newcomer = invited()
     login(newcomer)
-    client.post(f"/invite/{token}")
+    client.post(f"/invite/{token}", data=AGREED)
     response = client.post(f"/groups/{group.id}/welcome", data={"roles": ["999999", "abc"]})
     assert response.status_code == 400
     assert 'id="roles-error"' in text_of(response)
@@ -333,7 +339,7 @@ def test_an_unknown_role_on_the_welcome_page_is_refused_at_the_field(client, log
 def test_the_welcome_calendar_step_creates_the_link_and_shows_it(client, login, invited):
     group, token, newcomer = invited()
     login(newcomer)
-    client.post(f"/invite/{token}")
+    client.post(f"/invite/{token}", data=AGREED)
     response = client.post("/account/calendar", data={"link-label": "mon téléphone"})
     assert response.location == "/account/calendar/new"
     assert ".ics" in text_of(client.get(response.location))

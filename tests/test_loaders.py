@@ -29,6 +29,7 @@ GROUP_RESOURCES = {
     "poll",
     "closed_poll",
     "closed_option",
+    "charter_version",
 }
 
 

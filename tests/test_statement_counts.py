@@ -29,7 +29,15 @@ from facilitator.models import (
     User,
 )
 from facilitator.models.groups import MemberRole
-from facilitator.services import attendance, clock, feeds, invitations, roles, schedule
+from facilitator.services import (
+    attendance,
+    charter,
+    clock,
+    feeds,
+    invitations,
+    roles,
+    schedule,
+)
 from tests.conftest import count_queries
 
 NOW = datetime(2026, 8, 20, 10, 0, tzinfo=UTC)  # a Thursday
@@ -76,7 +84,8 @@ def small(app, make_user, make_group, add_member):
     """Camille (co-responsible), Ana and Ben; a weekly series from 4 August
     (three Tuesdays past), a past and a coming one-off meeting, roles at
     past and coming meetings, a headcount, a cancelled and a moved date, an
-    absence, an invitation, a pending swap, feed links."""
+    absence, an invitation, a pending swap, feed links, a charter changed in
+    substance that Ben has read and Ana not yet."""
     camille = make_user("Camille")
     group = make_group(camille)
     ana, ben = make_user("Ana"), make_user("Ben")
@@ -132,9 +141,12 @@ def small(app, make_user, make_group, add_member):
             group_id=group.id, sender_name="Léa", sender_contact="l@example.org", body="Bonjour"
         )
     )
+    changed = charter.revise(group, camille, "- Une règle", must_reread=True, base=1)
+    charter.acknowledge(bens, changed.number)
     db.session.commit()
     values = {
         "group": group.id,
+        "charter_version": changed.id,
         "coming": coming.key,
         "past": past.key,
         "held": held.id,
@@ -282,6 +294,18 @@ PAGES = [
     page("settings", "camille", "/groups/{group}/settings", 2),
     page("calendar links", "camille", "/groups/{group}/calendar", 4),
     page("welcome", "ana", "/groups/{group}/welcome", 7),
+    page("charter, member who must read it", "ana", "/groups/{group}/charter", 4),
+    page(
+        "charter, co-responsible with who has not read it", "camille", "/groups/{group}/charter", 6
+    ),
+    page("charter's versions", "camille", "/groups/{group}/charter/versions", 3),
+    page(
+        "a version of the charter",
+        "camille",
+        "/groups/{group}/charter/versions/{charter_version}",
+        3,
+    ),
+    page("changing the charter", "camille", "/groups/{group}/charter/edit", 3),
     # Full GETs, without If-None-Match, as Google polls.
     page("group feed", "camille", "/feeds/{group_feed}.ics", 4),
     page("personal feed", "camille", "/feeds/{personal_feed}.ics", 5),
@@ -319,4 +343,4 @@ def test_the_dashboard_runs_as_many_statements_for_four_groups_as_for_one(
         roles.assign(group, camille, coming, role, 0, _membership(camille, group), NOW)
     _grow(small, make_user)
     after = cold_count(client, "/")
-    assert (before, after) == (8, 8)
+    assert (before, after) == (9, 9)  # the 9th: the groups whose charter to read

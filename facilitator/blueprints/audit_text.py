@@ -51,6 +51,14 @@ AUDIT_TEXTS = {
     "poll_decided": _l(
         "%(actor)s planned the meeting of %(when)s chosen by the poll “%(question)s”."
     ),
+    "charter_changed": _l(
+        "%(actor)s changed the charter (version %(number)s) and asked the members to read it again."
+    ),
+    "charter_edited": _l("%(actor)s made small changes to the charter (version %(number)s)."),
+    "charter_review_set": _l("%(actor)s set the charter's next review for %(when)s."),
+    "charter_reviewed": _l(
+        "%(actor)s reviewed the charter and kept it as it is; next review on %(when)s."
+    ),
 }
 
 
@@ -105,5 +113,6 @@ def _tell(event, who: Callable, pattern_of: Callable):
             "role": details.get("role") or details.get("name") or "",
             "count": details.get("count", ""),
             "question": details.get("question", ""),
+            "number": details.get("number", ""),
         }
     return pattern_of(pattern) % values

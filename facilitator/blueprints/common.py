@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from facilitator.i18n import use_context_language
 from facilitator.models import Group, Membership
+from facilitator.services import charter, notifications, unit
 from facilitator.services import groups as group_service
-from facilitator.services import notifications, unit
 from facilitator.services.errors import DomainError
 
 
@@ -22,14 +22,15 @@ def load_group(group_id: int, *, coresponsible: bool = False) -> tuple[Group, Me
     return _checked(group_service.membership_of(current_user.id, group_id), coresponsible)
 
 
-def load_group_counted(group_id: int) -> tuple[Group, Membership, int]:
-    """``load_group`` and the number of the group's members, in one statement
-    (the group page shows it)."""
+def load_group_counted(group_id: int) -> tuple[Group, Membership, int, charter.Standing]:
+    """``load_group``, the number of the group's members and where the member
+    and the group stand with the charter, in one statement (the group page
+    shows them)."""
     if not current_user.is_authenticated:
         abort(404)
     found = group_service.membership_and_count(current_user.id, group_id)
     group, membership = _checked(found[0] if found else None, coresponsible=False)
-    return group, membership, found[1]
+    return group, membership, found[1], found[2]
 
 
 def _checked(membership: Membership | None, coresponsible: bool) -> tuple[Group, Membership]:

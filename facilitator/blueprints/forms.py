@@ -12,8 +12,10 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -250,3 +252,34 @@ class WillingForm(FlaskForm):
         invalid_choice_message=_l("Choose one of the options in the list."),
         invalid_value_message=_l("Choose one of the options in the list."),
     )
+
+
+class CharterAgreement:
+    """The fields with which a member agrees to the group's charter (joining,
+    or after a change in substance): the box to tick, and the number of the
+    version shown (``shown``)."""
+
+    agree = BooleanField(
+        _l("I have read the charter and agree to it"),
+        validators=[
+            DataRequired(
+                message=_l("Tick the box to say that you have read the charter and agree to it.")
+            )
+        ],
+    )
+    version = HiddenField()
+
+    @property
+    def shown(self) -> int | None:
+        """The number of the version the page showed (None if it makes no sense)."""
+        return whole_number(self.version.data)
+
+
+def whole_number(value) -> int | None:
+    """A hidden field's whole number, or None for anything else."""
+    value = (value or "").strip() if isinstance(value, str) else ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+class CharterAgreeForm(CharterAgreement, FlaskForm):
+    """Agree to the charter shown."""

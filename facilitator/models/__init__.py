@@ -2,6 +2,7 @@
 
 from facilitator.models.attendance import AttendanceRecord, Intention
 from facilitator.models.audit import AuditEvent
+from facilitator.models.charter import Charter, CharterAcknowledgement, CharterVersion
 from facilitator.models.contact import ContactMessage
 from facilitator.models.feeds import FeedToken
 from facilitator.models.groups import CANTONS, LANGUAGES, THEMES, Group, Invitation, Membership
@@ -23,6 +24,9 @@ __all__ = [
     "THEMES",
     "AttendanceRecord",
     "AuditEvent",
+    "Charter",
+    "CharterAcknowledgement",
+    "CharterVersion",
     "ContactMessage",
     "FeedToken",
     "Group",

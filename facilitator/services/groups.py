@@ -19,7 +19,7 @@ from facilitator.extensions import db
 from facilitator.models import Group, Membership, RoleType, User
 from facilitator.models._common import utcnow
 from facilitator.models.groups import MemberRole
-from facilitator.services import audit, clock, feeds, roles, schedule
+from facilitator.services import audit, charter, clock, feeds, roles, schedule
 from facilitator.services.errors import LastCoresponsible
 from facilitator.services.lookup import owned
 
@@ -73,6 +73,7 @@ def create_group(creator: User, data: GroupData) -> Group:
     db.session.add(Membership(user=creator, group=group, role=MemberRole.CORESPONSIBLE))
     audit.record(group, creator, "group_created")
     roles.create_defaults(group)
+    charter.start(group)
     db.session.flush()
     return group
 
@@ -135,13 +136,16 @@ def membership_of(user_id: int, group_id: int) -> Membership | None:
     )
 
 
-def membership_and_count(user_id: int, group_id: int) -> tuple[Membership, int] | None:
-    """``membership_of`` and the number of the group's members, in one statement
-    (the group page shows it); None when the user is not a member."""
+def membership_and_count(
+    user_id: int, group_id: int
+) -> tuple[Membership, int, charter.Standing] | None:
+    """``membership_of``, the number of the group's members and where the
+    member and the group stand with the charter, in one statement (the group
+    page shows them); None when the user is not a member."""
     row = db.session.execute(
         _membership_statement(counted=True), {"user_id": user_id, "group_id": group_id}
     ).first()
-    return (row[0], row[1]) if row else None
+    return (row[0], row[1], charter.Standing.of(row[2:])) if row else None
 
 
 @lru_cache(maxsize=2)
@@ -151,7 +155,9 @@ def _membership_statement(counted: bool) -> Select[Any]:
         Membership.user_id == bindparam("user_id"), Membership.group_id == bindparam("group_id")
     )
     if counted:
-        statement = statement.add_columns(member_count_of(Membership.group_id))
+        statement = charter.with_standing(
+            statement.add_columns(member_count_of(Membership.group_id))
+        )
     return statement.options(contains_eager(Membership.group)).join(Membership.group)
 
 

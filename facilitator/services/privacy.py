@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 from facilitator.extensions import db
 from facilitator.models import (
     AuditEvent,
+    CharterAcknowledgement,
     FeedToken,
     Group,
     Meeting,
@@ -73,6 +74,12 @@ def collect(user: User, describe_event: Callable[[AuditEvent], str]) -> dict[str
         .join(Group, Group.id == Membership.group_id)
         .where(Unavailability.membership_id.in_(ids))
     ).all()
+    agreed = {
+        a.membership_id: a
+        for a in db.session.scalars(
+            select(CharterAcknowledgement).where(CharterAcknowledgement.membership_id.in_(ids))
+        )
+    }
     tokens = db.session.scalars(select(FeedToken).where(FeedToken.user_id == user.id)).all()
     events = db.session.execute(
         select(AuditEvent, Group.name)
@@ -100,6 +107,11 @@ def collect(user: User, describe_event: Callable[[AuditEvent], str]) -> dict[str
                     for r in db.session.scalars(
                         select(RoleType).where(RoleType.id.in_(roles.opted_in(m)))
                     )
+                ),
+                "charter_agreed": (
+                    {"version": agreed[m.id].number, "at": agreed[m.id].acknowledged_at}
+                    if m.id in agreed
+                    else None
                 ),
             }
             for m in memberships

@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 from facilitator import create_app
 from facilitator.demo import DEMO_DOMAIN, DEMO_PASSWORD, load_demo_data
 from facilitator.extensions import db
-from facilitator.models import Group, Membership, RoleAssignment, User
+from facilitator.models import CharterVersion, Group, Membership, RoleAssignment, User
 from facilitator.models.groups import MemberRole
 from facilitator.services import attendance, clock, roles, schedule, unit
 from tests.conftest import isolated_database, test_config
@@ -148,6 +148,11 @@ def demo(live_app):
                 member=member.id,
                 invite=invite,
                 feed=feed,
+                charter_version=db.session.scalar(
+                    select(CharterVersion.id)
+                    .where(CharterVersion.group_id == group.id)
+                    .order_by(CharterVersion.number.desc())
+                ),
             )
         unit.commit()  # attendance turned on for the server (services never commit)
         held = {

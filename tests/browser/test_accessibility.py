@@ -44,6 +44,7 @@ MEMBER_PAGES = {
     "new-group": "/groups/new",
     "welcome-checklist": "/groups/{g.id}/welcome",
     "leave": "/groups/{g.id}/leave",
+    "charter": "/groups/{g.id}/charter",
 }
 CORESPONSIBLE_PAGES = {
     "new-series": "/groups/{g.id}/series/new",
@@ -67,6 +68,9 @@ CORESPONSIBLE_PAGES = {
     "attendance": "/groups/{g.id}/attendance",
     "attendance-settings": "/groups/{g.id}/attendance/settings",
     "attendance-report": "/groups/{g.id}/attendance/report",
+    "charter-edit": "/groups/{g.id}/charter/edit",
+    "charter-versions": "/groups/{g.id}/charter/versions",
+    "charter-version": "/groups/{g.id}/charter/versions/{g.charter_version}",
 }
 LOGGED_IN = {**MEMBER_PAGES, **CORESPONSIBLE_PAGES}
 

@@ -100,6 +100,7 @@ def test_joining_shows_the_welcome_checklist(live_app, page, language):
     page.goto(f"{base}/invite/{token}")
     # the invitation says when and where the group meets
     assert "Salle B" in page.locator("main").inner_text()
+    page.check("#agree")  # the group's charter, read and agreed to
     with page.expect_navigation():
         page.get_by_role("button", name=t(live_app, language, "Join the group")).click()
     assert page.url.endswith(f"/groups/{group_id}/welcome")
@@ -180,6 +181,7 @@ def test_a_starting_group_and_a_newcomers_checklist_are_axe_clean(live_app, brow
         _group_id, token, _owner = _group_with_meetings(live_app, language)
         page.goto(f"{base}/invite/{token}")
         assert run_axe(page) == [], page.url
+        page.check("#agree")
         with page.expect_navigation():
             page.get_by_role("button", name=t(live_app, language, "Join the group")).click()
         page.locator("#willing input[type=checkbox]").first.check()

@@ -102,6 +102,7 @@ def test_a_newcomer_registers_from_an_invitation_and_joins(live_app, page, langu
     page.fill("#display_name", "Luca")
     page.fill("#password", PASSWORD)
     page.fill("#confirm", PASSWORD)
+    page.check("#agree")  # the group's charter, shown above the box
     page.click("main form button[type=submit]")
     assert group_name in page.locator("h1").inner_text()
     assert welcome in page.locator(".flashes").inner_text()

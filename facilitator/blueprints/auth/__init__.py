@@ -19,12 +19,13 @@ from facilitator.blueprints.common import (
 from facilitator.errors import flash_error
 from facilitator.extensions import limiter
 from facilitator.i18n import current_language, use_context_language
-from facilitator.services import accounts, invitations, unit
+from facilitator.services import accounts, charter, invitations, unit
 from facilitator.services.errors import DomainError
 
 from .forms import (
     LoginForm,
     RegisterFinishForm,
+    RegisterJoinForm,
     RegisterStartForm,
     ResetPasswordForm,
     ResetRequestForm,
@@ -177,23 +178,32 @@ def register():
 
 @bp.route("/register/<token>", methods=["GET", "POST"])
 def register_finish(token: str):
-    """Create the account for a confirmed email address."""
+    """Create the account for a confirmed email address; invited, agree to
+    the group's charter and join it."""
     try:
         registration = accounts.read_registration(token)
     except DomainError as exc:
         return render_template("auth/link_invalid.html", message=exc.message), exc.status
+    group = rules = None
     if registration.invitation:
         # A newcomer invited to a Ticino group finishes in Italian, whatever
         # the phone's language (unless they chose another one).
         # (A bad invitation is reported, with a message, once the account exists.)
         with contextlib.suppress(DomainError):
-            use_context_language(invitations.find(registration.invitation).group.language)
-    form = RegisterFinishForm()
+            group = invitations.find(registration.invitation).group
+            use_context_language(group.language)
+            rules = charter.current_version(group)
+    form = RegisterJoinForm() if rules else RegisterFinishForm()
     form._email = registration.email
     if request.method == "GET":
         form.language.data = current_language()
+    context = {"email": registration.email, "group": group, "rules": rules}
+    if rules is not None:
+        form.version.data = form.version.data or str(rules.number)
     if form.validate_on_submit():
         try:
+            if rules is not None:  # before anything is saved
+                charter.check_shown(group, form.shown)
             user = accounts.create_account(
                 registration.email,
                 form.display_name.data,
@@ -201,13 +211,21 @@ def register_finish(token: str):
                 form.language.data,
             )
         except DomainError as exc:
-            return field_error(form, exc, "auth/register_finish.html", email=registration.email)
+            if rules is not None:
+                form.version.data = str(rules.number)
+                form.agree.data = False
+            return field_error(form, exc, "auth/register_finish.html", **context)
         unit.commit()
         flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
         target = url_for("main.index")
         if registration.invitation:
             try:
                 membership = invitations.accept(registration.invitation, user)
+                charter.acknowledge(membership, form.shown if rules else None)
+            except charter.CharterChanged as exc:
+                # changed in substance at this very moment: read it again there
+                flash_error(exc)
+                target = url_for("groups.invitation", token=registration.invitation)
             except DomainError as exc:
                 flash_error(exc)
             else:
@@ -215,7 +233,7 @@ def register_finish(token: str):
                 unit.commit()
                 target = url_for("groups.welcome", group_id=membership.group_id)
         return logged_in(user, target)
-    return render_form("auth/register_finish.html", form, email=registration.email)
+    return render_form("auth/register_finish.html", form, **context)
 
 
 @bp.route("/reset", methods=["GET", "POST"])

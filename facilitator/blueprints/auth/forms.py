@@ -5,6 +5,7 @@ from wtforms.validators import InputRequired
 
 from facilitator.blueprints.forms import (
     REQUIRED,
+    CharterAgreement,
     display_name_field,
     email_field,
     language_field,
@@ -34,6 +35,11 @@ class RegisterFinishForm(FlaskForm):
     password = new_password_field()
     confirm = repeat_password_field(_l("Repeat the password"))
     language = language_field(_l("Language of the app and of emails"))
+
+
+class RegisterJoinForm(CharterAgreement, RegisterFinishForm):
+    """Registering from an invitation: the account, and the group's charter
+    agreed to."""
 
 
 class ResetRequestForm(FlaskForm):

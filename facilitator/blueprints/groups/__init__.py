@@ -16,12 +16,12 @@ from facilitator.blueprints.common import (
     render_form,
 )
 from facilitator.blueprints.feedback import flash_at, redirect_to
-from facilitator.blueprints.forms import WillingForm
+from facilitator.blueprints.forms import CharterAgreeForm, WillingForm
 from facilitator.errors import flash_error
 from facilitator.i18n import use_context_language
 from facilitator.models._common import MAX_ID
 from facilitator.models.groups import LANGUAGES
-from facilitator.services import audit, clock, invitations, privacy, roles, unit
+from facilitator.services import audit, charter, clock, invitations, privacy, roles, unit
 from facilitator.services import groups as group_service
 from facilitator.services.errors import AlreadyMember, DomainError
 
@@ -87,13 +87,16 @@ def create():
 @login_required
 def show(group_id: int):
     """Show a group's page to its members."""
-    group, membership, member_count = load_group_counted(group_id)
+    group, membership, member_count, charter_standing = load_group_counted(group_id)
+    now = clock.now()
     return render_template(
         "groups/show.html",
         group=group,
         membership=membership,
         member_count=member_count,
-        parts=group_page_parts(group, membership, member_count, clock.now()),
+        parts=group_page_parts(group, membership, member_count, now),
+        charter=charter_standing,
+        review_due=charter_standing.review_due(clock.today(group.timezone)),
     )
 
 
@@ -277,34 +280,51 @@ def audit_trail(group_id: int):
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 def invitation(token: str):
-    """Show an invitation and let a logged-in user join the group."""
+    """Show an invitation with the group's charter, and let a logged-in user
+    agree to the charter and join the group."""
     try:
         invite = invitations.find(token)
     except DomainError as exc:
         return invalid_invitation(exc)
     group = invite.group
     use_context_language(group.language)
+    rules = charter.current_version(group)
+    form = CharterAgreeForm()
+    status = 200
     if request.method == "POST":
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.path))
-        try:
-            membership = invitations.accept(token, current_user)
-        except AlreadyMember:
-            unit.rollback()
-        except DomainError as exc:
-            return invalid_invitation(exc)
+        if rules is None or form.validate_on_submit():
+            try:
+                membership = invitations.accept(token, current_user)
+                charter.acknowledge(membership, form.shown)
+            except AlreadyMember:
+                unit.rollback()
+                return redirect(url_for("groups.show", group_id=group.id))
+            except charter.CharterChanged as exc:
+                unit.rollback()
+                form.agree.errors = [str(exc.message)]
+                form.agree.data = False
+                status = exc.status
+            except DomainError as exc:
+                return invalid_invitation(exc)
+            else:
+                announce_arrival(membership)
+                unit.commit()
+                flash(_("Welcome to %(name)s!", name=group.name), "success")
+                return redirect(url_for("groups.welcome", group_id=group.id))
         else:
-            announce_arrival(membership)
-            unit.commit()
-            flash(_("Welcome to %(name)s!", name=group.name), "success")
-            return redirect(url_for("groups.welcome", group_id=group.id))
-        return redirect(url_for("groups.show", group_id=group.id))
+            status = 400
+    if rules is not None:
+        form.version.data = str(rules.number)
     return render_template(
         "groups/invitation.html",
         group=group,
         token=token,
         preview=invitations.preview(group, clock.now()),
-    )
+        rules=rules,
+        form=form,
+    ), status
 
 
 @bp.route("/groups/<int:group_id>/delete", methods=["GET", "POST"])

@@ -6,6 +6,7 @@ from flask_login import current_user
 from facilitator.models._common import utcnow
 from facilitator.services import clock, health, retention
 from facilitator.services import groups as group_service
+from facilitator.services.charter import groups_to_read
 
 from .dashboard import dashboard_parts, next_meeting_answer
 
@@ -22,7 +23,8 @@ def index():
     memberships = group_service.memberships_of(current_user)
     parts = dashboard_parts(current_user, memberships, now)
     answer = next_meeting_answer(current_user, memberships, parts, now)
-    return render_template("main/dashboard.html", parts=parts, answer=answer)
+    to_read = groups_to_read(current_user)
+    return render_template("main/dashboard.html", parts=parts, answer=answer, to_read=to_read)
 
 
 @bp.get("/privacy")

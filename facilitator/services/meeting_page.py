@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from facilitator.models import AttendanceRecord, Group, Membership, User
+from facilitator.models import AttendanceRecord, Group, Membership, RoleType, User
 from facilitator.services import attendance, outbox, roles, schedule
 from facilitator.services import groups as group_service
 
@@ -23,6 +23,7 @@ class MeetingRoles:
     i_am_away: bool
     i_hold_a_role: bool
     my_roles_here: list[str]
+    my_role_types: list[RoleType]  # the roles the reader holds here (each once), with guides
     anyone_holds_a_role: bool
     roles_open: bool  # neither cancelled nor started
 
@@ -63,6 +64,11 @@ def _roles(
     willing = roles.opted_in(membership)
     role_slots = roles.slots_of(group, occurrence)
     holding = {a.membership_id for rs in role_slots for a in rs.holders if a}
+    mine = [
+        rs.role
+        for rs in role_slots
+        if any(a and a.membership_id == membership.id for a in rs.holders)
+    ]
     return MeetingRoles(
         role_slots=role_slots,
         willing=willing,
@@ -75,6 +81,7 @@ def _roles(
             for a in rs.holders
             if a and a.membership_id == membership.id
         ],
+        my_role_types=mine,
         anyone_holds_a_role=bool(holding),
         roles_open=not occurrence.cancelled and occurrence.start_utc > now,
     )

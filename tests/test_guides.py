@@ -134,3 +134,72 @@ def test_the_reminder_carries_the_guide_in_plain_text(app, setup, outbox):
     assert "- Ouvrir par un tour de table" in body
     assert "<" not in body.split("Votre guide")[1].split("https://")[0]
     assert "tour de table" not in outbox[-1]["Subject"]
+
+
+FIRST_TIME = "C'est votre première fois comme Animation"
+
+
+def test_a_first_time_holder_is_told_so_and_the_guide_is_there(client, login, setup):
+    s = setup
+    _give(s, s["ana_m"])
+    login(s["ana"])
+    page = text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
+    assert FIRST_TIME in page
+    assert page.index(FIRST_TIME) < page.index('<details class="guide"')
+
+
+def test_nobody_else_is_told_that_it_is_someones_first_time(client, login, setup):
+    s = setup
+    _give(s, s["ana_m"])
+    login(s["owner"])
+    page = text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
+    assert "première fois" not in page
+
+
+def test_the_second_time_in_a_role_is_not_a_first_time(client, login, setup):
+    s = setup
+    earlier = s["key"].replace(KEY_DAY, "20260908")
+    _give(s, s["ana_m"], earlier)
+    _give(s, s["ana_m"])
+    login(s["ana"])
+    assert FIRST_TIME in text_of(client.get(f"/groups/{s['group'].id}/meetings/{earlier}"))
+    page = text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
+    assert "première fois" not in page
+    assert '<details class="guide"' in page  # the guide stays there
+
+
+def test_a_cancelled_meeting_or_another_role_does_not_count_as_having_held_it(client, login, setup):
+    s = setup
+    earlier = s["key"].replace(KEY_DAY, "20260908")
+    _give(s, s["ana_m"], earlier)
+    schedule.cancel(s["group"], s["owner"], schedule.find(s["group"], earlier), "")
+    other_day = s["key"].replace(KEY_DAY, "20260901")
+    roles.assign(
+        s["group"],
+        s["owner"],
+        schedule.find(s["group"], other_day),
+        roles.roles_of(s["group"])[1],
+        0,
+        s["ana_m"],
+        NOW,
+    )
+    _give(s, s["ana_m"])
+    login(s["ana"])
+    assert FIRST_TIME in text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
+
+
+def test_the_reminder_says_when_it_is_the_first_time_and_only_then(app, setup, outbox):
+    from facilitator.services import unit
+
+    s = setup
+    earlier = s["key"].replace(KEY_DAY, "20260908")
+    _give(s, s["ana_m"], earlier)
+    _give(s, s["ana_m"])
+    link = lambda group, key: "https://x.test/m"  # noqa: E731
+    notifications.send_reminders(datetime(2026, 9, 7, 8, 0, tzinfo=UTC), link)
+    unit.commit()
+    assert "première fois" in outbox[-1].get_content()
+    notifications.send_reminders(datetime(2026, 9, 14, 8, 0, tzinfo=UTC), link)
+    unit.commit()
+    assert "première fois" not in outbox[-1].get_content()
+    assert "Votre guide pour ce rôle" in outbox[-1].get_content()

@@ -24,6 +24,7 @@ class MeetingRoles:
     i_hold_a_role: bool
     my_roles_here: list[str]
     my_role_types: list[RoleType]  # the roles the reader holds here (each once), with guides
+    first_time_roles: set[int]  # of those, the ones the reader has never held before
     anyone_holds_a_role: bool
     roles_open: bool  # neither cancelled nor started
 
@@ -82,6 +83,9 @@ def _roles(
             if a and a.membership_id == membership.id
         ],
         my_role_types=mine,
+        first_time_roles=roles.first_times(
+            membership.user_id, {r.id for r in mine}, occurrence.start
+        ),
         anyone_holds_a_role=bool(holding),
         roles_open=not occurrence.cancelled and occurrence.start_utc > now,
     )

@@ -197,6 +197,20 @@ def _demo_roles(group: Group, actor: User) -> None:
     roles.apply_autofill(group, actor, picks, clock.now())
 
 
+DEMO_THEMES = {
+    "fr": "Les fêtes de fin d'année\u202f: comment les vivre",
+    "it": "Le feste di fine anno: come viverle",
+    "de": "Die Festtage: wie wir sie erleben",
+}
+
+
+def _demo_theme(group: Group) -> None:
+    """The next meeting has a theme (the roles' guides come with the group)."""
+    coming = [o for o in schedule.upcoming([group.id], clock.now(), limit=3) if not o.cancelled]
+    if coming:
+        schedule.materialize(coming[0]).theme = DEMO_THEMES.get(group.language, DEMO_THEMES["fr"])
+
+
 def load_demo_data() -> list[tuple[str, str]]:
     """Create the demo groups and members, and commit; return (invitation,
     feed) tokens."""
@@ -211,6 +225,7 @@ def load_demo_data() -> list[tuple[str, str]]:
         db.session.flush()
         _demo_schedule(group, users[0], spec["schedule"])
         _demo_roles(group, users[0])
+        _demo_theme(group)
         if "visitor" in spec:  # a message that came through the directory
             db.session.add(ContactMessage(group_id=group.id, **spec["visitor"]))
         _invitation, token = invitations.create_invitation(group, users[0], days=30, max_uses=5)

@@ -1,4 +1,4 @@
-"""role guides
+"""role guides, meeting outlines and themes
 
 Revision ID: 0015_guides
 Revises: 0012_outbox
@@ -19,8 +19,18 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('role_types', schema=None) as batch_op:
         batch_op.add_column(sa.Column('guide', sa.Text(), nullable=False, server_default=''))
+    with op.batch_alter_table('groups', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('outline', sa.Text(), nullable=False, server_default=''))
+    with op.batch_alter_table('meetings', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('theme', sa.String(length=120), nullable=True))
+        batch_op.add_column(sa.Column('outline', sa.Text(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('meetings', schema=None) as batch_op:
+        batch_op.drop_column('outline')
+        batch_op.drop_column('theme')
+    with op.batch_alter_table('groups', schema=None) as batch_op:
+        batch_op.drop_column('outline')
     with op.batch_alter_table('role_types', schema=None) as batch_op:
         batch_op.drop_column('guide')

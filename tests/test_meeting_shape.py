@@ -150,3 +150,94 @@ def test_a_theme_never_reaches_a_calendar_feed_nor_a_reminder(client, login, set
     unit.commit()
     assert outbox and all("deuil" not in m["Subject"] for m in outbox)
     assert all("deuil" not in m.get_content() for m in outbox)
+
+
+LINK = "https://meet.jit.si/ProchesAidantsLausanne"
+
+
+def test_the_groups_usual_online_link_shows_to_members_on_each_meeting_page(client, login, setup):
+    s = setup
+    login(s["owner"])
+    response = client.post(
+        f"/groups/{s['group'].id}/outline", data={"outline": "", "online_link": LINK}
+    )
+    assert response.status_code == 302
+    client.post("/auth/logout")
+    login(s["ben"])
+    body = client.get(s["base"]).get_data(as_text=True)
+    assert f'<a href="{LINK}" rel="noopener noreferrer">' in body
+
+
+def test_a_meeting_has_its_own_link_or_none_this_time(client, login, setup):
+    s = setup
+    s["group"].online_link = LINK
+    db.session.commit()
+    login(s["ana"])
+    own = "https://us02web.zoom.us/j/123?pwd=abc"
+    client.post(f"{s['base']}/shape", data={"theme": "", "outline": "", "online_link": own})
+    assert _stored(s).online_link == own
+    assert own in text_of(client.get(s["base"])) and LINK not in text_of(client.get(s["base"]))
+    client.post(f"{s['base']}/shape", data={"theme": "", "outline": "", "online_link": ""})
+    assert _stored(s).online_link == ""
+    assert "meet.jit.si" not in text_of(client.get(s["base"]))
+    client.post(f"{s['base']}/shape", data={"theme": "", "outline": "", "online_link": LINK})
+    assert _stored(s) is None or _stored(s).online_link is None  # the group's again
+
+
+@pytest.mark.parametrize(
+    ("link", "message"),
+    [
+        ("http://meet.jit.si/x", "Le lien doit commencer par https://"),
+        ("javascript:alert(1)", "Le lien doit commencer par https://"),
+        ("https://user:pw@meet.jit.si/x", "Saisissez un lien qui commence par https://"),
+        ("https://" + "a" * 400 + ".ch", "Utilisez au plus 300 caractères."),
+    ],
+)
+def test_a_bad_link_is_refused_at_the_field_and_nothing_changes(
+    client, login, setup, link, message
+):
+    s = setup
+    login(s["owner"])
+    for url, data in (
+        (f"{s['base']}/shape", {"theme": "ok", "outline": "", "online_link": link}),
+        (f"/groups/{s['group'].id}/outline", {"outline": "", "online_link": link}),
+    ):
+        response = client.post(url, data=data)
+        assert response.status_code == 400
+        page = text_of(response)
+        assert message in page.split('id="online_link-error"')[1]
+    db.session.refresh(s["group"])
+    assert s["group"].online_link == "" and _stored(s).theme is None
+
+
+def test_the_service_refuses_a_bad_link_too(setup):
+    from facilitator.services import meeting_shape
+
+    s = setup
+    with pytest.raises(meeting_shape.BadLink):
+        meeting_shape.set_group_defaults(s["group"], s["owner"], "", "http://x.ch")
+
+
+def test_an_online_link_never_reaches_a_feed_an_email_or_an_outsider(
+    client, login, setup, outbox, make_user
+):
+    s = setup
+    s["group"].online_link = LINK
+    s["group"].feed_title_mode = "discreet"
+    db.session.commit()
+    _f, personal = feeds.create(s["ana"], "phone")
+    _f, group_feed = feeds.create(s["owner"], "phone", group=s["group"])
+    unit.commit()
+    for token in (personal, group_feed):
+        assert "jit.si" not in client.get(f"/feeds/{token}.ics").get_data(as_text=True)
+    login(s["ana"])
+    ics = client.get(f"{s['base']}.ics")
+    assert ics.status_code == 200 and "jit.si" not in ics.get_data(as_text=True)
+    client.post("/auth/logout")
+    notifications.send_reminders(datetime(2026, 9, 14, 8, tzinfo=UTC), lambda g, k: "https://x")
+    unit.commit()
+    assert outbox and all("jit.si" not in m.as_string() for m in outbox)
+    login(make_user("Outsider"))
+    assert client.get(s["base"]).status_code == 404
+    client.post("/auth/logout")
+    assert "jit.si" not in client.get(s["base"]).get_data(as_text=True)

@@ -126,6 +126,8 @@ class Meeting(db.Model):
     # shown to members only, never in a feed or an email subject.
     theme: Mapped[str | None] = mapped_column(String(THEME_MAX))
     outline: Mapped[str | None] = mapped_column(Text)
+    # None: the group's usual online link; "": none for this meeting.
+    online_link: Mapped[str | None] = mapped_column(String(300))
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
     cancel_reason: Mapped[str] = mapped_column(String(REASON_MAX), default="")
     uid: Mapped[str] = mapped_column(String(80), default=new_uid)
@@ -152,5 +154,6 @@ class Meeting(db.Model):
             and not self.note
             and not self.theme
             and self.outline is None
+            and self.online_link is None
             and not getattr(self, "assignments", None)  # roles keep it stored
         )

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from facilitator.models import AttendanceRecord, Group, Membership, RoleType, User
-from facilitator.services import attendance, outbox, roles, schedule
+from facilitator.services import attendance, meeting_shape, outbox, roles, schedule
 from facilitator.services import groups as group_service
 
 
@@ -46,10 +46,16 @@ class MeetingPage:
     attendance: MeetingAttendance | None  # None: the group does not count attendance
     # How the emails about the meeting went; for co-responsibles only.
     mail: outbox.MeetingMail | None = None
+    # For the group's members only: never in a feed, an email or a discreet title.
+    online_link: str = ""
 
     def context(self) -> dict[str, Any]:
         """The page's values as the template names them."""
-        values: dict[str, Any] = {"occurrence": self.occurrence, "mail_status": self.mail}
+        values: dict[str, Any] = {
+            "occurrence": self.occurrence,
+            "mail_status": self.mail,
+            "online_link": self.online_link,
+        }
         values |= {f.name: getattr(self.roles, f.name) for f in fields(self.roles)}
         values["attendance_on"] = self.attendance is not None
         if self.attendance is not None:
@@ -131,4 +137,5 @@ def meeting_page(
         mail=outbox.about_meeting(group.id, occurrence.key)
         if membership.is_coresponsible
         else None,
+        online_link="" if occurrence.cancelled else meeting_shape.online_link_of(group, occurrence),
     )

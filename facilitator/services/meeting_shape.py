@@ -13,6 +13,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from facilitator.domain import outline as outline_rules
+from facilitator.domain.links import https_link_problem
 from facilitator.models import Group, Membership, User
 from facilitator.services import audit, roles, schedule
 from facilitator.services.errors import DomainError, Forbidden
@@ -43,6 +44,25 @@ def outline_of(group: Group, occurrence: schedule.Occurrence) -> str:
     return group_outline(group)
 
 
+def online_link_of(group: Group, occurrence: schedule.Occurrence) -> str:
+    """The meeting's online link (its own, else the group's usual one; may be
+    empty). For members on the meeting's page: never in a feed or an email."""
+    meeting = occurrence.meeting
+    if meeting is not None and meeting.online_link is not None:
+        return meeting.online_link
+    return group.online_link
+
+
+class BadLink(DomainError):
+    message = _l("Enter a link that starts with https://, such as https://meet.jit.si/our-group.")
+
+
+def _checked_link(link: str, field: str) -> str:
+    if link and https_link_problem(link):
+        raise BadLink(field=field)
+    return link
+
+
 def theme_of(occurrence: schedule.Occurrence) -> str:
     return (occurrence.meeting.theme or "") if occurrence.meeting is not None else ""
 
@@ -55,9 +75,11 @@ def may_shape(membership: Membership, role_slots: list[roles.RoleSlots]) -> bool
     )
 
 
-def set_group_outline(group: Group, actor: User, text: str) -> None:
-    """Keep the group's usual outline (empty: back to the default)."""
+def set_group_defaults(group: Group, actor: User, text: str, online_link: str) -> None:
+    """Keep the group's usual outline (empty: back to the default) and its
+    usual online link (empty: none)."""
     outline_rules.parse(text)  # the form checked it; a bad one never gets stored
+    group.online_link = _checked_link(online_link, "online_link")
     group.outline = text
     audit.record(group, actor, "outline_changed")
 
@@ -68,9 +90,11 @@ def set_shape(
     occurrence: schedule.Occurrence,
     theme: str,
     outline: str | None,
+    online_link: str | None = None,
 ) -> None:
-    """Set the meeting's theme and outline (None, empty, or the group's own
-    text: follow the group's usual outline)."""
+    """Set the meeting's theme, outline and online link (None, or the
+    group's own: follow the group's; an empty link: none this time; an empty
+    outline: the group's)."""
     if not may_shape(membership, roles.slots_of(group, occurrence)):
         raise NotYours()
     if occurrence.cancelled:
@@ -79,15 +103,21 @@ def set_shape(
         outline_rules.parse(outline)
     if not outline or outline == group_outline(group):
         outline = None  # follows the group's usual outline
+    if online_link is not None:
+        _checked_link(online_link, "online_link")
+        if online_link == group.online_link:
+            online_link = None
     meeting = schedule.materialize(occurrence)
     meeting.theme = theme or None
     meeting.outline = outline
+    meeting.online_link = online_link
 
 
 @dataclass(frozen=True)
 class Card:
     occurrence: schedule.Occurrence
     theme: str
+    online_link: str
     slots: list[outline_rules.Slot]
     role_slots: list[roles.RoleSlots]
     next_dates: list[schedule.Occurrence]
@@ -107,6 +137,7 @@ def card(group: Group, membership: Membership, occurrence: schedule.Occurrence) 
     return Card(
         occurrence=occurrence,
         theme=theme_of(occurrence),
+        online_link=online_link_of(group, occurrence),
         slots=outline_rules.timetable(parts, occurrence.start, occurrence.end),
         role_slots=role_slots,
         next_dates=next_dates[:NEXT_DATES],

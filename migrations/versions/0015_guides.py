@@ -1,4 +1,4 @@
-"""role guides, meeting outlines and themes
+"""role guides, meeting outlines, themes and online links
 
 Revision ID: 0015_guides
 Revises: 0012_outbox
@@ -21,16 +21,20 @@ def upgrade():
         batch_op.add_column(sa.Column('guide', sa.Text(), nullable=False, server_default=''))
     with op.batch_alter_table('groups', schema=None) as batch_op:
         batch_op.add_column(sa.Column('outline', sa.Text(), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('online_link', sa.String(length=300), nullable=False, server_default=''))
     with op.batch_alter_table('meetings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('theme', sa.String(length=120), nullable=True))
         batch_op.add_column(sa.Column('outline', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('online_link', sa.String(length=300), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('meetings', schema=None) as batch_op:
+        batch_op.drop_column('online_link')
         batch_op.drop_column('outline')
         batch_op.drop_column('theme')
     with op.batch_alter_table('groups', schema=None) as batch_op:
+        batch_op.drop_column('online_link')
         batch_op.drop_column('outline')
     with op.batch_alter_table('role_types', schema=None) as batch_op:
         batch_op.drop_column('guide')

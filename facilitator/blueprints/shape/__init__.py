@@ -14,6 +14,7 @@ from wtforms.validators import ValidationError
 from facilitator.blueprints.common import load_group, render_form
 from facilitator.blueprints.forms import LineField, max_length, strip
 from facilitator.domain import outline as outline_rules
+from facilitator.domain.links import LINK_MAX, https_link_problem
 from facilitator.models.meetings import OUTLINE_MAX, THEME_MAX
 from facilitator.services import meeting_shape, roles, schedule, unit
 from facilitator.services.errors import DomainError
@@ -59,6 +60,30 @@ def outline_field(label):
     )
 
 
+class HttpsLink:
+    MESSAGES = {
+        "too_long": _l("Use at most %(max)d characters.", max=LINK_MAX),
+        "not_https": _l("The link must start with https:// (a secure connection)."),
+        "not_a_link": _l(
+            "Enter a link that starts with https://, such as https://meet.jit.si/our-group."
+        ),
+    }
+
+    def __call__(self, form, field):
+        problem = https_link_problem(field.data) if field.data else None
+        if problem:
+            raise ValidationError(self.MESSAGES[problem])
+
+
+def online_link_field(label, description):
+    return LineField(
+        label,
+        validators=[HttpsLink()],
+        description=description,
+        render_kw={"inputmode": "url", "spellcheck": "false", "autocomplete": "off"},
+    )
+
+
 class ShapeForm(FlaskForm):
     theme = LineField(
         _l("Theme of the evening"),
@@ -66,10 +91,18 @@ class ShapeForm(FlaskForm):
         description=_l("Optional. Shown to members only, never in a calendar or an email."),
     )
     outline = outline_field(_l("Outline of this meeting"))
+    online_link = online_link_field(
+        _l("Online link (hybrid or video meeting)"),
+        _l("Optional. Shown only to the group's members, on this page. Empty: no link this time."),
+    )
 
 
 class OutlineForm(FlaskForm):
     outline = outline_field(_l("Usual outline of a meeting"))
+    online_link = online_link_field(
+        _l("Usual online link (hybrid or video meetings)"),
+        _l("Optional. Shown only to the group's members, on each meeting's page."),
+    )
 
 
 @bp.route("/meetings/<key>/shape", methods=["GET", "POST"])
@@ -84,11 +117,17 @@ def edit(group_id: int, key: str):
     if not form.is_submitted():
         form.theme.data = meeting_shape.theme_of(occurrence)
         form.outline.data = meeting_shape.outline_of(group, occurrence)
+        form.online_link.data = meeting_shape.online_link_of(group, occurrence)
     context = {"group": group, "membership": membership, "occurrence": occurrence}
     if form.validate_on_submit():
         try:
             meeting_shape.set_shape(
-                group, membership, occurrence, form.theme.data or "", form.outline.data or ""
+                group,
+                membership,
+                occurrence,
+                form.theme.data or "",
+                form.outline.data or "",
+                form.online_link.data or "",
             )
         except DomainError as exc:
             unit.rollback()
@@ -122,8 +161,11 @@ def group_outline(group_id: int):
     form = OutlineForm()
     if not form.is_submitted():
         form.outline.data = meeting_shape.group_outline(group)
+        form.online_link.data = group.online_link
     if form.validate_on_submit():
-        meeting_shape.set_group_outline(group, current_user, form.outline.data or "")
+        meeting_shape.set_group_defaults(
+            group, current_user, form.outline.data or "", form.online_link.data or ""
+        )
         unit.commit()
         flash(_("The usual outline has been saved."), "success")
         return redirect(url_for("shape.group_outline", group_id=group.id))

@@ -66,7 +66,7 @@ def test_the_holder_reads_the_guide_on_the_meeting_page_and_nobody_else_does(cli
     page = text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
     assert '<details class="guide"' in page
     assert "Ouvrir par un tour de table" in page
-    assert "Pendant la rencontre</h3>" in page
+    assert '<p class="guide-part">Pendant la rencontre</p>' in page
     client.post("/auth/logout")
     login(s["owner"])
     page = text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, PHONE, run_axe
 from tests.browser.test_roles_phone import _login, _world
 from tests.conftest import t
 
@@ -51,3 +51,22 @@ def test_a_first_time_facilitator_opens_the_guide_and_prints_the_card(live_app, 
     for size in ("A5", "A4"):
         pdf = page.pdf(path=str(folder / f"{language}-card-{size}.pdf"), format=size)
         assert len(PAGE_OBJECTS.findall(pdf)) == 1, size  # one page
+
+
+def test_the_guide_the_card_and_the_shape_forms_pass_axe_on_a_phone(live_app, browser):
+    base = live_app.config["LIVE_URL"]
+    w = _world(live_app, "fr")
+    context = browser.new_context(viewport=PHONE, bypass_csp=True)  # for axe
+    page = context.new_page()
+    _login(page, base, w["emails"]["Camille"])
+    meeting = f"{base}/groups/{w['group']}/meetings/{w['keys'][0]}"
+    for path in (f"{meeting}/card", f"{meeting}/shape", f"{base}/groups/{w['group']}/outline"):
+        page.goto(path)
+        assert run_axe(page) == [], path
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    context.clear_cookies()
+    _login(page, base, w["emails"]["Ana"])
+    page.goto(meeting)
+    page.locator("details.guide summary").click()
+    assert run_axe(page) == []
+    context.close()

@@ -273,6 +273,20 @@ def _demo_charter(group: Group, members: dict[str, Membership], spec: dict) -> N
             charter.acknowledge(membership, current)
 
 
+DEMO_THEMES = {
+    "fr": "Les fêtes de fin d'année\u202f: comment les vivre",
+    "it": "Le feste di fine anno: come viverle",
+    "de": "Die Festtage: wie wir sie erleben",
+}
+
+
+def _demo_theme(group: Group) -> None:
+    """The next meeting has a theme (the roles' guides come with the group)."""
+    coming = [o for o in schedule.upcoming([group.id], clock.now(), limit=3) if not o.cancelled]
+    if coming:
+        schedule.materialize(coming[0]).theme = DEMO_THEMES.get(group.language, DEMO_THEMES["fr"])
+
+
 def load_demo_data() -> list[tuple[str, str]]:
     """Create the demo groups and members, and commit; return (invitation,
     feed) tokens."""
@@ -298,6 +312,7 @@ def load_demo_data() -> list[tuple[str, str]]:
                 login: user for user, (login, *_r) in zip(users, spec["members"], strict=True)
             }
             _demo_poll(group, by_login, spec["poll"])
+        _demo_theme(group)
         if "visitor" in spec:  # a message that came through the directory
             db.session.add(ContactMessage(group_id=group.id, **spec["visitor"]))
         _invitation, token = invitations.create_invitation(group, users[0], days=30, max_uses=5)

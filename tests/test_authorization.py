@@ -162,6 +162,13 @@ ROUTES: dict[tuple[str, str], Case] = {
         "/groups/{group}/swaps/{swap}/cancel", (302, 404, 302, 302)
     ),
     ("roles.fill_apply", "POST"): Case("/groups/{group}/roles/fill", ACTION),
+    # The card and the theme: co-responsibles and the meeting's role holders
+    # (the member of the world holds no role at {future}).
+    ("shape.card", "GET"): Case("/groups/{group}/meetings/{future}/card", CORESPONSIBLES),
+    ("shape.edit", "GET"): Case("/groups/{group}/meetings/{future}/shape", CORESPONSIBLES),
+    ("shape.edit", "POST"): Case("/groups/{group}/meetings/{future}/shape", ACTION),
+    ("shape.group_outline", "GET"): Case("/groups/{group}/outline", CORESPONSIBLES),
+    ("shape.group_outline", "POST"): Case("/groups/{group}/outline", ACTION),
     # Attendance is on in the world; the meeting key is in the past (recordable).
     ("attendance.record", "POST"): Case(
         "/groups/{group}/meetings/{occurrence}/attendance", (302, 404, 403, 400)

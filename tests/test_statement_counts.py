@@ -272,8 +272,9 @@ PAGES = [
     page("fairness", "camille", "/groups/{group}/roles/fairness", 5),
     page("coming meetings", "camille", "/groups/{group}/meetings", 6),
     page("past meetings", "camille", "/groups/{group}/meetings/past", 5),
-    page("a meeting, co-responsible", "camille", "/groups/{group}/meetings/{coming}", 12),
-    page("a meeting, member", "ana", "/groups/{group}/meetings/{coming}", 11),
+    # A reader holding a role there: one more, whether it is their first time in it.
+    page("a meeting, co-responsible", "camille", "/groups/{group}/meetings/{coming}", 13),
+    page("a meeting, member", "ana", "/groups/{group}/meetings/{coming}", 12),
     page("a past meeting's headcount form", "camille", "/groups/{group}/meetings/{past}", 12),
     page("attendance figures", "camille", "/groups/{group}/attendance", 5),
     page("attendance report", "camille", "/groups/{group}/attendance/report", 5),

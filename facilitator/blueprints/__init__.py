@@ -29,6 +29,7 @@ def register_blueprints(app) -> None:
     from facilitator.blueprints.meetings import bp as meetings_bp
     from facilitator.blueprints.polls import bp as polls_bp
     from facilitator.blueprints.roles import bp as roles_bp
+    from facilitator.blueprints.shape import bp as shape_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -37,6 +38,7 @@ def register_blueprints(app) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(roles_bp)
+    app.register_blueprint(shape_bp)
     app.register_blueprint(attendance_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(polls_bp)

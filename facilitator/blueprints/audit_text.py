@@ -44,6 +44,7 @@ AUDIT_TEXTS = {
     "attendance_corrected": _l("%(actor)s corrected the number of participants of %(when)s."),
     "attendance_enabled": _l("%(actor)s turned attendance on."),
     "attendance_disabled": _l("%(actor)s turned attendance off."),
+    "outline_changed": _l("%(actor)s changed the usual outline of a meeting."),
     "role_swapped": _l("%(actor)s took over the role %(role)s from %(subject)s for %(when)s."),
     "poll_created": _l("%(actor)s asked the group: “%(question)s”"),
     "poll_closed": _l("%(actor)s closed the poll “%(question)s” before its end."),

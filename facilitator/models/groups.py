@@ -91,6 +91,11 @@ class Group(db.Model):
     retention_months: Mapped[int | None] = mapped_column(Integer)
     # Group feeds list who holds which role (by display name) unless turned off.
     feed_show_roles: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The usual outline of a meeting (domain.outline); empty: the default one,
+    # in the group's language.
+    outline: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The usual online link (https) for hybrid or video meetings, for members only.
+    online_link: Mapped[str] = mapped_column(String(300), default="", server_default="")
     # Bumped on every change that touches meetings (feeds use it for ETags).
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

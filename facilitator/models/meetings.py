@@ -34,6 +34,8 @@ TITLE_MAX = 120
 LOCATION_MAX = 200
 NOTE_MAX = 1000
 REASON_MAX = 200
+THEME_MAX = 120
+OUTLINE_MAX = 1000
 
 
 def new_uid() -> str:
@@ -120,6 +122,12 @@ class Meeting(db.Model):
     location: Mapped[str | None] = mapped_column(String(LOCATION_MAX))
     title: Mapped[str | None] = mapped_column(String(TITLE_MAX))
     note: Mapped[str | None] = mapped_column(Text)
+    # The evening's theme and outline (None: the group's usual outline);
+    # shown to members only, never in a feed or an email subject.
+    theme: Mapped[str | None] = mapped_column(String(THEME_MAX))
+    outline: Mapped[str | None] = mapped_column(Text)
+    # None: the group's usual online link; "": none for this meeting.
+    online_link: Mapped[str | None] = mapped_column(String(300))
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
     cancel_reason: Mapped[str] = mapped_column(String(REASON_MAX), default="")
     uid: Mapped[str] = mapped_column(String(80), default=new_uid)
@@ -144,5 +152,8 @@ class Meeting(db.Model):
             and self.location is None
             and self.title is None
             and not self.note
+            and not self.theme
+            and self.outline is None
+            and self.online_link is None
             and not getattr(self, "assignments", None)  # roles keep it stored
         )

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -25,6 +26,8 @@ from facilitator.models.meetings import Meeting
 
 ROLE_NAME_MAX = 60
 ROLE_DESCRIPTION_MAX = 300
+# A role's guide: a short checklist (domain.guide), empty for none.
+ROLE_GUIDE_MAX = 2000
 MAX_SLOTS = 5
 UNAVAILABILITY_NOTE_MAX = 200
 
@@ -36,6 +39,7 @@ class RoleType(db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(ROLE_NAME_MAX))
     description: Mapped[str] = mapped_column(String(ROLE_DESCRIPTION_MAX), default="")
+    guide: Mapped[str] = mapped_column(Text, default="", server_default="")
     slots: Mapped[int] = mapped_column(SmallInteger, default=1)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(SmallInteger, default=0)

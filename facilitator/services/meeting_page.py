@@ -8,8 +8,8 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from facilitator.models import AttendanceRecord, Group, Membership, User
-from facilitator.services import attendance, outbox, roles, schedule
+from facilitator.models import AttendanceRecord, Group, Membership, RoleType, User
+from facilitator.services import attendance, meeting_shape, outbox, roles, schedule
 from facilitator.services import groups as group_service
 
 
@@ -23,6 +23,8 @@ class MeetingRoles:
     i_am_away: bool
     i_hold_a_role: bool
     my_roles_here: list[str]
+    my_role_types: list[RoleType]  # the roles the reader holds here (each once), with guides
+    first_time_roles: set[int]  # of those, the ones the reader has never held before
     anyone_holds_a_role: bool
     roles_open: bool  # neither cancelled nor started
 
@@ -44,10 +46,16 @@ class MeetingPage:
     attendance: MeetingAttendance | None  # None: the group does not count attendance
     # How the emails about the meeting went; for co-responsibles only.
     mail: outbox.MeetingMail | None = None
+    # For the group's members only: never in a feed, an email or a discreet title.
+    online_link: str = ""
 
     def context(self) -> dict[str, Any]:
         """The page's values as the template names them."""
-        values: dict[str, Any] = {"occurrence": self.occurrence, "mail_status": self.mail}
+        values: dict[str, Any] = {
+            "occurrence": self.occurrence,
+            "mail_status": self.mail,
+            "online_link": self.online_link,
+        }
         values |= {f.name: getattr(self.roles, f.name) for f in fields(self.roles)}
         values["attendance_on"] = self.attendance is not None
         if self.attendance is not None:
@@ -63,6 +71,11 @@ def _roles(
     willing = roles.opted_in(membership)
     role_slots = roles.slots_of(group, occurrence)
     holding = {a.membership_id for rs in role_slots for a in rs.holders if a}
+    mine = [
+        rs.role
+        for rs in role_slots
+        if any(a and a.membership_id == membership.id for a in rs.holders)
+    ]
     return MeetingRoles(
         role_slots=role_slots,
         willing=willing,
@@ -75,6 +88,10 @@ def _roles(
             for a in rs.holders
             if a and a.membership_id == membership.id
         ],
+        my_role_types=mine,
+        first_time_roles=roles.first_times(
+            membership.user_id, {r.id for r in mine}, occurrence.start
+        ),
         anyone_holds_a_role=bool(holding),
         roles_open=not occurrence.cancelled and occurrence.start_utc > now,
     )
@@ -120,4 +137,5 @@ def meeting_page(
         mail=outbox.about_meeting(group.id, occurrence.key)
         if membership.is_coresponsible
         else None,
+        online_link="" if occurrence.cancelled else meeting_shape.online_link_of(group, occurrence),
     )

@@ -24,6 +24,7 @@ from facilitator.formatting import when_text
 from facilitator.models import Group, Meeting, Membership, RoleAssignment, RoleType, User
 from facilitator.models._common import utcnow
 from facilitator.services import groups, mail, schedule
+from facilitator.services.roles import first_times
 
 # An email's subject, called in the recipient's language.
 Subject = Callable[[], str]
@@ -84,6 +85,7 @@ def send_reminders(now: datetime, link_for: Callable[[Group, str], str]) -> int:
             occurrence=occurrence,
             group=meeting.group,
             link=link_for(meeting.group, occurrence.key),
+            first_time=bool(first_times(user.id, {role.id}, meeting.start)),
         )
         assignment.reminded_at = utcnow()
         queued += 1

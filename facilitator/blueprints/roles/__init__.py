@@ -12,6 +12,7 @@ from facilitator.blueprints.common import load_group, render_form
 from facilitator.blueprints.feedback import flash_at, flash_report, redirect_to
 from facilitator.blueprints.forms import WillingForm
 from facilitator.blueprints.meeting_page import show_page
+from facilitator.domain import guide
 from facilitator.errors import flash_error
 from facilitator.services import clock, role_mail, roles, schedule, unit
 from facilitator.services import groups as group_service
@@ -20,6 +21,7 @@ from facilitator.services.errors import DomainError, NotFound
 from .forms import AwayForm, RoleTypeForm
 
 bp = Blueprint("roles", __name__, template_folder="templates", url_prefix="/groups/<int:group_id>")
+bp.add_app_template_filter(guide.sections, "guide_sections")
 
 
 @bp.route("/roles", methods=["GET", "POST"])
@@ -49,7 +51,9 @@ def index(group_id: int):
 
 
 def _role_data(form: RoleTypeForm) -> roles.RoleData:
-    return roles.RoleData(form.name.data, form.description.data or "", form.slots.data)
+    return roles.RoleData(
+        form.name.data, form.description.data or "", form.slots.data, form.guide.data or ""
+    )
 
 
 @bp.route("/roles/new", methods=["GET", "POST"])

@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from facilitator.blueprints.forms import (
@@ -9,10 +10,12 @@ from facilitator.blueprints.forms import (
     date_field,
     max_length,
     required,
+    strip,
 )
 from facilitator.models.roles import (
     MAX_SLOTS,
     ROLE_DESCRIPTION_MAX,
+    ROLE_GUIDE_MAX,
     ROLE_NAME_MAX,
     UNAVAILABILITY_NOTE_MAX,
 )
@@ -29,6 +32,16 @@ class RoleTypeForm(FlaskForm):
             NumberRange(min=1, max=MAX_SLOTS, message=_l("Choose between %(min)s and %(max)s.")),
         ],
         render_kw={"inputmode": "numeric"},
+    )
+    guide = TextAreaField(
+        _l("Guide for whoever takes the role"),
+        validators=[max_length(ROLE_GUIDE_MAX)],
+        filters=[strip, lambda value: value.replace("\r\n", "\n") if value else value],
+        description=_l(
+            "A short checklist. A line ending with a colon is a heading "
+            "(Before the meeting:), each other line one step. Leave empty for no guide."
+        ),
+        render_kw={"rows": 12},
     )
 
 

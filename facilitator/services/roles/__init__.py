@@ -50,7 +50,7 @@ from facilitator.services.roles.errors import (
     TooLate,
 )
 from facilitator.services.roles.fair_share import FairnessRow, fairness
-from facilitator.services.roles.mine import MyRole, by_meeting, my_marks, my_roles
+from facilitator.services.roles.mine import MyRole, by_meeting, first_times, my_marks, my_roles
 from facilitator.services.roles.slots import (
     HolderChanged,
     RoleSlots,
@@ -114,6 +114,7 @@ __all__ = [
     "drop_future_assignments",
     "fairness",
     "filled",
+    "first_times",
     "mark_exclusive_holders",
     "move",
     "my_marks",

@@ -78,3 +78,25 @@ def my_marks(user: User, group: Group, now: datetime) -> dict[tuple[int, str], l
         (group.id, schedule.key_from(meeting_id, series_id, original_start), name)
         for meeting_id, series_id, original_start, name in rows
     )
+
+
+def first_times(user_id: int, role_type_ids: Iterable[int], before: datetime) -> set[int]:
+    """The roles among ``role_type_ids`` that the user has never held at a
+    meeting (not cancelled) starting before ``before`` (the group's local wall
+    time): for them, this is the first time. One query; none without roles."""
+    wanted = set(role_type_ids)
+    if not wanted:
+        return set()
+    held = db.session.scalars(
+        select(RoleAssignment.role_type_id)
+        .distinct()
+        .join(Meeting, Meeting.id == RoleAssignment.meeting_id)
+        .join(Membership, Membership.id == RoleAssignment.membership_id)
+        .where(
+            Membership.user_id == user_id,
+            RoleAssignment.role_type_id.in_(wanted),
+            Meeting.start < before.replace(tzinfo=None),
+            Meeting.cancelled.is_(False),
+        )
+    )
+    return wanted - set(held)

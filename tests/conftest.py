@@ -28,6 +28,8 @@ from facilitator.domain.recurrence import WEEKLY, Rule
 from facilitator.extensions import cache, db, limiter
 from facilitator.i18n import locale_for
 from facilitator.models import (
+    Centre,
+    CentreStaff,
     CharterVersion,
     ContactMessage,
     Group,
@@ -256,6 +258,31 @@ def add_member(app):
     return add
 
 
+@pytest.fixture
+def make_centre(app, make_user):
+    """A self-help centre with the given staff accounts (made when named by
+    a display name)."""
+
+    def make(
+        name: str = "Centre Vaud", *, cantons=("VD",), staff: tuple[User | str, ...] = ()
+    ) -> Centre:
+        centre = Centre(
+            name=name,
+            cantons=list(cantons),
+            languages=["fr"],
+            contact_email=f"contact-{uuid.uuid4().hex[:6]}@centre.example.org",
+        )
+        db.session.add(centre)
+        db.session.flush()
+        for person in staff:
+            user = make_user(person) if isinstance(person, str) else person
+            db.session.add(CentreStaff(centre_id=centre.id, user_id=user.id))
+        db.session.commit()
+        return centre
+
+    return make
+
+
 @dataclass
 class Auth:
     client: object
@@ -338,10 +365,12 @@ def date_poll(question: str = "Quand ?", **fields) -> polls.PollData:
 
 
 @pytest.fixture
-def world(app, make_user, make_group, add_member):
-    """A group with a bit of everything, and an id or key for every kind of
-    path parameter: what the route walks of test_authorization and
-    test_bad_input open."""
+def world(app, make_user, make_group, add_member, make_centre):
+    """A group with a bit of everything, attached to a self-help centre, and
+    an id or key for every kind of path parameter: what the route walks of
+    test_authorization and test_bad_input open. Besides the group's people:
+    a staff member of its centre, one of another centre, and an instance
+    administrator."""
     coresponsible = make_user("Coresponsible")
     group = make_group(coresponsible)
     group.attendance_enabled = True
@@ -382,6 +411,11 @@ def world(app, make_user, make_group, add_member):
         group_id=group.id, sender_name="Léa", sender_contact="l@example.org", body="Bonjour"
     )
     db.session.add(message)
+    staff, other_staff, admin = (make_user(n) for n in ("Staff", "Other staff", "Admin"))
+    admin.is_admin = True
+    centre = make_centre("Centre Vaud", staff=(staff,))
+    other_centre = make_centre("Centro Ticino", cantons=("TI",), staff=(other_staff,))
+    group.centre_id = centre.id
     poll, closed_poll = (
         polls.create(group, coresponsible, date_poll(question), clock.now())
         for question in ("Quand ?", "Et quand ?")
@@ -397,7 +431,14 @@ def world(app, make_user, make_group, add_member):
             {"id": member.id, "h": member.password_hash[-16:]}
         )
     return {
-        "users": {"outsider": outsider, "member": member, "coresponsible": coresponsible},
+        "users": {
+            "outsider": outsider,
+            "member": member,
+            "coresponsible": coresponsible,
+            "staff": staff,
+            "other_staff": other_staff,
+            "admin": admin,
+        },
         "values": {
             "group": group.id,
             "target": target.id,
@@ -418,6 +459,8 @@ def world(app, make_user, make_group, add_member):
             "message": message.id,
             "poll": poll.id,
             "closed_poll": closed_poll.id,
+            "centre": centre.id,
+            "other_centre": other_centre.id,
             "closed_option": closed_poll.options[0].id,
             "charter_version": db.session.scalar(
                 select(CharterVersion.id).where(CharterVersion.group_id == group.id)

@@ -8,8 +8,8 @@ from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user
 
 from facilitator.i18n import use_context_language
-from facilitator.models import Group, Membership
-from facilitator.services import charter, notifications, unit
+from facilitator.models import Centre, Group, Membership
+from facilitator.services import centres, charter, notifications, unit
 from facilitator.services import groups as group_service
 from facilitator.services.errors import DomainError
 
@@ -31,6 +31,18 @@ def load_group_counted(group_id: int) -> tuple[Group, Membership, int, charter.S
     found = group_service.membership_and_count(current_user.id, group_id)
     group, membership = _checked(found[0] if found else None, coresponsible=False)
     return group, membership, found[1], found[2]
+
+
+def load_centre(centre_id: int) -> Centre:
+    """Check access to a centre's staff pages as a named step: 404 for
+    anyone not on its staff (staff of another centre and instance
+    administrators included: they never learn what a centre sees)."""
+    if not current_user.is_authenticated:
+        abort(404)
+    centre = centres.staff_centre(current_user.id, centre_id)
+    if centre is None:
+        abort(404)
+    return centre
 
 
 def _checked(membership: Membership | None, coresponsible: bool) -> tuple[Group, Membership]:

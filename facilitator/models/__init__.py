@@ -2,6 +2,7 @@
 
 from facilitator.models.attendance import AttendanceRecord, Intention
 from facilitator.models.audit import AuditEvent
+from facilitator.models.centres import Centre, CentreStaff, StaffAction
 from facilitator.models.charter import Charter, CharterAcknowledgement, CharterVersion
 from facilitator.models.contact import ContactMessage
 from facilitator.models.feeds import FeedToken
@@ -24,6 +25,8 @@ __all__ = [
     "THEMES",
     "AttendanceRecord",
     "AuditEvent",
+    "Centre",
+    "CentreStaff",
     "Charter",
     "CharterAcknowledgement",
     "CharterVersion",
@@ -44,6 +47,7 @@ __all__ = [
     "RoleAssignment",
     "RoleOptIn",
     "RoleType",
+    "StaffAction",
     "SwapRequest",
     "Unavailability",
     "User",

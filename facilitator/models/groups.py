@@ -6,13 +6,24 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    select,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilitator.extensions import db
 from facilitator.models._common import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from facilitator.models.centres import Centre
     from facilitator.models.users import User
 
 NAME_MAX = 120
@@ -96,6 +107,15 @@ class Group(db.Model):
     outline: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The usual online link (https) for hybrid or video meetings, for members only.
     online_link: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # The self-help centre the co-responsibles attached the group to (None:
+    # none); "being founded" while a centre prepares it for its first members;
+    # what it shares with its centre (health signals on, yearly figures off).
+    centre_id: Mapped[int | None] = mapped_column(
+        ForeignKey("centres.id", ondelete="SET NULL"), index=True
+    )
+    founding: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    share_signals: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    share_figures: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Bumped on every change that touches meetings (feeds use it for ETags).
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -107,6 +127,7 @@ class Group(db.Model):
     invitations: Mapped[list[Invitation]] = relationship(
         back_populates="group", cascade="all, delete-orphan"
     )
+    centre: Mapped[Centre | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<Group {self.id}>"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Integer, String, select
+from sqlalchemy import Boolean, Integer, String, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -40,6 +40,9 @@ class User(UserMixin, db.Model):
     # When something that changes the personal feed changed (preferences,
     # joining or leaving a group): its Last-Modified.
     feed_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # An instance administrator (given by `flask admin`, never by a page):
+    # manages centres and their staff, reads the staff actions.
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -9,8 +9,8 @@ import pytest
 
 from facilitator.extensions import db
 from facilitator.models import Meeting
-from facilitator.services import clock, feeds, notifications, roles, schedule, unit
-from tests.conftest import text_of
+from facilitator.services import charter, clock, feeds, notifications, roles, schedule, unit
+from tests.conftest import t, text_of
 
 NOW = datetime(2026, 8, 20, 10, 0, tzinfo=UTC)
 THEME = "Parler du deuil à ses enfants"
@@ -59,6 +59,39 @@ def test_the_card_lays_out_the_usual_outline_with_clock_times_roles_and_next_dat
     assert "22 septembre 2026" in dates and "6 octobre 2026" in dates
     assert "13 octobre 2026" not in dates  # three dates only
     assert "<script" not in body
+
+
+def test_the_card_shows_the_charters_key_rules_in_the_groups_language(app, client, login, setup):
+    s = setup
+    login(s["ana"])
+    text = text_of(client.get(f"{s['base']}/card"))
+    rules = text.split(t(app, "fr", "Key rules of our charter"))[1].split("Prochaines dates")[0]
+    assert "<li>Ce qui se dit dans le groupe reste dans le groupe.</li>" in rules
+    assert "sans interrompre" in rules and "pas de conseils" in rules
+    assert rules.count("<li>") == 5
+    assert "à l'heure" not in text  # the other rules stay on the charter's page
+    assert t(app, "fr", "Change the charter") not in text
+
+
+def test_a_charter_marking_no_rule_gives_its_parts_and_co_responsibles_learn_how_to_mark_them(
+    app, client, login, setup
+):
+    s = setup
+    unmarked = charter.template_text("fr").replace("- **", "- ").replace(".**", ".")
+    charter.revise(s["group"], s["owner"], unmarked, must_reread=False, base=1)
+    db.session.commit()
+    login(s["owner"])
+    text = text_of(client.get(f"{s['base']}/card"))
+    parts = text.split(t(app, "fr", "Our charter"))[1].split("Prochaines dates")[0]
+    assert "<li>Confidentialité</li>" in parts and parts.count("<li>") == 4
+    assert t(app, "fr", "Change the charter") in text
+    own = "**Nos règles**\n\n- **Pas de <b>téléphone</b> pendant la rencontre.** Merci."
+    charter.revise(s["group"], s["owner"], own, must_reread=True, base=2)
+    db.session.commit()
+    body = client.get(f"{s['base']}/card").get_data(as_text=True)
+    assert "<li>Pas de &lt;b&gt;téléphone&lt;/b&gt; pendant la rencontre.</li>" in body
+    assert "Confidentialité" not in body and "Nos règles" not in body
+    assert t(app, "fr", "Change the charter") not in body
 
 
 def test_a_role_holder_sets_the_theme_and_members_see_it_on_the_meeting_page(client, login, setup):

@@ -1,6 +1,6 @@
 """A first-time facilitator on a 360 px phone, with and without JavaScript:
-the note that it is their first time, the guide opened, and the card printed
-on one page."""
+the note that it is their first time, the guide opened, and the card (with
+the charter's key rules) printed on one page."""
 
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ def test_a_first_time_facilitator_opens_the_guide_and_prints_the_card(live_app, 
         ).click()
     assert page.locator(".card-outline tr").count() == 4
     assert page.locator(".card-sheet bdi", has_text="Ana").count() == 1
+    assert page.locator(".card-rules li").count() == 5  # the usual charter's key rules
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.emulate_media(media="print")
     hidden = page.evaluate("""() => [...document.querySelectorAll(

@@ -1,6 +1,6 @@
 """The worker: sends the outbox's emails and runs the scheduled jobs
-(reminders every 15 minutes, the purge once a day), so that a deployment
-needs no cron.
+(reminders and the polls' ends every 15 minutes, the purge once a day), so
+that a deployment needs no cron.
 
 - ``flask worker`` runs it as a process of its own (production: one or more,
   on one or several machines, against one PostgreSQL; they share the work
@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask, current_app, url_for
 
-from facilitator.services import charter, clock, jobs, notifications, retention, unit
+from facilitator.services import charter, clock, jobs, notifications, polls, retention, unit
 from facilitator.services.retention import PurgeReport
 from facilitator.services.unit import SendReport
 
@@ -52,6 +52,7 @@ class Round:
     mail: SendReport = field(default_factory=SendReport)
     reminders: int | None = None  # None: not due this round
     charter_reviews: int | None = None  # None: not due this round
+    polls_ended: int | None = None  # None: not due this round
     purge: PurgeReport | None = None
 
 
@@ -72,6 +73,9 @@ def run_round(now: datetime | None = None) -> Round:
         result.reminders = queue_reminders(when)
         unit.commit(send=False)
         _merge(result.mail, unit.send_waiting(now))
+    if jobs.claim("polls_ended", timedelta(minutes=config["REMINDERS_EVERY_MINUTES"]), when):
+        result.polls_ended = polls.record_ended(when)
+        unit.commit()
     if jobs.claim("charter_reviews", timedelta(hours=config["PURGE_EVERY_HOURS"]), when):
         result.charter_reviews = queue_charter_reviews(when)
         unit.commit(send=False)

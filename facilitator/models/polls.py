@@ -54,7 +54,8 @@ class Poll(db.Model):
     # Results shown while the poll is open (else only once it has closed).
     live_results: Mapped[bool] = mapped_column(Boolean, default=False)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # Set when a co-responsible member closed it before ``closes_at``.
+    # Set when a co-responsible member closed it before ``closes_at``, or to
+    # ``closes_at`` once the worker wrote its end in the group's history.
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The one reminder to those who had not answered.
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

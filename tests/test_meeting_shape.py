@@ -9,32 +9,23 @@ import pytest
 
 from facilitator.extensions import db
 from facilitator.models import Meeting
-from facilitator.services import charter, clock, feeds, notifications, roles, schedule, unit
-from tests.conftest import t, text_of
+from facilitator.services import charter, feeds, notifications, roles, schedule, unit
+from tests.conftest import EVENING_NOW, t, text_of
 
-NOW = datetime(2026, 8, 20, 10, 0, tzinfo=UTC)
+NOW = EVENING_NOW
 THEME = "Parler du deuil à ses enfants"
 
 
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch):
-    monkeypatch.setattr(clock, "now", lambda: NOW)
-
-
 @pytest.fixture
-def setup(make_user, make_group, add_member, weekly_series):
-    owner = make_user("Camille")
-    group = make_group(owner, name="Proches aidants")
-    series = weekly_series(group)
-    ana, ben = make_user("Ana"), make_user("Ben")
-    ana_m = add_member(group, ana)
-    add_member(group, ben)
-    key = f"s{series.id}-202609151900"
-    occurrence = schedule.find(group, key)
-    roles.assign(group, owner, occurrence, roles.roles_of(group)[0], 0, ana_m, NOW)
+def setup(evening, make_user, add_member):
+    """The shared evening, where Ana holds its first role and Ben is a member."""
+    s = evening
+    s["ben"] = make_user("Ben")
+    add_member(s["group"], s["ben"])
+    occurrence = schedule.find(s["group"], s["key"])
+    roles.assign(s["group"], s["owner"], occurrence, s["role"], 0, s["ana_m"], NOW)
     db.session.commit()
-    base = f"/groups/{group.id}/meetings/{key}"
-    return {"owner": owner, "group": group, "ana": ana, "ben": ben, "key": key, "base": base}
+    return s
 
 
 def _stored(s) -> Meeting | None:

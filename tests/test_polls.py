@@ -27,7 +27,15 @@ from facilitator.models import (
 )
 from facilitator.services import clock, feeds, polls, privacy, unit
 from facilitator.services.tokens import keyed_hash
-from tests.conftest import PASSWORD, TEST_DATABASE_URL, count_queries, date_poll, text_of
+from tests.conftest import (
+    DIGEST,
+    PASSWORD,
+    TEST_DATABASE_URL,
+    confirmed,
+    count_queries,
+    date_poll,
+    text_of,
+)
 from tests.test_mail_privacy import lock_screen
 
 NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)  # a Thursday
@@ -367,7 +375,7 @@ def test_closing_early_is_confirmed_first(client, login, scene):
     assert "Fermer le sondage maintenant\xa0?" in text_of(page)
     assert client.post(url(poll, "/close")).status_code == 200  # no "confirm": nothing yet
     assert db.session.get(Poll, poll.id).closed_at is None
-    response = client.post(url(poll, "/close"), data={"confirm": "1"})
+    response = confirmed(client, url(poll, "/close"))
     assert response.status_code == 302
     assert db.session.get(Poll, poll.id).closed_at == NOW
     again = client.post(url(poll, "/close"), data={"confirm": "1"})
@@ -478,7 +486,7 @@ def test_one_reminder_goes_to_those_who_have_not_answered(app, client, login, sc
     page = text_of(client.get(url(poll, "/remind")))
     assert "2 membres recevront un e-mail" in page  # Ben and Chloé; not Camille herself
     assert "Ana" not in page and "Ben" not in page
-    response = client.post(url(poll, "/remind"), data={"confirm": "1"})
+    response = confirmed(client, url(poll, "/remind"))
     assert response.status_code == 302
     assert sorted(m["To"] for m in outbox) == sorted([scene["ben"].email, scene["chloé"].email])
     for message in outbox:
@@ -493,6 +501,31 @@ def test_one_reminder_goes_to_those_who_have_not_answered(app, client, login, sc
     assert again.status_code == 409
     assert "ont déjà reçu un rappel" in text_of(again)
     assert len(outbox) == 2
+
+
+@pytest.mark.parametrize(
+    ("step", "before", "now"),
+    [
+        ("/close", "1 membre a répondu", "2 membres ont répondu"),
+        ("/remind", "2 membres recevront", "1 membre recevra"),
+    ],
+)
+def test_a_confirmation_of_what_is_no_longer_true_shows_the_page_again(
+    app, client, login, scene, outbox, step, before, now
+):
+    poll = ask(scene)
+    vote(as_user(app, scene["ana"]), poll, poll.options[0])
+    login(scene["camille"])
+    shown = client.get(url(poll, step))
+    assert before in text_of(shown)
+    digest = DIGEST.search(shown.get_data(as_text=True)).group(1)
+    vote(as_user(app, scene["ben"]), poll, poll.options[1])  # meanwhile
+    late = client.post(url(poll, step), data={"confirm": "1", "digest": digest})
+    assert late.status_code == 409
+    assert now in text_of(late) and "quelque chose a changé" in text_of(late)
+    db.session.expire_all()
+    assert db.session.get(Poll, poll.id).closed_at is None and outbox == []
+    assert confirmed(client, url(poll, step)).status_code == 302
 
 
 def test_nobody_is_reminded_when_everybody_answered(app, client, login, scene, outbox):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -45,6 +46,18 @@ def queue_charter_reviews(now: datetime) -> int:
         )
 
 
+def queue_and_send(
+    queue: Callable[[datetime], int], when: datetime, now: datetime | None = None
+) -> tuple[int, SendReport]:
+    """One emailing job (the reminders, the charter reviews): queue its emails
+    due at ``when``, commit them, then send what the outbox holds. Returns
+    how many it queued and how the sending went. The worker's rounds and
+    ``flask send-reminders`` run it."""
+    queued = queue(when)
+    unit.commit(send=False)
+    return queued, unit.send_waiting(now)
+
+
 @dataclass
 class Round:
     """What one round of the worker did."""
@@ -70,16 +83,14 @@ def run_round(now: datetime | None = None) -> Round:
     result = Round()
     _merge(result.mail, unit.send_waiting(now))
     if jobs.claim("reminders", timedelta(minutes=config["REMINDERS_EVERY_MINUTES"]), when):
-        result.reminders = queue_reminders(when)
-        unit.commit(send=False)
-        _merge(result.mail, unit.send_waiting(now))
+        result.reminders, sent = queue_and_send(queue_reminders, when, now)
+        _merge(result.mail, sent)
     if jobs.claim("polls_ended", timedelta(minutes=config["REMINDERS_EVERY_MINUTES"]), when):
         result.polls_ended = polls.record_ended(when)
         unit.commit()
     if jobs.claim("charter_reviews", timedelta(hours=config["PURGE_EVERY_HOURS"]), when):
-        result.charter_reviews = queue_charter_reviews(when)
-        unit.commit(send=False)
-        _merge(result.mail, unit.send_waiting(now))
+        result.charter_reviews, sent = queue_and_send(queue_charter_reviews, when, now)
+        _merge(result.mail, sent)
     if jobs.claim("purge", timedelta(hours=config["PURGE_EVERY_HOURS"]), when):
         result.purge = retention.purge(when)
         unit.commit()

@@ -281,6 +281,21 @@ def test_one_worker_round_sends_reminders_and_the_outbox_and_says_it_is_alive(
     assert "Emails sent: 0," in again.output and len(outbox) == 3
 
 
+def test_send_reminders_and_the_worker_run_the_same_reminder_job(app, scene, monkeypatch):
+    ran = []
+    job = worker.queue_and_send
+
+    def watched(queue, when, now=None):
+        ran.append(queue.__name__)
+        return job(queue, when, now)
+
+    monkeypatch.setattr(worker, "queue_and_send", watched)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["send-reminders"]).exit_code == 0
+    assert runner.invoke(args=["worker", "--once"]).exit_code == 0
+    assert ran[:2] == ["queue_reminders", "queue_reminders"]
+
+
 def test_a_worker_round_exits_non_zero_when_an_email_fails(app, scene, no_sending, monkeypatch):
     s = scene
     _cancel_notices(s)

@@ -84,10 +84,7 @@ def send_reminders_command() -> None:
     """Email each role holder before their meeting, then send what the outbox
     holds (the worker does both by itself; this is for cron). Exits with 1
     when an email could not be sent."""
-    now = clock.now()
-    queued = worker.queue_reminders(now)
-    unit.commit(send=False)
-    report = unit.send_waiting()
+    queued, report = worker.queue_and_send(worker.queue_reminders, clock.now())
     click.echo(
         f"Reminders queued: {queued}. Emails sent: {report.sent}, "
         f"to try again later: {report.retrying}, given up: {report.failed}."

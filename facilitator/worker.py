@@ -1,6 +1,6 @@
 """The worker: sends the outbox's emails and runs the scheduled jobs
-(reminders every 15 minutes, the purge once a day), so that a deployment
-needs no cron.
+(reminders and the polls' ends every 15 minutes, the purge once a day), so
+that a deployment needs no cron.
 
 - ``flask worker`` runs it as a process of its own (production: one or more,
   on one or several machines, against one PostgreSQL; they share the work
@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, url_for
 
-from facilitator.services import charter, clock, jobs, notifications, retention, unit
+from facilitator.services import charter, clock, jobs, notifications, polls, retention, unit
 from facilitator.services.retention import PurgeReport
 from facilitator.services.unit import SendReport
 
@@ -45,6 +46,18 @@ def queue_charter_reviews(now: datetime) -> int:
         )
 
 
+def queue_and_send(
+    queue: Callable[[datetime], int], when: datetime, now: datetime | None = None
+) -> tuple[int, SendReport]:
+    """One emailing job (the reminders, the charter reviews): queue its emails
+    due at ``when``, commit them, then send what the outbox holds. Returns
+    how many it queued and how the sending went. The worker's rounds and
+    ``flask send-reminders`` run it."""
+    queued = queue(when)
+    unit.commit(send=False)
+    return queued, unit.send_waiting(now)
+
+
 @dataclass
 class Round:
     """What one round of the worker did."""
@@ -52,6 +65,7 @@ class Round:
     mail: SendReport = field(default_factory=SendReport)
     reminders: int | None = None  # None: not due this round
     charter_reviews: int | None = None  # None: not due this round
+    polls_ended: int | None = None  # None: not due this round
     purge: PurgeReport | None = None
 
 
@@ -69,13 +83,14 @@ def run_round(now: datetime | None = None) -> Round:
     result = Round()
     _merge(result.mail, unit.send_waiting(now))
     if jobs.claim("reminders", timedelta(minutes=config["REMINDERS_EVERY_MINUTES"]), when):
-        result.reminders = queue_reminders(when)
-        unit.commit(send=False)
-        _merge(result.mail, unit.send_waiting(now))
+        result.reminders, sent = queue_and_send(queue_reminders, when, now)
+        _merge(result.mail, sent)
+    if jobs.claim("polls_ended", timedelta(minutes=config["REMINDERS_EVERY_MINUTES"]), when):
+        result.polls_ended = polls.record_ended(when)
+        unit.commit()
     if jobs.claim("charter_reviews", timedelta(hours=config["PURGE_EVERY_HOURS"]), when):
-        result.charter_reviews = queue_charter_reviews(when)
-        unit.commit(send=False)
-        _merge(result.mail, unit.send_waiting(now))
+        result.charter_reviews, sent = queue_and_send(queue_charter_reviews, when, now)
+        _merge(result.mail, sent)
     if jobs.claim("purge", timedelta(hours=config["PURGE_EVERY_HOURS"]), when):
         result.purge = retention.purge(when)
         unit.commit()

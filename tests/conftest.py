@@ -14,7 +14,7 @@ import re
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from flask import has_app_context
@@ -362,6 +362,66 @@ def date_poll(question: str = "Quand ?", **fields) -> polls.PollData:
             **fields,
         }
     )
+
+
+# --- Scenes that several test modules start from -------------------------------
+
+MAIL_NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
+MAIL_DAY = date(2026, 9, 15)
+MAIL_LINK = "https://facilitator.test/groups/1"
+
+
+@pytest.fixture
+def mail_scene(monkeypatch, make_user, make_group, add_member, weekly_series):
+    """The clock on 1 September 2026 (MAIL_NOW); Camille's group meets on
+    Tuesdays at 19:00 with Ben, Ana and Noé as members. ``people`` and
+    ``members`` by first name, ``roles``: the group's role types, ``key``: the
+    meeting of 15 September (MAIL_DAY). The outbox's and the unit of work's
+    tests start from it."""
+    monkeypatch.setattr(clock, "now", lambda: MAIL_NOW)
+    owner = make_user("Camille")
+    group = make_group(owner)
+    series = weekly_series(group)
+    people = {name: make_user(name) for name in ("Ben", "Ana", "Noé")}
+    members = {name: add_member(group, user) for name, user in people.items()}
+    role_list = db.session.scalars(roles.role_types(group)).all()
+    unit.commit()
+    return {
+        "owner": owner,
+        "group": group,
+        "people": people,
+        "members": members,
+        "roles": role_list,
+        "key": f"s{series.id}-{MAIL_DAY:%Y%m%d}1900",
+    }
+
+
+EVENING_NOW = datetime(2026, 8, 20, 10, 0, tzinfo=UTC)
+EVENING_DAY = "20260915"
+
+
+@pytest.fixture
+def evening(monkeypatch, make_user, make_group, add_member, weekly_series):
+    """The clock on 20 August 2026 (EVENING_NOW); Camille's group "Proches
+    aidants" meets on Tuesdays at 19:00, Ana is a member (``ana_m``). ``key``
+    and ``base`` (its page) name the meeting of 15 September (EVENING_DAY),
+    ``role`` the group's first role (facilitation). The role guides' and the
+    meeting shape's tests start from it."""
+    monkeypatch.setattr(clock, "now", lambda: EVENING_NOW)
+    owner = make_user("Camille")
+    group = make_group(owner, name="Proches aidants")
+    series = weekly_series(group)
+    ana = make_user("Ana")
+    key = f"s{series.id}-{EVENING_DAY}1900"
+    return {
+        "owner": owner,
+        "group": group,
+        "ana": ana,
+        "ana_m": add_member(group, ana),
+        "role": roles.roles_of(group)[0],
+        "key": key,
+        "base": f"/groups/{group.id}/meetings/{key}",
+    }
 
 
 @pytest.fixture

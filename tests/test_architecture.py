@@ -9,7 +9,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "facilitator"
 DOMAIN = PACKAGE / "domain"
 # Besides the standard library, the domain may use these pure libraries.
-PURE_LIBRARIES = {"icalendar", "dateutil", "tzdata", "pytz"}
+PURE_LIBRARIES = {"icalendar", "dateutil", "tzdata", "pytz", "markdown_it"}
 
 
 def imported_modules(path: Path, package: str = "facilitator.domain") -> list[tuple[int, str]]:

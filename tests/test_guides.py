@@ -9,34 +9,10 @@ import pytest
 
 from facilitator.extensions import db
 from facilitator.models.roles import ROLE_GUIDE_MAX
-from facilitator.services import clock, notifications, roles, schedule
-from tests.conftest import t, text_of
+from facilitator.services import notifications, roles, schedule
+from tests.conftest import EVENING_DAY, EVENING_NOW, t, text_of
 
-NOW = datetime(2026, 8, 20, 10, 0, tzinfo=UTC)
-KEY_DAY = "20260915"
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch):
-    monkeypatch.setattr(clock, "now", lambda: NOW)
-
-
-@pytest.fixture
-def setup(make_user, make_group, add_member, weekly_series):
-    owner = make_user("Camille")
-    group = make_group(owner, name="Proches aidants")
-    series = weekly_series(group)
-    ana = make_user("Ana")
-    ana_m = add_member(group, ana)
-    facilitation = roles.roles_of(group)[0]
-    return {
-        "owner": owner,
-        "group": group,
-        "ana": ana,
-        "ana_m": ana_m,
-        "role": facilitation,
-        "key": f"s{series.id}-{KEY_DAY}1900",
-    }
+NOW, KEY_DAY = EVENING_NOW, EVENING_DAY
 
 
 def _give(s, membership, key=None):
@@ -59,8 +35,10 @@ def test_a_new_group_gets_the_five_roles_with_guides_in_its_language(
     assert guides[0] != guides[3]
 
 
-def test_the_holder_reads_the_guide_on_the_meeting_page_and_nobody_else_does(client, login, setup):
-    s = setup
+def test_the_holder_reads_the_guide_on_the_meeting_page_and_nobody_else_does(
+    client, login, evening
+):
+    s = evening
     _give(s, s["ana_m"])
     login(s["ana"])
     page = text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
@@ -73,8 +51,8 @@ def test_the_holder_reads_the_guide_on_the_meeting_page_and_nobody_else_does(cli
     assert '<details class="guide"' not in page
 
 
-def test_a_coresponsible_edits_the_guide_and_an_empty_one_means_no_guide(client, login, setup):
-    s = setup
+def test_a_coresponsible_edits_the_guide_and_an_empty_one_means_no_guide(client, login, evening):
+    s = evening
     login(s["owner"])
     url = f"/groups/{s['group'].id}/roles/{s['role'].id}/edit"
     form = {"name": s["role"].name, "description": "", "slots": "1"}
@@ -93,8 +71,8 @@ def test_a_coresponsible_edits_the_guide_and_an_empty_one_means_no_guide(client,
     assert '<details class="guide"' not in page
 
 
-def test_a_too_long_guide_gets_a_message_at_the_field_and_nothing_changes(client, login, setup):
-    s = setup
+def test_a_too_long_guide_gets_a_message_at_the_field_and_nothing_changes(client, login, evening):
+    s = evening
     before = s["role"].guide
     login(s["owner"])
     response = client.post(
@@ -109,8 +87,8 @@ def test_a_too_long_guide_gets_a_message_at_the_field_and_nothing_changes(client
     assert s["role"].guide == before and s["role"].name != "Autre nom"
 
 
-def test_a_guide_is_shown_as_text_never_as_markup(client, login, setup):
-    s = setup
+def test_a_guide_is_shown_as_text_never_as_markup(client, login, evening):
+    s = evening
     s["role"].guide = "- <script>alert(1)</script>"
     db.session.commit()
     _give(s, s["ana_m"])
@@ -119,8 +97,8 @@ def test_a_guide_is_shown_as_text_never_as_markup(client, login, setup):
     assert "<script>alert(1)" not in body and "&lt;script&gt;alert(1)" in body
 
 
-def test_the_reminder_carries_the_guide_in_plain_text(app, setup, outbox):
-    s = setup
+def test_the_reminder_carries_the_guide_in_plain_text(app, evening, outbox):
+    s = evening
     _give(s, s["ana_m"])
     queued = notifications.send_reminders(
         datetime(2026, 9, 14, 8, 0, tzinfo=UTC), lambda group, key: "https://x.test/m"
@@ -139,8 +117,8 @@ def test_the_reminder_carries_the_guide_in_plain_text(app, setup, outbox):
 FIRST_TIME = "C'est votre première fois comme Animation"
 
 
-def test_a_first_time_holder_is_told_so_and_the_guide_is_there(client, login, setup):
-    s = setup
+def test_a_first_time_holder_is_told_so_and_the_guide_is_there(client, login, evening):
+    s = evening
     _give(s, s["ana_m"])
     login(s["ana"])
     page = text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
@@ -148,16 +126,16 @@ def test_a_first_time_holder_is_told_so_and_the_guide_is_there(client, login, se
     assert page.index(FIRST_TIME) < page.index('<details class="guide"')
 
 
-def test_nobody_else_is_told_that_it_is_someones_first_time(client, login, setup):
-    s = setup
+def test_nobody_else_is_told_that_it_is_someones_first_time(client, login, evening):
+    s = evening
     _give(s, s["ana_m"])
     login(s["owner"])
     page = text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
     assert "première fois" not in page
 
 
-def test_the_second_time_in_a_role_is_not_a_first_time(client, login, setup):
-    s = setup
+def test_the_second_time_in_a_role_is_not_a_first_time(client, login, evening):
+    s = evening
     earlier = s["key"].replace(KEY_DAY, "20260908")
     _give(s, s["ana_m"], earlier)
     _give(s, s["ana_m"])
@@ -168,8 +146,10 @@ def test_the_second_time_in_a_role_is_not_a_first_time(client, login, setup):
     assert '<details class="guide"' in page  # the guide stays there
 
 
-def test_a_cancelled_meeting_or_another_role_does_not_count_as_having_held_it(client, login, setup):
-    s = setup
+def test_a_cancelled_meeting_or_another_role_does_not_count_as_having_held_it(
+    client, login, evening
+):
+    s = evening
     earlier = s["key"].replace(KEY_DAY, "20260908")
     _give(s, s["ana_m"], earlier)
     schedule.cancel(s["group"], s["owner"], schedule.find(s["group"], earlier), "")
@@ -188,10 +168,10 @@ def test_a_cancelled_meeting_or_another_role_does_not_count_as_having_held_it(cl
     assert FIRST_TIME in text_of(client.get(f"/groups/{s['group'].id}/meetings/{s['key']}"))
 
 
-def test_the_reminder_says_when_it_is_the_first_time_and_only_then(app, setup, outbox):
+def test_the_reminder_says_when_it_is_the_first_time_and_only_then(app, evening, outbox):
     from facilitator.services import unit
 
-    s = setup
+    s = evening
     earlier = s["key"].replace(KEY_DAY, "20260908")
     _give(s, s["ana_m"], earlier)
     _give(s, s["ana_m"])

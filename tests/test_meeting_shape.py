@@ -9,32 +9,23 @@ import pytest
 
 from facilitator.extensions import db
 from facilitator.models import Meeting
-from facilitator.services import clock, feeds, notifications, roles, schedule, unit
-from tests.conftest import text_of
+from facilitator.services import charter, feeds, notifications, roles, schedule, unit
+from tests.conftest import EVENING_NOW, t, text_of
 
-NOW = datetime(2026, 8, 20, 10, 0, tzinfo=UTC)
+NOW = EVENING_NOW
 THEME = "Parler du deuil à ses enfants"
 
 
-@pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch):
-    monkeypatch.setattr(clock, "now", lambda: NOW)
-
-
 @pytest.fixture
-def setup(make_user, make_group, add_member, weekly_series):
-    owner = make_user("Camille")
-    group = make_group(owner, name="Proches aidants")
-    series = weekly_series(group)
-    ana, ben = make_user("Ana"), make_user("Ben")
-    ana_m = add_member(group, ana)
-    add_member(group, ben)
-    key = f"s{series.id}-202609151900"
-    occurrence = schedule.find(group, key)
-    roles.assign(group, owner, occurrence, roles.roles_of(group)[0], 0, ana_m, NOW)
+def setup(evening, make_user, add_member):
+    """The shared evening, where Ana holds its first role and Ben is a member."""
+    s = evening
+    s["ben"] = make_user("Ben")
+    add_member(s["group"], s["ben"])
+    occurrence = schedule.find(s["group"], s["key"])
+    roles.assign(s["group"], s["owner"], occurrence, s["role"], 0, s["ana_m"], NOW)
     db.session.commit()
-    base = f"/groups/{group.id}/meetings/{key}"
-    return {"owner": owner, "group": group, "ana": ana, "ben": ben, "key": key, "base": base}
+    return s
 
 
 def _stored(s) -> Meeting | None:
@@ -59,6 +50,39 @@ def test_the_card_lays_out_the_usual_outline_with_clock_times_roles_and_next_dat
     assert "22 septembre 2026" in dates and "6 octobre 2026" in dates
     assert "13 octobre 2026" not in dates  # three dates only
     assert "<script" not in body
+
+
+def test_the_card_shows_the_charters_key_rules_in_the_groups_language(app, client, login, setup):
+    s = setup
+    login(s["ana"])
+    text = text_of(client.get(f"{s['base']}/card"))
+    rules = text.split(t(app, "fr", "Key rules of our charter"))[1].split("Prochaines dates")[0]
+    assert "<li>Ce qui se dit dans le groupe reste dans le groupe.</li>" in rules
+    assert "sans interrompre" in rules and "pas de conseils" in rules
+    assert rules.count("<li>") == 5
+    assert "à l'heure" not in text  # the other rules stay on the charter's page
+    assert t(app, "fr", "Change the charter") not in text
+
+
+def test_a_charter_marking_no_rule_gives_its_parts_and_co_responsibles_learn_how_to_mark_them(
+    app, client, login, setup
+):
+    s = setup
+    unmarked = charter.template_text("fr").replace("- **", "- ").replace(".**", ".")
+    charter.revise(s["group"], s["owner"], unmarked, must_reread=False, base=1)
+    db.session.commit()
+    login(s["owner"])
+    text = text_of(client.get(f"{s['base']}/card"))
+    parts = text.split(t(app, "fr", "Our charter"))[1].split("Prochaines dates")[0]
+    assert "<li>Confidentialité</li>" in parts and parts.count("<li>") == 4
+    assert t(app, "fr", "Change the charter") in text
+    own = "**Nos règles**\n\n- **Pas de <b>téléphone</b> pendant la rencontre.** Merci."
+    charter.revise(s["group"], s["owner"], own, must_reread=True, base=2)
+    db.session.commit()
+    body = client.get(f"{s['base']}/card").get_data(as_text=True)
+    assert "<li>Pas de &lt;b&gt;téléphone&lt;/b&gt; pendant la rencontre.</li>" in body
+    assert "Confidentialité" not in body and "Nos règles" not in body
+    assert t(app, "fr", "Change the charter") not in body
 
 
 def test_a_role_holder_sets_the_theme_and_members_see_it_on_the_meeting_page(client, login, setup):

@@ -11,7 +11,7 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -23,32 +23,23 @@ from facilitator.models import OutboxMessage, RoleAssignment
 from facilitator.models._common import utcnow
 from facilitator.services import clock, jobs, mail, notifications, outbox, roles, schedule, unit
 
-from .conftest import TEST_DATABASE_URL, confirmed, text_of
+from .conftest import MAIL_LINK, MAIL_NOW, TEST_DATABASE_URL, confirmed, text_of
 
-NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
-KEY_DAY = date(2026, 9, 15)
-LINK = "https://facilitator.test/groups/1"
-
-
-@pytest.fixture(autouse=True)
-def fixed_now(monkeypatch):
-    monkeypatch.setattr(clock, "now", lambda: NOW)
+NOW, LINK = MAIL_NOW, MAIL_LINK
 
 
 @pytest.fixture
-def scene(make_user, make_group, add_member, weekly_series):
-    owner = make_user("Camille")
-    group = make_group(owner)
-    series = weekly_series(group)
-    people = {name: make_user(name) for name in ("Ben", "Ana", "Noé")}
-    members = {name: add_member(group, user) for name, user in people.items()}
-    role_list = db.session.scalars(roles.role_types(group)).all()
-    key = f"s{series.id}-{KEY_DAY:%Y%m%d}1900"
-    occurrence = schedule.find(group, key)
+def scene(mail_scene):
+    """The shared mail scene, where Ben, Ana and Noé hold the first three
+    roles of the meeting of 15 September."""
+    s = mail_scene
+    occurrence = schedule.find(s["group"], s["key"])
     for index, name in enumerate(("Ben", "Ana", "Noé")):
-        roles.assign(group, owner, occurrence, role_list[index], 0, members[name], NOW)
+        roles.assign(
+            s["group"], s["owner"], occurrence, s["roles"][index], 0, s["members"][name], NOW
+        )
     unit.commit()
-    return {"owner": owner, "group": group, "people": people, "key": key}
+    return s
 
 
 def _cancel_notices(s) -> None:
@@ -288,6 +279,21 @@ def test_one_worker_round_sends_reminders_and_the_outbox_and_says_it_is_alive(
     # The reminders are not due again for 15 minutes: a second round sends nothing.
     again = app.test_cli_runner().invoke(args=["worker", "--once"])
     assert "Emails sent: 0," in again.output and len(outbox) == 3
+
+
+def test_send_reminders_and_the_worker_run_the_same_reminder_job(app, scene, monkeypatch):
+    ran = []
+    job = worker.queue_and_send
+
+    def watched(queue, when, now=None):
+        ran.append(queue.__name__)
+        return job(queue, when, now)
+
+    monkeypatch.setattr(worker, "queue_and_send", watched)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["send-reminders"]).exit_code == 0
+    assert runner.invoke(args=["worker", "--once"]).exit_code == 0
+    assert ran[:2] == ["queue_reminders", "queue_reminders"]
 
 
 def test_a_worker_round_exits_non_zero_when_an_email_fails(app, scene, no_sending, monkeypatch):

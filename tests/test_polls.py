@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from facilitator import worker
+from facilitator.blueprints.audit_text import audit_text
 from facilitator.demo import DEMO_PASSWORD
 from facilitator.extensions import db
 from facilitator.models import (
@@ -22,7 +27,15 @@ from facilitator.models import (
 )
 from facilitator.services import clock, feeds, polls, privacy, unit
 from facilitator.services.tokens import keyed_hash
-from tests.conftest import PASSWORD, count_queries, date_poll, text_of
+from tests.conftest import (
+    DIGEST,
+    PASSWORD,
+    TEST_DATABASE_URL,
+    confirmed,
+    count_queries,
+    date_poll,
+    text_of,
+)
 from tests.test_mail_privacy import lock_screen
 
 NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)  # a Thursday
@@ -362,7 +375,7 @@ def test_closing_early_is_confirmed_first(client, login, scene):
     assert "Fermer le sondage maintenant\xa0?" in text_of(page)
     assert client.post(url(poll, "/close")).status_code == 200  # no "confirm": nothing yet
     assert db.session.get(Poll, poll.id).closed_at is None
-    response = client.post(url(poll, "/close"), data={"confirm": "1"})
+    response = confirmed(client, url(poll, "/close"))
     assert response.status_code == 302
     assert db.session.get(Poll, poll.id).closed_at == NOW
     again = client.post(url(poll, "/close"), data={"confirm": "1"})
@@ -389,6 +402,80 @@ def test_a_closed_polls_result_stays_in_the_groups_history(app, client, login, s
     assert "Choisie le plus souvent (2 réponses)" in results
 
 
+def _ended_events() -> list[AuditEvent]:
+    return db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "poll_ended").order_by(AuditEvent.id)
+    ).all()
+
+
+def test_a_poll_reaching_its_end_date_is_written_once_in_the_groups_history(
+    app, client, login, scene, monkeypatch
+):
+    ended = ask(scene)
+    later = ask(scene, "Et la sortie d'été ?", closes_on=date(2026, 12, 20))
+    early = ask(scene, "Un thème pour janvier ?")
+    polls.close(scene["group"], early, scene["camille"], NOW)
+    polls.vote(ended, scene["ana"], [ended.options[1].id], NOW)
+    unit.commit()
+    assert worker.run_round(NOW).polls_ended == 0  # nothing has reached its end yet
+    after = ended.closes_at + timedelta(minutes=3)
+    monkeypatch.setattr(clock, "now", lambda: after)
+    assert worker.run_round(after).polls_ended == 1
+    assert worker.run_round(after + timedelta(minutes=15)).polls_ended == 0  # once only
+    (event,) = _ended_events()
+    assert event.created_at == ended.closes_at and event.actor_id is None  # dated at its end
+    assert event.details == {"poll": ended.id, "question": QUESTION}
+    assert db.session.get(Poll, later.id).closed_at is None
+    login(scene["camille"])
+    history = text_of(client.get(f"/groups/{scene['group'].id}/audit"))
+    assert f"Le sondage «\xa0{QUESTION}\xa0» s'est fermé à sa date de fin." in history
+    assert history.count(QUESTION) == 2  # asked, then ended
+    assert history.count("Un thème pour janvier ?") == 2  # asked, closed early: no end
+    client.post("/auth/logout")
+    login(scene["ben"])
+    result = text_of(client.get(url(ended))).split('id="results"')[1]
+    assert "Choisie le plus souvent (1 réponse)" in result  # results as before the entry
+    page = text_of(client.get(f"/groups/{scene['group'].id}/polls"))
+    assert QUESTION in page.split("Sondages fermés")[1]
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("fr", "Le sondage «\xa0Q\xa0» s'est fermé à sa date de fin."),
+        ("it", "Il sondaggio «Q» si è chiuso alla sua scadenza."),
+        ("de", "Die Umfrage «Q» wurde an ihrem Enddatum geschlossen."),
+    ],
+)
+def test_the_end_of_a_poll_is_told_in_the_readers_language(app, language, sentence):
+    event = AuditEvent(action="poll_ended", details={"poll": 1, "question": "Q"})
+    with app.test_request_context(), force_locale(language):
+        assert audit_text(event) == sentence
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="parallel workers need PostgreSQL")
+@pytest.mark.parametrize("how", ["record_ended", "run_round"])
+def test_workers_at_once_write_each_polls_end_once(app, scene, how):
+    asked = [ask(scene, f"Question {n} ?") for n in range(3)]
+    after = max(p.closes_at for p in asked) + timedelta(minutes=1)
+    db.session.remove()
+    barrier = threading.Barrier(4)
+
+    def one_worker(_):
+        with app.app_context():
+            barrier.wait()
+            if how == "run_round":
+                return worker.run_round(after).polls_ended or 0
+            written = polls.record_ended(after)
+            unit.commit()
+            return written
+
+    with ThreadPoolExecutor(4) as pool:
+        counts = list(pool.map(one_worker, range(4)))
+    assert sum(counts) == 3
+    assert sorted(e.details["poll"] for e in _ended_events()) == sorted(p.id for p in asked)
+
+
 # --- reminding ---------------------------------------------------------------------
 
 
@@ -399,7 +486,7 @@ def test_one_reminder_goes_to_those_who_have_not_answered(app, client, login, sc
     page = text_of(client.get(url(poll, "/remind")))
     assert "2 membres recevront un e-mail" in page  # Ben and Chloé; not Camille herself
     assert "Ana" not in page and "Ben" not in page
-    response = client.post(url(poll, "/remind"), data={"confirm": "1"})
+    response = confirmed(client, url(poll, "/remind"))
     assert response.status_code == 302
     assert sorted(m["To"] for m in outbox) == sorted([scene["ben"].email, scene["chloé"].email])
     for message in outbox:
@@ -414,6 +501,31 @@ def test_one_reminder_goes_to_those_who_have_not_answered(app, client, login, sc
     assert again.status_code == 409
     assert "ont déjà reçu un rappel" in text_of(again)
     assert len(outbox) == 2
+
+
+@pytest.mark.parametrize(
+    ("step", "before", "now"),
+    [
+        ("/close", "1 membre a répondu", "2 membres ont répondu"),
+        ("/remind", "2 membres recevront", "1 membre recevra"),
+    ],
+)
+def test_a_confirmation_of_what_is_no_longer_true_shows_the_page_again(
+    app, client, login, scene, outbox, step, before, now
+):
+    poll = ask(scene)
+    vote(as_user(app, scene["ana"]), poll, poll.options[0])
+    login(scene["camille"])
+    shown = client.get(url(poll, step))
+    assert before in text_of(shown)
+    digest = DIGEST.search(shown.get_data(as_text=True)).group(1)
+    vote(as_user(app, scene["ben"]), poll, poll.options[1])  # meanwhile
+    late = client.post(url(poll, step), data={"confirm": "1", "digest": digest})
+    assert late.status_code == 409
+    assert now in text_of(late) and "quelque chose a changé" in text_of(late)
+    db.session.expire_all()
+    assert db.session.get(Poll, poll.id).closed_at is None and outbox == []
+    assert confirmed(client, url(poll, step)).status_code == 302
 
 
 def test_nobody_is_reminded_when_everybody_answered(app, client, login, scene, outbox):

@@ -5,7 +5,7 @@ commit, or not at all when its changes are rolled back."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,39 +15,22 @@ from sqlalchemy.orm import Session
 import facilitator
 from facilitator.extensions import db
 from facilitator.models import Meeting, RoleAssignment
-from facilitator.services import clock, mail, notifications, roles, schedule, unit
+from facilitator.services import mail, notifications, roles, schedule, unit
 
-from .conftest import confirmed, text_of
+from .conftest import MAIL_LINK, MAIL_NOW, confirmed, text_of
 
-NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
-KEY_DAY = date(2026, 9, 15)
-LINK = "https://facilitator.test/groups/1"
-
-
-@pytest.fixture(autouse=True)
-def fixed_now(monkeypatch):
-    monkeypatch.setattr(clock, "now", lambda: NOW)
+NOW, LINK = MAIL_NOW, MAIL_LINK
 
 
 @pytest.fixture
-def scene(make_user, make_group, add_member, weekly_series):
-    owner = make_user("Camille")
-    group = make_group(owner)
-    series = weekly_series(group)
-    ben = make_user("Ben")
-    ana = make_user("Ana")
-    ben_m = add_member(group, ben)
-    ana_m = add_member(group, ana)
-    role_list = db.session.scalars(roles.role_types(group)).all()
-    unit.commit()
+def scene(mail_scene):
+    """The shared mail scene, with Ben and Ana at hand (nobody holds a role)."""
+    s = mail_scene
     return {
-        "owner": owner,
-        "group": group,
-        "ben": ben,
-        "ben_m": ben_m,
-        "ana_m": ana_m,
-        "roles": role_list,
-        "key": f"s{series.id}-{KEY_DAY:%Y%m%d}1900",
+        **s,
+        "ben": s["people"]["Ben"],
+        "ben_m": s["members"]["Ben"],
+        "ana_m": s["members"]["Ana"],
     }
 
 

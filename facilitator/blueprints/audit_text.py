@@ -48,6 +48,7 @@ AUDIT_TEXTS = {
     "role_swapped": _l("%(actor)s took over the role %(role)s from %(subject)s for %(when)s."),
     "poll_created": _l("%(actor)s asked the group: “%(question)s”"),
     "poll_closed": _l("%(actor)s closed the poll “%(question)s” before its end."),
+    "poll_ended": _l("The poll “%(question)s” closed at its end date."),
     "poll_reminded": _l("%(actor)s reminded the members who had not answered a poll."),
     "poll_decided": _l(
         "%(actor)s planned the meeting of %(when)s chosen by the poll “%(question)s”."

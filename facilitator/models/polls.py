@@ -54,7 +54,8 @@ class Poll(db.Model):
     # Results shown while the poll is open (else only once it has closed).
     live_results: Mapped[bool] = mapped_column(Boolean, default=False)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # Set when a co-responsible member closed it before ``closes_at``.
+    # Set when a co-responsible member closed it before ``closes_at``, or to
+    # ``closes_at`` once the worker wrote its end in the group's history.
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The one reminder to those who had not answered.
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -116,17 +117,31 @@ class PollBallot(db.Model):
     voter: Mapped[str] = mapped_column(String(VOTER_LENGTH), primary_key=True)
 
 
-class PollChoice(db.Model):
+class _OfABallot:
+    """A row of one ballot: keyed by the ballot's (poll_id, voter) and
+    deleted with it (see ``_ballot_key``). The two columns come first, as
+    the migration made them (the primary key's order)."""
+
+    poll_id: Mapped[int] = mapped_column(primary_key=True, sort_order=-2)
+    voter: Mapped[str] = mapped_column(String(VOTER_LENGTH), primary_key=True, sort_order=-1)
+
+
+def _ballot_key(table: str) -> ForeignKeyConstraint:
+    """``table``'s (poll_id, voter) names a ballot, and goes with it."""
+    return ForeignKeyConstraint(
+        ["poll_id", "voter"],
+        ["poll_ballots.poll_id", "poll_ballots.voter"],
+        ondelete="CASCADE",
+        name=f"fk_{table}_ballot",
+    )
+
+
+class PollChoice(_OfABallot, db.Model):
     """An option chosen on a ballot (several for a multiple-choice poll)."""
 
     __tablename__ = "poll_choices"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["poll_id", "voter"],
-            ["poll_ballots.poll_id", "poll_ballots.voter"],
-            ondelete="CASCADE",
-            name="fk_poll_choices_ballot",
-        ),
+        _ballot_key(__tablename__),
         ForeignKeyConstraint(
             ["poll_id", "option_id"],
             ["poll_options.poll_id", "poll_options.id"],
@@ -135,27 +150,16 @@ class PollChoice(db.Model):
         ),
     )
 
-    poll_id: Mapped[int] = mapped_column(primary_key=True)
-    voter: Mapped[str] = mapped_column(String(VOTER_LENGTH), primary_key=True)
     option_id: Mapped[int] = mapped_column(primary_key=True, index=True)
 
 
-class PollOpenVoter(db.Model):
+class PollOpenVoter(_OfABallot, db.Model):
     """Who cast a ballot of an open poll (names are visible to members).
     Never written for a secret poll."""
 
     __tablename__ = "poll_open_voters"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["poll_id", "voter"],
-            ["poll_ballots.poll_id", "poll_ballots.voter"],
-            ondelete="CASCADE",
-            name="fk_poll_open_voters_ballot",
-        ),
-    )
+    __table_args__ = (_ballot_key(__tablename__),)
 
-    poll_id: Mapped[int] = mapped_column(primary_key=True)
-    voter: Mapped[str] = mapped_column(String(VOTER_LENGTH), primary_key=True)
     # NULL once the account is deleted ("a former member"); the ballot stays.
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True

@@ -13,6 +13,7 @@ by one email.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,6 +27,8 @@ from sqlalchemy import Select, SQLColumnExpression, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
+from facilitator.domain.charter_text import KeyRules
+from facilitator.domain.charter_text import key_rules as rules_of
 from facilitator.extensions import db
 from facilitator.i18n import locale_for
 from facilitator.models import (
@@ -43,7 +46,9 @@ from facilitator.services.errors import Conflict, DomainError, NotFound
 from facilitator.services.lookup import owned
 
 # The usual rules of a self-help group, as a new group gets them: a short
-# introduction, then headed lists. Written in the group's language.
+# introduction, then headed lists. Written in the group's language; the rules
+# in KEY_RULES are written in bold, which makes them the key rules that the
+# facilitator's card shows (domain.charter_text).
 TEMPLATE = (
     (
         None,
@@ -106,16 +111,32 @@ TEMPLATE = (
 )
 
 
+# (part, line) in TEMPLATE: what is said and who comes stay here, "I", listening, no advice.
+KEY_RULES = {(1, 0), (1, 1), (2, 0), (2, 1), (2, 2)}
+# A key rule's lead, written in bold: its first sentence, or what comes before its colon.
+LEAD = re.compile(r"(.+?(?:[.!?](?=\s)|(?=[\u00a0\u202f ]?:\s)))(.*)", re.DOTALL)
+
+
+def _key_rule(line: str) -> str:
+    lead = LEAD.fullmatch(line)
+    return f"**{lead[1]}**{lead[2]}" if lead else f"**{line}**"
+
+
 def template_text(language: str) -> str:
     """The usual charter in ``language`` (a group's language)."""
     with force_locale(locale_for(language)):
         parts = []
-        for heading, lines in TEMPLATE:
+        for part, (heading, lines) in enumerate(TEMPLATE):
             if heading is None:
                 parts += [str(line) for line in lines]
             else:
                 parts.append(f"**{heading}**")
-                parts.append("\n".join(f"- {line}" for line in lines))
+                parts.append(
+                    "\n".join(
+                        f"- {_key_rule(str(line))}" if (part, number) in KEY_RULES else f"- {line}"
+                        for number, line in enumerate(lines)
+                    )
+                )
         return "\n\n".join(parts)
 
 
@@ -206,6 +227,20 @@ def current_version(group: Group) -> CharterVersion | None:
             CharterVersion.number == Charter.current_number,
         )
     )
+
+
+def key_rules(group: Group) -> KeyRules:
+    """The key rules of the group's charter, for the facilitator's card
+    (none for a group without a charter)."""
+    text = db.session.scalar(
+        select(CharterVersion.text)
+        .join(Charter, Charter.group_id == CharterVersion.group_id)
+        .where(
+            CharterVersion.group_id == group.id,
+            CharterVersion.number == Charter.current_number,
+        )
+    )
+    return rules_of(text or "")
 
 
 def checked_text(text: str | None) -> str:

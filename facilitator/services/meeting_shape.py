@@ -1,5 +1,5 @@
 """The meeting's shape: the group's usual outline, each meeting's theme and
-outline, and the facilitator's printable card.
+outline, and the facilitator's printable card (with the charter's key rules).
 
 A theme is the group's own words about what it talks about: it is shown to
 members on the meeting's page and on the card, and nowhere else (no feed, no
@@ -13,9 +13,10 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from facilitator.domain import outline as outline_rules
+from facilitator.domain.charter_text import KeyRules
 from facilitator.domain.links import https_link_problem
 from facilitator.models import Group, Membership, User
-from facilitator.services import audit, roles, schedule
+from facilitator.services import audit, charter, roles, schedule
 from facilitator.services.errors import DomainError, Forbidden
 
 # The outline a group starts from, in its language (domain.outline's form).
@@ -121,6 +122,7 @@ class Card:
     slots: list[outline_rules.Slot]
     role_slots: list[roles.RoleSlots]
     next_dates: list[schedule.Occurrence]
+    key_rules: KeyRules
 
 
 def card(group: Group, membership: Membership, occurrence: schedule.Occurrence) -> Card:
@@ -141,4 +143,5 @@ def card(group: Group, membership: Membership, occurrence: schedule.Occurrence) 
         slots=outline_rules.timetable(parts, occurrence.start, occurrence.end),
         role_slots=role_slots,
         next_dates=next_dates[:NEXT_DATES],
+        key_rules=charter.key_rules(group),
     )

@@ -3,7 +3,8 @@ turning a date poll's winner into a meeting.
 
 Co-responsible members ask; every member answers, and may change or take
 back their answer until the poll closes (at its end, or earlier when a
-co-responsible member closes it). A ballot is kept under a keyed hash of
+co-responsible member closes it; the worker writes its end in the group's
+history, ``record_ended``). A ballot is kept under a keyed hash of
 (poll, member) (``tokens.keyed_hash``), so the app can find a member's own
 ballot and tell whether a given member has answered, while the ballot
 tables name nobody (see models/polls.py). An open poll's ballots are named
@@ -436,6 +437,31 @@ def close(group: Group, poll: Poll, actor: User, now: datetime) -> None:
         raise Closed(_l("This poll is already closed."))
     poll.closed_at = now
     audit.record(group, actor, "poll_closed", poll=poll.id, question=poll.question)
+
+
+def record_ended(now: datetime) -> int:
+    """Write "the poll closed at its end date" in the history of the group of
+    each poll that reached its end by ``now``, dated at that end. Once per
+    poll: its ``closed_at`` becomes its end in a conditional update, so that
+    workers running at once write it once. Returns how many; the caller
+    commits (the worker's job)."""
+    ended = db.session.execute(
+        select(Poll.id, Poll.question, Poll.closes_at, Group)
+        .join(Group, Group.id == Poll.group_id)
+        .where(Poll.closed_at.is_(None), Poll.closes_at <= now)
+        .order_by(Poll.closes_at, Poll.id)  # one order for every worker: no deadlock
+    ).all()
+    written = 0
+    for poll_id, question, closes_at, group in ended:
+        if rows_changed(
+            update(Poll)
+            .where(Poll.id == poll_id, Poll.closed_at.is_(None))
+            .values(closed_at=closes_at)
+        ):
+            event = audit.record(group, None, "poll_ended", poll=poll_id, question=question)
+            event.created_at = closes_at
+            written += 1
+    return written
 
 
 def remind(group: Group, poll: Poll, actor: User, now: datetime, link: str) -> list[User]:

@@ -8,8 +8,10 @@ and fail in CI.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
+import uuid
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -23,7 +25,7 @@ from facilitator.extensions import db
 from facilitator.models import CharterVersion, Group, Membership, RoleAssignment, User
 from facilitator.models.groups import MemberRole
 from facilitator.services import attendance, clock, roles, schedule, unit
-from tests.conftest import isolated_database, test_config
+from tests.conftest import PASSWORD, isolated_database, test_config
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -172,12 +174,54 @@ def demo(live_app):
     )
 
 
+# --- People of the journeys: their accounts, logging in, registering ---------
+
+
+def new_user(name: str, language: str) -> User:
+    """An account for ``name`` (reading ``language``, password PASSWORD),
+    added to the session of the app context the caller is in (not committed)."""
+    user = User(email=f"{uuid.uuid4().hex[:10]}@example.org", display_name=name, locale=language)
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    return user
+
+
+def person(app, language: str, name: str = "Giulia") -> tuple[int, str]:
+    """A new account, saved for the server: its id and email."""
+    with app.app_context():
+        user = new_user(name, language)
+        db.session.commit()
+        return user.id, user.email
+
+
 def log_in(page, base, email, password=DEMO_PASSWORD):
+    """Log in on ``page`` (the demo's people by default; PASSWORD for those of
+    ``person`` and ``new_user``)."""
     page.goto(base + "/auth/login")
     page.fill("#email", email)
     page.fill("#password", password)
     with page.expect_navigation():
         page.click("main form button[type=submit]")
+
+
+def open_registration_link(page, app, email: str, fill=None) -> None:
+    """On the registration form shown, send ``email``, then open the link of
+    the email it gets (the form of the last step). ``fill``: how a field is
+    filled (``page.fill``, or a counting one)."""
+    (fill or page.fill)("#email", email)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    message = next(m for m in reversed(app.extensions["mail_outbox"]) if m["To"] == email)
+    link = re.search(r"http://127\.0\.0\.1:\d+(/auth/register/\S+)", message.get_content())
+    page.goto(app.config["LIVE_URL"] + link.group(1))
+
+
+def fill_new_account(page, name: str, fill=None) -> None:
+    """The last step of registering: the name shown, PASSWORD twice."""
+    fill = fill or page.fill
+    fill("#display_name", name)
+    fill("#password", PASSWORD)
+    fill("#confirm", PASSWORD)
 
 
 @pytest.fixture(scope="session")

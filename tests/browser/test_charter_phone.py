@@ -6,7 +6,6 @@ and agrees, the confirmation beside the button."""
 
 from __future__ import annotations
 
-import re
 import uuid
 
 import pytest
@@ -15,8 +14,15 @@ from facilitator.extensions import db
 from facilitator.models import CharterAcknowledgement, Group, Membership, User
 from facilitator.services import charter, invitations, unit
 from facilitator.services import groups as group_service
-from tests.browser.conftest import PHONE, log_in, run_axe
-from tests.browser.test_join_phone import PASSWORD, _user
+from tests.browser.conftest import (
+    PASSWORD,
+    PHONE,
+    fill_new_account,
+    log_in,
+    open_registration_link,
+    person,
+    run_axe,
+)
 from tests.conftest import t
 
 pytestmark = pytest.mark.browser
@@ -46,7 +52,7 @@ def page(request, browser):
 
 def _group(app, language):
     """A group of its own, started with the usual charter, and an invitation."""
-    owner_id, owner_email = _user(app, language, "Owner")
+    owner_id, owner_email = person(app, language, "Owner")
     with app.app_context():
         owner = db.session.get(User, owner_id)
         group = group_service.create_group(
@@ -92,18 +98,10 @@ def test_a_newcomer_reads_and_accepts_the_charter_while_joining(live_app, page, 
     with page.expect_navigation():
         page.get_by_role("link", name=t(live_app, language, "Create an account and join")).click()
     email = f"new-{uuid.uuid4().hex[:8]}@example.org"
-    page.fill("#email", email)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    outbox = live_app.extensions["mail_outbox"]
-    message = next(m for m in reversed(outbox) if m["To"] == email)
-    link = re.search(r"http://127\.0\.0\.1:\d+(/auth/register/\S+)", message.get_content())
-    page.goto(base + link.group(1))
+    open_registration_link(page, live_app, email)
     # The last step shows the charter again, with the box to tick.
     assert RULE[language] in page.locator(".invitation-charter").inner_text()
-    page.fill("#display_name", "Luca")
-    page.fill("#password", PASSWORD)
-    page.fill("#confirm", PASSWORD)
+    fill_new_account(page, "Luca")
     create = t(live_app, language, "Create my account and join")
     with page.expect_navigation():
         page.get_by_role("button", name=create).click()
@@ -138,7 +136,7 @@ def test_a_member_follows_the_banner_and_agrees_to_the_changed_charter(
 ):
     base = live_app.config["LIVE_URL"]
     group_id, token, owner_email = _group(live_app, language)
-    member_id, member_email = _user(live_app, language, "Ana")
+    member_id, member_email = person(live_app, language, "Ana")
     with live_app.app_context():
         group = db.session.get(Group, group_id)
         member = db.session.get(User, member_id)

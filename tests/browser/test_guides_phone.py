@@ -1,6 +1,6 @@
 """A first-time facilitator on a 360 px phone, with and without JavaScript:
-the note that it is their first time, the guide opened, and the card printed
-on one page."""
+the note that it is their first time, the guide opened, and the card (with
+the charter's key rules) printed on one page."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, PHONE, run_axe
-from tests.browser.test_roles_phone import _login, _world
+from tests.browser.conftest import ARTIFACTS, PASSWORD, PHONE, log_in, run_axe
+from tests.browser.test_roles_phone import _world
 from tests.conftest import t
 
 pytestmark = pytest.mark.browser
@@ -25,7 +25,7 @@ def _demo_first(demo):
 def test_a_first_time_facilitator_opens_the_guide_and_prints_the_card(live_app, page, language):
     base = live_app.config["LIVE_URL"]
     w = _world(live_app, language)  # Ana holds the first role (facilitation) at the first meeting
-    _login(page, base, w["emails"]["Ana"])
+    log_in(page, base, w["emails"]["Ana"], PASSWORD)
     page.goto(f"{base}/groups/{w['group']}/meetings/{w['keys'][0]}")
     note = page.locator(".first-time")
     assert w["roles"][0] in note.inner_text()
@@ -40,6 +40,7 @@ def test_a_first_time_facilitator_opens_the_guide_and_prints_the_card(live_app, 
         ).click()
     assert page.locator(".card-outline tr").count() == 4
     assert page.locator(".card-sheet bdi", has_text="Ana").count() == 1
+    assert page.locator(".card-rules li").count() == 5  # the usual charter's key rules
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.emulate_media(media="print")
     hidden = page.evaluate("""() => [...document.querySelectorAll(
@@ -58,14 +59,14 @@ def test_the_guide_the_card_and_the_shape_forms_pass_axe_on_a_phone(live_app, br
     w = _world(live_app, "fr")
     context = browser.new_context(viewport=PHONE, bypass_csp=True)  # for axe
     page = context.new_page()
-    _login(page, base, w["emails"]["Camille"])
+    log_in(page, base, w["emails"]["Camille"], PASSWORD)
     meeting = f"{base}/groups/{w['group']}/meetings/{w['keys'][0]}"
     for path in (f"{meeting}/card", f"{meeting}/shape", f"{base}/groups/{w['group']}/outline"):
         page.goto(path)
         assert run_axe(page) == [], path
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
     context.clear_cookies()
-    _login(page, base, w["emails"]["Ana"])
+    log_in(page, base, w["emails"]["Ana"], PASSWORD)
     page.goto(meeting)
     page.locator("details.guide summary").click()
     assert run_axe(page) == []

@@ -16,30 +16,18 @@ from facilitator.extensions import db
 from facilitator.models import Group, User
 from facilitator.services import clock, feeds, invitations, schedule, unit
 from facilitator.services import groups as group_service
-from tests.browser.conftest import PHONE, log_in, run_axe
+from tests.browser.conftest import PASSWORD, PHONE, log_in, person, run_axe
 from tests.conftest import t
 
 pytestmark = pytest.mark.browser
 LANGUAGES = ["fr", "it", "de"]
-PASSWORD = "une phrase assez longue"
 SCREEN = 740
 GOOGLE = "https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2F"
 
 
-def _user(app, language, name="Giulia"):
-    with app.app_context():
-        user = User(
-            email=f"{uuid.uuid4().hex[:10]}@example.org", display_name=name, locale=language
-        )
-        user.set_password(PASSWORD)
-        db.session.add(user)
-        db.session.commit()
-        return user.id, user.email
-
-
 def _group_with_meetings(app, language):
     """A group of its own (fortnightly Tuesdays) and an invitation to it."""
-    owner_id, _email = _user(app, language, "Owner")
+    owner_id, _email = person(app, language, "Owner")
     with app.app_context():
         owner = db.session.get(User, owner_id)
         group = group_service.create_group(
@@ -75,7 +63,7 @@ def _in_view(page, selector):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_create_form_fits_about_two_phone_screens(live_app, page, language):
     base = live_app.config["LIVE_URL"]
-    log_in(page, base, _user(live_app, language)[1], PASSWORD)
+    log_in(page, base, person(live_app, language)[1], PASSWORD)
     page.goto(base + "/groups/new")
     header = page.evaluate("document.querySelector('.site-header').offsetHeight")
     height = page.evaluate("document.documentElement.scrollHeight")
@@ -96,7 +84,7 @@ def test_the_create_form_fits_about_two_phone_screens(live_app, page, language):
 def test_joining_shows_the_welcome_checklist(live_app, page, language):
     base = live_app.config["LIVE_URL"]
     group_id, token, _owner = _group_with_meetings(live_app, language)
-    log_in(page, base, _user(live_app, language)[1], PASSWORD)
+    log_in(page, base, person(live_app, language)[1], PASSWORD)
     page.goto(f"{base}/invite/{token}")
     # the invitation says when and where the group meets
     assert "Salle B" in page.locator("main").inner_text()
@@ -132,7 +120,7 @@ def test_joining_shows_the_welcome_checklist(live_app, page, language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_calendar_link_can_be_copied_or_selected(live_app, page, language, request):
     base = live_app.config["LIVE_URL"]
-    log_in(page, base, _user(live_app, language)[1], PASSWORD)
+    log_in(page, base, person(live_app, language)[1], PASSWORD)
     page.goto(base + "/account/calendar")
     assert page.input_value("#link-label") == t(live_app, language, "my phone")
     with page.expect_navigation():
@@ -171,7 +159,7 @@ def test_a_starting_group_and_a_newcomers_checklist_are_axe_clean(live_app, brow
     context = browser.new_context(viewport=PHONE, bypass_csp=True)
     page = context.new_page()
     try:
-        log_in(page, base, _user(live_app, language)[1], PASSWORD)
+        log_in(page, base, person(live_app, language)[1], PASSWORD)
         page.goto(base + "/groups/new")
         page.fill("#name", "Proches aidants")
         with page.expect_navigation():
@@ -201,7 +189,7 @@ LABELS = """cells => cells.filter(c => c.textContent.trim())
 def test_links_members_and_invitations_keep_their_headings_on_a_phone(live_app, page, language):
     base = live_app.config["LIVE_URL"]
     group_id, token, owner_email = _group_with_meetings(live_app, language)
-    member_id, _email = _user(live_app, language, "Ana")
+    member_id, _email = person(live_app, language, "Ana")
     with live_app.app_context():
         group = db.session.get(Group, group_id)
         owner = group.memberships[0].user

@@ -3,7 +3,6 @@ with and without JavaScript (the `page` fixture)."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date, time, timedelta
 
@@ -21,34 +20,22 @@ from facilitator.models import Membership, User
 from facilitator.models.groups import MemberRole
 from facilitator.services import clock, invitations, roles, schedule, unit
 from facilitator.services import groups as group_service
+from tests.browser.conftest import (
+    PASSWORD,
+    fill_new_account,
+    log_in,
+    open_registration_link,
+    person,
+)
 from tests.conftest import group_data, t
 
 pytestmark = pytest.mark.browser
-PASSWORD = "une phrase assez longue"
 
 
 def _full_date(day: date, language: str) -> str:
     """A date as the app writes it in full ("mardi 5 janvier 2027")."""
     locale = Locale.parse(locale_for(language))
     return format_date(day, date_pattern(locale, "full", day.day), locale=locale)
-
-
-def _user(app, language):
-    with app.app_context():
-        user = User(
-            email=f"{uuid.uuid4().hex[:10]}@example.org", display_name="Giulia", locale=language
-        )
-        user.set_password(PASSWORD)
-        db.session.add(user)
-        db.session.commit()
-        return user.email
-
-
-def _login(page, base, email):
-    page.goto(base + "/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
 
 
 @pytest.mark.parametrize(("language", "name"), [("fr", "Français"), ("it", "Italiano")])
@@ -72,7 +59,7 @@ def test_a_visitor_switches_language_and_the_choice_sticks(live_app, page, langu
 )
 def test_a_newcomer_registers_from_an_invitation_and_joins(live_app, page, language, join, welcome):
     base = live_app.config["LIVE_URL"]
-    owner = _user(live_app, language)
+    owner = person(live_app, language)[1]
     with live_app.app_context():
         founder = db.session.scalar(User.select_by_email(owner))
         group = group_service.create_group(
@@ -92,16 +79,8 @@ def test_a_newcomer_registers_from_an_invitation_and_joins(live_app, page, langu
     page.goto(f"{base}/invite/{token}")
     assert group_name in page.locator("h1").inner_text()
     page.click(f"text={join}")
-    email = f"new-{uuid.uuid4().hex[:8]}@example.org"
-    page.fill("#email", email)
-    page.click("main form button[type=submit]")
-    outbox = live_app.extensions["mail_outbox"]
-    message = next(m for m in reversed(outbox) if m["To"] == email)
-    link = re.search(r"http://127\.0\.0\.1:\d+(/auth/register/\S+)", message.get_content()).group(1)
-    page.goto(base + link)
-    page.fill("#display_name", "Luca")
-    page.fill("#password", PASSWORD)
-    page.fill("#confirm", PASSWORD)
+    open_registration_link(page, live_app, f"new-{uuid.uuid4().hex[:8]}@example.org")
+    fill_new_account(page, "Luca")
     page.check("#agree")  # the group's charter, shown above the box
     page.click("main form button[type=submit]")
     assert group_name in page.locator("h1").inner_text()
@@ -112,7 +91,7 @@ def test_a_newcomer_registers_from_an_invitation_and_joins(live_app, page, langu
 def _group_with_a_member(app, language):
     """A group meeting every Tuesday at 19:00, a co-responsible and a member who
     is willing to take every role. Returns (member email, group id, group name)."""
-    founder_email, member_email = _user(app, language), _user(app, language)
+    founder_email, member_email = person(app, language)[1], person(app, language)[1]
     with app.app_context():
         founder = db.session.scalar(User.select_by_email(founder_email))
         member = db.session.scalar(User.select_by_email(member_email))
@@ -150,7 +129,7 @@ def test_a_coresponsible_creates_a_group_plans_fortnightly_meetings_and_cancels_
     live_app, page, language
 ):
     base = live_app.config["LIVE_URL"]
-    _login(page, base, _user(live_app, language))
+    log_in(page, base, person(live_app, language)[1], PASSWORD)
     page.goto(base + "/groups/new")
     name = f"Entraide {uuid.uuid4().hex[:6]}"
     page.fill("#name", name)
@@ -195,7 +174,7 @@ def test_a_coresponsible_creates_a_group_plans_fortnightly_meetings_and_cancels_
 def test_a_member_takes_a_role_and_marks_an_absence(live_app, page, language):
     base = live_app.config["LIVE_URL"]
     email, group_id, _name = _group_with_a_member(live_app, language)
-    _login(page, base, email)
+    log_in(page, base, email, PASSWORD)
     page.goto(f"{base}/groups/{group_id}/meetings")
     page.locator(".meeting-when a").first.click()
     meeting_url = page.url
@@ -241,7 +220,7 @@ def test_a_member_takes_a_role_and_marks_an_absence(live_app, page, language):
 def test_a_member_creates_a_calendar_link_and_the_feed_parses(live_app, page, language):
     base = live_app.config["LIVE_URL"]
     email, _group_id, group_name = _group_with_a_member(live_app, language)
-    _login(page, base, email)
+    log_in(page, base, email, PASSWORD)
     page.goto(base + "/account/calendar")
     page.fill("#link-label", "Téléphone")
     page.get_by_role("button", name=t(live_app, language, "Create the link")).click()
@@ -269,7 +248,7 @@ def test_a_member_in_lugano_sees_on_an_old_phone_that_she_welcomes_newcomers_aft
     """The product's promise, end to end: Italian, a 320 px phone without
     JavaScript, her next meeting and her role on the home page, and her
     calendar feed at the right local time after the March switch."""
-    founder_email, member_email = _user(live_app, "it"), _user(live_app, "it")
+    founder_email, member_email = person(live_app, "it")[1], person(live_app, "it")[1]
     first = date(2027, 4, 1)  # the first Thursday after summer time begins (28 March)
     with live_app.app_context():
         founder = db.session.scalar(User.select_by_email(founder_email))
@@ -311,7 +290,7 @@ def test_a_member_in_lugano_sees_on_an_old_phone_that_she_welcomes_newcomers_aft
     try:
         page = context.new_page()
         base = live_app.config["LIVE_URL"]
-        _login(page, base, member_email)
+        log_in(page, base, member_email, PASSWORD)
         card = page.locator("#next-meeting")
         home = card.inner_text()
         assert "giovedì 1º aprile 2027" in home and "18:30" in home

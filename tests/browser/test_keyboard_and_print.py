@@ -73,7 +73,8 @@ def test_every_focused_control_shows_a_visible_outline(live_app, demo, keyboard_
 def test_a_member_logs_in_and_takes_a_role_with_the_keyboard_only(
     live_app, keyboard_page, language
 ):
-    from tests.browser.test_journeys import PASSWORD, _group_with_a_member
+    from tests.browser.conftest import PASSWORD
+    from tests.browser.test_journeys import _group_with_a_member
 
     page = keyboard_page
     base = live_app.config["LIVE_URL"]

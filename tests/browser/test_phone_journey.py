@@ -12,7 +12,6 @@ field is a form control whose value the person types or changes.
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date, timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -21,7 +20,7 @@ import pytest
 from icalendar import Calendar
 
 from facilitator.services import clock
-from tests.browser.test_journeys import PASSWORD
+from tests.browser.conftest import fill_new_account, open_registration_link
 from tests.conftest import t
 
 MAX_PAGE_LOADS = 12
@@ -75,18 +74,9 @@ def test_register_create_plan_take_and_subscribe_in_at_most_twelve_page_loads(
 
     # 1-2: the address, then "look in your inbox"
     page.goto(f"{base}/auth/register?lang={language}")
-    email = f"first-{uuid.uuid4().hex[:8]}@example.org"
-    me.fill("#email", email)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
     # 3-4: the email's link, name and password, landing on the home page
-    outbox = live_app.extensions["mail_outbox"]
-    message = next(m for m in reversed(outbox) if m["To"] == email)
-    link = re.search(r"http://127\.0\.0\.1:\d+(/auth/register/\S+)", message.get_content())
-    page.goto(base + link.group(1))
-    me.fill("#display_name", "Chiara")
-    me.fill("#password", PASSWORD)
-    me.fill("#confirm", PASSWORD)
+    open_registration_link(page, live_app, f"first-{uuid.uuid4().hex[:8]}@example.org", me.fill)
+    fill_new_account(page, "Chiara", me.fill)
     with page.expect_navigation():
         page.click("main form button[type=submit]")
 

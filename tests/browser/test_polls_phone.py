@@ -14,13 +14,13 @@ from sqlalchemy import select
 
 from facilitator.domain.recurrence import WEEKLY, Rule
 from facilitator.extensions import db
-from facilitator.models import Meeting, Membership, User
+from facilitator.models import Meeting, Membership
 from facilitator.models.groups import MemberRole
 from facilitator.services import clock, schedule, unit
 from facilitator.services import groups as group_service
-from tests.browser.conftest import PHONE, log_in, run_axe
+from tests.browser.conftest import PASSWORD, PHONE, log_in, new_user, run_axe
 from tests.browser.test_accessibility import SMALL_TARGETS
-from tests.conftest import PASSWORD, group_data, t
+from tests.conftest import group_data, t
 
 pytestmark = pytest.mark.browser
 LANGUAGES = ["fr", "it", "de"]
@@ -53,13 +53,9 @@ def page(request, browser):
 
 def _group(app, language):
     """Camille (co-responsible), Ana, Ben and Chloé, meeting on Tuesdays."""
-    emails = {name: f"{uuid.uuid4().hex[:10]}@example.org" for name in NAMES}
     with app.app_context():
-        users = {}
-        for name, email in emails.items():
-            users[name] = User(email=email, display_name=name, locale=language)
-            users[name].set_password(PASSWORD)
-            db.session.add(users[name])
+        users = {name: new_user(name, language) for name in NAMES}
+        emails = {name: user.email for name, user in users.items()}
         db.session.commit()
         group = group_service.create_group(
             users["Camille"], group_data(name=f"Groupe {uuid.uuid4().hex[:4]}", language=language)

@@ -17,8 +17,8 @@ from facilitator.models import Membership, RoleAssignment, SwapRequest, User
 from facilitator.models.groups import MemberRole
 from facilitator.services import clock, roles, schedule, unit
 from facilitator.services import groups as group_service
-from tests.browser.conftest import PHONE, run_axe
-from tests.conftest import PASSWORD, group_data, t
+from tests.browser.conftest import PASSWORD, PHONE, log_in, new_user, run_axe
+from tests.conftest import group_data, t
 
 pytestmark = pytest.mark.browser
 LANGUAGES = ["fr", "it", "de"]
@@ -36,13 +36,9 @@ def _world(app, language):
     """A group of three in ``language`` meeting weekly from next week: Camille
     (co-responsible), Ana who holds the first role at the first meeting, Ben
     who holds the second role at the second."""
-    emails = {name: f"{uuid.uuid4().hex[:10]}@example.org" for name in ("Camille", "Ana", "Ben")}
     with app.app_context():
-        users = {}
-        for name, email in emails.items():
-            users[name] = User(email=email, display_name=name, locale=language)
-            users[name].set_password(PASSWORD)
-            db.session.add(users[name])
+        users = {name: new_user(name, language) for name in ("Camille", "Ana", "Ben")}
+        emails = {name: user.email for name, user in users.items()}
         db.session.commit()
         group = group_service.create_group(
             users["Camille"],
@@ -93,14 +89,6 @@ def _world(app, language):
         }
 
 
-def _login(page, base, email):
-    page.goto(base + "/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-
-
 def in_view(locator) -> bool:
     """Inside the visible screen (the first one, before any scrolling, or the
     one the page landed on after an action)."""
@@ -114,7 +102,7 @@ def test_the_swap_page_has_two_small_forms_and_the_request_lands_beside_its_answ
 ):
     base = live_app.config["LIVE_URL"]
     w = _world(live_app, language)
-    _login(page, base, w["emails"]["Ana"])
+    log_in(page, base, w["emails"]["Ana"], PASSWORD)
     page.goto(f"{base}/groups/{w['group']}/assignments/{w['ana_role']}/swap")
     hand_over, swap_with = page.locator("#hand-over"), page.locator("#swap-with")
     assert hand_over.locator("select option").all_inner_texts() == ["Ben", "Camille"]
@@ -146,7 +134,7 @@ def test_the_swap_page_has_two_small_forms_and_the_request_lands_beside_its_answ
 def test_an_absence_over_a_held_role_warns_with_its_buttons_in_view(live_app, page, language):
     base = live_app.config["LIVE_URL"]
     w = _world(live_app, language)
-    _login(page, base, w["emails"]["Ana"])
+    log_in(page, base, w["emails"]["Ana"], PASSWORD)
     page.goto(f"{base}/groups/{w['group']}/away")
     day = w["days"][0].isoformat()
     page.fill("#first", day)
@@ -174,7 +162,7 @@ def test_an_absence_over_a_held_role_warns_with_its_buttons_in_view(live_app, pa
 def test_the_fair_fill_lands_on_who_holds_what(live_app, page, language):
     base = live_app.config["LIVE_URL"]
     w = _world(live_app, language)
-    _login(page, base, w["emails"]["Camille"])
+    log_in(page, base, w["emails"]["Camille"], PASSWORD)
     page.goto(f"{base}/groups/{w['group']}/roles/fill?count=2")
     with page.expect_navigation():
         page.get_by_role("button", name=t(live_app, language, "Apply")).click()
@@ -194,7 +182,7 @@ def test_the_fair_fill_lands_on_who_holds_what(live_app, page, language):
 def test_opening_a_role_again_asks_first_then_says_so_beside_the_slot(live_app, page, language):
     base = live_app.config["LIVE_URL"]
     w = _world(live_app, language)
-    _login(page, base, w["emails"]["Camille"])
+    log_in(page, base, w["emails"]["Camille"], PASSWORD)
     page.goto(f"{base}/groups/{w['group']}/meetings/{w['keys'][0]}")
     with page.expect_navigation():
         page.locator(f'a[href$="/assignments/{w["ana_role"]}/unassign"]').click()
@@ -236,7 +224,7 @@ def test_the_page_of_a_swap_request_is_accessible_on_a_phone(live_app, browser, 
     context = browser.new_context(viewport=PHONE, bypass_csp=True, locale=language)
     try:
         page = context.new_page()
-        _login(page, base, w["emails"]["Ben"])
+        log_in(page, base, w["emails"]["Ben"], PASSWORD)
         page.goto(f"{base}/groups/{w['group']}/swaps/{swap_id}")
         accept = page.get_by_role("button", name=t(live_app, language, "Accept"))
         assert in_view(accept)
@@ -252,7 +240,7 @@ def test_the_page_of_a_swap_request_is_accessible_on_a_phone(live_app, browser, 
 def test_the_fairness_view_labels_every_cell_with_its_role_on_a_phone(live_app, page, language):
     base = live_app.config["LIVE_URL"]
     w = _world(live_app, language)
-    _login(page, base, w["emails"]["Ben"])
+    log_in(page, base, w["emails"]["Ben"], PASSWORD)
     page.goto(f"{base}/groups/{w['group']}/roles/fairness")
     assert not page.locator(".table thead").is_visible()  # the headings are hidden on a phone
     labels = page.eval_on_selector_all(

@@ -14,27 +14,23 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from facilitator.domain import recurrence as rec
 from facilitator.extensions import db
-from facilitator.models import User
 from facilitator.services import clock, schedule, unit
 from facilitator.services import groups as group_service
-from tests.browser.conftest import log_in
+from tests.browser.conftest import PASSWORD, log_in, new_user
 from tests.browser.test_journeys import _full_date
 from tests.conftest import group_data, t
 
 pytestmark = pytest.mark.browser
 LANGUAGES = ["fr", "it", "de"]
-PASSWORD = "une phrase assez longue"
 SCREEN = 740
 
 
 def _coresponsible(app, language, with_series=False):
     """A co-responsible member of a new group; returns (email, group id, key
     of the group's next meeting or None)."""
-    email = f"{uuid.uuid4().hex[:10]}@example.org"
     with app.app_context():
-        user = User(email=email, display_name="Camille", locale=language)
-        user.set_password(PASSWORD)
-        db.session.add(user)
+        user = new_user("Camille", language)
+        email = user.email
         db.session.commit()
         group = group_service.create_group(
             user,

@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from facilitator.blueprints.common import field_error, load_group, render_form
+from facilitator.blueprints.confirm import confirm_page, confirm_step
 from facilitator.blueprints.feedback import flash_report, redirect_to
 from facilitator.blueprints.meeting_page import CancelForm, show_page
 from facilitator.i18n import current_language
@@ -226,34 +227,34 @@ def _with_recipients(group, plan):
 
 
 def _confirm(group, membership, plan, *, action: str, back: str, hidden: dict, act):
-    """Show what a change will do and ask to confirm it; act only when the
-    confirmation carries the digest of what is still true now, else answer
-    409 with the new summary (someone else acted meanwhile)."""
-    digest = plan.digest()
-    confirming = request.method == "POST" and request.form.get("confirm") == "1"
-    if confirming and request.form.get("digest") == digest and plan.affected:
-        return act()
-    return _summary(
-        group, membership, plan, action=action, back=back, hidden=hidden, changed=confirming
+    """Show what a change will do and ask to confirm it (blueprints/confirm.py)."""
+    return confirm_step(
+        "meetings/confirm.html",
+        plan.digest(),
+        act,
+        possible=bool(plan.affected),
+        **_summary_context(group, membership, plan, action=action, back=back, hidden=hidden),
     )
 
 
 def _summary(group, membership, plan, *, action: str, back: str, hidden: dict, changed: bool):
     """The confirmation page of ``plan``; after a confirmation that came too
     late (``changed``), with a warning and the status 409."""
-    return render_template(
-        "meetings/confirm.html",
-        group=group,
-        membership=membership,
-        plan=plan,
-        action=action,
-        back=back,
-        hidden=hidden,
-        digest=plan.digest(),
-        changed=changed,
-        shown=plan.affected[:CONFIRM_LISTED],
-        more=max(len(plan.affected) - CONFIRM_LISTED, 0),
-    ), (409 if changed else 200)
+    context = _summary_context(group, membership, plan, action=action, back=back, hidden=hidden)
+    return confirm_page("meetings/confirm.html", plan.digest(), changed=changed, **context)
+
+
+def _summary_context(group, membership, plan, *, action: str, back: str, hidden: dict) -> dict:
+    return {
+        "group": group,
+        "membership": membership,
+        "plan": plan,
+        "action": action,
+        "back": back,
+        "hidden": hidden,
+        "shown": plan.affected[:CONFIRM_LISTED],
+        "more": max(len(plan.affected) - CONFIRM_LISTED, 0),
+    }
 
 
 @bp.route("/series/<int:series_id>/pause", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from facilitator.blueprints.common import field_error, load_group
+from facilitator.blueprints.confirm import confirm_step, digest_of
 from facilitator.blueprints.feedback import flash_at, flash_report, redirect_to
 from facilitator.errors import flash_error
 from facilitator.formatting import day_text, when_text
@@ -172,7 +173,11 @@ def close(group_id: int, poll_id: int):
     """Close a poll before its end, once confirmed (co-responsible members)."""
     group, membership, poll = _poll(group_id, poll_id, coresponsible=True)
     now = clock.now()
-    if request.method == "POST" and request.form.get("confirm") == "1":
+    result = polls.result(group, poll, current_user, now)
+    if not result.is_open:
+        return _refused(group, membership, poll, polls.Closed(_("This poll is already closed.")))
+
+    def act():
         try:
             polls.close(group, poll, current_user, now)
         except DomainError as exc:
@@ -180,11 +185,15 @@ def close(group_id: int, poll_id: int):
         unit.commit()
         flash(_("The poll is closed. Its result is shown to every member."), "success")
         return redirect(url_for("polls.show", group_id=group.id, poll_id=poll.id))
-    result = polls.result(group, poll, current_user, now)
-    if not result.is_open:
-        return _refused(group, membership, poll, polls.Closed(_("This poll is already closed.")))
-    return render_template(
-        "polls/close.html", group=group, membership=membership, poll=poll, result=result
+
+    return confirm_step(
+        "polls/close.html",
+        digest_of("close", poll.id, result.answers),
+        act,
+        group=group,
+        membership=membership,
+        poll=poll,
+        result=result,
     )
 
 
@@ -194,24 +203,30 @@ def remind(group_id: int, poll_id: int):
     """Write once to the members who have not answered, once confirmed."""
     group, membership, poll = _poll(group_id, poll_id, coresponsible=True)
     now = clock.now()
-    if request.method == "POST" and request.form.get("confirm") == "1":
+    result = polls.result(group, poll, current_user, now)
+    if not result.is_open or poll.reminded_at is not None:
+        error = polls.Closed() if not result.is_open else polls.AlreadyReminded()
+        return _refused(group, membership, poll, error, "remind")
+
+    def act():
         link = url_for("polls.show", group_id=group.id, poll_id=poll.id, _external=True)
         try:
             recipients = polls.remind(group, poll, current_user, now, link)
         except DomainError as exc:
             return _refused(group, membership, poll, exc, "remind")
         report = unit.commit()
-        if not recipients:
+        if not recipients:  # they all answered since the page was shown
             flash_at("remind", _("Everybody has answered: nobody needed a reminder."), "info")
         flash_report(report, "remind")
         return redirect_to(url_for("polls.show", group_id=group.id, poll_id=poll.id), "remind")
-    result = polls.result(group, poll, current_user, now)
-    if not result.is_open or poll.reminded_at is not None:
-        error = polls.Closed() if not result.is_open else polls.AlreadyReminded()
-        return _refused(group, membership, poll, error, "remind")
+
+    # the count only: who has not answered a secret poll stays unknown
     waiting = len(polls.not_answered(group, poll, current_user))
-    return render_template(
+    return confirm_step(
         "polls/remind.html",
+        digest_of("remind", poll.id, waiting),
+        act,
+        possible=waiting > 0,
         group=group,
         membership=membership,
         poll=poll,

@@ -16,6 +16,7 @@ from facilitator.models.roles import (
     SwapRequest,
     Unavailability,
 )
+from facilitator.models.themes import ThemeProposal, ThemeSupport
 from facilitator.models.users import User
 
 __all__ = [
@@ -45,6 +46,8 @@ __all__ = [
     "RoleOptIn",
     "RoleType",
     "SwapRequest",
+    "ThemeProposal",
+    "ThemeSupport",
     "Unavailability",
     "User",
     "WorkerJob",

@@ -504,3 +504,26 @@ def test_one_proposal_picked_for_two_meetings_at_once_goes_to_one(app, client, l
         )
         == 1
     )
+
+
+def test_a_theme_chosen_for_a_coming_meeting_is_refused_again_and_a_past_one_proposed_afresh(
+    client, login, setup, monkeypatch
+):
+    s = setup
+    proposal = _proposed(client, login, s)
+    login(s["chloe"])
+    _support(client, s, proposal)
+    login(s["ana"])
+    client.post(f"{s['url']}/{proposal.id}/pick", data={"meeting": s["key"]})
+    login(s["chloe"])
+    response = _propose(client, s, THEME)
+    assert response.status_code == 409
+    assert "Ce thème a déjà été choisi pour une prochaine rencontre." in text_of(response)
+    # After the evening, it is in the history, and may be proposed again.
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 9, 16, 8, tzinfo=UTC))
+    page = text_of(client.get(s["url"]))
+    assert "Déjà abordés" in page and "15 septembre 2026" in page.split("Déjà abordés")[1]
+    assert _propose(client, s, THEME).status_code == 302
+    (again,) = _proposals()
+    assert again.meeting_id is None and _supports() == 0
+    assert _stored_meeting(s).theme == THEME  # the meeting keeps its theme

@@ -13,15 +13,11 @@ from facilitator.extensions import db
 from facilitator.models import AuditEvent, Meeting, ThemeProposal, ThemeSupport
 from facilitator.models.themes import ProposalStatus
 from facilitator.services import clock, feeds, notifications, privacy, roles, schedule, themes, unit
-from tests.conftest import TEST_DATABASE_URL, confirmed, text_of
-from tests.test_first_actions import _at_once, _client
+from tests.conftest import confirmed, text_of
+from tests.test_first_actions import _at_once, _client, needs_postgresql
 
 NOW = datetime(2026, 8, 20, 10, 0, tzinfo=UTC)
 THEME = "Parler du deuil à ses enfants"
-
-needs_postgresql = pytest.mark.skipif(
-    not TEST_DATABASE_URL, reason="parallel writes need PostgreSQL (SQLite writes one at a time)"
-)
 
 
 @pytest.fixture(autouse=True)
@@ -527,3 +523,12 @@ def test_a_theme_chosen_for_a_coming_meeting_is_refused_again_and_a_past_one_pro
     (again,) = _proposals()
     assert again.meeting_id is None and _supports() == 0
     assert _stored_meeting(s).theme == THEME  # the meeting keeps its theme
+
+
+def test_the_service_keeps_a_no_break_space_and_compares_themes_without_it(setup):
+    s = setup
+    text = "La fatigue\u00a0: en parler\u00a0?"
+    proposal = themes.propose(s["group"], s["ben_m"], f"  {text} ", NOW)
+    assert proposal.text == text
+    with pytest.raises(themes.Duplicate):
+        themes.propose(s["group"], s["ana_m"], "la fatigue : en parler ?", NOW)

@@ -15,6 +15,7 @@ shown to members in the app, never in a calendar feed nor in an email.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -90,7 +91,8 @@ def _start_utc(meeting: Meeting) -> datetime:
 
 
 def _checked_text(text: str) -> str:
-    text = " ".join(text.split())
+    # Runs of spaces become one; a no-break space (French "?") stays.
+    text = re.sub(r"[ \t\r\n]+", " ", text).strip()
     if not text:
         raise DomainError(_l("Write the theme you would like to talk about."), field="text")
     if len(text) > THEME_MAX:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import PHONE, run_axe
-from tests.browser.test_accessibility import SMALL_TARGETS
+from tests.browser.conftest import PHONE
+from tests.browser.test_polls_phone import _checked
 from tests.browser.test_roles_phone import _login, _world
 from tests.conftest import t
 
@@ -32,15 +32,6 @@ def page(request, browser):
     page.scripts = request.param
     yield page
     context.close()
-
-
-def _checked(page):
-    """The page fits the phone, its controls are large enough to tap, and
-    (where scripts run) it passes axe-core."""
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
-    assert page.evaluate(SMALL_TARGETS) == [], page.url
-    if page.scripts:
-        assert run_axe(page) == [], page.url
 
 
 def _as(page, base, email):

@@ -29,6 +29,7 @@ from facilitator.services import (
     privacy,
     roles,
     schedule,
+    themes,
     unit,
 )
 from facilitator.services import groups as group_service
@@ -90,6 +91,15 @@ DEMO_GROUPS = [
             ),
             "unread": ("elodie",),
         },
+        # Two themes proposed, with some support (counted, never named).
+        "themes": [
+            (
+                "La fatigue au travail\u00a0: en parler ou non\u00a0?",
+                "elodie",
+                ("noemie", "jp", "mathis"),
+            ),
+            ("Les médecines complémentaires\u00a0: nos expériences", "jp", ("elodie",)),
+        ],
         "visitor": {
             "sender_name": "Léa",
             "sender_contact": "lea.m@example.org",
@@ -132,6 +142,10 @@ DEMO_GROUPS = [
             "one_off_place": "Parco Ciani, Lugano (vicino all'imbarcadero)",
             "one_off_title": "Passeggiata insieme",
         },
+        "themes": [
+            ("Il primo anniversario: come affrontarlo", "chiara", ("marco", "sandro")),
+            ("Le parole che ci hanno aiutato", "marco", ("chiara",)),
+        ],
     },
 ]
 
@@ -287,6 +301,14 @@ def _demo_theme(group: Group) -> None:
         schedule.materialize(coming[0]).theme = DEMO_THEMES.get(group.language, DEMO_THEMES["fr"])
 
 
+def _demo_proposals(group: Group, members: dict[str, Membership], spec: list) -> None:
+    """Themes proposed by members, supported by others."""
+    for text, proposer, supporters in spec:
+        proposal = themes.propose(group, members[proposer], text, clock.now())
+        for login in supporters:
+            themes.support(proposal, members[login].user, True)
+
+
 def load_demo_data() -> list[tuple[str, str]]:
     """Create the demo groups and members, and commit; return (invitation,
     feed) tokens."""
@@ -313,6 +335,7 @@ def load_demo_data() -> list[tuple[str, str]]:
             }
             _demo_poll(group, by_login, spec["poll"])
         _demo_theme(group)
+        _demo_proposals(group, members, spec.get("themes", []))
         if "visitor" in spec:  # a message that came through the directory
             db.session.add(ContactMessage(group_id=group.id, **spec["visitor"]))
         _invitation, token = invitations.create_invitation(group, users[0], days=30, max_uses=5)

@@ -46,6 +46,7 @@ from facilitator.services import (
     polls,
     roles,
     schedule,
+    themes,
     unit,
 )
 from facilitator.services import groups as group_service
@@ -482,6 +483,7 @@ def world(app, make_user, make_group, add_member, make_centre):
     )
     polls.vote(closed_poll, member, [closed_poll.options[0].id], clock.now())
     polls.close(group, closed_poll, coresponsible, clock.now())
+    proposal = themes.propose(group, member_membership, "Parler du retour au travail", clock.now())
     db.session.commit()
     with app.test_request_context():
         registration = accounts._serializer(accounts.REGISTRATION_SALT).dumps(
@@ -522,6 +524,7 @@ def world(app, make_user, make_group, add_member, make_centre):
             "centre": centre.id,
             "other_centre": other_centre.id,
             "closed_option": closed_poll.options[0].id,
+            "proposal": proposal.id,
             "charter_version": db.session.scalar(
                 select(CharterVersion.id).where(CharterVersion.group_id == group.id)
             ),

@@ -9,7 +9,13 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
 from facilitator.extensions import db
-from facilitator.models import AttendanceRecord, Intention, PollBallot, PollChoice
+from facilitator.models import (
+    AttendanceRecord,
+    Intention,
+    PollBallot,
+    PollChoice,
+    ThemeSupport,
+)
 from facilitator.services import attendance, clock, schedule
 from tests.conftest import PASSWORD, text_of
 
@@ -65,30 +71,36 @@ def test_a_coresponsible_records_and_corrects_a_headcount(client, login, setup):
 
 
 # The anonymous tables and the only tables their foreign keys may reach:
-# attendance (headcounts, intentions) and secret ballots (a ballot, its choices).
+# attendance (headcounts, intentions), secret ballots (a ballot, its choices)
+# and the support of proposed themes.
 ANONYMOUS = {
     AttendanceRecord: {"meetings"},
     Intention: {"meetings"},
     PollBallot: {"polls"},
     PollChoice: {"poll_ballots", "poll_options"},
+    ThemeSupport: {"theme_proposals"},
 }
 PERSONAL = {"user_id", "membership_id", "member_id", "name", "email"}
 
 
 @pytest.mark.parametrize("model", ANONYMOUS, ids=lambda m: m.__tablename__)
-def test_nothing_in_the_model_can_name_who_came_or_who_voted(model):
+def test_nothing_in_the_model_can_name_who_came_who_voted_or_who_supports(model):
     columns = {c.name for c in sa_inspect(model).columns}
     assert not columns & PERSONAL
     foreign = {fk.column.table.name for c in sa_inspect(model).columns for fk in c.foreign_keys}
     assert foreign == ANONYMOUS[model]
     if model in (PollBallot, PollChoice):  # no time to set beside a log or a last log-in
         assert columns == {"poll_id", "voter"} | ({"option_id"} if model is PollChoice else set())
+    if model is ThemeSupport:  # no time either
+        assert columns == {"proposal_id", "supporter"}
     # Nor do the tables they reach lead to a person, but through the group
-    # (a meeting's, a poll's) or the poll's author.
+    # (a meeting's, a poll's, a proposal's), the poll's author or the
+    # proposal's author (never shown to others: tests/test_themes.py).
+    authors = {"polls": {"users"}, "theme_proposals": {"memberships"}}
     for table in foreign:
         reached = {fk.column.table.name for fk in db.metadata.tables[table].foreign_keys}
-        assert reached <= {"groups", "meeting_series", "meetings", "polls", "users"} - (
-            {"users"} if table != "polls" else set()
+        assert reached <= {"groups", "meeting_series", "meetings", "polls"} | authors.get(
+            table, set()
         )
 
 
@@ -99,7 +111,8 @@ def test_only_open_ballots_are_named_and_by_one_table():
         table.name
         for table in db.metadata.tables.values()
         for fk in table.foreign_keys
-        if fk.column.table.name in {"poll_ballots", "intentions", "attendance_records"}
+        if fk.column.table.name
+        in {"poll_ballots", "intentions", "attendance_records", "theme_supports"}
     }
     assert pointing == {"poll_choices", "poll_open_voters"}
     named = {fk.column.table.name for fk in db.metadata.tables["poll_open_voters"].foreign_keys}

@@ -221,6 +221,27 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("polls.meeting", "POST"): Case(
         "/groups/{group}/polls/{closed_poll}/options/{closed_option}/meeting", FORM_FOR_CORESP
     ),
+    ("themes.index", "GET"): Case("/groups/{group}/themes", GROUP_MEMBERS),
+    ("themes.propose", "POST"): Case("/groups/{group}/themes", (302, 404, 400, 400)),
+    ("themes.support", "POST"): Case(
+        "/groups/{group}/themes/{proposal}/support", (302, 404, 302, 302)
+    ),
+    # The member proposed it: only they may withdraw it.
+    ("themes.withdraw", "GET"): Case(
+        "/groups/{group}/themes/{proposal}/withdraw", (302, 404, 200, 403)
+    ),
+    ("themes.withdraw", "POST"): Case(
+        "/groups/{group}/themes/{proposal}/withdraw", (302, 404, 200, 403)
+    ),
+    ("themes.set_aside", "GET"): Case(
+        "/groups/{group}/themes/{proposal}/set-aside", CORESPONSIBLES
+    ),
+    ("themes.set_aside", "POST"): Case(
+        "/groups/{group}/themes/{proposal}/set-aside", CORESPONSIBLES
+    ),
+    # The member holds no role at the coming meetings; an empty form: 400 for both.
+    ("themes.pick", "GET"): Case("/groups/{group}/themes/{proposal}/pick", CORESPONSIBLES),
+    ("themes.pick", "POST"): Case("/groups/{group}/themes/{proposal}/pick", (302, 404, 400, 400)),
     ("charter.show", "GET"): Case("/groups/{group}/charter", GROUP_MEMBERS),
     # Without the box ticked: the charter's page again, with the message.
     ("charter.acknowledge", "POST"): Case("/groups/{group}/charter/agree", (302, 404, 400, 400)),

@@ -32,7 +32,8 @@ HOSTILE = [
 
 # Pages that show a form with fields (the others of their kind ask only for
 # a confirmation: leave, remove a member, join from an invitation, remove a
-# role holder, close a poll, remind those who have not answered).
+# role holder, close a poll, remind those who have not answered, set a
+# proposed theme aside, withdraw one's own).
 CONFIRMATIONS = {
     "groups.leave",
     "groups.remove",
@@ -40,6 +41,8 @@ CONFIRMATIONS = {
     "roles.unassign",
     "polls.close",
     "polls.remind",
+    "themes.set_aside",
+    "themes.withdraw",
 }
 FORM_PAGES = {
     endpoint

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from facilitator.demo import DEMO_DOMAIN, DEMO_EMAILS, DEMO_GROUPS, DEMO_PASSWORD
 from facilitator.extensions import db
-from facilitator.models import Group, Invitation, Membership, User
+from facilitator.models import Group, Invitation, Membership, ThemeProposal, ThemeSupport, User
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -225,3 +225,21 @@ def test_a_maintenance_command_that_fails_exits_non_zero(tmp_path, args, environ
     )
     assert done.returncode != 0
     assert said in done.stderr
+
+
+def test_demo_groups_have_two_proposed_themes_with_some_support(app):
+    app.test_cli_runner().invoke(args=["demo-data"])
+    for group in db.session.scalars(select(Group)):
+        proposals = db.session.scalars(
+            select(ThemeProposal).where(ThemeProposal.group_id == group.id)
+        ).all()
+        assert len(proposals) == 2
+        assert all(p.proposed_by_id is not None and p.meeting_id is None for p in proposals)
+        supports = db.session.scalar(
+            select(func.count())
+            .select_from(ThemeSupport)
+            .where(ThemeSupport.proposal_id.in_([p.id for p in proposals]))
+        )
+        assert supports >= 3
+    texts = set(db.session.scalars(select(ThemeProposal.text)))
+    assert "Il primo anniversario: come affrontarlo" in texts

@@ -53,6 +53,10 @@ AUDIT_TEXTS = {
     "poll_decided": _l(
         "%(actor)s planned the meeting of %(when)s chosen by the poll “%(question)s”."
     ),
+    "theme_picked": _l(
+        "%(actor)s chose the proposed theme “%(theme)s” for the meeting of %(when)s."
+    ),
+    "theme_set_aside": _l("%(actor)s set aside the proposed theme “%(theme)s”."),
     "charter_changed": _l(
         "%(actor)s changed the charter (version %(number)s) and asked the members to read it again."
     ),
@@ -116,5 +120,6 @@ def _tell(event, who: Callable, pattern_of: Callable):
             "count": details.get("count", ""),
             "question": details.get("question", ""),
             "number": details.get("number", ""),
+            "theme": details.get("theme", ""),
         }
     return pattern_of(pattern) % values

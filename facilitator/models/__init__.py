@@ -17,6 +17,7 @@ from facilitator.models.roles import (
     SwapRequest,
     Unavailability,
 )
+from facilitator.models.themes import ThemeProposal, ThemeSupport
 from facilitator.models.users import User
 
 __all__ = [
@@ -49,6 +50,8 @@ __all__ = [
     "RoleType",
     "StaffAction",
     "SwapRequest",
+    "ThemeProposal",
+    "ThemeSupport",
     "Unavailability",
     "User",
     "WorkerJob",

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
 
 from facilitator.domain import outline as outline_rules
 from facilitator.domain.charter_text import KeyRules
 from facilitator.domain.links import https_link_problem
-from facilitator.models import Group, Membership, User
+from facilitator.extensions import db
+from facilitator.models import Group, Membership, ThemeProposal, User
 from facilitator.services import audit, charter, roles, schedule
 from facilitator.services.errors import DomainError, Forbidden
 
@@ -109,6 +111,14 @@ def set_shape(
         if online_link == group.online_link:
             online_link = None
     meeting = schedule.materialize(occurrence)
+    if (theme or None) != meeting.theme:
+        # A proposal picked for this meeting is open again (nothing is deleted).
+        db.session.execute(
+            update(ThemeProposal)
+            .where(ThemeProposal.meeting_id == meeting.id)
+            .values(meeting_id=None)
+            .execution_options(synchronize_session=False)
+        )
     meeting.theme = theme or None
     meeting.outline = outline
     meeting.online_link = online_link

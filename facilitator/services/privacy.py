@@ -23,7 +23,7 @@ from facilitator.models import (
     Unavailability,
     User,
 )
-from facilitator.services import audit, clock, polls, roles
+from facilitator.services import audit, clock, polls, roles, themes
 from facilitator.services.errors import Conflict, WrongPassword
 
 
@@ -133,6 +133,7 @@ def collect(user: User, describe_event: Callable[[AuditEvent], str]) -> dict[str
             for t in tokens
         ],
         "poll_answers": polls.answers_of(user),
+        "themes": themes.proposals_of(user),
         "history": [
             {
                 "date": e.created_at,

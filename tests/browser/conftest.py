@@ -22,7 +22,14 @@ from werkzeug.serving import make_server
 from facilitator import create_app
 from facilitator.demo import DEMO_DOMAIN, DEMO_PASSWORD, load_demo_data
 from facilitator.extensions import db
-from facilitator.models import CharterVersion, Group, Membership, RoleAssignment, User
+from facilitator.models import (
+    CharterVersion,
+    Group,
+    Membership,
+    RoleAssignment,
+    ThemeProposal,
+    User,
+)
 from facilitator.models.groups import MemberRole
 from facilitator.services import attendance, clock, roles, schedule, unit
 from tests.conftest import PASSWORD, isolated_database, test_config
@@ -154,6 +161,11 @@ def demo(live_app):
                     select(CharterVersion.id)
                     .where(CharterVersion.group_id == group.id)
                     .order_by(CharterVersion.number.desc())
+                ),
+                proposal=db.session.scalar(
+                    select(ThemeProposal.id)
+                    .where(ThemeProposal.group_id == group.id)
+                    .order_by(ThemeProposal.id)
                 ),
             )
         unit.commit()  # attendance turned on for the server (services never commit)

@@ -45,6 +45,7 @@ MEMBER_PAGES = {
     "welcome-checklist": "/groups/{g.id}/welcome",
     "leave": "/groups/{g.id}/leave",
     "charter": "/groups/{g.id}/charter",
+    "themes": "/groups/{g.id}/themes",
 }
 CORESPONSIBLE_PAGES = {
     "new-series": "/groups/{g.id}/series/new",
@@ -71,6 +72,8 @@ CORESPONSIBLE_PAGES = {
     "charter-edit": "/groups/{g.id}/charter/edit",
     "charter-versions": "/groups/{g.id}/charter/versions",
     "charter-version": "/groups/{g.id}/charter/versions/{g.charter_version}",
+    "theme-pick": "/groups/{g.id}/themes/{g.proposal}/pick",
+    "theme-set-aside": "/groups/{g.id}/themes/{g.proposal}/set-aside",
 }
 LOGGED_IN = {**MEMBER_PAGES, **CORESPONSIBLE_PAGES}
 

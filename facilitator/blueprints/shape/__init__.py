@@ -16,7 +16,7 @@ from facilitator.blueprints.forms import LineField, max_length, strip
 from facilitator.domain import outline as outline_rules
 from facilitator.domain.links import LINK_MAX, https_link_problem
 from facilitator.models.meetings import OUTLINE_MAX, THEME_MAX
-from facilitator.services import meeting_shape, roles, schedule, unit
+from facilitator.services import meeting_shape, roles, schedule, themes, unit
 from facilitator.services.errors import DomainError
 
 bp = Blueprint("shape", __name__, template_folder="templates", url_prefix="/groups/<int:group_id>")
@@ -118,7 +118,12 @@ def edit(group_id: int, key: str):
         form.theme.data = meeting_shape.theme_of(occurrence)
         form.outline.data = meeting_shape.outline_of(group, occurrence)
         form.online_link.data = meeting_shape.online_link_of(group, occurrence)
-    context = {"group": group, "membership": membership, "occurrence": occurrence}
+    context = {
+        "group": group,
+        "membership": membership,
+        "occurrence": occurrence,
+        "proposals": themes.open_proposals(group),
+    }
     if form.validate_on_submit():
         try:
             meeting_shape.set_shape(

@@ -557,6 +557,7 @@ def test_my_data_json_keeps_stable_english_keys_and_iso_dates(client, login, liv
         "absences",
         "calendar_links",
         "poll_answers",
+        "welcome_messages",
         "history",
     }
     assert data["memberships"][0]["role"] == "member"

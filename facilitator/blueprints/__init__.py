@@ -30,6 +30,7 @@ def register_blueprints(app) -> None:
     from facilitator.blueprints.polls import bp as polls_bp
     from facilitator.blueprints.roles import bp as roles_bp
     from facilitator.blueprints.shape import bp as shape_bp
+    from facilitator.blueprints.welcome import bp as welcome_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -43,3 +44,4 @@ def register_blueprints(app) -> None:
     app.register_blueprint(directory_bp)
     app.register_blueprint(polls_bp)
     app.register_blueprint(charter_bp)
+    app.register_blueprint(welcome_bp)

@@ -17,6 +17,7 @@ from facilitator.models.roles import (
     Unavailability,
 )
 from facilitator.models.users import User
+from facilitator.models.welcome import WelcomeMessage, WelcomePairing
 
 __all__ = [
     "CANTONS",
@@ -47,5 +48,7 @@ __all__ = [
     "SwapRequest",
     "Unavailability",
     "User",
+    "WelcomeMessage",
+    "WelcomePairing",
     "WorkerJob",
 ]

@@ -104,7 +104,7 @@ def test_a_member_says_they_are_willing_to_welcome_newcomers_and_can_stop(
     assert page.status_code == 200
     assert 'id="willing"' in page.get_data(as_text=True)
     assert "newcomers-title" not in page.get_data(as_text=True)  # not willing: no list
-    saved = client.post(f"/groups/{g.id}/welcoming/willing", data={"willing": "y"})
+    saved = client.post(f"/groups/{g.id}/welcoming/willing", data={"willing_to_welcome": "y"})
     assert saved.status_code == 302 and saved.location.endswith("#willing")
     db.session.expire_all()
     assert _m(zoe, g).welcome_willing is True
@@ -613,3 +613,29 @@ def test_leaving_the_group_ends_the_pairing_and_removes_its_messages(client, log
     assert _count(WelcomePairing) == 0
     assert _count(WelcomeMessage) == 0
     assert _count(OutboxMessage) >= 1  # the notice to Ana, which held no text
+
+
+@pytest.mark.parametrize("lang", ["fr", "it", "de"])
+@pytest.mark.parametrize("discreet", [False, True], ids=["named", "discreet"])
+def test_the_welcome_emails_in_each_language_name_the_group_only_where_it_is_not_discreet(
+    app, client, login, group, outbox, lang, discreet
+):
+    g, camille, ben, ana = group["group"], group["camille"], group["ben"], group["ana"]
+    g.feed_title_mode = "discreet" if discreet else "full"
+    ben.locale = ana.locale = lang
+    db.session.commit()
+    login(camille)
+    assert _pair(client, g, ana, ben).status_code == 302
+    pairing = db.session.scalar(select(WelcomePairing))
+    login(ben)
+    client.post(_thread(g, pairing), data={"body": "Bienvenue, Ana"})
+    paired, notice = outbox
+    assert paired["Subject"] == t(
+        app, lang, "You are now the welcome contact of %(name)s", name="Ana"
+    )
+    assert (g.name in paired.get_content()) is not discreet
+    assert notice["Subject"] == t(app, lang, "You have a new message in facilitator")
+    assert g.name not in notice.get_content() and "Bienvenue" not in notice.get_content()
+    for message in outbox:
+        assert "%(" not in message.get_content()
+        assert message.get_content().startswith(t(app, lang, "Hello %(name)s,", name="")[:5])

@@ -24,7 +24,7 @@ def _index(group: Group, membership: Membership, *, errors=None, status=200):
     today = clock.today(group.timezone)
     may_pair = membership.is_coresponsible or membership.welcome_willing
     willing = WillingForm(formdata=None)
-    willing.willing.data = membership.welcome_willing
+    willing.willing_to_welcome.data = membership.welcome_willing
     mine = welcome.every_pairing_of(membership, today)
     return render_template(
         "welcome/index.html",
@@ -57,11 +57,11 @@ def willing(group_id: int):
     form = WillingForm()
     if not form.validate_on_submit():
         return _index(group, membership, status=400)
-    welcome.set_willing(membership, bool(form.willing.data))
+    welcome.set_willing(membership, bool(form.willing_to_welcome.data))
     unit.commit()
     message = (
         _("Thank you: you can now be a welcome contact for newcomers.")
-        if form.willing.data
+        if form.willing_to_welcome.data
         else _("You will not be asked to be a welcome contact.")
     )
     flash_at("willing", message)

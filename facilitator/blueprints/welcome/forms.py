@@ -7,7 +7,7 @@ from facilitator.models.welcome import MESSAGE_MAX
 
 
 class WillingForm(FlaskForm):
-    willing = BooleanField(
+    willing_to_welcome = BooleanField(
         _l("I am willing to be a welcome contact for newcomers"),
         description=_l(
             "A welcome contact greets a newcomer at their first meetings and answers their "

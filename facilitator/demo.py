@@ -2,7 +2,7 @@
 members, a meeting series with its exceptions, roles filled fairly, a year of
 headcounts, a directory message, an open poll, an invitation, a calendar feed
 and a charter (Lausanne's with a rule of its own that one member has not read
-yet).
+yet); in Lausanne, a newcomer and their welcome contact who wrote to each other.
 
 Loaded by ``flask demo-data`` (and ``make run`` on an empty database) and by the
 browser tests.
@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 
 from facilitator.domain.recurrence import MONTHLY, WEEKLY, Rule
 from facilitator.extensions import db
-from facilitator.models import ContactMessage, Group, Membership, User
+from facilitator.models import ContactMessage, Group, Membership, User, WelcomeMessage
 from facilitator.models.groups import MemberRole
 from facilitator.services import (
     attendance,
@@ -31,6 +31,7 @@ from facilitator.services import (
     schedule,
     themes,
     unit,
+    welcome,
 )
 from facilitator.services import groups as group_service
 
@@ -100,6 +101,26 @@ DEMO_GROUPS = [
             ),
             ("Les médecines complémentaires\u00a0: nos expériences", "jp", ("elodie",)),
         ],
+        # Jean-Pierre joined lately (the others long ago); Camille, willing like
+        # Noémie, is his welcome contact, and they have written to each other.
+        "welcome": {
+            "newcomer": "jp",
+            "contact": "camille",
+            "willing": ("camille", "noemie"),
+            "messages": (
+                (
+                    False,
+                    "Bonjour Jean-Pierre, je serai ta personne de contact pour tes premières "
+                    "rencontres. Je t'attendrai à l'entrée mardi, un quart d'heure avant. "
+                    "N'hésite pas si tu as des questions\u00a0!",
+                ),
+                (
+                    True,
+                    "Merci Camille\u00a0! Faut-il apporter quelque chose\u00a0? "
+                    "Et est-ce que je peux simplement écouter la première fois\u00a0?",
+                ),
+            ),
+        },
         "visitor": {
             "sender_name": "Léa",
             "sender_contact": "lea.m@example.org",
@@ -287,6 +308,32 @@ def _demo_charter(group: Group, members: dict[str, Membership], spec: dict) -> N
             charter.acknowledge(membership, current)
 
 
+def _demo_welcome(group: Group, members: dict[str, Membership], spec: dict) -> None:
+    """Every member but the newcomer joined when the meetings began; the
+    willing ones said so; the newcomer's contact and they wrote to each
+    other (written straight to the conversation: nobody is emailed)."""
+    now = clock.now()
+    for login, membership in members.items():
+        if login != spec["newcomer"]:
+            membership.joined_at = now - timedelta(weeks=60)
+        membership.welcome_willing = login in spec["willing"]
+    db.session.flush()
+    contact = members[spec["contact"]]
+    pairing = welcome.pair(
+        group, contact, members[spec["newcomer"]].id, contact.id, now, lambda _p: ""
+    )
+    db.session.flush()
+    for minutes, (from_newcomer, body) in enumerate(spec["messages"]):
+        db.session.add(
+            WelcomeMessage(
+                pairing_id=pairing.id,
+                from_newcomer=from_newcomer,
+                body=body,
+                created_at=now - timedelta(hours=20) + timedelta(minutes=90 * minutes),
+            )
+        )
+
+
 DEMO_THEMES = {
     "fr": "Les fêtes de fin d'année\u202f: comment les vivre",
     "it": "Le feste di fine anno: come viverle",
@@ -336,6 +383,8 @@ def load_demo_data() -> list[tuple[str, str]]:
             _demo_poll(group, by_login, spec["poll"])
         _demo_theme(group)
         _demo_proposals(group, members, spec.get("themes", []))
+        if "welcome" in spec:
+            _demo_welcome(group, members, spec["welcome"])
         if "visitor" in spec:  # a message that came through the directory
             db.session.add(ContactMessage(group_id=group.id, **spec["visitor"]))
         _invitation, token = invitations.create_invitation(group, users[0], days=30, max_uses=5)

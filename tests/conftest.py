@@ -48,6 +48,7 @@ from facilitator.services import (
     schedule,
     themes,
     unit,
+    welcome,
 )
 from facilitator.services import groups as group_service
 
@@ -437,8 +438,9 @@ def world(app, make_user, make_group, add_member, make_centre):
     group.attendance_enabled = True
     member = make_user("Member")
     add_member(group, member)
-    # A second co-responsible, so that even "leave" works for the first.
-    add_member(group, make_user("Second"), coresponsible=True)
+    # A second co-responsible, so that even "leave" works for the first; the
+    # member's welcome contact (only the two of them read their conversation).
+    second = add_member(group, make_user("Second"), coresponsible=True)
     target = add_member(group, make_user("Target"))
     outsider = make_user("Outsider")
     invitation, token = invitations.create_invitation(group, coresponsible, days=7, max_uses=None)
@@ -484,6 +486,7 @@ def world(app, make_user, make_group, add_member, make_centre):
     polls.vote(closed_poll, member, [closed_poll.options[0].id], clock.now())
     polls.close(group, closed_poll, coresponsible, clock.now())
     proposal = themes.propose(group, member_membership, "Parler du retour au travail", clock.now())
+    pairing = welcome.pair(group, second, member_membership.id, second.id, clock.now(), str)
     db.session.commit()
     with app.test_request_context():
         registration = accounts._serializer(accounts.REGISTRATION_SALT).dumps(
@@ -525,6 +528,8 @@ def world(app, make_user, make_group, add_member, make_centre):
             "other_centre": other_centre.id,
             "closed_option": closed_poll.options[0].id,
             "proposal": proposal.id,
+            "pairing": pairing.id,
+            "newcomer": target.id,
             "charter_version": db.session.scalar(
                 select(CharterVersion.id).where(CharterVersion.group_id == group.id)
             ),

@@ -253,6 +253,21 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("charter.version", "GET"): Case(
         "/groups/{group}/charter/versions/{charter_version}", CORESPONSIBLES
     ),
+    # Welcoming newcomers: the member is the newcomer of {pairing}, whose
+    # contact is the second co-responsible; nobody else reads it, not even
+    # the co-responsible here (404, as for an outsider). {newcomer} has no
+    # contact yet: the member, not willing, may not offer; an empty choice
+    # is refused at the field.
+    ("welcome.index", "GET"): Case("/groups/{group}/welcoming", GROUP_MEMBERS),
+    ("welcome.willing", "POST"): Case("/groups/{group}/welcoming/willing", (302, 404, 302, 302)),
+    ("welcome.pair", "POST"): Case(
+        "/groups/{group}/welcoming/newcomers/{newcomer}", (302, 404, 403, 400)
+    ),
+    ("welcome.thread", "GET"): Case("/groups/{group}/welcoming/{pairing}", (302, 404, 200, 404)),
+    # An empty message: "write a message" at the field.
+    ("welcome.thread", "POST"): Case("/groups/{group}/welcoming/{pairing}", (302, 404, 400, 404)),
+    ("welcome.end", "GET"): Case("/groups/{group}/welcoming/{pairing}/end", (302, 404, 200, 404)),
+    ("welcome.end", "POST"): Case("/groups/{group}/welcoming/{pairing}/end", (302, 404, 302, 404)),
 }
 
 

@@ -558,6 +558,7 @@ def test_my_data_json_keeps_stable_english_keys_and_iso_dates(client, login, liv
         "calendar_links",
         "poll_answers",
         "themes",
+        "welcome_messages",
         "history",
     }
     assert data["memberships"][0]["role"] == "member"

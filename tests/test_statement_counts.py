@@ -27,6 +27,7 @@ from facilitator.models import (
     RoleOptIn,
     Unavailability,
     User,
+    WelcomeMessage,
 )
 from facilitator.models.groups import MemberRole
 from facilitator.services import (
@@ -37,6 +38,7 @@ from facilitator.services import (
     invitations,
     roles,
     schedule,
+    welcome,
 )
 from tests.conftest import count_queries
 
@@ -85,7 +87,8 @@ def small(app, make_user, make_group, add_member):
     (three Tuesdays past), a past and a coming one-off meeting, roles at
     past and coming meetings, a headcount, a cancelled and a moved date, an
     absence, an invitation, a pending swap, feed links, a charter changed in
-    substance that Ben has read and Ana not yet."""
+    substance that Ben has read and Ana not yet, and Camille as Ana's welcome
+    contact, with a message from her."""
     camille = make_user("Camille")
     group = make_group(camille)
     ana, ben = make_user("Ana"), make_user("Ben")
@@ -141,12 +144,16 @@ def small(app, make_user, make_group, add_member):
             group_id=group.id, sender_name="Léa", sender_contact="l@example.org", body="Bonjour"
         )
     )
+    camille_m = _membership(camille, group)
+    pairing = welcome.pair(group, camille_m, anas.id, camille_m.id, NOW, str)
+    db.session.add(WelcomeMessage(pairing_id=pairing.id, from_newcomer=True, body="Bonjour"))
     changed = charter.revise(group, camille, "- Une règle", must_reread=True, base=1)
     charter.acknowledge(bens, changed.number)
     db.session.commit()
     values = {
         "group": group.id,
         "charter_version": changed.id,
+        "pairing": pairing.id,
         "coming": coming.key,
         "past": past.key,
         "held": held.id,
@@ -266,8 +273,9 @@ def page(name: str, reader: str, path: str, statements: int):
 
 
 PAGES = [
-    page("group page, co-responsible", "camille", "/groups/{group}", 4),
-    page("group page, member", "ana", "/groups/{group}", 4),
+    # One of them: the reader's welcome pairings, with names and what is new.
+    page("group page, co-responsible", "camille", "/groups/{group}", 5),
+    page("group page, member", "ana", "/groups/{group}", 5),
     page("members", "camille", "/groups/{group}/members", 3),
     page("fairness", "camille", "/groups/{group}/roles/fairness", 5),
     page("coming meetings", "camille", "/groups/{group}/meetings", 6),
@@ -294,7 +302,11 @@ PAGES = [
     page("messages", "camille", "/groups/{group}/messages", 3),
     page("settings", "camille", "/groups/{group}/settings", 2),
     page("calendar links", "camille", "/groups/{group}/calendar", 4),
-    page("welcome", "ana", "/groups/{group}/welcome", 7),
+    page("welcome", "ana", "/groups/{group}/welcome", 8),
+    page("welcoming newcomers, co-responsible", "camille", "/groups/{group}/welcoming", 9),
+    page("welcoming newcomers, newcomer", "ana", "/groups/{group}/welcoming", 3),
+    # Read, then marked as read (one UPDATE and its commit).
+    page("a welcome conversation", "camille", "/groups/{group}/welcoming/{pairing}", 7),
     page("charter, member who must read it", "ana", "/groups/{group}/charter", 4),
     page(
         "charter, co-responsible with who has not read it", "camille", "/groups/{group}/charter", 6

@@ -31,6 +31,7 @@ def register_blueprints(app) -> None:
     from facilitator.blueprints.roles import bp as roles_bp
     from facilitator.blueprints.shape import bp as shape_bp
     from facilitator.blueprints.themes import bp as themes_bp
+    from facilitator.blueprints.welcome import bp as welcome_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -45,3 +46,4 @@ def register_blueprints(app) -> None:
     app.register_blueprint(polls_bp)
     app.register_blueprint(charter_bp)
     app.register_blueprint(themes_bp)
+    app.register_blueprint(welcome_bp)

@@ -19,6 +19,7 @@ from facilitator.models.roles import (
 )
 from facilitator.models.themes import ThemeProposal, ThemeSupport
 from facilitator.models.users import User
+from facilitator.models.welcome import WelcomeMessage, WelcomePairing
 
 __all__ = [
     "CANTONS",
@@ -54,5 +55,7 @@ __all__ = [
     "ThemeSupport",
     "Unavailability",
     "User",
+    "WelcomeMessage",
+    "WelcomePairing",
     "WorkerJob",
 ]

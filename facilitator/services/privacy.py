@@ -23,7 +23,7 @@ from facilitator.models import (
     Unavailability,
     User,
 )
-from facilitator.services import audit, clock, polls, roles, themes
+from facilitator.services import audit, clock, polls, roles, themes, welcome
 from facilitator.services.errors import Conflict, WrongPassword
 
 
@@ -113,6 +113,7 @@ def collect(user: User, describe_event: Callable[[AuditEvent], str]) -> dict[str
                     if m.id in agreed
                     else None
                 ),
+                "willing_to_welcome": m.welcome_willing,
             }
             for m in memberships
         ],
@@ -134,6 +135,7 @@ def collect(user: User, describe_event: Callable[[AuditEvent], str]) -> dict[str
         ],
         "poll_answers": polls.answers_of(user),
         "themes": themes.proposals_of(user),
+        "welcome_messages": welcome.messages_of(user),
         "history": [
             {
                 "date": e.created_at,

@@ -7,7 +7,10 @@
 - where a group set a retention period: meeting notes and attendance figures
   of meetings older than it;
 - what the outbox kept of the emails sent or given up more than 30 days ago
-  (their text is deleted as soon as they leave).
+  (their text is deleted as soon as they leave);
+- welcome pairings: those past their last day end; the conversation of a
+  pairing that ended more than 30 days ago is deleted with it; where a group
+  set a retention period, welcome messages older than it too.
 
 Password-reset and registration links are signed and expire by themselves;
 nothing of them is stored, so there is nothing to delete.
@@ -16,7 +19,7 @@ nothing of them is stored, so there is nothing to delete.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
 
@@ -29,7 +32,7 @@ from facilitator.models import (
     Invitation,
     Meeting,
 )
-from facilitator.services import outbox
+from facilitator.services import outbox, welcome
 from facilitator.services.sql import rows_changed
 
 INVITATION_GRACE = timedelta(days=30)
@@ -43,6 +46,8 @@ class PurgeReport:
     notes: int = 0
     attendance: int = 0
     emails: int = 0
+    welcome_ended: int = 0
+    welcome_messages: int = 0
 
 
 def purge(now: datetime) -> PurgeReport:
@@ -76,5 +81,8 @@ def purge(now: datetime) -> PurgeReport:
             delete(AttendanceRecord).where(AttendanceRecord.meeting_id.in_(old))
         )
         db.session.execute(delete(Intention).where(Intention.meeting_id.in_(old)))
+        report.welcome_messages += welcome.forget_before(group, before.replace(tzinfo=UTC))
+    report.welcome_ended = welcome.expire(now)
+    report.welcome_messages += welcome.forget_ended(now)
     report.emails = outbox.forget(now)
     return report

@@ -46,6 +46,7 @@ MEMBER_PAGES = {
     "leave": "/groups/{g.id}/leave",
     "charter": "/groups/{g.id}/charter",
     "themes": "/groups/{g.id}/themes",
+    "welcoming": "/groups/{g.id}/welcoming",
 }
 CORESPONSIBLE_PAGES = {
     "new-series": "/groups/{g.id}/series/new",
@@ -162,3 +163,22 @@ def test_the_page_of_a_new_calendar_link_is_accessible_on_a_phone(
     assert page.url.endswith("/account/calendar/new")
     assert page.input_value("#feed-link").endswith(".ics")
     check_shown_page(page, f"{language}-new-calendar-link")
+
+
+def test_the_welcome_conversation_is_accessible_on_a_phone(live_app, demo, phone_contexts):
+    """Only its two people open it: Camille, the Lausanne newcomer's welcome
+    contact in the demo, reads it in French, then the page that ends it."""
+    from sqlalchemy import select
+
+    from facilitator.extensions import db
+    from facilitator.models import WelcomePairing
+
+    group = demo.groups["fr"].id
+    with live_app.app_context():
+        pairing = db.session.scalar(
+            select(WelcomePairing.id).where(WelcomePairing.group_id == group)
+        )
+    page = phone_contexts("fr", logged_in=True)
+    base = f"{live_app.config['LIVE_URL']}/groups/{group}/welcoming/{pairing}"
+    check_page(page, base, "fr-welcome-conversation")
+    check_page(page, f"{base}/end", "fr-welcome-end")

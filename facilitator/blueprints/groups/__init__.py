@@ -23,6 +23,7 @@ from facilitator.models._common import MAX_ID
 from facilitator.models.groups import LANGUAGES
 from facilitator.services import audit, charter, clock, invitations, privacy, roles, unit
 from facilitator.services import groups as group_service
+from facilitator.services import welcome as welcome_contacts
 from facilitator.services.errors import AlreadyMember, DomainError
 
 from . import labels
@@ -89,6 +90,7 @@ def show(group_id: int):
     """Show a group's page to its members."""
     group, membership, member_count, charter_standing = load_group_counted(group_id)
     now = clock.now()
+    today = clock.today(group.timezone)
     return render_template(
         "groups/show.html",
         group=group,
@@ -96,7 +98,8 @@ def show(group_id: int):
         member_count=member_count,
         parts=group_page_parts(group, membership, member_count, now),
         charter=charter_standing,
-        review_due=charter_standing.review_due(clock.today(group.timezone)),
+        review_due=charter_standing.review_due(today),
+        pairings=welcome_contacts.mine(membership, today),
     )
 
 
@@ -116,7 +119,14 @@ def welcome(group_id: int):
         unit.commit()
         flash_at("willing", _("Your choice of roles has been saved."))
         return redirect_to(url_for("groups.welcome", group_id=group.id), "willing")
-    return render_form("groups/welcome.html", form, group=group, membership=membership, facts=facts)
+    return render_form(
+        "groups/welcome.html",
+        form,
+        group=group,
+        membership=membership,
+        facts=facts,
+        pairings=welcome_contacts.mine(membership, clock.today(group.timezone)),
+    )
 
 
 @bp.route("/groups/<int:group_id>/settings", methods=["GET", "POST"])

@@ -29,7 +29,7 @@ db-upgrade: $(STAMP)
 ## Serve the app with the demo data on http://$(HOST):$(PORT)
 run: $(STAMP) compile-translations db-upgrade
 	$(FLASK) demo-data --if-empty
-	@echo "facilitator runs on http://$(HOST):$(PORT)  (demo log-in: camille@demo.example.org / demo-password-2026)"
+	@echo "facilitator runs on http://$(HOST):$(PORT)  (demo log-in: camille@demo.example.org / demo-password-2026; centre staff: sandrine@demo.example.org / demo-password-2026)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## Mozilla's ical.js for the feed tests (skipped locally when npm is missing).

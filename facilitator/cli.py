@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from facilitator import worker
 from facilitator.demo import (
+    DEMO_CENTRES,
     DEMO_DOMAIN,
     DEMO_EMAILS,
     DEMO_ENVIRONMENTS,
@@ -70,6 +71,10 @@ def demo_data_command(reset: bool, if_empty: bool, outside_development: bool) ->
         for login, name, _locale, coresp in spec["members"]:
             role = "co-responsible" if coresp else "member"
             click.echo(f"  {login + '@' + DEMO_DOMAIN:<36} {name} ({role}, {spec['data'].name})")
+    for centre in DEMO_CENTRES:
+        if centre["staff"]:
+            login, name, _locale = centre["staff"]
+            click.echo(f"  {login + '@' + DEMO_DOMAIN:<36} {name} (staff, {centre['name']})")
     with current_app.test_request_context(base_url=base):
         for spec, (token, feed_token) in zip(DEMO_GROUPS, tokens, strict=True):
             name = spec["data"].name

@@ -40,6 +40,8 @@ CONFIRMATIONS = {
     "roles.unassign",
     "polls.close",
     "polls.remind",
+    "group_centre.detach",
+    "group_centre.choose",  # the world's group is attached: the page offers to detach it
 }
 FORM_PAGES = {
     endpoint
@@ -126,6 +128,9 @@ PARAMETERS = [
     "theme",
     "canton",
     "language",
+    "status",
+    "q",
+    "centre",
 ]
 
 

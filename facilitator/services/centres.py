@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from facilitator.extensions import db
 from facilitator.models import Centre, CentreStaff, Group, StaffAction, User
@@ -17,6 +20,8 @@ from facilitator.models._common import MAX_ID
 from facilitator.models.centres import CENTRE_NAME_MAX
 from facilitator.models.groups import CANTONS, LANGUAGES
 from facilitator.models.users import EMAIL_MAX
+from facilitator.services import audit, sql
+from facilitator.services.errors import Conflict, DomainError, NotFound
 
 
 def staff_centre(user_id: int, centre_id: int) -> Centre | None:
@@ -171,3 +176,90 @@ def set_admin(user: User, admin: bool, actor: User | None) -> bool:
     user.is_admin = admin
     record(None, actor, "admin_granted" if admin else "admin_revoked", account=user.id)
     return True
+
+
+# --- A group attached to a centre (chosen by its co-responsibles) --------------------------
+
+
+def choices_for(group: Group) -> list[Centre]:
+    """The centres a group can attach to: those serving its canton first,
+    then the others, each part by name."""
+    every = db.session.scalars(select(Centre).order_by(Centre.name)).all()
+    return sorted(every, key=lambda c: group.canton not in (c.cantons or []))
+
+
+def attach(group: Group, actor: User, centre_id: int) -> Centre:
+    """Attach ``group`` to the centre ``centre_id``; the group's history and
+    the staff-action trail say so (the trail without the co-responsible: it
+    never names a member)."""
+    centre = db.session.get(Centre, centre_id) if 0 < centre_id <= MAX_ID else None
+    if centre is None:
+        raise DomainError(_l("Choose one of the centres shown."), field="centre")
+    if group.centre_id is not None:
+        raise Conflict(
+            _l("The group is already attached to a centre. Detach it first."), field="centre"
+        )
+    claimed = sql.rows_changed(
+        update(Group)
+        .where(Group.id == group.id, Group.centre_id.is_(None))
+        .values(centre_id=centre.id)
+    )
+    if claimed != 1:  # attached meanwhile by another co-responsible
+        raise Conflict(
+            _l("The group is already attached to a centre. Detach it first."), field="centre"
+        )
+    db.session.refresh(group, ["centre_id"])
+    audit.record(group, actor, "centre_attached", centre=centre.name)
+    record(centre, None, "group_attached", group)
+    return centre
+
+
+def detach(group: Group, actor: User) -> Centre | None:
+    """Detach ``group`` from its centre at once; the centre keeps nothing of
+    it. Yearly figures are no longer shared: attaching again (to any centre)
+    asks for that choice anew. None when it was not attached."""
+    centre = group.centre
+    if centre is None:
+        return None
+    group.centre_id = None
+    group.share_figures = False
+    audit.record(group, actor, "centre_detached", centre=centre.name)
+    record(centre, None, "group_detached", group)
+    return centre
+
+
+def staff_did(group: Group, centre: Centre, actor: User, action: str, **details: object) -> None:
+    """What a centre's staff did to a group: in the staff-action trail (with
+    the staff account) and in the group's history (as the centre: its
+    co-responsibles see the centre's name, not the staff member's)."""
+    record(centre, actor, action, group).details = dict(details)
+    audit.record(group, None, f"centre_{action}", centre=centre.name).details.update(details)
+
+
+# --- The instance administrators' page ---------------------------------------------------
+
+
+def actions_page(centre_id: int | None, number: int, per_page: int) -> Pagination:
+    """Page ``number`` of the staff-action trail (of one centre), newest
+    first; NotFound for a page after the last one."""
+    query = (
+        select(StaffAction)
+        .options(
+            joinedload(StaffAction.actor),
+            joinedload(StaffAction.centre),
+            joinedload(StaffAction.group),
+        )
+        .order_by(StaffAction.created_at.desc(), StaffAction.id.desc())
+    )
+    if centre_id is not None:
+        query = query.where(StaffAction.centre_id == centre_id)
+    page = db.paginate(
+        query, page=number, per_page=per_page, max_per_page=per_page, error_out=False
+    )
+    if number > 1 and not page.items:
+        raise NotFound()
+    return page
+
+
+def every_centre() -> Sequence[Centre]:
+    return db.session.scalars(select(Centre).order_by(Centre.name)).all()

@@ -15,10 +15,12 @@ Status, decided in this order (``now`` in the group's time zone):
   series are paused, ended or absent);
 - ``active``: otherwise.
 
-Three SQL statements for the whole list, whatever the number of groups: the
+Four SQL statements for the whole list, whatever the number of groups: the
 groups with their member counts, their series that reach the 16-week window
-around today, and the stored meetings of that window (overrides, one-offs);
-the series are expanded in memory over the window only.
+around today, the stored occurrences of those series (by the (series,
+original start) index; an occurrence moved into the window by more than 4
+weeks is not seen), and the one-off meetings of the window; the series are
+expanded in memory over the window only.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from facilitator.domain import recurrence as rec
 from facilitator.extensions import db
@@ -39,6 +41,7 @@ from facilitator.models.groups import CANTONS, LANGUAGES, THEMES
 
 STATUSES = ("founding", "active", "paused", "dormant")
 WINDOW = timedelta(weeks=8)
+MOVE_SLACK = timedelta(weeks=4)
 SEARCH_MAX = 100
 
 
@@ -177,7 +180,7 @@ def centre_groups(centre: Centre, filters: Filters, now: datetime) -> list[Group
 def _meetings(group_ids: Select, first: date, last: date) -> dict[int, list[datetime]]:
     """The local start of every meeting not cancelled between ``first`` and
     ``last`` (local dates), by group: series expanded and merged with the
-    stored meetings. Two statements, plain rows (no objects)."""
+    stored meetings. Three statements, plain rows (no objects)."""
     low = datetime.combine(first, time.min)
     high = datetime.combine(last + timedelta(days=1), time.min)
     series = db.session.execute(
@@ -199,44 +202,68 @@ def _meetings(group_ids: Select, first: date, last: date) -> dict[int, list[date
             or_(MeetingSeries.until.is_(None), MeetingSeries.until >= first),
         )
     ).all()
+    # The stored occurrences of these series, found by the (series, original
+    # start) index; a meeting moved into the window comes from at most
+    # MOVE_SLACK away.
+    series_ids = select(MeetingSeries.id).where(MeetingSeries.group_id.in_(group_ids))
+    columns = (Meeting.group_id, Meeting.series_id, Meeting.original_start, Meeting.start,
+               Meeting.cancelled)  # fmt: skip
     stored = db.session.execute(
-        select(
-            Meeting.group_id, Meeting.series_id, Meeting.original_start, Meeting.start,
-            Meeting.cancelled,
-        ).where(
-            Meeting.group_id.in_(group_ids),
-            or_(
-                and_(Meeting.start >= low, Meeting.start < high),
-                and_(Meeting.original_start >= low, Meeting.original_start < high),
-            ),
+        select(*columns).where(
+            Meeting.series_id.in_(series_ids),
+            Meeting.original_start >= low - MOVE_SLACK,
+            Meeting.original_start < high + MOVE_SLACK,
         )
-    ).all()  # fmt: skip
-    overrides = {(m.series_id, m.original_start): m for m in stored if m.series_id is not None}
+    ).all()
+    one_offs = db.session.execute(
+        select(*columns).where(
+            Meeting.series_id.is_(None),
+            Meeting.group_id.in_(group_ids),
+            Meeting.start >= low,
+            Meeting.start < high,
+        )
+    ).all()
+    # Plain tuples from here on: 600 groups make some ten thousand occurrences.
+    overrides = {(sid, original): (start, cancelled)
+                 for _gid, sid, original, start, cancelled in stored if sid is not None}  # fmt: skip
     found: dict[int, list[datetime]] = {}
     seen = set()
-    for s in series:
+    for (
+        sid,
+        gid,
+        start_date,
+        start_time,
+        freq,
+        interval,
+        byday,
+        setpos,
+        monthday,
+        times,
+        until,
+    ) in series:
         rule = rec.Rule(
-            freq=s.freq,
-            interval=s.interval,
-            byday=tuple(d for d in s.byday.split(",") if d),
-            setpos=s.setpos,
-            monthday=s.monthday,
-            count=s.times,
-            until=s.until,
+            freq=freq,
+            interval=interval,
+            byday=tuple(d for d in byday.split(",") if d),
+            setpos=setpos,
+            monthday=monthday,
+            count=times,
+            until=until,
         )
-        for day in rec.dates(rule, s.start_date, first, last):
-            original = datetime.combine(day, s.start_time)
-            seen.add((s.id, original))
-            stored_one = overrides.get((s.id, original))
-            if stored_one is None:
-                found.setdefault(s.group_id, []).append(original)
-            elif not stored_one.cancelled:
-                found.setdefault(s.group_id, []).append(stored_one.start)
-    for m in stored:
-        if m.cancelled or not low <= m.start < high:
+        starts = found.setdefault(gid, [])
+        for day in rec.dates(rule, start_date, first, last):
+            original = datetime.combine(day, start_time)
+            seen.add((sid, original))
+            override = overrides.get((sid, original))
+            if override is None:
+                starts.append(original)
+            elif not override[1]:
+                starts.append(override[0])
+    for gid, sid, original, start, cancelled in [*stored, *one_offs]:
+        if cancelled or not low <= start < high:
             continue
-        if m.series_id is None or (m.series_id, m.original_start) not in seen:
-            found.setdefault(m.group_id, []).append(m.start)
+        if sid is None or (sid, original) not in seen:
+            found.setdefault(gid, []).append(start)
     return found
 
 

@@ -25,6 +25,7 @@ from wtforms.fields.choices import SelectChoice
 
 from facilitator.blueprints.common import load_centre, load_group
 from facilitator.blueprints.feedback import flash_at, redirect_to
+from facilitator.formatting import day_text
 from facilitator.i18n import GROUP_LANGUAGE_NAMES
 from facilitator.models._common import MAX_ID
 from facilitator.models.groups import CANTONS, LANGUAGES, THEMES
@@ -104,6 +105,7 @@ def groups(centre_id: int):
     centre = load_centre(centre_id)
     filters = centre_groups.Filters.parse(request.args.get)
     rows = centre_groups.centre_groups(centre, filters, clock.now())
+    # Names translated once for the page, not once per row (600 rows).
     return render_template(
         "centres/groups.html",
         centre=centre,
@@ -111,9 +113,15 @@ def groups(centre_id: int):
         filters=filters,
         labels=_labels(),
         statuses=_status_names(),
-        themes=THEMES,
-        cantons=CANTONS,
-        languages=LANGUAGES,
+        themes={code: _named("theme", code) for code in THEMES},
+        cantons={code: _named("canton", code) for code in CANTONS},
+        languages={code: _named("language", code) for code in LANGUAGES},
+        days={
+            day: day_text(day, "medium")
+            for day in {row.next_meeting.date() for row in rows if row.next_meeting}
+        },
+        yes_no={True: _("yes"), False: _("no")},
+        listed={True: _("listed"), False: _("not listed")},
     )
 
 

@@ -228,19 +228,9 @@ def _meetings(group_ids: Select, first: date, last: date) -> dict[int, list[date
                  for _gid, sid, original, start, cancelled in stored if sid is not None}  # fmt: skip
     found: dict[int, list[datetime]] = {}
     seen = set()
-    for (
-        sid,
-        gid,
-        start_date,
-        start_time,
-        freq,
-        interval,
-        byday,
-        setpos,
-        monthday,
-        times,
-        until,
-    ) in series:
+    for s in series:
+        (sid, gid, start_date, start_time, freq, interval, byday, setpos, monthday, times,
+         until) = s  # fmt: skip
         rule = rec.Rule(
             freq=freq,
             interval=interval,
@@ -259,11 +249,11 @@ def _meetings(group_ids: Select, first: date, last: date) -> dict[int, list[date
                 starts.append(original)
             elif not override[1]:
                 starts.append(override[0])
-    for gid, sid, original, start, cancelled in [*stored, *one_offs]:
-        if cancelled or not low <= start < high:
+    for m in [*stored, *one_offs]:
+        if m.cancelled or not low <= m.start < high:
             continue
-        if sid is None or (sid, original) not in seen:
-            found.setdefault(gid, []).append(start)
+        if m.series_id is None or (m.series_id, m.original_start) not in seen:
+            found.setdefault(m.group_id, []).append(m.start)
     return found
 
 

@@ -71,6 +71,8 @@ CORESPONSIBLE_PAGES = {
     "charter-edit": "/groups/{g.id}/charter/edit",
     "charter-versions": "/groups/{g.id}/charter/versions",
     "charter-version": "/groups/{g.id}/charter/versions/{g.charter_version}",
+    "centre": "/groups/{g.id}/centre",
+    "detach-centre": "/groups/{g.id}/centre/detach",
 }
 LOGGED_IN = {**MEMBER_PAGES, **CORESPONSIBLE_PAGES}
 

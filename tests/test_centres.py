@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from facilitator.domain.recurrence import WEEKLY, Rule
-from facilitator.extensions import db
+from facilitator.extensions import db, limiter
 from facilitator.models import AuditEvent, Group, Meeting, StaffAction
 from facilitator.services import clock, schedule
-from tests.conftest import count_queries, text_of
+from tests.conftest import PASSWORD, TEST_DATABASE_URL, count_queries, text_of
 
 NOW = datetime(2026, 11, 12, 10, 0, tzinfo=UTC)  # a Thursday
 LONG_AGO = datetime(2025, 1, 1, tzinfo=UTC)
@@ -344,3 +345,47 @@ def test_administrators_read_the_trail_newest_first_filtered_by_centre(
     assert only.count("staff_added") == 1 and "staff_removed" not in only
     assert client.get("/admin/staff-actions?page=9").status_code == 404
     assert client.get("/admin/staff-actions?centre=abc").status_code == 200
+
+
+# --- Two co-responsibles at once (PostgreSQL) ----------------------------------------------
+
+
+@pytest.mark.skipif(
+    not TEST_DATABASE_URL, reason="parallel writes need PostgreSQL (SQLite writes one at a time)"
+)
+def test_two_coresponsibles_attaching_at_once_attach_the_group_once(
+    app, make_user, make_group, add_member, make_centre, monkeypatch
+):
+    monkeypatch.setattr(limiter, "enabled", False)
+    vaud, geneva = make_centre("Centre Vaud"), make_centre("Centre Genève", cantons=("GE",))
+    first = make_user("Ana", locale="en")
+    group = make_group(first)
+    second = make_user("Bea", locale="en")
+    add_member(group, second, coresponsible=True)
+    clients = []
+    for person in (first, second):
+        client = app.test_client()
+        client.post("/auth/login", data={"email": person.email, "password": PASSWORD})
+        clients.append(client)
+    barrier = threading.Barrier(2)
+    statuses: list[int] = [0, 0]
+    url, choices = f"/groups/{group.id}/centre", (vaud.id, geneva.id)
+
+    def attach(index, client, centre_id):
+        barrier.wait()
+        statuses[index] = client.post(url, data={"centre": centre_id}).status_code
+
+    threads = [
+        threading.Thread(target=attach, args=(i, c, centre_id))
+        for i, (c, centre_id) in enumerate(zip(clients, choices, strict=True))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.session.expire_all()
+    assert sorted(statuses) == [302, 409]
+    attached = db.session.get(Group, group.id).centre_id
+    assert attached in choices
+    trail = db.session.scalars(select(StaffAction)).all()
+    assert [(a.action, a.centre_id) for a in trail] == [("group_attached", attached)]

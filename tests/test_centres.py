@@ -320,6 +320,7 @@ def test_an_attached_group_is_not_attached_twice(client, login, make_user, make_
     login(owner)
     response = client.post(f"/groups/{group.id}/centre", data={"centre": second.id})
     assert response.status_code == 409
+    assert "already attached to a centre" in text_of(response)
     db.session.expire_all()
     assert db.session.get(Group, group.id).centre_id == first.id
 

@@ -30,7 +30,7 @@ from facilitator.i18n import GROUP_LANGUAGE_NAMES
 from facilitator.models._common import MAX_ID
 from facilitator.models.groups import CANTONS, LANGUAGES, THEMES
 from facilitator.services import centre_groups, centres, clock, unit
-from facilitator.services.errors import DomainError
+from facilitator.services.errors import Conflict, DomainError
 
 from .forms import AttachForm
 from .nav import STAFF_LINKS
@@ -186,7 +186,10 @@ def choose(group_id: int):
         centre = centres.attach(group, current_user, form.centre.data)
     except DomainError as exc:
         unit.rollback()
-        form.centre.errors = [*form.centre.errors, str(exc.message)]
+        if isinstance(exc, Conflict):  # attached meanwhile: the page now shows it
+            flash_at("centre-status", str(exc.message), "error")
+        else:
+            form.centre.errors = [*form.centre.errors, str(exc.message)]
         return _attach_page(group, membership, form, exc.status)
     unit.commit()
     flash_at("centre-status", _("The group is now attached to %(centre)s.", centre=centre.name))

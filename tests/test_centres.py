@@ -390,3 +390,25 @@ def test_two_coresponsibles_attaching_at_once_attach_the_group_once(
     assert attached in choices
     trail = db.session.scalars(select(StaffAction)).all()
     assert [(a.action, a.centre_id) for a in trail] == [("group_attached", attached)]
+
+
+# --- What members are told ----------------------------------------------------------------
+
+
+def test_my_data_and_the_privacy_page_say_what_a_centre_sees(
+    client, login, make_user, make_group, make_centre
+):
+    centre = make_centre("Centre Vaud")
+    member = make_user("Ana", locale="en")
+    group = make_group(member)
+    group.centre_id = centre.id
+    db.session.commit()
+    login(member)
+    page = text_of(client.get("/account/data"))
+    assert "Attached to the self-help centre: Centre Vaud" in page
+    assert "It never sees your name, your email address" in page
+    assert client.get("/account/data.json").get_json()["memberships"][0]["centre"] == (
+        "Centre Vaud"
+    )
+    privacy = text_of(client.get("/privacy?lang=en"))
+    assert "never see a member's name or email address, notes, or who comes" in privacy

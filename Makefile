@@ -10,7 +10,7 @@ TEST_WORKERS ?= auto
 # Links printed or emailed in development use the port the app runs on.
 FLASK := FACILITATOR_ENV=development BASE_URL=http://$(HOST):$(PORT) $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format translations compile-translations db-upgrade demo clean bench bench-load
+.PHONY: run test lint format translations compile-translations db-upgrade demo clean bench bench-load bench-centres
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ db-upgrade: $(STAMP)
 ## Serve the app with the demo data on http://$(HOST):$(PORT)
 run: $(STAMP) compile-translations db-upgrade
 	$(FLASK) demo-data --if-empty
-	@echo "facilitator runs on http://$(HOST):$(PORT)  (demo log-in: camille@demo.example.org / demo-password-2026)"
+	@echo "facilitator runs on http://$(HOST):$(PORT)  (demo log-in: camille@demo.example.org / demo-password-2026; centre staff: sandrine@demo.example.org / demo-password-2026)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## Mozilla's ical.js for the feed tests (skipped locally when npm is missing).
@@ -71,3 +71,8 @@ bench: $(STAMP) compile-translations
 bench-load: $(STAMP) compile-translations
 	@command -v wrk >/dev/null || (apt-get install -y -qq wrk >/dev/null 2>&1 || echo "install wrk first")
 	$(BIN)/python bench/load.py
+
+## The staff group list for 600 groups with 5 years of headcounts (bench/centres.py).
+bench-centres: $(STAMP) compile-translations
+	@command -v wrk >/dev/null || (apt-get install -y -qq wrk >/dev/null 2>&1 || echo "install wrk first")
+	$(BIN)/python bench/centres.py

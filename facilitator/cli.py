@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from facilitator import worker
 from facilitator.demo import (
+    DEMO_CENTRES,
     DEMO_DOMAIN,
     DEMO_EMAILS,
     DEMO_ENVIRONMENTS,
@@ -25,7 +26,7 @@ from facilitator.demo import (
 from facilitator.extensions import db
 from facilitator.models import User
 from facilitator.models._common import utcnow
-from facilitator.services import clock, jobs, outbox, retention, unit
+from facilitator.services import centres, clock, jobs, outbox, retention, unit
 from facilitator.services.errors import DomainError
 
 
@@ -70,6 +71,10 @@ def demo_data_command(reset: bool, if_empty: bool, outside_development: bool) ->
         for login, name, _locale, coresp in spec["members"]:
             role = "co-responsible" if coresp else "member"
             click.echo(f"  {login + '@' + DEMO_DOMAIN:<36} {name} ({role}, {spec['data'].name})")
+    for centre in DEMO_CENTRES:
+        if centre["staff"]:
+            login, name, _locale = centre["staff"]
+            click.echo(f"  {login + '@' + DEMO_DOMAIN:<36} {name} (staff, {centre['name']})")
     with current_app.test_request_context(base_url=base):
         for spec, (token, feed_token) in zip(DEMO_GROUPS, tokens, strict=True):
             name = spec["data"].name
@@ -140,7 +145,153 @@ def purge_command() -> None:
     )
 
 
+@click.group("admin")
+def admin_group() -> None:
+    """Instance administration: self-help centres, their staff, administrators.
+
+    Every change is recorded in the staff-action trail, with the administrator
+    account given by --as (or "command line")."""
+
+
+def _as_option(command):
+    return click.option(
+        "--as",
+        "actor_email",
+        metavar="EMAIL",
+        help="The administrator account that does this (recorded in the trail).",
+    )(command)
+
+
+def _admin_run(change):
+    """Run ``change`` (which takes the actor) and commit, or exit 1 with its
+    message (nothing saved)."""
+    try:
+        actor = None
+        email = click.get_current_context().params.get("actor_email")
+        if email:
+            actor = centres.find_account(email)
+            if not actor.is_admin:
+                raise centres.AdminError(f"{email} is not an instance administrator.")
+        said = change(actor)
+    except centres.AdminError as error:
+        unit.rollback()
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    unit.commit()
+    click.echo(said)
+
+
+@admin_group.command("create-centre")
+@click.argument("name")
+@click.option("--canton", "cantons", multiple=True, metavar="CODE", help="A canton it serves.")
+@click.option("--language", "languages", multiple=True, metavar="CODE", help="fr, it or de.")
+@click.option("--contact", default="", metavar="EMAIL", help="The centre's public address.")
+@_as_option
+def create_centre_command(name, cantons, languages, contact, actor_email) -> None:
+    """Create a self-help centre."""
+
+    def change(actor):
+        centre = centres.create_centre(name, cantons, languages, contact, actor)
+        db.session.flush()
+        return f"Centre {centre.id} created: {centre.name}."
+
+    _admin_run(change)
+
+
+@admin_group.command("centres")
+def centres_command() -> None:
+    """List the centres, with their staff and attached groups (counts)."""
+    rows = centres.all_centres()
+    if not rows:
+        click.echo("No centre yet (flask admin create-centre NAME).")
+    for centre, staff, groups in rows:
+        click.echo(
+            f"{centre.id:>4}  {centre.name}  [{' '.join(centre.cantons)}] "
+            f"({', '.join(centre.languages)}) {centre.contact_email}  "
+            f"staff: {staff}, groups: {groups}"
+        )
+
+
+@admin_group.command("add-staff")
+@click.argument("email")
+@click.argument("centre")
+@_as_option
+def add_staff_command(email, centre, actor_email) -> None:
+    """Give the account EMAIL staff rights at CENTRE (number or name)."""
+
+    def change(actor):
+        user, place = centres.find_account(email), centres.find_centre(centre)
+        if centres.add_staff(place, user, actor):
+            return f"{user.email} is now staff of {place.name}."
+        return f"{user.email} was already staff of {place.name}: nothing changed."
+
+    _admin_run(change)
+
+
+@admin_group.command("remove-staff")
+@click.argument("email")
+@click.argument("centre")
+@_as_option
+def remove_staff_command(email, centre, actor_email) -> None:
+    """Take the staff rights at CENTRE from the account EMAIL."""
+
+    def change(actor):
+        user, place = centres.find_account(email), centres.find_centre(centre)
+        if centres.remove_staff(place, user, actor):
+            return f"{user.email} is no longer staff of {place.name}."
+        return f"{user.email} was not staff of {place.name}: nothing changed."
+
+    _admin_run(change)
+
+
+@admin_group.command("staff")
+@click.argument("centre", required=False)
+def staff_command(centre) -> None:
+    """List the staff of CENTRE (of every centre without it)."""
+    try:
+        place = centres.find_centre(centre) if centre else None
+    except centres.AdminError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    rows = centres.staff_list(place)
+    if not rows:
+        click.echo("No staff.")
+    for where, user in rows:
+        click.echo(f"{where.name}: {user.email} ({user.display_name})")
+
+
+@admin_group.command("grant")
+@click.argument("email")
+@_as_option
+def grant_command(email, actor_email) -> None:
+    """Make the account EMAIL an instance administrator."""
+
+    def change(actor):
+        user = centres.find_account(email)
+        if centres.set_admin(user, True, actor):
+            return f"{user.email} is now an instance administrator."
+        return f"{user.email} was already an instance administrator: nothing changed."
+
+    _admin_run(change)
+
+
+@admin_group.command("revoke")
+@click.argument("email")
+@_as_option
+def revoke_command(email, actor_email) -> None:
+    """Take the instance administrator's rights from the account EMAIL."""
+
+    def change(actor):
+        user = centres.find_account(email)
+        if centres.set_admin(user, False, actor):
+            return f"{user.email} is no longer an instance administrator."
+        return f"{user.email} was not an instance administrator: nothing changed."
+
+    _admin_run(change)
+
+
 def init_app(app) -> None:
+    app.cli.add_command(admin_group)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(purge_command)

@@ -2,7 +2,8 @@
 members, a meeting series with its exceptions, roles filled fairly, a year of
 headcounts, a directory message, an open poll, an invitation, a calendar feed
 and a charter (Lausanne's with a rule of its own that one member has not read
-yet); in Lausanne, a newcomer and their welcome contact who wrote to each other.
+yet); in Lausanne, a newcomer and their welcome contact who wrote to each other;
+each group attached to a self-help centre (the Vaud one with a staff account).
 
 Loaded by ``flask demo-data`` (and ``make run`` on an empty database) and by the
 browser tests.
@@ -17,10 +18,11 @@ from sqlalchemy.orm import aliased
 
 from facilitator.domain.recurrence import MONTHLY, WEEKLY, Rule
 from facilitator.extensions import db
-from facilitator.models import ContactMessage, Group, Membership, User, WelcomeMessage
+from facilitator.models import Centre, ContactMessage, Group, Membership, User, WelcomeMessage
 from facilitator.models.groups import MemberRole
 from facilitator.services import (
     attendance,
+    centres,
     charter,
     clock,
     feeds,
@@ -171,8 +173,33 @@ DEMO_GROUPS = [
 ]
 
 
-# The demo's accounts: nine, all with DEMO_PASSWORD.
-DEMO_EMAILS = [f"{login}@{DEMO_DOMAIN}" for spec in DEMO_GROUPS for login, *_ in spec["members"]]
+# Two self-help centres: Lausanne's group is attached to the Vaud one, whose
+# staff account is the demo's tenth; Lugano's to the Ticino one.
+DEMO_CENTRES = [
+    {
+        "name": "Info-Entraide Vaud (démo)",
+        "cantons": ["VD"],
+        "languages": ["fr"],
+        "contact": f"info-entraide-vd@{DEMO_DOMAIN}",
+        "group_language": "fr",
+        "staff": ("sandrine", "Sandrine (Info-Entraide)", "fr"),
+    },
+    {
+        "name": "Centro Auto Aiuto Ticino (demo)",
+        "cantons": ["TI"],
+        "languages": ["it"],
+        "contact": f"auto-aiuto-ti@{DEMO_DOMAIN}",
+        "group_language": "it",
+        "staff": None,
+    },
+]
+DEMO_STAFF_EMAIL = f"sandrine@{DEMO_DOMAIN}"
+
+# The demo's accounts: ten, all with DEMO_PASSWORD.
+DEMO_EMAILS = [
+    *(f"{login}@{DEMO_DOMAIN}" for spec in DEMO_GROUPS for login, *_ in spec["members"]),
+    *(f"{c['staff'][0]}@{DEMO_DOMAIN}" for c in DEMO_CENTRES if c["staff"]),
+]
 # Where `flask demo-data` runs without --i-know-this-is-production.
 DEMO_ENVIRONMENTS = ("development", "testing")
 
@@ -390,8 +417,27 @@ def load_demo_data() -> list[tuple[str, str]]:
         _invitation, token = invitations.create_invitation(group, users[0], days=30, max_uses=5)
         _feed, feed_token = feeds.create(users[0], "demo", group=group)
         links.append((token, feed_token))
+        _demo_centre(group, users[0])
     unit.commit()  # the whole demo in one unit of work (with a reset before it)
     return links
+
+
+def _demo_centre(group: Group, coresponsible: User) -> None:
+    """The group's centre (made with its staff account), and the group
+    attached to it by its co-responsible."""
+    for spec in DEMO_CENTRES:
+        if spec["group_language"] != group.language:
+            continue
+        centre = db.session.scalar(select(Centre).where(Centre.name == spec["name"]))
+        if centre is None:
+            centre = centres.create_centre(
+                spec["name"], spec["cantons"], spec["languages"], spec["contact"], None
+            )
+            db.session.flush()
+            if spec["staff"]:
+                centres.add_staff(centre, _demo_user(*spec["staff"]), None)
+        db.session.flush()
+        centres.attach(group, coresponsible, centre.id)
 
 
 def _demo_groups() -> list[Group]:
@@ -428,6 +474,9 @@ def reset_demo_data() -> None:
     a demo account is the last co-responsible member of another group."""
     for group in _demo_groups():
         privacy.delete_group(group)
+    names = [spec["name"] for spec in DEMO_CENTRES]
+    for centre in db.session.scalars(select(Centre).where(Centre.name.in_(names))):
+        db.session.delete(centre)
     db.session.flush()
     for user in db.session.scalars(select(User).where(User.email.in_(DEMO_EMAILS))).all():
         privacy.erase_account(user)

@@ -20,6 +20,7 @@ LINKS = {
     "logout": ("auth.logout", {}),
     "privacy": ("main.privacy", {}),
     "directory": ("directory.index", {}),
+    "centres": ("centres.index", {}),
     "login": ("auth.login", {}),
     "register": ("auth.register", {}),
 }

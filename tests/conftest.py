@@ -171,6 +171,12 @@ def client(app):
 
 
 @pytest.fixture
+def runner(app):
+    """Runs flask commands (``runner.invoke(args=[...])``)."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
 def outbox(app):
     return app.extensions["mail_outbox"]
 

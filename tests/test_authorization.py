@@ -27,6 +27,8 @@ GROUP_MEMBERS = (302, 404, 200, 200)
 CORESPONSIBLES = (302, 404, 403, 200)
 FORM_FOR_CORESP = (302, 404, 403, 400)  # an empty form: access is checked first
 ACTION = (302, 404, 403, 302)
+STAFF_ONLY = (302, 404, 404, 404, 200, 404, 404)
+ADMIN_ONLY = (404, 404, 404, 404, 404, 404, 200)
 
 
 @dataclass(frozen=True)
@@ -268,6 +270,17 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("welcome.thread", "POST"): Case("/groups/{group}/welcoming/{pairing}", (302, 404, 400, 404)),
     ("welcome.end", "GET"): Case("/groups/{group}/welcoming/{pairing}/end", (302, 404, 200, 404)),
     ("welcome.end", "POST"): Case("/groups/{group}/welcoming/{pairing}/end", (302, 404, 302, 404)),
+    # The world's group is attached to the staff member's centre.
+    ("group_centre.choose", "GET"): Case("/groups/{group}/centre", CORESPONSIBLES),
+    ("group_centre.choose", "POST"): Case("/groups/{group}/centre", FORM_FOR_CORESP),
+    ("group_centre.detach", "GET"): Case("/groups/{group}/centre/detach", CORESPONSIBLES),
+    ("group_centre.detach", "POST"): Case("/groups/{group}/centre/detach", ACTION),
+    # Staff pages: staff of that centre only (another centre's staff and the
+    # instance administrators get 404 like anyone).
+    ("centres.index", "GET"): Case("/centres/", (302, 404, 404, 404, 302, 302, 404)),
+    ("centres.groups", "GET"): Case("/centres/{centre}/groups", STAFF_ONLY),
+    ("centres.groups_csv", "GET"): Case("/centres/{centre}/groups.csv", STAFF_ONLY),
+    ("admin.staff_actions", "GET"): Case("/admin/staff-actions", ADMIN_ONLY),
 }
 
 

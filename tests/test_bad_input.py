@@ -43,6 +43,8 @@ CONFIRMATIONS = {
     "polls.remind",
     "themes.set_aside",
     "themes.withdraw",
+    "group_centre.detach",
+    "group_centre.choose",  # the world's group is attached: the page offers to detach it
 }
 FORM_PAGES = {
     endpoint
@@ -129,6 +131,9 @@ PARAMETERS = [
     "theme",
     "canton",
     "language",
+    "status",
+    "q",
+    "centre",
 ]
 
 

@@ -140,7 +140,7 @@ def test_demo_data_loads_on_a_staging_site_with_the_explicit_flag(app, monkeypat
     result = app.test_cli_runner().invoke(args=["demo-data", "--i-know-this-is-production"])
     assert result.exit_code == 0, result.output
     assert count(Group) == 2
-    assert count(User) == len(DEMO_EMAILS) == 9
+    assert count(User) == len(DEMO_EMAILS) == 10
 
 
 def test_a_demo_reset_deletes_only_what_the_demo_created(app, make_user, make_group, add_member):
@@ -243,3 +243,27 @@ def test_demo_groups_have_two_proposed_themes_with_some_support(app):
         assert supports >= 3
     texts = set(db.session.scalars(select(ThemeProposal.text)))
     assert "Il primo anniversario: come affrontarlo" in texts
+
+
+def test_demo_groups_are_attached_to_centres_and_the_vaud_staff_can_log_in(app):
+    from facilitator.demo import DEMO_STAFF_EMAIL
+    from facilitator.models import Centre, CentreStaff
+
+    result = app.test_cli_runner().invoke(args=["demo-data"])
+    assert DEMO_STAFF_EMAIL in result.output
+    centres = {c.name: c for c in db.session.scalars(select(Centre))}
+    assert sorted(centres) == ["Centro Auto Aiuto Ticino (demo)", "Info-Entraide Vaud (démo)"]
+    attached = {g.language: g.centre.name for g in db.session.scalars(select(Group))}
+    assert attached == {"fr": "Info-Entraide Vaud (démo)", "it": "Centro Auto Aiuto Ticino (demo)"}
+    staff = db.session.scalar(User.select_by_email(DEMO_STAFF_EMAIL))
+    assert staff.check_password(DEMO_PASSWORD)
+    assert db.session.scalar(select(CentreStaff.centre_id).where(CentreStaff.user_id == staff.id))
+    client = app.test_client()
+    client.post("/auth/login", data={"email": DEMO_STAFF_EMAIL, "password": DEMO_PASSWORD})
+    page = client.get("/centres/", follow_redirects=True).get_data(as_text=True)
+    assert "Fibromyalgie – groupe d&#39;entraide" in page  # its neutral title
+    assert "Camille" not in page
+    reset = app.test_cli_runner().invoke(args=["demo-data", "--reset"])
+    assert reset.exit_code == 0, reset.output
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Centre)) == 2

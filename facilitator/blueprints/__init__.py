@@ -21,6 +21,8 @@ def register_blueprints(app) -> None:
     from facilitator.blueprints.account import bp as account_bp
     from facilitator.blueprints.attendance import bp as attendance_bp
     from facilitator.blueprints.auth import bp as auth_bp
+    from facilitator.blueprints.centres import admin_bp, group_bp
+    from facilitator.blueprints.centres import bp as centres_bp
     from facilitator.blueprints.charter import bp as charter_bp
     from facilitator.blueprints.directory import bp as directory_bp
     from facilitator.blueprints.feeds import bp as feeds_bp
@@ -47,3 +49,6 @@ def register_blueprints(app) -> None:
     app.register_blueprint(charter_bp)
     app.register_blueprint(themes_bp)
     app.register_blueprint(welcome_bp)
+    app.register_blueprint(centres_bp, url_prefix="/centres")
+    app.register_blueprint(group_bp)
+    app.register_blueprint(admin_bp)

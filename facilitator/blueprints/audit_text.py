@@ -62,6 +62,8 @@ AUDIT_TEXTS = {
     ),
     "charter_edited": _l("%(actor)s made small changes to the charter (version %(number)s)."),
     "charter_review_set": _l("%(actor)s set the charter's next review for %(when)s."),
+    "centre_attached": _l("%(actor)s attached the group to the self-help centre %(centre)s."),
+    "centre_detached": _l("%(actor)s detached the group from the self-help centre %(centre)s."),
     "charter_reviewed": _l(
         "%(actor)s reviewed the charter and kept it as it is; next review on %(when)s."
     ),
@@ -121,5 +123,6 @@ def _tell(event, who: Callable, pattern_of: Callable):
             "question": details.get("question", ""),
             "number": details.get("number", ""),
             "theme": details.get("theme", ""),
+            "centre": details.get("centre", ""),
         }
     return pattern_of(pattern) % values

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, String, exists, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from facilitator.extensions import db
 from facilitator.models._common import UTCDateTime, utcnow
+from facilitator.models.groups import Group
 from facilitator.models.users import EMAIL_MAX, User
 
 CENTRE_NAME_MAX = 120
@@ -61,6 +62,13 @@ class CentreStaff(db.Model):
         return select(cls).where(cls.user_id == user_id, cls.centre_id == centre_id)
 
 
+# Whether an account is staff anywhere, read with the account itself (the
+# page header's link to the staff pages costs no statement of its own).
+User.is_staff = column_property(  # type: ignore[assignment]
+    exists().where(CentreStaff.user_id == User.id).correlate_except(CentreStaff)
+)
+
+
 class StaffAction(db.Model):
     """Every action of a centre's staff (and of instance administrators on
     centres), for the instance administrators."""
@@ -79,3 +87,5 @@ class StaffAction(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     actor: Mapped[User | None] = relationship()
+    centre: Mapped[Centre | None] = relationship()
+    group: Mapped[Group | None] = relationship()

@@ -43,6 +43,9 @@ class User(UserMixin, db.Model):
     # An instance administrator (given by `flask admin`, never by a page):
     # manages centres and their staff, reads the staff actions.
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    if TYPE_CHECKING:
+        # Staff of some centre (a column_property set in models/centres.py).
+        is_staff: bool
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

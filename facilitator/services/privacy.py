@@ -100,6 +100,9 @@ def collect(user: User, describe_event: Callable[[AuditEvent], str]) -> dict[str
         "memberships": [
             {
                 "group": m.group.name,
+                # The self-help centre the group is attached to (it sees
+                # group-level facts, never its members).
+                "centre": m.group.centre.name if m.group.centre else None,
                 "role": m.role,
                 "joined_at": m.joined_at,
                 "willing_to_take": sorted(

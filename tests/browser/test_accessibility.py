@@ -75,6 +75,8 @@ CORESPONSIBLE_PAGES = {
     "charter-version": "/groups/{g.id}/charter/versions/{g.charter_version}",
     "theme-pick": "/groups/{g.id}/themes/{g.proposal}/pick",
     "theme-set-aside": "/groups/{g.id}/themes/{g.proposal}/set-aside",
+    "centre": "/groups/{g.id}/centre",
+    "detach-centre": "/groups/{g.id}/centre/detach",
 }
 LOGGED_IN = {**MEMBER_PAGES, **CORESPONSIBLE_PAGES}
 

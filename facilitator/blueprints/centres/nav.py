@@ -1,0 +1,10 @@
+"""The staff pages' menu: a list of (endpoint, label), each endpoint taking
+the centre's ``centre_id``. A new staff page adds its line here."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+STAFF_LINKS = [
+    ("centres.groups", _l("Groups")),
+]

@@ -1,0 +1,338 @@
+"""Statistics for a centre's yearly report: what its attached groups did in
+a period, centre-wide, by theme and by canton, with small numbers hidden
+(domain.suppression), and the per-group figures of the groups that share.
+
+What needs a group's consent (``Group.share_figures``, with attendance on):
+everything about its meetings (held, cancelled) and its headcounts
+(participants, newcomers). Without it, a group only counts as a group: it is
+"active" in the period when one of its meetings took place (the staff's
+group list shows the same status). Nothing here returns a person.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from facilitator.domain import suppression
+from facilitator.domain.suppression import TOTAL, Table
+from facilitator.extensions import db
+from facilitator.models import AttendanceRecord, Centre, Group, Meeting, User
+from facilitator.services import audit, centres, schedule
+from facilitator.services.errors import Conflict
+from facilitator.services.sql import rows_changed
+
+EARLIEST_YEAR = 2000
+MAX_YEARS = 10
+
+
+class NotAttached(Conflict):
+    message = _l("The group is not attached to a self-help centre: there is no one to share with.")
+
+
+class AttendanceOff(Conflict):
+    message = _l("Attendance is off: there are no figures to share.")
+
+
+# --- sharing ------------------------------------------------------------------------
+
+
+def may_share(group: Group) -> bool:
+    return group.centre_id is not None and group.attendance_enabled
+
+
+def shares(group: Group) -> bool:
+    """Whether the group's figures reach its centre now."""
+    return may_share(group) and group.share_figures
+
+
+def set_sharing(group: Group, actor: User, share: bool) -> bool:
+    """Turn sharing the yearly figures with the group's centre on or off.
+    Returns whether it changed (two co-responsibles at once: one change, one
+    line in the group's history)."""
+    if share and group.centre_id is None:
+        raise NotAttached()
+    if share and not group.attendance_enabled:
+        raise AttendanceOff()
+    changed = rows_changed(
+        update(Group)
+        .where(Group.id == group.id, Group.share_figures.is_not(share))
+        .values(share_figures=share)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(group, ["share_figures"])
+    if changed:
+        centre = db.session.get(Centre, group.centre_id) if group.centre_id else None
+        audit.record(
+            group,
+            actor,
+            "figures_shared" if share else "figures_unshared",
+            centre=centre.name if centre else "",
+        )
+    return bool(changed)
+
+
+# --- the figures --------------------------------------------------------------------
+
+
+@dataclass
+class GroupFigures:
+    group_id: int
+    name: str
+    theme: str
+    canton: str
+    shares: bool
+    held: int = 0
+    cancelled: int = 0
+    recorded: int = 0
+    participants: list[int] = field(default_factory=list)
+    newcomers: int = 0
+
+    @property
+    def active(self) -> bool:
+        return self.held > 0
+
+    @property
+    def reported(self) -> bool:
+        """Part of the shared figures: it shares and had meetings in the period."""
+        return self.shares and (self.held + self.cancelled) > 0
+
+    @property
+    def participants_total(self) -> int:
+        return sum(self.participants)
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.participants) if self.participants else None
+
+    @property
+    def median_hidden(self) -> bool:
+        return suppression.per_meeting(self.median)
+
+
+@dataclass
+class Cell:
+    """One row of an aggregate table (or its total), with what must be hidden."""
+
+    key: str | None
+    groups: int = 0  # active groups (all attached groups)
+    sharing: int = 0  # groups whose figures are in the row
+    held: int = 0
+    cancelled: int = 0
+    recorded: int = 0
+    participants: int = 0
+    newcomers: int = 0
+    median: float | None = None
+    groups_hidden: bool = False
+    shared_hidden: bool = False
+
+    @property
+    def median_hidden(self) -> bool:
+        return self.shared_hidden or suppression.per_meeting(self.median)
+
+
+@dataclass
+class Report:
+    centre: Centre
+    first: date
+    last: date
+    attached: int
+    total: Cell
+    themes: list[Cell]
+    cantons: list[Cell]
+    groups: list[GroupFigures]  # those whose figures are in the report, by name
+    everyone: list[GroupFigures] = field(repr=False)
+
+    @property
+    def not_sharing(self) -> int:
+        """Active groups whose figures are not in the report."""
+        return sum(1 for g in self.everyone if g.active and not g.reported)
+
+
+def default_year(today: date) -> int:
+    """The last complete year."""
+    return today.year - 1
+
+
+def _figures(centre: Centre, first: date, last: date, now: datetime) -> list[GroupFigures]:
+    rows = db.session.execute(
+        select(
+            Group.id,
+            Group.name,
+            Group.theme,
+            Group.canton,
+            Group.attendance_enabled,
+            Group.share_figures,
+        ).where(Group.centre_id == centre.id)
+    ).all()
+    result = {
+        r.id: GroupFigures(
+            r.id, r.name, r.theme, r.canton, shares=bool(r.attendance_enabled and r.share_figures)
+        )
+        for r in rows
+    }
+    if not result:
+        return []
+    sharing = [g.group_id for g in result.values() if g.shares]
+    counts: dict[int, tuple[int, int | None]] = {}
+    if sharing:
+        low = datetime.combine(first, time.min)
+        high = datetime.combine(last + timedelta(days=1), time.min)
+        counts = {
+            meeting_id: (participants, newcomers)
+            for meeting_id, participants, newcomers in db.session.execute(
+                select(
+                    AttendanceRecord.meeting_id,
+                    AttendanceRecord.participants,
+                    AttendanceRecord.newcomers,
+                )
+                .join(Meeting, Meeting.id == AttendanceRecord.meeting_id)
+                .where(
+                    Meeting.group_id.in_(sharing),
+                    Meeting.start >= low,
+                    Meeting.start < high,
+                )
+            )
+        }
+    for occurrence in schedule.occurrences(list(result), first, last):
+        figures = result[occurrence.group_id]
+        if occurrence.cancelled:
+            figures.cancelled += 1
+            continue
+        if occurrence.start_utc > now:
+            continue
+        figures.held += 1
+        if figures.shares and occurrence.meeting is not None:
+            count = counts.get(occurrence.meeting.id)
+            if count is not None:
+                figures.recorded += 1
+                figures.participants.append(count[0])
+                figures.newcomers += count[1] or 0
+    return sorted(result.values(), key=lambda g: (g.name.casefold(), g.group_id))
+
+
+def _cell(key: str | None, groups: list[GroupFigures]) -> Cell:
+    cell = Cell(key)
+    counts: list[int] = []
+    for g in groups:
+        if g.active:
+            cell.groups += 1
+        if g.reported:
+            cell.sharing += 1
+            cell.held += g.held
+            cell.cancelled += g.cancelled
+            cell.recorded += g.recorded
+            cell.newcomers += g.newcomers
+            counts.extend(g.participants)
+    cell.participants = sum(counts)
+    cell.median = statistics.median(counts) if counts else None
+    return cell
+
+
+def report(centre: Centre, first: date, last: date, now: datetime) -> Report:
+    """The centre's figures for [first, last], small numbers hidden."""
+    everyone = _figures(centre, first, last, now)
+    counted = [g for g in everyone if g.active or g.reported]
+    by: dict[str, defaultdict[str, list[GroupFigures]]] = {
+        "theme": defaultdict(list),
+        "canton": defaultdict(list),
+    }
+    for g in counted:
+        by["theme"][g.theme].append(g)
+        by["canton"][g.canton].append(g)
+    total = _cell(None, counted)
+    tables = {
+        name: sorted((_cell(key, items) for key, items in rows.items()), key=lambda c: c.key or "")
+        for name, rows in by.items()
+    }
+    for attribute, member in (("groups_hidden", "active"), ("shared_hidden", "reported")):
+        hidden = suppression.hidden_cells(
+            frozenset(g.group_id for g in counted if getattr(g, member)),
+            [
+                Table(
+                    name,
+                    {
+                        key: frozenset(g.group_id for g in items if getattr(g, member))
+                        for key, items in rows.items()
+                    },
+                )
+                for name, rows in by.items()
+            ],
+        )
+        setattr(total, attribute, TOTAL in hidden)
+        for name, cells in tables.items():
+            for cell in cells:
+                setattr(cell, attribute, (name, cell.key) in hidden)
+    return Report(
+        centre=centre,
+        first=first,
+        last=last,
+        attached=len(everyone),
+        total=total,
+        themes=tables["theme"],
+        cantons=tables["canton"],
+        groups=[g for g in everyone if g.reported],
+        everyone=everyone,
+    )
+
+
+def record_download(centre: Centre, actor: User, kind: str, first: date, last: date) -> None:
+    """A download is a staff action (the instance administrators see it)."""
+    centres.record(
+        centre, actor, f"statistics_{kind}", first=first.isoformat(), last=last.isoformat()
+    )
+
+
+def to_csv(
+    result: Report,
+    labels: dict[str, str],
+    theme_name: Callable[[str | None], str],
+    canton_name: Callable[[str | None], str],
+) -> str:
+    """The aggregate tables (never the per-group figures): by theme, by canton,
+    each with its total; hidden cells say "fewer than 3"."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            labels["table"],
+            labels["row"],
+            labels["groups"],
+            labels["sharing"],
+            labels["held"],
+            labels["cancelled"],
+            labels["participants"],
+            labels["median"],
+            labels["newcomers"],
+        ]
+    )
+    few = labels["few"]
+
+    def line(table: str, name: str, cell: Cell) -> list[object]:
+        shared = [cell.sharing, cell.held, cell.cancelled, cell.participants]
+        median = "" if cell.median is None else f"{cell.median:g}"
+        return [
+            table,
+            name,
+            few if cell.groups_hidden else cell.groups,
+            *([few] * 4 if cell.shared_hidden else shared),
+            few if cell.median_hidden else median,
+            few if cell.shared_hidden else cell.newcomers,
+        ]
+
+    for table, cells, name_of in (
+        (labels["by_theme"], result.themes, theme_name),
+        (labels["by_canton"], result.cantons, canton_name),
+    ):
+        for cell in cells:
+            writer.writerow(line(table, name_of(cell.key), cell))
+        writer.writerow(line(table, labels["total"], result.total))
+    return out.getvalue()

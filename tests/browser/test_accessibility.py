@@ -71,6 +71,8 @@ CORESPONSIBLE_PAGES = {
     "charter-edit": "/groups/{g.id}/charter/edit",
     "charter-versions": "/groups/{g.id}/charter/versions",
     "charter-version": "/groups/{g.id}/charter/versions/{g.charter_version}",
+    # The centre's statistics themselves: tests/browser/test_centre_stats_phone.py
+    "figures-sharing": "/groups/{g.id}/sharing/figures",
 }
 LOGGED_IN = {**MEMBER_PAGES, **CORESPONSIBLE_PAGES}
 

@@ -292,3 +292,40 @@ def test_two_coresponsibles_turning_sharing_on_at_once_make_one_change(
         select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "figures_shared")
     )
     assert shared == 1
+
+
+def test_the_meetings_counted_are_those_of_the_groups_own_figures(app, region, make_group):
+    """Moved into and out of the period, cancelled, one-off, still to come:
+    the centre counts each group's meetings as its own attendance page does."""
+    group = region["health"][1]
+    owner = group.memberships[0].user
+    (series,) = schedule.current_series(group, YEAR)
+    # moved out of the period (30 Dec 2025 to 2 Jan 2026) and into it (from 6 Jan 2026)
+    out = schedule.find(group, f"s{series.id}-202512301900")
+    schedule.change(
+        group,
+        owner,
+        out,
+        schedule.MeetingData(start=datetime(2026, 1, 2, 19), duration_minutes=120),
+    )
+    into = schedule.find(group, f"s{series.id}-202601061900")
+    schedule.change(
+        group,
+        owner,
+        into,
+        schedule.MeetingData(start=datetime(2025, 12, 31, 19), duration_minutes=120),
+    )
+    schedule.create_one_off(
+        group, owner, schedule.MeetingData(start=datetime(2025, 6, 1, 10), duration_minutes=60)
+    )
+    db.session.commit()
+    for first, last in ((date(2025, 1, 1), date(2025, 12, 31)), (date(2025, 6, 1), NOW.date())):
+        result = centre_stats.report(region["centre"], first, last, NOW)
+        for figures in result.groups:
+            own = attendance.stats(db.session.get(Group, figures.group_id), first, last, NOW)
+            assert (figures.held, figures.cancelled, figures.recorded) == (
+                own.held,
+                own.cancelled,
+                own.recorded,
+            ), (figures.name, first, last)
+            assert figures.participants_total == own.participants_total

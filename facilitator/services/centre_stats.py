@@ -18,14 +18,17 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
+from facilitator.domain import recurrence as rec
 from facilitator.domain import suppression
 from facilitator.domain.suppression import TOTAL, Table
 from facilitator.extensions import db
-from facilitator.models import AttendanceRecord, Centre, Group, Meeting, User
+from facilitator.models import AttendanceRecord, Centre, Group, Meeting, MeetingSeries, User
 from facilitator.services import audit, centres, schedule
 from facilitator.services.errors import Conflict
 from facilitator.services.sql import rows_changed
@@ -163,6 +166,16 @@ def default_year(today: date) -> int:
 
 
 def _figures(centre: Centre, first: date, last: date, now: datetime) -> list[GroupFigures]:
+    """Each attached group's meetings in [first, last] (held: started by
+    ``now``; cancelled), and the headcounts of those that share.
+
+    The same meetings as ``schedule.occurrences`` (the tests compare them with
+    each group's own figures), counted without an object per meeting: the
+    series' dates are expanded; the stored meetings (overrides, one-offs,
+    headcounts) are counted by the database. A stored meeting of a series
+    stands for the occurrence at its original start and counts where it
+    starts now (moved in or out of the period).
+    """
     rows = db.session.execute(
         select(
             Group.id,
@@ -181,41 +194,97 @@ def _figures(centre: Centre, first: date, last: date, now: datetime) -> list[Gro
     }
     if not result:
         return []
+    ids = list(result)
+    low = datetime.combine(first, time.min)
+    high = datetime.combine(last + timedelta(days=1), time.min)
+    series_list = db.session.execute(
+        schedule.series_of(ids, first, last).with_only_columns(
+            MeetingSeries.group_id,
+            MeetingSeries.timezone,
+            MeetingSeries.start_date,
+            MeetingSeries.start_time,
+            MeetingSeries.freq,
+            MeetingSeries.interval,
+            MeetingSeries.byday,
+            MeetingSeries.setpos,
+            MeetingSeries.monthday,
+            MeetingSeries.count,
+            MeetingSeries.until,
+        )
+    ).all()
+    stored_zones = db.session.scalars(
+        select(Meeting.timezone).where(Meeting.group_id.in_(ids)).distinct()
+    ).all()
+    # "Started" compares local wall times with the local time now, per zone.
+    zones = {
+        zone: now.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+        for zone in {row[1] for row in series_list} | set(stored_zones)
+    }
+    for group_id, zone, start_date, at, freq, interval, byday, *rest in series_list:
+        setpos, monthday, count, until = rest
+        rule = rec.Rule(
+            freq=freq,
+            interval=interval,
+            byday=tuple(d for d in byday.split(",") if d),
+            setpos=setpos,
+            monthday=monthday,
+            count=count,
+            until=until,
+        )
+        local_now = zones[zone]
+        days = rec.dates(rule, start_date, first, last)
+        if days and datetime.combine(days[-1], at) > local_now:
+            days = [d for d in days if datetime.combine(d, at) <= local_now]
+        result[group_id].held += len(days)
+
+    def started(column: Any) -> ColumnElement[bool]:
+        return or_(*(and_(Meeting.timezone == z, column <= t) for z, t in zones.items()))
+
+    # The stored meetings stand for their series' occurrences...
+    for group_id, replaced in db.session.execute(
+        select(Meeting.group_id, func.count())
+        .where(
+            Meeting.group_id.in_(ids),
+            Meeting.series_id.is_not(None),
+            Meeting.original_start >= low,
+            Meeting.original_start < high,
+            started(Meeting.original_start),
+        )
+        .group_by(Meeting.group_id)
+    ):
+        result[group_id].held -= replaced
+    # ...and count where they start now.
+    for group_id, cancelled, count in db.session.execute(
+        select(Meeting.group_id, Meeting.cancelled, func.count())
+        .where(
+            Meeting.group_id.in_(ids),
+            Meeting.start >= low,
+            Meeting.start < high,
+            or_(Meeting.cancelled, started(Meeting.start)),
+        )
+        .group_by(Meeting.group_id, Meeting.cancelled)
+    ):
+        if cancelled:
+            result[group_id].cancelled += count
+        else:
+            result[group_id].held += count
     sharing = [g.group_id for g in result.values() if g.shares]
-    counts: dict[int, tuple[int, int | None]] = {}
     if sharing:
-        low = datetime.combine(first, time.min)
-        high = datetime.combine(last + timedelta(days=1), time.min)
-        counts = {
-            meeting_id: (participants, newcomers)
-            for meeting_id, participants, newcomers in db.session.execute(
-                select(
-                    AttendanceRecord.meeting_id,
-                    AttendanceRecord.participants,
-                    AttendanceRecord.newcomers,
-                )
-                .join(Meeting, Meeting.id == AttendanceRecord.meeting_id)
-                .where(
-                    Meeting.group_id.in_(sharing),
-                    Meeting.start >= low,
-                    Meeting.start < high,
-                )
+        for group_id, participants, newcomers in db.session.execute(
+            select(Meeting.group_id, AttendanceRecord.participants, AttendanceRecord.newcomers)
+            .join(Meeting, Meeting.id == AttendanceRecord.meeting_id)
+            .where(
+                Meeting.group_id.in_(sharing),
+                Meeting.start >= low,
+                Meeting.start < high,
+                Meeting.cancelled.is_(False),
+                started(Meeting.start),
             )
-        }
-    for occurrence in schedule.occurrences(list(result), first, last):
-        figures = result[occurrence.group_id]
-        if occurrence.cancelled:
-            figures.cancelled += 1
-            continue
-        if occurrence.start_utc > now:
-            continue
-        figures.held += 1
-        if figures.shares and occurrence.meeting is not None:
-            count = counts.get(occurrence.meeting.id)
-            if count is not None:
-                figures.recorded += 1
-                figures.participants.append(count[0])
-                figures.newcomers += count[1] or 0
+        ):
+            figures = result[group_id]
+            figures.recorded += 1
+            figures.participants.append(participants)
+            figures.newcomers += newcomers or 0
     return sorted(result.values(), key=lambda g: (g.name.casefold(), g.group_id))
 
 

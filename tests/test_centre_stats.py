@@ -329,3 +329,14 @@ def test_the_meetings_counted_are_those_of_the_groups_own_figures(app, region, m
                 own.recorded,
             ), (figures.name, first, last)
             assert figures.participants_total == own.participants_total
+
+
+@pytest.mark.parametrize(
+    "values", [[], [4], [1, 9], [3, 3, 5], [7, 2, 2, 10, 5], [6, 8, 6, 8, 1, 2, 6, 8]]
+)
+def test_the_median_of_a_histogram_is_the_median_of_its_values(values):
+    import statistics
+    from collections import Counter
+
+    expected = statistics.median(values) if values else None
+    assert centre_stats.median(Counter(values)) == expected

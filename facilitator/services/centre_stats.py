@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -96,7 +95,8 @@ class GroupFigures:
     held: int = 0
     cancelled: int = 0
     recorded: int = 0
-    participants: list[int] = field(default_factory=list)
+    # How many meetings had each headcount: {participants: meetings}.
+    participants: Counter[int] = field(default_factory=Counter)
     newcomers: int = 0
 
     @property
@@ -110,11 +110,11 @@ class GroupFigures:
 
     @property
     def participants_total(self) -> int:
-        return sum(self.participants)
+        return sum(value * times for value, times in self.participants.items())
 
     @property
     def median(self) -> float | None:
-        return statistics.median(self.participants) if self.participants else None
+        return median(self.participants)
 
     @property
     def median_hidden(self) -> bool:
@@ -158,6 +158,21 @@ class Report:
     def not_sharing(self) -> int:
         """Active groups whose figures are not in the report."""
         return sum(1 for g in self.everyone if g.active and not g.reported)
+
+
+def median(histogram: Counter[int]) -> float | None:
+    """The median of the values counted in ``histogram`` ({value: times})."""
+    size = histogram.total()
+    if not size:
+        return None
+    wanted = ((size - 1) // 2, size // 2)  # the middle position(s), from 0
+    found: list[int] = []
+    seen = 0
+    for value in sorted(histogram):
+        times = histogram[value]
+        found += [value for position in wanted if seen <= position < seen + times]
+        seen += times
+    return (found[0] + found[1]) / 2
 
 
 def default_year(today: date) -> int:
@@ -270,8 +285,14 @@ def _figures(centre: Centre, first: date, last: date, now: datetime) -> list[Gro
             result[group_id].held += count
     sharing = [g.group_id for g in result.values() if g.shares]
     if sharing:
-        for group_id, participants, newcomers in db.session.execute(
-            select(Meeting.group_id, AttendanceRecord.participants, AttendanceRecord.newcomers)
+        # One row per group and headcount (a few thousand rows, not one per meeting).
+        for group_id, participants, meetings, newcomers in db.session.execute(
+            select(
+                Meeting.group_id,
+                AttendanceRecord.participants,
+                func.count(),
+                func.coalesce(func.sum(AttendanceRecord.newcomers), 0),
+            )
             .join(Meeting, Meeting.id == AttendanceRecord.meeting_id)
             .where(
                 Meeting.group_id.in_(sharing),
@@ -280,17 +301,18 @@ def _figures(centre: Centre, first: date, last: date, now: datetime) -> list[Gro
                 Meeting.cancelled.is_(False),
                 started(Meeting.start),
             )
+            .group_by(Meeting.group_id, AttendanceRecord.participants)
         ):
             figures = result[group_id]
-            figures.recorded += 1
-            figures.participants.append(participants)
-            figures.newcomers += newcomers or 0
+            figures.recorded += meetings
+            figures.participants[participants] += meetings
+            figures.newcomers += int(newcomers or 0)
     return sorted(result.values(), key=lambda g: (g.name.casefold(), g.group_id))
 
 
 def _cell(key: str | None, groups: list[GroupFigures]) -> Cell:
     cell = Cell(key)
-    counts: list[int] = []
+    counts: Counter[int] = Counter()
     for g in groups:
         if g.active:
             cell.groups += 1
@@ -300,9 +322,9 @@ def _cell(key: str | None, groups: list[GroupFigures]) -> Cell:
             cell.cancelled += g.cancelled
             cell.recorded += g.recorded
             cell.newcomers += g.newcomers
-            counts.extend(g.participants)
-    cell.participants = sum(counts)
-    cell.median = statistics.median(counts) if counts else None
+            counts.update(g.participants)
+    cell.participants = sum(value * times for value, times in counts.items())
+    cell.median = median(counts)
     return cell
 
 

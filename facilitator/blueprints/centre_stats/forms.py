@@ -21,8 +21,8 @@ class PeriodForm(FlaskForm):
         csrf = False  # a GET form: it only chooses what to show
 
     year = WholeNumberField(_l("Year"), validators=[Optional()])
-    start = date_field(_l("Or from"), required=False)
-    end = date_field(_l("to"), required=False)
+    start = date_field(_l("From"), required=False)
+    end = date_field(_l("Until (inclusive)"), required=False)
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):

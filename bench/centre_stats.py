@@ -4,7 +4,7 @@ and the staff's page through the app's test client), wall-clock time and the
 process's CPU time (SQLite runs inside the process; on a busy machine the
 CPU time moves much less than the wall-clock time).
 
-    .venv/bin/python bench/centre_stats.py     # into $BENCH_DATABASE_URL (default SQLite)
+    .venv/bin/python bench/centre_stats.py     # instance/centre-stats-bench.sqlite
 
 Its own small generator (bench/centre_data.py, written at the same time for
 the staff's group list, was not on main yet): one centre, 600 attached
@@ -167,6 +167,8 @@ def _p50(samples: list[float]) -> float:
 
 
 def main() -> None:
+    # Its own database (it is dropped and built again): never the main bench's.
+    os.environ.setdefault("BENCH_DATABASE_URL", "sqlite:///centre-stats-bench.sqlite")
     app = bench_app()
     app.config.update({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
     now = datetime.now(UTC)

@@ -281,6 +281,21 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("centres.groups", "GET"): Case("/centres/{centre}/groups", STAFF_ONLY),
     ("centres.groups_csv", "GET"): Case("/centres/{centre}/groups.csv", STAFF_ONLY),
     ("admin.staff_actions", "GET"): Case("/admin/staff-actions", ADMIN_ONLY),
+    # The centre's statistics: its staff only (everyone else, instance
+    # administrators included, learns nothing, not even that it exists).
+    ("centre_stats.stats", "GET"): Case(
+        "/centres/{centre}/statistics", (302, 404, 404, 404, 200, 404, 404)
+    ),
+    ("centre_stats.stats_csv", "GET"): Case(
+        "/centres/{centre}/statistics.csv", (302, 404, 404, 404, 200, 404, 404)
+    ),
+    ("centre_stats.report", "GET"): Case(
+        "/centres/{centre}/statistics/report", (302, 404, 404, 404, 200, 404, 404)
+    ),
+    # Sharing the yearly figures: the group's co-responsibles (the world's
+    # group is attached and records attendance); nothing chosen: 400.
+    ("centre_stats.sharing", "GET"): Case("/groups/{group}/sharing/figures", CORESPONSIBLES),
+    ("centre_stats.sharing", "POST"): Case("/groups/{group}/sharing/figures", FORM_FOR_CORESP),
 }
 
 

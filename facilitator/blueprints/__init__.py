@@ -23,6 +23,7 @@ def register_blueprints(app) -> None:
     from facilitator.blueprints.auth import bp as auth_bp
     from facilitator.blueprints.centres import admin_bp, group_bp
     from facilitator.blueprints.centres import bp as centres_bp
+    from facilitator.blueprints.centre_stats import bp as centre_stats_bp
     from facilitator.blueprints.charter import bp as charter_bp
     from facilitator.blueprints.directory import bp as directory_bp
     from facilitator.blueprints.feeds import bp as feeds_bp
@@ -52,3 +53,4 @@ def register_blueprints(app) -> None:
     app.register_blueprint(centres_bp, url_prefix="/centres")
     app.register_blueprint(group_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(centre_stats_bp)

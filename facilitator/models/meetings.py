@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     SmallInteger,
     String,
@@ -105,7 +106,12 @@ class MeetingSeries(db.Model):
 
 class Meeting(db.Model):
     __tablename__ = "meetings"
-    __table_args__ = (UniqueConstraint("series_id", "original_start"),)
+    __table_args__ = (
+        UniqueConstraint("series_id", "original_start"),
+        # A centre's statistics count each group's meetings of a period.
+        Index("ix_meetings_group_id_start", "group_id", "start"),
+        Index("ix_meetings_group_id_original_start", "group_id", "original_start"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)

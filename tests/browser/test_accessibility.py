@@ -77,6 +77,8 @@ CORESPONSIBLE_PAGES = {
     "theme-set-aside": "/groups/{g.id}/themes/{g.proposal}/set-aside",
     "centre": "/groups/{g.id}/centre",
     "detach-centre": "/groups/{g.id}/centre/detach",
+    # The centre's statistics themselves: tests/browser/test_centre_stats_phone.py
+    "figures-sharing": "/groups/{g.id}/sharing/figures",
 }
 LOGGED_IN = {**MEMBER_PAGES, **CORESPONSIBLE_PAGES}
 

@@ -1,0 +1,170 @@
+"""Statistics for a centre's yearly report (its staff), and sharing a
+group's yearly figures with its centre (the group's co-responsibles)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from facilitator.blueprints.common import load_centre, load_group
+from facilitator.blueprints.feedback import flash_at, redirect_to
+from facilitator.i18n import locale_for
+from facilitator.models import Centre
+from facilitator.services import centre_stats, clock, unit
+from facilitator.services.errors import DomainError
+
+from .forms import PeriodForm, SharingForm
+
+bp = Blueprint("centre_stats", __name__, template_folder="templates")
+
+STATS = "/centres/<int:centre_id>/statistics"
+
+
+def _language(centre: Centre) -> str:
+    """The centre's language: its reports are in it, whatever the reader's."""
+    return locale_for(centre.languages[0] if centre.languages else "fr")
+
+
+def _period_or_page(centre: Centre):
+    """The valid period form, or the page with the form's messages (400)."""
+    form = PeriodForm(request.args)
+    if form.validate():
+        return form, None
+    page = render_template("centre_stats/stats.html", centre=centre, form=form, result=None)
+    return form, (page, 400)
+
+
+def _args(form: PeriodForm) -> dict:
+    first, last, year = form.period()
+    return {"year": year} if year else {"start": first.isoformat(), "end": last.isoformat()}
+
+
+@bp.get(STATS)
+@login_required
+def stats(centre_id: int):
+    """The centre's figures for a year or a period, small numbers hidden."""
+    centre = load_centre(centre_id)
+    form, error = _period_or_page(centre)
+    if error:
+        return error
+    first, last, year = form.period()
+    if year:
+        form.year.data = year
+    result = centre_stats.report(centre, first, last, clock.now())
+    return render_template(
+        "centre_stats/stats.html",
+        centre=centre,
+        form=form,
+        result=result,
+        year=year,
+        args=_args(form),
+    )
+
+
+def _csv_labels() -> dict[str, str]:
+    return {
+        "table": _("Table"),
+        "row": _("Row"),
+        "groups": _("Active groups"),
+        "sharing": _("Groups sharing their figures"),
+        "held": _("Meetings held"),
+        "cancelled": _("Meetings cancelled"),
+        "participants": _("Participants"),
+        "median": _("Participants per meeting (median)"),
+        "newcomers": _("Newcomers"),
+        "by_theme": _("By theme"),
+        "by_canton": _("By canton"),
+        "total": _("Total"),
+        "few": _("fewer than 3"),
+    }
+
+
+@bp.get(f"{STATS}.csv")
+@login_required
+def stats_csv(centre_id: int):
+    """Download the aggregate tables as CSV, in the centre's language."""
+    centre = load_centre(centre_id)
+    form, error = _period_or_page(centre)
+    if error:
+        return error
+    first, last, _year = form.period()
+    result = centre_stats.report(centre, first, last, clock.now())
+    filters = current_app.jinja_env.filters  # the names the pages show
+    with force_locale(_language(centre)):
+        body = centre_stats.to_csv(
+            result,
+            _csv_labels(),
+            lambda code: str(filters["theme_name"](code)),
+            lambda code: str(filters["canton_name"](code)),
+        )
+    centre_stats.record_download(centre, current_user, "csv", first, last)
+    unit.commit()
+    response = Response(body, content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="centre-statistics-{first}-{last}.csv"'
+    )
+    return response
+
+
+@bp.get(f"{STATS}/report")
+@login_required
+def report(centre_id: int):
+    """The printable report, one row per theme, in the centre's language,
+    with the national umbrella's questionnaire figures."""
+    centre = load_centre(centre_id)
+    form, error = _period_or_page(centre)
+    if error:
+        return error
+    first, last, year = form.period()
+    result = centre_stats.report(centre, first, last, clock.now())
+    centre_stats.record_download(centre, current_user, "report", first, last)
+    unit.commit()
+    with force_locale(_language(centre)):
+        return render_template(
+            "centre_stats/report.html",
+            centre=centre,
+            result=result,
+            year=year,
+            args=_args(form),
+        )
+
+
+@bp.route("/groups/<int:group_id>/sharing/figures", methods=["GET", "POST"])
+@login_required
+def sharing(group_id: int):
+    """Say exactly what sharing the yearly figures gives the centre; turn it
+    on or off."""
+    group, membership = load_group(group_id, coresponsible=True)
+    form = SharingForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                centre_stats.set_sharing(group, current_user, form.share.data == "on")
+            except DomainError as exc:
+                unit.rollback()
+                form.share.errors = [str(exc.message)]
+                status = exc.status
+            else:
+                unit.commit()
+                flash_at(
+                    "sharing",
+                    _("Your yearly figures are shared with the centre.")
+                    if group.share_figures
+                    else _("Your yearly figures are no longer shared with the centre."),
+                )
+                return redirect_to(url_for("centre_stats.sharing", group_id=group.id), "sharing")
+        else:
+            status = 400
+    else:
+        form.share.data = "on" if group.share_figures else "off"
+    return render_template(
+        "centre_stats/sharing.html",
+        group=group,
+        membership=membership,
+        form=form,
+        may_share=centre_stats.may_share(group),
+        shares=centre_stats.shares(group),
+    ), status

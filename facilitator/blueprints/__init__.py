@@ -21,6 +21,8 @@ def register_blueprints(app) -> None:
     from facilitator.blueprints.account import bp as account_bp
     from facilitator.blueprints.attendance import bp as attendance_bp
     from facilitator.blueprints.auth import bp as auth_bp
+    from facilitator.blueprints.centre_directory import bp as centre_directory_bp
+    from facilitator.blueprints.centre_requests import bp as centre_requests_bp
     from facilitator.blueprints.charter import bp as charter_bp
     from facilitator.blueprints.directory import bp as directory_bp
     from facilitator.blueprints.feeds import bp as feeds_bp
@@ -43,3 +45,5 @@ def register_blueprints(app) -> None:
     app.register_blueprint(directory_bp)
     app.register_blueprint(polls_bp)
     app.register_blueprint(charter_bp)
+    app.register_blueprint(centre_directory_bp)
+    app.register_blueprint(centre_requests_bp)

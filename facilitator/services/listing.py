@@ -27,7 +27,7 @@ from sqlalchemy import delete, select, update
 from facilitator.extensions import db
 from facilitator.models import Centre, Group, ListingRequest, MeetingSeries, User
 from facilitator.models.referrals import LISTING_CRITERIA, ListingStatus
-from facilitator.services import audit, centres, groups, mail, notifications
+from facilitator.services import audit, centres, mail, notifications
 from facilitator.services.errors import Conflict, DomainError, NotFound
 from facilitator.services.lookup import get
 from facilitator.services.sql import insert_or_get, rows_changed
@@ -197,27 +197,23 @@ def send_back(
 
 
 def _tell(group: Group, centre: Centre, link: str, approved: bool, reason: str = "") -> None:
-    for user in groups.member_users(group, coresponsible=True):
-        discreet = notifications.discreet_for(user, group)
-        if approved:
-            subject = (
-                (lambda: _("Your group is listed in the directory"))
-                if discreet
-                else (lambda: _("%(group)s is listed in the directory", group=group.name))
-            )
-        else:
-            subject = (
-                (lambda: _("Your request to be listed was sent back"))
-                if discreet
-                else (lambda: _("The listing of %(group)s was sent back", group=group.name))
-            )
-        notifications.deliver(
-            user,
-            subject,
-            "mail/listing_decided.txt",
-            group=group,
-            centre=centre,
-            approved=approved,
-            reason=reason,
-            link=link,
+    if approved:
+        discreet, named = (
+            lambda: _("Your group is listed in the directory"),
+            lambda: _("%(group)s is listed in the directory", group=group.name),
         )
+    else:
+        discreet, named = (
+            lambda: _("Your request to be listed was sent back"),
+            lambda: _("The listing of %(group)s was sent back", group=group.name),
+        )
+    notifications.tell_coresponsibles(
+        group,
+        discreet,
+        named,
+        "mail/listing_decided.txt",
+        centre=centre,
+        approved=approved,
+        reason=reason,
+        link=link,
+    )

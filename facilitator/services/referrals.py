@@ -23,7 +23,7 @@ from facilitator.extensions import db
 from facilitator.i18n import locale_for
 from facilitator.models import Centre, ContactMessage, Group, Referral, User
 from facilitator.models.referrals import ReferralStatus
-from facilitator.services import audit, centres, groups, mail, notifications
+from facilitator.services import audit, centres, mail, notifications
 from facilitator.services.errors import Conflict, DomainError, NotFound
 from facilitator.services.lookup import get, owned
 from facilitator.services.sql import rows_changed
@@ -231,23 +231,17 @@ def forward(
             centre_id=centre.id,
         )
     )
-    for user in groups.member_users(group, coresponsible=True):
-        subject = (
-            (lambda: _("A request passed on by your self-help centre"))
-            if notifications.discreet_for(user, group)
-            else (lambda: _("A request for %(group)s from your self-help centre", group=group.name))
-        )
-        notifications.deliver(
-            user,
-            subject,
-            "mail/referral_forwarded.txt",
-            group=group,
-            centre=centre,
-            sender_name=referral.sender_name,
-            sender_contact=referral.sender_contact,
-            body=referral.body,
-            link=link,
-        )
+    notifications.tell_coresponsibles(
+        group,
+        lambda: _("A request passed on by your self-help centre"),
+        lambda: _("A request for %(group)s from your self-help centre", group=group.name),
+        "mail/referral_forwarded.txt",
+        centre=centre,
+        sender_name=referral.sender_name,
+        sender_contact=referral.sender_contact,
+        body=referral.body,
+        link=link,
+    )
     audit.record(group, None, "referral_forwarded", centre=centre.name)
     centres.record(centre, staff, "referral_forwarded", group, referral=referral.id)
     db.session.refresh(referral)

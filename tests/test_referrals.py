@@ -673,3 +673,33 @@ def test_hostile_values_in_the_staff_forms_never_break_a_page(client, login, cen
         response = client.get(f"{base}/requests/{referral.id}/forward?group={value}")
         assert response.status_code in (400, 404)
         assert client.get(f"{base}/requests?status={value}").status_code == 200
+
+
+def test_two_coresponsibles_asking_at_once_make_one_request(
+    app, centre_world, make_user, add_member
+):
+    """Parallel requests: both saves succeed, the centre gets one request."""
+    group = centre_world["group"]
+    second = make_user("Dominique")
+    add_member(group, second, coresponsible=True)
+    clients = []
+    for user in (centre_world["owner"], second):
+        c = app.test_client()
+        c.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+        clients.append(c)
+    barrier = threading.Barrier(2)
+    statuses = []
+    url = f"/groups/{group.id}/settings"
+
+    def race(c):
+        barrier.wait()
+        statuses.append(c.post(url, data={**SETTINGS, "listed": "y"}).status_code)
+
+    threads = [threading.Thread(target=race, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [302, 302]
+    assert db.session.scalar(select(func.count()).select_from(ListingRequest)) == 1
+    assert db.session.scalar(select(ListingRequest.status)) == "pending"

@@ -45,9 +45,9 @@ def current_request(group: Group) -> ListingRequest | None:
     )
 
 
-def wants_listing(group: Group) -> bool:
-    """What the settings' checkbox shows: listed, or asking to be."""
-    found = current_request(group)
+def wants_listing(group: Group, found: ListingRequest | None) -> bool:
+    """What the settings' checkbox shows: listed, or asking to be (``found``:
+    the group's ``current_request``)."""
     return group.listed or (found is not None and found.status == ListingStatus.PENDING)
 
 

@@ -125,9 +125,10 @@ def settings(group_id: int):
     """Change the group's settings."""
     group, membership = load_group(group_id, coresponsible=True)
     form = GroupForm(obj=group)
+    asked = listing.current_request(group)  # to the group's centre, if any
     if request.method == "GET":
         form.discreet_feed.data = group.feed_title_mode == "discreet"
-        form.listed.data = listing.wants_listing(group)  # or asks its centre to be
+        form.listed.data = listing.wants_listing(group, asked)
     if form.validate_on_submit():
         data = _group_data(form)
         link = url_for("centre_requests.listings", centre_id=group.centre_id or 0, _external=True)
@@ -143,7 +144,7 @@ def settings(group_id: int):
         form,
         group=group,
         membership=membership,
-        listing_request=listing.current_request(group),
+        listing_request=asked,
     )
 
 

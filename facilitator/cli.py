@@ -138,7 +138,7 @@ def purge_command() -> None:
     unit.commit()
     click.echo(
         f"Deleted: {report.invitations} old invitations, {report.messages} directory messages, "
-        f"{report.notes} meeting notes "
+        f"{report.referrals} requests to centres, {report.notes} meeting notes "
         f"and {report.attendance} attendance figures past their group's retention period, "
         f"{report.welcome_messages} welcome messages; "
         f"{report.welcome_ended} welcome pairings ended after three months."

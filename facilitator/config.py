@@ -138,6 +138,8 @@ def from_environment() -> dict:
         "MAIL_LIMIT_PER_ACCOUNT": os.environ.get("MAIL_LIMIT_PER_ACCOUNT", "3 per hour"),
         "CONTACT_LIMIT_PER_IP": os.environ.get("CONTACT_LIMIT_PER_IP", "5 per hour"),
         "CONTACT_LIMIT_PER_GROUP": os.environ.get("CONTACT_LIMIT_PER_GROUP", "20 per day"),
+        # Visitors' requests to a self-help centre (per address: CONTACT_LIMIT_PER_IP).
+        "REFERRAL_LIMIT_PER_CENTRE": os.environ.get("REFERRAL_LIMIT_PER_CENTRE", "50 per day"),
         # Behind a reverse proxy: how many proxies set X-Forwarded-* headers.
         "PROXY_FIX_HOPS": _int("PROXY_FIX_HOPS", 0),
         "BABEL_DEFAULT_LOCALE": "fr_CH",

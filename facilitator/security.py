@@ -130,6 +130,8 @@ def set_headers(response):
     else:
         for name, value in items:
             headers.setdefault(name, value)
+    if headers.get("X-Frame-Options") == "":  # a page meant for other sites' frames
+        del headers["X-Frame-Options"]
     if response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "no-store")
     return response

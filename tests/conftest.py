@@ -33,7 +33,9 @@ from facilitator.models import (
     CharterVersion,
     ContactMessage,
     Group,
+    ListingRequest,
     Membership,
+    Referral,
     RoleAssignment,
     User,
 )
@@ -485,6 +487,16 @@ def world(app, make_user, make_group, add_member, make_centre):
     centre = make_centre("Centre Vaud", staff=(staff,))
     other_centre = make_centre("Centro Ticino", cantons=("TI",), staff=(other_staff,))
     group.centre_id = centre.id
+    # A visitor's request to the centre (forwardable), and the group asking
+    # its centre to be listed.
+    referral = Referral(
+        centre_id=centre.id,
+        sender_name="Noé",
+        sender_contact="noe@example.org",
+        body="Je cherche un groupe sur le deuil.",
+        consent=True,
+    )
+    db.session.add_all([referral, ListingRequest(group_id=group.id, centre_id=centre.id)])
     poll, closed_poll = (
         polls.create(group, coresponsible, date_poll(question), clock.now())
         for question in ("Quand ?", "Et quand ?")
@@ -532,6 +544,7 @@ def world(app, make_user, make_group, add_member, make_centre):
             "closed_poll": closed_poll.id,
             "centre": centre.id,
             "other_centre": other_centre.id,
+            "referral": referral.id,
             "closed_option": closed_poll.options[0].id,
             "proposal": proposal.id,
             "pairing": pairing.id,

@@ -29,6 +29,10 @@ FORM_FOR_CORESP = (302, 404, 403, 400)  # an empty form: access is checked first
 ACTION = (302, 404, 403, 302)
 STAFF_ONLY = (302, 404, 404, 404, 200, 404, 404)
 ADMIN_ONLY = (404, 404, 404, 404, 404, 404, 200)
+# A centre's staff pages: 404 for anyone not on that centre's staff.
+STAFF_PAGE = (302, 404, 404, 404, 200, 404, 404)
+STAFF_FORM = (302, 404, 404, 404, 400, 404, 404)
+STAFF_ACTION = (302, 404, 404, 404, 302, 404, 404)
 
 
 @dataclass(frozen=True)
@@ -296,6 +300,38 @@ ROUTES: dict[tuple[str, str], Case] = {
     # group is attached and records attendance); nothing chosen: 400.
     ("centre_stats.sharing", "GET"): Case("/groups/{group}/sharing/figures", CORESPONSIBLES),
     ("centre_stats.sharing", "POST"): Case("/groups/{group}/sharing/figures", FORM_FOR_CORESP),
+    # Self-help centres: visitors write to a centre; its directory feed.
+    ("centre_directory.ask", "GET"): Case("/directory/centres/{centre}/write", ANYONE),
+    ("centre_directory.ask", "POST"): Case(
+        "/directory/centres/{centre}/write", (400, 400, 400, 400)
+    ),
+    ("centre_directory.feed_json", "GET"): Case("/directory/centres/{centre}.json", ANYONE),
+    ("centre_directory.embed", "GET"): Case("/directory/centres/{centre}/embed", ANYONE),
+    # The centre's staff: visitors' requests and groups' listing requests.
+    ("centre_requests.index", "GET"): Case("/centres/{centre}/requests", STAFF_PAGE),
+    ("centre_requests.show", "GET"): Case("/centres/{centre}/requests/{referral}", STAFF_PAGE),
+    ("centre_requests.answer", "POST"): Case(
+        "/centres/{centre}/requests/{referral}/answer", STAFF_FORM
+    ),
+    ("centre_requests.answered", "POST"): Case(
+        "/centres/{centre}/requests/{referral}/answered", STAFF_ACTION
+    ),
+    ("centre_requests.forward", "GET"): Case(
+        "/centres/{centre}/requests/{referral}/forward?group={group}", STAFF_PAGE
+    ),
+    ("centre_requests.forward", "POST"): Case(
+        "/centres/{centre}/requests/{referral}/forward?group={group}", STAFF_ACTION
+    ),
+    ("centre_requests.close", "POST"): Case(
+        "/centres/{centre}/requests/{referral}/close", STAFF_ACTION
+    ),
+    ("centre_requests.listings", "GET"): Case("/centres/{centre}/listings", STAFF_PAGE),
+    # The world's group asks to be listed; nothing ticked: "tick every criterion".
+    ("centre_requests.review", "GET"): Case("/centres/{centre}/listings/{group}", STAFF_PAGE),
+    ("centre_requests.review", "POST"): Case("/centres/{centre}/listings/{group}", STAFF_FORM),
+    ("centre_requests.send_back", "POST"): Case(
+        "/centres/{centre}/listings/{group}/return", STAFF_FORM
+    ),
 }
 
 

@@ -207,7 +207,7 @@ def test_purge_deletes_what_is_past_its_time_and_is_idempotent(app, setup):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["purge"])
     assert (
-        "Deleted: 1 old invitations, 1 directory messages, 1 meeting notes "
+        "Deleted: 1 old invitations, 1 directory messages, 0 requests to centres, 1 meeting notes "
         "and 1 attendance figures" in first.output
     )
     assert db.session.get(Invitation, fresh.id) is not None
@@ -215,7 +215,7 @@ def test_purge_deletes_what_is_past_its_time_and_is_idempotent(app, setup):
     assert db.session.scalars(select(ContactMessage.sender_name)).all() == ["New"]
     again = runner.invoke(args=["purge"])
     assert (
-        "Deleted: 0 old invitations, 0 directory messages, 0 meeting notes "
+        "Deleted: 0 old invitations, 0 directory messages, 0 requests to centres, 0 meeting notes "
         "and 0 attendance figures" in again.output
     )
 

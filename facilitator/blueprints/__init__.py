@@ -24,6 +24,8 @@ def register_blueprints(app) -> None:
     from facilitator.blueprints.centres import admin_bp, group_bp
     from facilitator.blueprints.centres import bp as centres_bp
     from facilitator.blueprints.centre_stats import bp as centre_stats_bp
+    from facilitator.blueprints.centre_directory import bp as centre_directory_bp
+    from facilitator.blueprints.centre_requests import bp as centre_requests_bp
     from facilitator.blueprints.charter import bp as charter_bp
     from facilitator.blueprints.directory import bp as directory_bp
     from facilitator.blueprints.feeds import bp as feeds_bp
@@ -54,3 +56,5 @@ def register_blueprints(app) -> None:
     app.register_blueprint(group_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(centre_stats_bp)
+    app.register_blueprint(centre_directory_bp)
+    app.register_blueprint(centre_requests_bp)

@@ -66,6 +66,11 @@ AUDIT_TEXTS = {
     "charter_review_set": _l("%(actor)s set the charter's next review for %(when)s."),
     "centre_attached": _l("%(actor)s attached the group to the self-help centre %(centre)s."),
     "centre_detached": _l("%(actor)s detached the group from the self-help centre %(centre)s."),
+    "listing_requested": _l("%(actor)s asked %(centre)s to list the group in the directory."),
+    "listing_withdrawn": _l("%(actor)s withdrew the request to be listed in the directory."),
+    "listing_approved": _l("%(centre)s approved the listing: the group is in the directory."),
+    "listing_returned": _l("%(centre)s sent the request to be listed back, with a reason."),
+    "referral_forwarded": _l("%(centre)s passed on a visitor's request (see Messages)."),
     "charter_reviewed": _l(
         "%(actor)s reviewed the charter and kept it as it is; next review on %(when)s."
     ),

@@ -10,6 +10,7 @@ from facilitator.models.groups import CANTONS, LANGUAGES, THEMES, Group, Invitat
 from facilitator.models.meetings import Meeting, MeetingSeries
 from facilitator.models.outbox import OutboxMessage, WorkerJob
 from facilitator.models.polls import Poll, PollBallot, PollChoice, PollOpenVoter, PollOption
+from facilitator.models.referrals import ListingRequest, Referral
 from facilitator.models.roles import (
     RoleAssignment,
     RoleOptIn,
@@ -37,6 +38,7 @@ __all__ = [
     "Group",
     "Intention",
     "Invitation",
+    "ListingRequest",
     "Meeting",
     "MeetingSeries",
     "Membership",
@@ -46,6 +48,7 @@ __all__ = [
     "PollChoice",
     "PollOpenVoter",
     "PollOption",
+    "Referral",
     "RoleAssignment",
     "RoleOptIn",
     "RoleType",

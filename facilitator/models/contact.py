@@ -24,4 +24,7 @@ class ContactMessage(db.Model):
     # How the visitor wants to be reached (an email address or a phone number).
     sender_contact: Mapped[str] = mapped_column(String(CONTACT_MAX))
     body: Mapped[str] = mapped_column(Text)
+    # Set when a self-help centre forwarded a visitor's request to the group
+    # (the visitor consented): the Messages page marks it "from the centre".
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -28,9 +28,15 @@ class Listing:
 
 
 def listed(
-    theme: str | None, canton: str | None, language: str | None, today: date
+    theme: str | None,
+    canton: str | None,
+    language: str | None,
+    today: date,
+    centre_id: int | None = None,
 ) -> list[Listing]:
     query = select(Group).where(Group.listed.is_(True))
+    if centre_id is not None:
+        query = query.where(Group.centre_id == centre_id)
     if theme:
         query = query.where(Group.theme == theme)
     if canton:

@@ -199,6 +199,16 @@ def discreet_for(user: User, group: Group) -> bool:
     return user.feed_discreet or group.feed_title_mode == "discreet"
 
 
+def tell_coresponsibles(
+    group: Group, discreet: Subject, named: Subject, template: str, **context: Any
+) -> None:
+    """Email ``group``'s co-responsible members, each with the ``discreet``
+    subject (without the group's name) or the ``named`` one, as they read it."""
+    for user in groups.member_users(group, coresponsible=True):
+        subject = discreet if discreet_for(user, group) else named
+        deliver(user, subject, template, group=group, **context)
+
+
 def notify_arrival(group: Group, newcomer: User, link: str) -> None:
     """Tell the co-responsible members that ``newcomer`` joined the group."""
     name = newcomer.display_name

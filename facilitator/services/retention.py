@@ -4,6 +4,8 @@
   used up;
 - visitors' messages from the directory, 180 days after they arrived (the
   group has answered them by then; co-responsibles may delete them sooner);
+- visitors' requests to a self-help centre, 180 days after they arrived,
+  whatever their status;
 - where a group set a retention period: meeting notes and attendance figures
   of meetings older than it;
 - what the outbox kept of the emails sent or given up more than 30 days ago
@@ -31,18 +33,21 @@ from facilitator.models import (
     Intention,
     Invitation,
     Meeting,
+    Referral,
 )
 from facilitator.services import outbox, welcome
 from facilitator.services.sql import rows_changed
 
 INVITATION_GRACE = timedelta(days=30)
 CONTACT_MESSAGE_DAYS = 180
+REFERRAL_DAYS = 180
 
 
 @dataclass
 class PurgeReport:
     invitations: int = 0
     messages: int = 0
+    referrals: int = 0
     notes: int = 0
     attendance: int = 0
     emails: int = 0
@@ -66,6 +71,9 @@ def purge(now: datetime) -> PurgeReport:
         delete(ContactMessage).where(
             ContactMessage.created_at < now - timedelta(days=CONTACT_MESSAGE_DAYS)
         )
+    )
+    report.referrals = rows_changed(
+        delete(Referral).where(Referral.created_at < now - timedelta(days=REFERRAL_DAYS))
     )
     for group in db.session.scalars(select(Group).where(Group.retention_months.is_not(None))):
         months = group.retention_months or 0  # the query keeps groups that set one

@@ -1,7 +1,7 @@
 """indexes for a centre's statistics: each group's meetings of a period
 
 Revision ID: 0022_centre_stats
-Revises: 0020_centres
+Revises: 0017_welcome
 Create Date: 2026-12-04 17:35:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0022_centre_stats'
-down_revision = '0020_centres'
+down_revision = '0017_welcome'
 branch_labels = None
 depends_on = None
 

@@ -14,7 +14,7 @@ from facilitator.blueprints.forms import LineField, max_length, required, strip
 from facilitator.extensions import limiter
 from facilitator.models import CANTONS, LANGUAGES, THEMES
 from facilitator.models.contact import BODY_MAX, CONTACT_MAX, SENDER_MAX
-from facilitator.services import clock, directory, retention, unit
+from facilitator.services import clock, directory, referrals, retention, unit
 
 bp = Blueprint("directory", __name__, template_folder="templates")
 
@@ -54,6 +54,7 @@ def index():
         cantons=CANTONS,
         languages=LANGUAGES,
         chosen={"theme": theme, "canton": canton, "language": language},
+        centres=referrals.directory_centres(),
     )
 
 

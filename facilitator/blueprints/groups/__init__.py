@@ -21,7 +21,7 @@ from facilitator.errors import flash_error
 from facilitator.i18n import use_context_language
 from facilitator.models._common import MAX_ID
 from facilitator.models.groups import LANGUAGES
-from facilitator.services import audit, charter, clock, invitations, privacy, roles, unit
+from facilitator.services import audit, charter, clock, invitations, listing, privacy, roles, unit
 from facilitator.services import groups as group_service
 from facilitator.services import welcome as welcome_contacts
 from facilitator.services.errors import AlreadyMember, DomainError
@@ -135,14 +135,27 @@ def settings(group_id: int):
     """Change the group's settings."""
     group, membership = load_group(group_id, coresponsible=True)
     form = GroupForm(obj=group)
+    asked = listing.current_request(group)  # to the group's centre, if any
     if request.method == "GET":
         form.discreet_feed.data = group.feed_title_mode == "discreet"
+        form.listed.data = listing.wants_listing(group, asked)
     if form.validate_on_submit():
-        group_service.update_group(group, current_user, _group_data(form))
+        data = _group_data(form)
+        link = url_for("centre_requests.listings", centre_id=group.centre_id or 0, _external=True)
+        data.listed = listing.settle(group, current_user, data.listed, clock.now(), link)
+        group_service.update_group(group, current_user, data)
         unit.commit()
         flash(_("The settings have been saved."), "success")
+        if form.listed.data and not group.listed and group.centre is not None:
+            flash(_("%(centre)s checks the listing first.", centre=group.centre.name), "info")
         return redirect(url_for("groups.show", group_id=group.id))
-    return render_form("groups/form.html", form, group=group, membership=membership)
+    return render_form(
+        "groups/form.html",
+        form,
+        group=group,
+        membership=membership,
+        listing_request=asked,
+    )
 
 
 def _members_page(group, membership, status=200):

@@ -30,7 +30,11 @@ def index():
 @bp.get("/privacy")
 def privacy():
     """Explain what is stored, why, for how long, and who sees it."""
-    return render_template("main/privacy.html", message_days=retention.CONTACT_MESSAGE_DAYS)
+    return render_template(
+        "main/privacy.html",
+        message_days=retention.CONTACT_MESSAGE_DAYS,
+        referral_days=retention.REFERRAL_DAYS,
+    )
 
 
 @bp.get("/healthz")

@@ -42,8 +42,9 @@ admin_bp = Blueprint("admin", __name__, template_folder="templates")
 ACTIONS_PAGE_SIZE = 50
 
 
-@bp.context_processor
+@bp.app_context_processor
 def staff_links() -> dict:
+    """The staff menu, for the centre pages of every blueprint."""
     return {"staff_links": STAFF_LINKS}
 
 

@@ -21,11 +21,11 @@ def register_blueprints(app) -> None:
     from facilitator.blueprints.account import bp as account_bp
     from facilitator.blueprints.attendance import bp as attendance_bp
     from facilitator.blueprints.auth import bp as auth_bp
-    from facilitator.blueprints.centres import admin_bp, group_bp
-    from facilitator.blueprints.centres import bp as centres_bp
-    from facilitator.blueprints.centre_stats import bp as centre_stats_bp
     from facilitator.blueprints.centre_directory import bp as centre_directory_bp
     from facilitator.blueprints.centre_requests import bp as centre_requests_bp
+    from facilitator.blueprints.centre_stats import bp as centre_stats_bp
+    from facilitator.blueprints.centres import admin_bp, group_bp
+    from facilitator.blueprints.centres import bp as centres_bp
     from facilitator.blueprints.charter import bp as charter_bp
     from facilitator.blueprints.directory import bp as directory_bp
     from facilitator.blueprints.feeds import bp as feeds_bp

@@ -16,9 +16,8 @@ from facilitator.extensions import db
 from facilitator.models import Centre, CentreStaff, Group, User
 from facilitator.services import attendance, clock, schedule, unit
 from facilitator.services import groups as group_service
-from tests.browser.conftest import PHONE, log_in, run_axe
-from tests.browser.test_join_phone import PASSWORD, _user
-from tests.conftest import t
+from tests.browser.conftest import PHONE, log_in, person, run_axe
+from tests.conftest import PASSWORD, t
 
 pytestmark = pytest.mark.browser
 SCREEN = 740
@@ -59,9 +58,9 @@ def _attached_group(owner: User, centre: Centre, language: str, share: bool) -> 
 def _centre(app, language):
     """A centre working in ``language`` with a staff member; three groups
     that share already and the owner's group that does not yet."""
-    owner_id, owner_email = _user(app, language, "Owner")
-    staff_id, staff_email = _user(app, language, "Staff")
-    others = [_user(app, language, "Other")[0] for _ in range(3)]
+    owner_id, owner_email = person(app, language, "Owner")
+    staff_id, staff_email = person(app, language, "Staff")
+    others = [person(app, language, "Other")[0] for _ in range(3)]
     with app.app_context():
         centre = Centre(
             name=f"Centre {uuid.uuid4().hex[:6]}",

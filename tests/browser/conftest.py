@@ -61,6 +61,9 @@ def live_app(tmp_path_factory):
                 "LOGIN_LIMIT_PER_IP": "1000 per minute",
                 "LOGIN_LIMIT_PER_ACCOUNT_AND_IP": "1000 per minute",
                 "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
+                # and registers, joins and writes to groups and centres from it
+                "MAIL_LIMIT_PER_IP": "1000 per minute",
+                "CONTACT_LIMIT_PER_IP": "1000 per minute",
             }
         )
         app = create_app(config)

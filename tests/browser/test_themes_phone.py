@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, log_in
 from tests.browser.test_polls_phone import _checked
-from tests.browser.test_roles_phone import _login, _world
-from tests.conftest import t
+from tests.browser.test_roles_phone import _world
+from tests.conftest import PASSWORD, t
 
 pytestmark = pytest.mark.browser
 LANGUAGES = ["fr", "it", "de"]
@@ -36,7 +36,7 @@ def page(request, browser):
 
 def _as(page, base, email):
     page.context.clear_cookies()
-    _login(page, base, email)
+    log_in(page, base, email, PASSWORD)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

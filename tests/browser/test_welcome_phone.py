@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from facilitator.extensions import db
 from facilitator.models import Membership, User, WelcomePairing
-from tests.browser.conftest import PHONE, log_in, run_axe
+from tests.browser.conftest import PHONE, log_in, person, run_axe
 from tests.browser.test_accessibility import SMALL_TARGETS
-from tests.browser.test_join_phone import PASSWORD, _group_with_meetings, _user
+from tests.browser.test_join_phone import _group_with_meetings
 from tests.browser.test_polls_phone import _logout
-from tests.conftest import t
+from tests.conftest import PASSWORD, t
 
 pytestmark = pytest.mark.browser
 LANGUAGES = ["fr", "it", "de"]
@@ -51,7 +51,7 @@ def test_a_newcomer_and_their_welcome_contact_write_to_each_other_then_end_it(
 ):
     base = live_app.config["LIVE_URL"]
     group_id, token, owner_email = _group_with_meetings(live_app, language)
-    _newcomer_id, newcomer_email = _user(live_app, language, "Luca")
+    _newcomer_id, newcomer_email = person(live_app, language, "Luca")
 
     def tr(message, **values):
         return t(live_app, language, message, **values)

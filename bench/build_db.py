@@ -14,7 +14,7 @@ import sys
 import time as timer
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -30,15 +30,79 @@ PASSWORD = "bench-password"  # noqa: S105
 WEEKDAYS = rec.WEEKDAYS[:5]
 
 
-def bench_app():
-    url = os.environ.get("BENCH_DATABASE_URL", "sqlite:///bench.sqlite")
+def bench_app(url: str | None = None):
     return create_app(
         {
             "ENV_NAME": "bench",
             "SECRET_KEY": "bench-secret-key-not-for-production",
-            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_DATABASE_URI": url
+            or os.environ.get("BENCH_DATABASE_URL", "sqlite:///bench.sqlite"),
         }
     )
+
+
+def password_hash() -> str:
+    """The one hash every bench account shares (hashing is slow on purpose)."""
+    probe = User(email="x@example.org", display_name="x", locale="fr")
+    probe.set_password(PASSWORD)
+    return probe.password_hash
+
+
+def account_row(user_id: int, email: str, name: str, hashed: str, now: datetime) -> dict:
+    return {
+        "id": user_id,
+        "email": email,
+        "password_hash": hashed,
+        "display_name": name,
+        "locale": "fr",
+        "session_version": 1,
+        "created_at": now,
+    }
+
+
+def series_row(g: int, rule: rec.Rule, first, uid: str, now: datetime) -> dict:
+    """Group ``g``'s one weekly series (its id is the group's), at 19:00."""
+    return {
+        "id": g,
+        "group_id": g,
+        "uid": uid,
+        "title": "",
+        "location": f"Salle {g}",
+        "note": "",
+        "start_date": first,
+        "start_time": time(19),
+        "duration_minutes": 120,
+        "timezone": "Europe/Zurich",
+        "freq": rule.freq,
+        "interval": 1,
+        "byday": rule.byday[0],
+        "until": rule.until,
+        "sequence": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def store(rows: dict) -> None:
+    """Insert the rows (model -> list of dicts) in bulk, in the order given;
+    on PostgreSQL move the id sequences past them and ANALYZE."""
+    for model, batch in rows.items():
+        for chunk in range(0, len(batch), 5000):
+            db.session.execute(insert(model), batch[chunk : chunk + 5000])
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        for model in rows:
+            if "id" in model.__table__.c and model.__table__.c.id.autoincrement is not False:
+                table = model.__tablename__
+                db.session.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT coalesce(max(id), 1) FROM {table}))"
+                    )
+                )
+        db.session.commit()
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
 
 
 def build() -> dict:
@@ -47,8 +111,7 @@ def build() -> dict:
     with app.app_context():
         db.drop_all()
         db.create_all()
-        probe = User(email="x@example.org", display_name="x", locale="fr")
-        probe.set_password(PASSWORD)
+        hashed = password_hash()
         now = datetime.now(UTC)
         today = now.date()
         series_start = today - timedelta(days=5 * 365 // 2)  # 2.5 years back, 5 years long
@@ -77,15 +140,13 @@ def build() -> dict:
             for m in range(MEMBERS_PER_GROUP):
                 user_id += 1
                 users.append(
-                    {
-                        "id": user_id,
-                        "email": f"member{user_id}@bench.example.org",
-                        "password_hash": probe.password_hash,
-                        "display_name": f"Membre {user_id}",
-                        "locale": "fr",
-                        "session_version": 1,
-                        "created_at": now,
-                    }
+                    account_row(
+                        user_id,
+                        f"member{user_id}@bench.example.org",
+                        f"Membre {user_id}",
+                        hashed,
+                        now,
+                    )
                 )
                 memberships.append(
                     {
@@ -100,27 +161,7 @@ def build() -> dict:
                 rec.WEEKLY, byday=(weekday,), until=series_start + timedelta(days=5 * 365)
             )
             first = rec.first_date(rule, series_start)
-            series_rows.append(
-                {
-                    "id": g,
-                    "group_id": g,
-                    "uid": f"bench-{g}@facilitator",
-                    "title": "",
-                    "location": f"Salle {g}",
-                    "note": "",
-                    "start_date": first,
-                    "start_time": time(19),
-                    "duration_minutes": 120,
-                    "timezone": "Europe/Zurich",
-                    "freq": rule.freq,
-                    "interval": 1,
-                    "byday": weekday,
-                    "until": rule.until,
-                    "sequence": 0,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
+            series_rows.append(series_row(g, rule, first, f"bench-{g}@facilitator", now))
             days = rec.dates(rule, first, first, rule.until)
             step = max(len(days) // OVERRIDES_PER_GROUP, 1)
             for i, day in enumerate(days[::step][:OVERRIDES_PER_GROUP]):
@@ -141,29 +182,15 @@ def build() -> dict:
                         "updated_at": now,
                     }
                 )
-        for model, rows in (
-            (User, users),
-            (Group, groups),
-            (Membership, memberships),
-            (MeetingSeries, series_rows),
-            (Meeting, meetings),
-        ):
-            for chunk in range(0, len(rows), 5000):
-                db.session.execute(insert(model), rows[chunk : chunk + 5000])
-        db.session.commit()
-        if db.engine.dialect.name == "postgresql":
-            from sqlalchemy import text
-
-            for table in ("users", "groups", "memberships", "meeting_series", "meetings"):
-                db.session.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"(SELECT max(id) FROM {table}))"
-                    )
-                )
-            db.session.commit()
-            db.session.execute(text("ANALYZE"))
-            db.session.commit()
+        store(
+            {
+                User: users,
+                Group: groups,
+                Membership: memberships,
+                MeetingSeries: series_rows,
+                Meeting: meetings,
+            }
+        )
     return {
         "groups": len(groups),
         "members": len(users),

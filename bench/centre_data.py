@@ -28,11 +28,9 @@ import sys
 import time as timer
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import insert, text
-
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from facilitator import create_app
+from bench.build_db import account_row, bench_app, password_hash, series_row, store
 from facilitator.domain import recurrence as rec
 from facilitator.extensions import db
 from facilitator.models import (
@@ -50,22 +48,10 @@ from facilitator.models.groups import THEMES
 GROUPS = int(os.environ.get("BENCH_CENTRE_GROUPS", 600))
 YEARS = int(os.environ.get("BENCH_CENTRE_YEARS", 5))
 MEMBERS = 8
-PASSWORD = "bench-password"  # noqa: S105
 STAFF_EMAIL = "staff@bench.example.org"
 CENTRE_ID = 1
 CANTONS = [("VD", "fr"), ("GE", "fr"), ("NE", "fr"), ("FR", "fr"), ("VS", "fr"), ("JU", "fr"),
            ("TI", "it")]  # fmt: skip
-
-
-def bench_app(url: str | None = None):
-    return create_app(
-        {
-            "ENV_NAME": "bench",
-            "SECRET_KEY": "bench-secret-key-not-for-production",
-            "SQLALCHEMY_DATABASE_URI": url
-            or os.environ.get("BENCH_DATABASE_URL", "sqlite:///bench.sqlite"),
-        }
-    )
 
 
 def kind_of(g: int) -> str:
@@ -77,24 +63,13 @@ def populate(now: datetime | None = None) -> dict:
     """Fill the (empty) tables in the current app context; return counts."""
     now = now or datetime.now(UTC)
     today = now.date()
-    probe = User(email="x@example.org", display_name="x", locale="fr")
-    probe.set_password(PASSWORD)
+    hashed = password_hash()
     models = (User, Centre, CentreStaff, Group, Membership, MeetingSeries, Meeting,
               AttendanceRecord)  # fmt: skip
     rows: dict[type, list[dict]] = {model: [] for model in models}
 
     def account(user_id: int, email: str, name: str) -> None:
-        rows[User].append(
-            {
-                "id": user_id,
-                "email": email,
-                "password_hash": probe.password_hash,
-                "display_name": name,
-                "locale": "fr",
-                "session_version": 1,
-                "created_at": now,
-            }
-        )
+        rows[User].append(account_row(user_id, email, name, hashed, now))
 
     account(1, STAFF_EMAIL, "Staff")
     rows[Centre].append(
@@ -155,27 +130,7 @@ def populate(now: datetime | None = None) -> dict:
         weekday = rec.WEEKDAYS[g % 5]
         rule = rec.Rule(rec.WEEKLY, byday=(weekday,), until=until.get(kind))
         first = rec.first_date(rule, start)
-        rows[MeetingSeries].append(
-            {
-                "id": g,
-                "group_id": g,
-                "uid": f"bench-centre-{g}@facilitator",
-                "title": "",
-                "location": f"Salle {g}",
-                "note": "",
-                "start_date": first,
-                "start_time": time(19),
-                "duration_minutes": 120,
-                "timezone": "Europe/Zurich",
-                "freq": rule.freq,
-                "interval": 1,
-                "byday": weekday,
-                "until": rule.until,
-                "sequence": 0,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
+        rows[MeetingSeries].append(series_row(g, rule, first, f"bench-centre-{g}@facilitator", now))
         for i, day in enumerate(rec.dates(rule, first, first, today - timedelta(days=1))):
             meeting_id += 1
             original = datetime.combine(day, time(19))
@@ -206,21 +161,7 @@ def populate(now: datetime | None = None) -> dict:
                         "updated_at": now,
                     }
                 )
-    for model, batch in rows.items():
-        for chunk in range(0, len(batch), 5000):
-            db.session.execute(insert(model), batch[chunk : chunk + 5000])
-    db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        for table in ("users", "centres", "groups", "memberships", "meeting_series", "meetings"):
-            db.session.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT max(id) FROM {table}))"
-                )
-            )
-        db.session.commit()
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
+    store(rows)
     return {
         "groups": len(rows[Group]),
         "meetings": len(rows[Meeting]),

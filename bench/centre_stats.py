@@ -6,12 +6,10 @@ CPU time moves much less than the wall-clock time).
 
     .venv/bin/python bench/centre_stats.py     # instance/centre-stats-bench.sqlite
 
-Its own small generator (bench/centre_data.py, written at the same time for
-the staff's group list, was not on main yet): one centre, 600 attached
-groups over 7 themes and 6 cantons, attendance on, two thirds of them
-sharing their figures; a weekly series each over the last five complete
-years and this one; every past meeting stored with its headcount, one in
-twenty cancelled. Bulk inserts with SQLAlchemy Core.
+The data are those of the staff list's benchmark (bench/centre_data.py:
+one centre, 600 attached groups, weekly meetings over five years with their
+headcounts, every other group sharing its yearly figures), in a database of
+their own.
 """
 
 from __future__ import annotations
@@ -20,146 +18,19 @@ import os
 import statistics
 import sys
 import time as timer
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.build_db import bench_app
-from facilitator.domain import recurrence as rec
+from bench import centre_data, run
+from bench.build_db import PASSWORD, bench_app
 from facilitator.extensions import db
-from facilitator.models import (
-    AttendanceRecord,
-    Centre,
-    CentreStaff,
-    Group,
-    Meeting,
-    MeetingSeries,
-    User,
-)
-from facilitator.models.groups import THEMES
+from facilitator.models import Centre
 from facilitator.services import centre_stats
 
-GROUPS = int(os.environ.get("BENCH_CENTRE_GROUPS", 600))
-YEARS = 5
 RUNS = int(os.environ.get("BENCH_RUNS", 15))
-CANTONS = ("VD", "GE", "NE", "JU", "FR", "VS")
-PASSWORD = "bench-password"  # noqa: S105
-
-
-def build(now: datetime) -> dict:
-    started = timer.perf_counter()
-    db.drop_all()
-    db.create_all()
-    staff = User(email="staff@bench.example.org", display_name="Staff", locale="fr")
-    staff.set_password(PASSWORD)
-    centre = Centre(name="Centre bench", cantons=list(CANTONS), languages=["fr"])
-    db.session.add_all([staff, centre])
-    db.session.flush()
-    db.session.add(CentreStaff(centre_id=centre.id, user_id=staff.id))
-    first_day = date(now.year - YEARS, 1, 1)
-    groups, series_rows, meetings, records = [], [], [], []
-    meeting_id = 0
-    weekdays = rec.WEEKDAYS[:5]
-    for g in range(1, GROUPS + 1):
-        groups.append(
-            {
-                "id": g,
-                "name": f"Groupe {g}",
-                "theme": THEMES[g % len(THEMES)],
-                "canton": CANTONS[g % len(CANTONS)],
-                "language": "fr",
-                "timezone": "Europe/Zurich",
-                "attendance_enabled": True,
-                "share_figures": g % 3 != 0,
-                "centre_id": centre.id,
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        weekday = weekdays[g % len(weekdays)]
-        rule = rec.Rule(rec.WEEKLY, byday=(weekday,))
-        start = rec.first_date(rule, first_day)
-        series_rows.append(
-            {
-                "id": g,
-                "group_id": g,
-                "uid": f"bench-{g}@facilitator",
-                "title": "",
-                "location": "",
-                "note": "",
-                "start_date": start,
-                "start_time": time(19),
-                "duration_minutes": 120,
-                "timezone": "Europe/Zurich",
-                "freq": rule.freq,
-                "interval": 1,
-                "byday": weekday,
-                "until": None,
-                "sequence": 0,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        for i, day in enumerate(rec.dates(rule, start, start, now.date() - timedelta(days=1))):
-            meeting_id += 1
-            original = datetime.combine(day, time(19))
-            cancelled = (i + g) % 20 == 0
-            meetings.append(
-                {
-                    "id": meeting_id,
-                    "group_id": g,
-                    "series_id": g,
-                    "original_start": original,
-                    "start": original,
-                    "timezone": "Europe/Zurich",
-                    "cancelled": cancelled,
-                    "cancel_reason": "",
-                    "uid": f"bench-{g}-{i}@facilitator",
-                    "sequence": 0,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-            if not cancelled:
-                records.append(
-                    {
-                        "meeting_id": meeting_id,
-                        "participants": 3 + (i * 7 + g) % 12,
-                        "newcomers": (i + g) % 4 == 0,
-                        "recorded_at": now,
-                        "updated_at": now,
-                    }
-                )
-    for model, rows in (
-        (Group, groups),
-        (MeetingSeries, series_rows),
-        (Meeting, meetings),
-        (AttendanceRecord, records),
-    ):
-        for chunk in range(0, len(rows), 5000):
-            db.session.execute(insert(model), rows[chunk : chunk + 5000])
-    db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy import text
-
-        for table in ("groups", "meeting_series", "meetings", "attendance_records"):
-            db.session.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT max(id) FROM {table}))"
-                )
-            )
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
-    return {
-        "groups": len(groups),
-        "meetings": len(meetings),
-        "headcounts": len(records),
-        "seconds": round(timer.perf_counter() - started, 1),
-    }
 
 
 def _p50(samples: list[float]) -> float:
@@ -167,9 +38,16 @@ def _p50(samples: list[float]) -> float:
 
 
 def main() -> None:
-    # Its own database (it is dropped and built again): never the main bench's.
+    # Its own database (it is dropped and built again): never the main bench's;
+    # on PostgreSQL the schema "bench", dropped at the end.
     os.environ.setdefault("BENCH_DATABASE_URL", "sqlite:///centre-stats-bench.sqlite")
-    app = bench_app()
+    url, pg_base = run.database_url()
+    with run.postgres_schema(pg_base):
+        measure(url)
+
+
+def measure(url: str) -> None:
+    app = bench_app(url)
     app.config.update({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
     now = datetime.now(UTC)
     year = now.year - 1
@@ -177,9 +55,10 @@ def main() -> None:
         if os.environ.get("BENCH_REUSE"):
             print("reusing the database built before")
         else:
-            print("built", build(now))
+            db.drop_all()
+            db.create_all()
+            print("built", centre_data.populate(now))
         centre = db.session.scalar(select(Centre))
-        staff_email = "staff@bench.example.org"
         service, service_cpu = [], []
         for _ in range(RUNS):
             db.session.expire_all()
@@ -192,7 +71,9 @@ def main() -> None:
         print("year", year, "groups", result.total.groups, "held", result.total.held)
     client = app.test_client()
     https = {"base_url": "https://localhost"}
-    login = client.post("/auth/login", data={"email": staff_email, "password": PASSWORD}, **https)
+    login = client.post(
+        "/auth/login", data={"email": centre_data.STAFF_EMAIL, "password": PASSWORD}, **https
+    )
     assert login.status_code == 302, login.status_code
     page, page_cpu = [], []
     for _ in range(RUNS):

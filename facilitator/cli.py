@@ -212,20 +212,49 @@ def centres_command() -> None:
         )
 
 
+def _toggle(
+    user_email: str, centre: str | None, on: bool, done: tuple[str, str], unchanged: tuple[str, str]
+):
+    """The change that gives (``on``) or takes staff rights at ``centre``, or
+    instance administrator's rights when ``centre`` is None; its message says
+    whether anything changed."""
+
+    def change(actor):
+        user = centres.find_account(user_email)
+        if centre is None:
+            changed, where = centres.set_admin(user, on, actor), ""
+        else:
+            place = centres.find_centre(centre)
+            apply = centres.add_staff if on else centres.remove_staff
+            changed, where = apply(place, user, actor), place.name
+        message = (done if changed else unchanged)[0 if on else 1]
+        return message.format(email=user.email, centre=where)
+
+    _admin_run(change)
+
+
+_STAFF_DONE = ("{email} is now staff of {centre}.", "{email} is no longer staff of {centre}.")
+_STAFF_UNCHANGED = (
+    "{email} was already staff of {centre}: nothing changed.",
+    "{email} was not staff of {centre}: nothing changed.",
+)
+_ADMIN_DONE = (
+    "{email} is now an instance administrator.",
+    "{email} is no longer an instance administrator.",
+)
+_ADMIN_UNCHANGED = (
+    "{email} was already an instance administrator: nothing changed.",
+    "{email} was not an instance administrator: nothing changed.",
+)
+
+
 @admin_group.command("add-staff")
 @click.argument("email")
 @click.argument("centre")
 @_as_option
 def add_staff_command(email, centre, actor_email) -> None:
     """Give the account EMAIL staff rights at CENTRE (number or name)."""
-
-    def change(actor):
-        user, place = centres.find_account(email), centres.find_centre(centre)
-        if centres.add_staff(place, user, actor):
-            return f"{user.email} is now staff of {place.name}."
-        return f"{user.email} was already staff of {place.name}: nothing changed."
-
-    _admin_run(change)
+    _toggle(email, centre, True, _STAFF_DONE, _STAFF_UNCHANGED)
 
 
 @admin_group.command("remove-staff")
@@ -234,14 +263,7 @@ def add_staff_command(email, centre, actor_email) -> None:
 @_as_option
 def remove_staff_command(email, centre, actor_email) -> None:
     """Take the staff rights at CENTRE from the account EMAIL."""
-
-    def change(actor):
-        user, place = centres.find_account(email), centres.find_centre(centre)
-        if centres.remove_staff(place, user, actor):
-            return f"{user.email} is no longer staff of {place.name}."
-        return f"{user.email} was not staff of {place.name}: nothing changed."
-
-    _admin_run(change)
+    _toggle(email, centre, False, _STAFF_DONE, _STAFF_UNCHANGED)
 
 
 @admin_group.command("staff")
@@ -265,14 +287,7 @@ def staff_command(centre) -> None:
 @_as_option
 def grant_command(email, actor_email) -> None:
     """Make the account EMAIL an instance administrator."""
-
-    def change(actor):
-        user = centres.find_account(email)
-        if centres.set_admin(user, True, actor):
-            return f"{user.email} is now an instance administrator."
-        return f"{user.email} was already an instance administrator: nothing changed."
-
-    _admin_run(change)
+    _toggle(email, None, True, _ADMIN_DONE, _ADMIN_UNCHANGED)
 
 
 @admin_group.command("revoke")
@@ -280,14 +295,7 @@ def grant_command(email, actor_email) -> None:
 @_as_option
 def revoke_command(email, actor_email) -> None:
     """Take the instance administrator's rights from the account EMAIL."""
-
-    def change(actor):
-        user = centres.find_account(email)
-        if centres.set_admin(user, False, actor):
-            return f"{user.email} is no longer an instance administrator."
-        return f"{user.email} was not an instance administrator: nothing changed."
-
-    _admin_run(change)
+    _toggle(email, None, False, _ADMIN_DONE, _ADMIN_UNCHANGED)
 
 
 def init_app(app) -> None:

@@ -18,14 +18,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, TextAreaField
 
 from facilitator.blueprints.common import render_form
+from facilitator.blueprints.directory import ContactForm
 from facilitator.blueprints.forms import LineField, max_length, required, strip
 from facilitator.extensions import cache, limiter
 from facilitator.i18n import current_language
-from facilitator.models.contact import BODY_MAX, CONTACT_MAX, SENDER_MAX
+from facilitator.models.contact import BODY_MAX, CONTACT_MAX
 from facilitator.services import centre_feed, clock, directory, referrals, unit
 
 bp = Blueprint("centre_directory", __name__, template_folder="templates")
@@ -35,7 +35,10 @@ bp = Blueprint("centre_directory", __name__, template_folder="templates")
 FEED_MAX_AGE = 3600
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(ContactForm):
+    """A visitor's message to a centre: the message to a group's fields (the
+    same honeypot), other words, and the consent to be passed on."""
+
     body = TextAreaField(
         _l("What kind of group are you looking for?"),
         validators=[required(), max_length(BODY_MAX)],
@@ -44,10 +47,6 @@ class ReferralForm(FlaskForm):
             "For example: a group about grief, near Lausanne, in the evening. "
             "Say only what you are comfortable sharing."
         ),
-    )
-    sender_name = LineField(
-        _l("Your name or a pseudonym"),
-        validators=[required(), max_length(SENDER_MAX)],
     )
     sender_contact = LineField(
         _l("How to reach you (email address or phone)"),
@@ -61,8 +60,6 @@ class ReferralForm(FlaskForm):
             "and your message, and contact you."
         ),
     )
-    # A field people never see: robots fill it in.
-    website = LineField(_l("Leave this field empty"))
 
 
 def _per_centre_key() -> str:
@@ -94,7 +91,7 @@ def ask(centre_id: int):
             unit.commit()
         flash(_("Thank you. The centre has received your request and will answer you."), "success")
         return redirect(url_for("directory.index"))
-    return render_form("centre_directory/ask.html", form, centre=centre)
+    return render_form("centre_directory/ask.html", form, centre=centre, name=centre.name)
 
 
 def _not_modified(etag: str) -> Response | None:

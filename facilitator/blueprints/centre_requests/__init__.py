@@ -157,11 +157,18 @@ def answer(centre_id: int, referral_id: int):
 @login_required
 def answered(centre_id: int, referral_id: int):
     """Mark the request answered (the visitor was reached another way)."""
+    return _change_status(
+        centre_id, referral_id, referrals.mark_answered, _("The request is marked as answered.")
+    )
+
+
+def _change_status(centre_id: int, referral_id: int, change, done: str):
+    """Apply ``change`` (mark answered, close) and say so next to the status."""
     centre = load_centre(centre_id)
     referral = referrals.referral_in(centre, referral_id)
-    referrals.mark_answered(centre, referral, current_user, clock.now())
+    change(centre, referral, current_user, clock.now())
     unit.commit()
-    flash_at("status", _("The request is marked as answered."))
+    flash_at("status", done)
     return redirect_to(url_for(".show", centre_id=centre.id, referral_id=referral.id), "status")
 
 
@@ -204,12 +211,7 @@ def forward(centre_id: int, referral_id: int):
 @login_required
 def close(centre_id: int, referral_id: int):
     """Close the request."""
-    centre = load_centre(centre_id)
-    referral = referrals.referral_in(centre, referral_id)
-    referrals.close(centre, referral, current_user, clock.now())
-    unit.commit()
-    flash_at("status", _("The request is closed."))
-    return redirect_to(url_for(".show", centre_id=centre.id, referral_id=referral.id), "status")
+    return _change_status(centre_id, referral_id, referrals.close, _("The request is closed."))
 
 
 @bp.get("/listings")

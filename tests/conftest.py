@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import os
 import re
+import threading
+import traceback
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -343,6 +345,55 @@ def confirmed(client, url: str, data: dict | None = None):
     match = DIGEST.search(shown.get_data(as_text=True))
     assert match, "no confirmation step"
     return client.post(url, data={**data, "confirm": "1", "digest": match.group(1)})
+
+
+def logged_in(app, user: User, password: str = PASSWORD) -> FlaskClient:
+    """A client of its own, logged in as ``user`` (for requests in parallel)."""
+    client = app.test_client()
+    response = client.post("/auth/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.status_code
+    return client
+
+
+class AppError:
+    """Stands for the 500 page of an exception the app raised (its traceback
+    is printed, and shown when the test fails)."""
+
+    status_code = 500
+
+    def __init__(self, exc: Exception):
+        self.exc = exc
+
+
+def at_once(requests) -> list:
+    """POST (client, url, data) requests all at the same moment; their
+    responses, in the order given (an ``AppError`` where the app raised: the
+    test app lets exceptions through instead of answering its error page)."""
+    barrier = threading.Barrier(len(requests))
+    responses: list = [None] * len(requests)
+
+    def send(index, client, url, data):
+        barrier.wait()
+        try:
+            responses[index] = client.post(url, data=data)
+        except Exception as exc:
+            traceback.print_exc()
+            responses[index] = AppError(exc)
+
+    threads = [
+        threading.Thread(target=send, args=(index, *request))
+        for index, request in enumerate(requests)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.session.expire_all()
+    return responses
+
+
+def statuses(responses) -> list[int]:
+    return [r.status_code for r in responses]
 
 
 BDI_TAG = re.compile(r"</?bdi>")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -16,7 +15,14 @@ from facilitator.domain.recurrence import WEEKLY, Rule
 from facilitator.extensions import db, limiter
 from facilitator.models import AuditEvent, Group, Meeting, StaffAction
 from facilitator.services import clock, schedule
-from tests.conftest import PASSWORD, TEST_DATABASE_URL, count_queries, text_of
+from tests.conftest import (
+    TEST_DATABASE_URL,
+    at_once,
+    count_queries,
+    logged_in,
+    statuses,
+    text_of,
+)
 
 NOW = datetime(2026, 11, 12, 10, 0, tzinfo=UTC)  # a Thursday
 LONG_AGO = datetime(2025, 1, 1, tzinfo=UTC)
@@ -363,29 +369,14 @@ def test_two_coresponsibles_attaching_at_once_attach_the_group_once(
     group = make_group(first)
     second = make_user("Bea", locale="en")
     add_member(group, second, coresponsible=True)
-    clients = []
-    for person in (first, second):
-        client = app.test_client()
-        client.post("/auth/login", data={"email": person.email, "password": PASSWORD})
-        clients.append(client)
-    barrier = threading.Barrier(2)
-    statuses: list[int] = [0, 0]
     url, choices = f"/groups/{group.id}/centre", (vaud.id, geneva.id)
-
-    def attach(index, client, centre_id):
-        barrier.wait()
-        statuses[index] = client.post(url, data={"centre": centre_id}).status_code
-
-    threads = [
-        threading.Thread(target=attach, args=(i, c, centre_id))
-        for i, (c, centre_id) in enumerate(zip(clients, choices, strict=True))
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    db.session.expire_all()
-    assert sorted(statuses) == [302, 409]
+    responses = at_once(
+        [
+            (logged_in(app, person), url, {"centre": centre_id})
+            for person, centre_id in zip((first, second), choices, strict=True)
+        ]
+    )
+    assert sorted(statuses(responses)) == [302, 409]
     attached = db.session.get(Group, group.id).centre_id
     assert attached in choices
     trail = db.session.scalars(select(StaffAction)).all()

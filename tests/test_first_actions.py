@@ -13,8 +13,6 @@ itself is tested on both databases with a row stored by another connection.
 
 from __future__ import annotations
 
-import threading
-import traceback
 from datetime import UTC, date, datetime
 
 import pytest
@@ -26,7 +24,15 @@ from facilitator.models.groups import MemberRole
 from facilitator.models.roles import RoleOptIn
 from facilitator.services import attendance, clock, roles, schedule
 from facilitator.services.roles.errors import MeetingClosed
-from tests.conftest import DIGEST, PASSWORD, TEST_DATABASE_URL, t, text_of
+from tests.conftest import (
+    DIGEST,
+    TEST_DATABASE_URL,
+    at_once,
+    logged_in,
+    statuses,
+    t,
+    text_of,
+)
 
 NOW = datetime(2026, 9, 10, 8, 0, tzinfo=UTC)  # a Thursday
 FUTURE = date(2026, 9, 15)  # a Tuesday to come: roles and intentions
@@ -70,53 +76,7 @@ def _url(crowd, day: date, rest: str) -> str:
 
 
 def _client(app, membership):
-    client = app.test_client()
-    response = client.post(
-        "/auth/login", data={"email": membership.user.email, "password": PASSWORD}
-    )
-    assert response.status_code == 302
-    return client
-
-
-def _at_once(requests):
-    """Send (client, url, data) requests all at the same moment; their
-    responses, in the order given (a 500 where the app raised: the test app
-    lets exceptions through instead of answering its error page)."""
-    barrier = threading.Barrier(len(requests))
-    responses: list = [None] * len(requests)
-
-    def send(index, client, url, data):
-        barrier.wait()
-        try:
-            responses[index] = client.post(url, data=data)
-        except Exception as exc:
-            traceback.print_exc()
-            responses[index] = AppError(exc)
-
-    threads = [
-        threading.Thread(target=send, args=(index, *request))
-        for index, request in enumerate(requests)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    db.session.expire_all()
-    return responses
-
-
-class AppError:
-    """Stands for the 500 page of an exception the app raised (its traceback
-    is printed, and shown when the test fails)."""
-
-    status_code = 500
-
-    def __init__(self, exc: Exception):
-        self.exc = exc
-
-
-def _statuses(responses) -> list[int]:
-    return [r.status_code for r in responses]
+    return logged_in(app, membership.user)
 
 
 def _meetings() -> int:
@@ -141,8 +101,8 @@ def test_twenty_members_taking_different_roles_of_a_fresh_meeting_all_get_theirs
         )
         for n, membership in enumerate(crowd["members"])
     ]
-    statuses = _statuses(_at_once(requests))
-    assert statuses == [302] * PEOPLE
+    answered = statuses(at_once(requests))
+    assert answered == [302] * PEOPLE
     assert _meetings() == 1
     assert _count(RoleAssignment) == PEOPLE
     assert _count(RoleOptIn) == PEOPLE  # each one recorded as willing, once
@@ -155,8 +115,8 @@ def test_twenty_members_taking_the_same_role_of_a_fresh_meeting_one_gets_it(app,
     role = db.session.scalars(roles.role_types(crowd["group"])).first()
     url = _url(crowd, FUTURE, f"roles/{role.id}/0/take")
     requests = [(_client(app, membership), url, {}) for membership in crowd["members"]]
-    responses = _at_once(requests)
-    assert sorted(_statuses(responses)) == [302] + [409] * (PEOPLE - 1)
+    responses = at_once(requests)
+    assert sorted(statuses(responses)) == [302] + [409] * (PEOPLE - 1)
     taken = t(app, "fr", "Someone has just taken this role. Choose another one.")
     for response in responses:
         if response.status_code == 409:
@@ -172,7 +132,7 @@ def test_twenty_members_saying_they_come_to_a_fresh_meeting_are_all_counted(app,
     requests = [
         (_client(app, membership), url, {"answer": "yes"}) for membership in crowd["members"]
     ]
-    assert _statuses(_at_once(requests)) == [302] * PEOPLE
+    assert statuses(at_once(requests)) == [302] * PEOPLE
     assert _meetings() == 1
     counted = attendance.intentions(
         crowd["owner"], schedule.find(crowd["group"], _key(crowd, FUTURE))
@@ -185,7 +145,7 @@ def test_one_member_tapping_i_come_several_times_at_once_is_counted_once(app, cr
     membership = crowd["members"][7]
     url = _url(crowd, FUTURE, "intention")
     requests = [(_client(app, membership), url, {"answer": "yes"}) for _ in range(5)]
-    assert _statuses(_at_once(requests)) == [302] * 5
+    assert statuses(at_once(requests)) == [302] * 5
     assert _count(Intention) == 1
     assert (
         attendance.intentions(
@@ -196,7 +156,7 @@ def test_one_member_tapping_i_come_several_times_at_once_is_counted_once(app, cr
 
 
 @needs_postgresql
-def test_headcounts_and_cancellations_of_a_fresh_meeting_at_once(app, crowd):
+def test_headcounts_and_cancellations_of_a_fresh_meetingat_once(app, crowd):
     """Five co-responsibles record the headcount while five others cancel the
     meeting: one cancellation goes through, the other ones hear it is done,
     each headcount is saved or refused because the meeting is cancelled."""
@@ -219,8 +179,8 @@ def test_headcounts_and_cancellations_of_a_fresh_meeting_at_once(app, crowd):
                 {"participants": str(10 + n)},
             )
         )
-    responses = _at_once(requests)
-    cancels, counts = _statuses(responses[:5]), _statuses(responses[5:])
+    responses = at_once(requests)
+    cancels, counts = statuses(responses[:5]), statuses(responses[5:])
     assert sorted(cancels) == [302] + [409] * 4
     assert set(counts) <= {302, 409}
     refused = t(app, "fr", "This meeting was cancelled: there is nothing to count.")

@@ -5,7 +5,6 @@ and the centre's directory feed."""
 from __future__ import annotations
 
 import json
-import threading
 from datetime import timedelta
 
 import pytest
@@ -20,7 +19,7 @@ from facilitator.models import (
     StaffAction,
 )
 from facilitator.services import clock, retention
-from tests.conftest import PASSWORD, text_of
+from tests.conftest import at_once, logged_in, statuses, text_of
 
 REQUEST = {
     "body": "Je cherche un groupe sur le deuil, le soir, près de Lausanne.",
@@ -345,26 +344,11 @@ def test_two_staff_forwarding_at_once_forward_once(app, centre_world, make_user)
 
     db.session.add(CentreStaff(centre_id=centre.id, user_id=second.id))
     referral = _referral(centre)
-    clients = []
-    for user in (centre_world["staff"], second):
-        c = app.test_client()
-        c.post("/auth/login", data={"email": user.email, "password": PASSWORD})
-        clients.append(c)
-    barrier = threading.Barrier(2)
-    statuses = []
     url = f"/centres/{centre.id}/requests/{referral.id}/forward"
     data = {"group": str(centre_world["group"].id)}
-
-    def race(c):
-        barrier.wait()
-        statuses.append(c.post(url, data=data).status_code)
-
-    threads = [threading.Thread(target=race, args=(c,)) for c in clients]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(statuses) == [302, 409]
+    staff = (centre_world["staff"], second)
+    responses = at_once([(logged_in(app, user), url, data) for user in staff])
+    assert sorted(statuses(responses)) == [302, 409]
     assert db.session.scalar(select(func.count()).select_from(ContactMessage)) == 1
 
 
@@ -514,30 +498,15 @@ def test_two_staff_deciding_at_once_decide_once(app, client, login, centre_world
     db.session.add(CentreStaff(centre_id=centre.id, user_id=second.id))
     db.session.add(ListingRequest(group_id=group.id, centre_id=centre.id))
     db.session.commit()
-    clients = []
-    for user in (centre_world["staff"], second):
-        c = app.test_client()
-        c.post("/auth/login", data={"email": user.email, "password": PASSWORD})
-        clients.append(c)
-    barrier = threading.Barrier(2)
-    statuses = []
     everything = ["self_led", "regular", "confidential", "non_profit"]
-
-    def race(c, path, data):
-        barrier.wait()
-        statuses.append(c.post(path, data=data).status_code)
-
-    jobs = [
-        (clients[0], f"/centres/{centre.id}/listings/{group.id}", {"review-criteria": everything}),
-        (clients[1], f"/centres/{centre.id}/listings/{group.id}/return", {"back-reason": "Non."}),
-    ]
-    threads = [threading.Thread(target=race, args=job) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(statuses) in ([302, 404], [302, 409])
-    db.session.expire_all()
+    place = f"/centres/{centre.id}/listings/{group.id}"
+    responses = at_once(
+        [
+            (logged_in(app, centre_world["staff"]), place, {"review-criteria": everything}),
+            (logged_in(app, second), f"{place}/return", {"back-reason": "Non."}),
+        ]
+    )
+    assert sorted(statuses(responses)) in ([302, 404], [302, 409])
     assert db.session.scalar(select(ListingRequest.status)) in ("approved", "returned")
     assert db.session.scalar(select(func.count()).select_from(StaffAction)) == 1
 
@@ -682,24 +651,8 @@ def test_two_coresponsibles_asking_at_once_make_one_request(
     group = centre_world["group"]
     second = make_user("Dominique")
     add_member(group, second, coresponsible=True)
-    clients = []
-    for user in (centre_world["owner"], second):
-        c = app.test_client()
-        c.post("/auth/login", data={"email": user.email, "password": PASSWORD})
-        clients.append(c)
-    barrier = threading.Barrier(2)
-    statuses = []
-    url = f"/groups/{group.id}/settings"
-
-    def race(c):
-        barrier.wait()
-        statuses.append(c.post(url, data={**SETTINGS, "listed": "y"}).status_code)
-
-    threads = [threading.Thread(target=race, args=(c,)) for c in clients]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert statuses == [302, 302]
+    url, data = f"/groups/{group.id}/settings", {**SETTINGS, "listed": "y"}
+    responses = at_once([(logged_in(app, u), url, data) for u in (centre_world["owner"], second)])
+    assert statuses(responses) == [302, 302]
     assert db.session.scalar(select(func.count()).select_from(ListingRequest)) == 1
     assert db.session.scalar(select(ListingRequest.status)) == "pending"

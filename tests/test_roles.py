@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -14,7 +13,7 @@ from facilitator.extensions import db
 from facilitator.models import Meeting, Membership, RoleAssignment, RoleType
 from facilitator.services import attendance, clock, roles, schedule, unit
 from facilitator.services import groups as group_service
-from tests.conftest import PASSWORD, confirmed, text_of
+from tests.conftest import PASSWORD, at_once, confirmed, logged_in, statuses, text_of
 
 NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 KEY_DAY = date(2026, 9, 15)
@@ -420,25 +419,9 @@ def test_two_members_racing_for_the_last_slot(app, setup):
     # The meeting row exists already, so both requests race on the slot itself.
     schedule.materialize(schedule.find(s["group"], s["key"]))
     db.session.commit()
-    clients = []
-    for user in (s["ana"], s["ben"]):
-        c = app.test_client()
-        c.post("/auth/login", data={"email": user.email, "password": PASSWORD})
-        clients.append(c)
-    barrier = threading.Barrier(2)
-    statuses = []
     url = f"/groups/{s['group'].id}/meetings/{s['key']}/roles/{notes.id}/0/take"
-
-    def race(c):
-        barrier.wait()
-        statuses.append(c.post(url).status_code)
-
-    threads = [threading.Thread(target=race, args=(c,)) for c in clients]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(statuses) == [302, 409]
+    responses = at_once([(logged_in(app, user), url, {}) for user in (s["ana"], s["ben"])])
+    assert sorted(statuses(responses)) == [302, 409]
     assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 1
 
 
@@ -1763,24 +1746,10 @@ def test_two_identical_requests_at_the_same_moment_send_one_email(app, setup, ou
     """Parallel requests: exactly one is recorded and emailed."""
     s = setup
     mine, _theirs = _two_dates(s)
-    clients = [app.test_client() for _ in range(2)]
-    for c in clients:
-        c.post("/auth/login", data={"email": s["ana"].email, "password": PASSWORD})
     url = f"/groups/{s['group'].id}/assignments/{mine.id}/swap"
     data = {"member": str(s["ben_m"].id)}
-    barrier = threading.Barrier(2)
-    statuses = []
-
-    def race(c):
-        barrier.wait()
-        statuses.append(c.post(url, data=data).status_code)
-
-    threads = [threading.Thread(target=race, args=(c,)) for c in clients]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert statuses == [302, 302]
+    responses = at_once([(logged_in(app, s["ana"]), url, data) for _ in range(2)])
+    assert statuses(responses) == [302, 302]
     assert _swap_count() == 1
     assert len(outbox) == 1
 
@@ -1887,23 +1856,9 @@ def test_one_member_taking_one_role_at_two_meetings_at_once(app, setup):
     for key in keys:
         schedule.materialize(schedule.find(s["group"], key))
     db.session.commit()
-    clients = [app.test_client() for _ in keys]
-    for c in clients:
-        c.post("/auth/login", data={"email": s["ana"].email, "password": PASSWORD})
     urls = [f"/groups/{s['group'].id}/meetings/{key}/roles/{welcome.id}/0/take" for key in keys]
-    barrier = threading.Barrier(2)
-    statuses = []
-
-    def race(c, url):
-        barrier.wait()
-        statuses.append(c.post(url).status_code)
-
-    threads = [threading.Thread(target=race, args=pair) for pair in zip(clients, urls, strict=True)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert statuses == [302, 302]
+    responses = at_once([(logged_in(app, s["ana"]), url, {}) for url in urls])
+    assert statuses(responses) == [302, 302]
     assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 2
     assert db.session.scalar(select(func.count()).select_from(RoleOptIn)) == 1
 

@@ -6,7 +6,6 @@ meetings or emails people."""
 from __future__ import annotations
 
 import re
-import threading
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -20,7 +19,16 @@ from facilitator.extensions import db
 from facilitator.models import AuditEvent, Meeting, MeetingSeries, Membership, RoleAssignment
 from facilitator.models.groups import MemberRole
 from facilitator.services import clock, notifications, roles, schedule, unit
-from tests.conftest import DIGEST, PASSWORD, TEST_DATABASE_URL, confirmed, text_of
+from tests.conftest import (
+    DIGEST,
+    PASSWORD,
+    TEST_DATABASE_URL,
+    at_once,
+    confirmed,
+    logged_in,
+    statuses,
+    text_of,
+)
 from tests.test_meetings import SERIES_FORM
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a Tuesday morning in Lausanne
@@ -509,23 +517,11 @@ def test_two_coresponsibles_racing_to_cancel_the_same_meeting(app, people, weekl
     url = f"/groups/{group.id}/meetings/{key(weekly, day)}/cancel"
     posts = []
     for user in (people["owner"], ana.user):
-        c = app.test_client()
-        c.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+        c = logged_in(app, user)
         digest = DIGEST.search(c.post(url, data={}).get_data(as_text=True)).group(1)
         posts.append((c, {"confirm": "1", "digest": digest}))
-    barrier = threading.Barrier(2)
-    statuses = []
-
-    def race(c, data):
-        barrier.wait()
-        statuses.append(c.post(url, data=data).status_code)
-
-    threads = [threading.Thread(target=race, args=post) for post in posts]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(statuses) == [302, 409]
+    responses = at_once([(c, url, data) for c, data in posts])
+    assert sorted(statuses(responses)) == [302, 409]
     # One set of emails: Giulia for her role on the 15th; tonight (the 1st, within
     # the week) every member but the one who cancelled.
     assert len(outbox) == (1 if day == 15 else 3)

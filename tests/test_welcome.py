@@ -6,7 +6,6 @@ three months, and its messages go 30 days later."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,7 +15,7 @@ from facilitator.extensions import db
 from facilitator.models import Membership, OutboxMessage, WelcomeMessage, WelcomePairing
 from facilitator.models.welcome import MESSAGE_MAX
 from facilitator.services import clock, retention, schedule, welcome
-from tests.conftest import PASSWORD, link_in, t, text_of
+from tests.conftest import PASSWORD, at_once, link_in, logged_in, statuses, t, text_of
 
 NOW = datetime(2026, 9, 3, 10, 0, tzinfo=UTC)  # a Thursday
 JOINED = datetime(2026, 9, 2, 12, 0, tzinfo=UTC)
@@ -275,25 +274,14 @@ def test_two_people_pairing_one_newcomer_at_the_same_moment_make_one_pairing(app
     g, camille, ben, ana = group["group"], group["camille"], group["ben"], group["ana"]
     newcomer = _m(ana, g).id
     contacts = {camille: _m(camille, g).id, ben: _m(ben, g).id}
-    clients = []
-    for user in contacts:
-        c = app.test_client()
-        c.post("/auth/login", data={"email": user.email, "password": PASSWORD})
-        clients.append((c, contacts[user]))
     url = f"/groups/{g.id}/welcoming/newcomers/{newcomer}"
-    barrier = threading.Barrier(2)
-    statuses = []
-
-    def race(c, contact):
-        barrier.wait()
-        statuses.append(c.post(url, data={"contact": str(contact)}).status_code)
-
-    threads = [threading.Thread(target=race, args=pair) for pair in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(statuses) == [302, 409]
+    responses = at_once(
+        [
+            (logged_in(app, user), url, {"contact": str(contact)})
+            for user, contact in contacts.items()
+        ]
+    )
+    assert sorted(statuses(responses)) == [302, 409]
     assert _count(WelcomePairing) == 1
 
 

@@ -315,9 +315,11 @@ def auth(client):
 
 @pytest.fixture
 def login(client, auth):
-    """Log ``user`` in on the shared test client and return the client."""
+    """Log ``user`` in on the shared test client and return the client
+    (whoever was logged in on it before is logged out first)."""
 
     def do(user: User):
+        auth.logout()
         response = auth.login(user)
         assert response.status_code == 302, response.get_data(as_text=True)
         return client

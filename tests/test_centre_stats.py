@@ -14,8 +14,7 @@ from sqlalchemy import func, select
 from facilitator.extensions import db, limiter
 from facilitator.models import AuditEvent, Group, StaffAction
 from facilitator.services import attendance, centre_stats, clock, schedule
-from tests.conftest import TEST_DATABASE_URL, t, text_of
-from tests.test_first_actions import _at_once, _client
+from tests.conftest import TEST_DATABASE_URL, at_once, logged_in, t, text_of
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # the last complete year is 2025
 YEAR = date(2025, 1, 7)  # a Tuesday: weekly series from then on
@@ -285,7 +284,7 @@ def test_two_coresponsibles_turning_sharing_on_at_once_make_one_change(
     members = [add_member(group, make_user(f"Co {n}"), coresponsible=True) for n in range(4)]
     db.session.commit()
     url = f"/groups/{group.id}/sharing/figures"
-    responses = _at_once([(_client(app, m), url, {"share": "on"}) for m in members])
+    responses = at_once([(logged_in(app, m.user), url, {"share": "on"}) for m in members])
     assert [r.status_code for r in responses] == [302] * 4
     assert db.session.get(Group, group.id).share_figures is True
     shared = db.session.scalar(

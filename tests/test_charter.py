@@ -46,18 +46,6 @@ def _agreed(user, group) -> int | None:
 
 
 @pytest.fixture
-def login(client, auth):
-    """Log ``user`` in (whoever was logged in before is logged out first)."""
-
-    def do(user):
-        auth.logout()
-        assert auth.login(user).status_code == 302
-        return client
-
-    return do
-
-
-@pytest.fixture
 def group_of_three(make_user, make_group, add_member):
     """Camille (co-responsible), Ana and Ben, in a French-speaking group."""
     camille = make_user("Camille")

@@ -13,8 +13,8 @@ from facilitator.extensions import db
 from facilitator.models import AuditEvent, Meeting, ThemeProposal, ThemeSupport
 from facilitator.models.themes import ProposalStatus
 from facilitator.services import clock, feeds, notifications, privacy, roles, schedule, themes, unit
-from tests.conftest import confirmed, text_of
-from tests.test_first_actions import _at_once, _client, needs_postgresql
+from tests.conftest import at_once, confirmed, logged_in, text_of
+from tests.test_first_actions import needs_postgresql
 
 NOW = datetime(2026, 8, 20, 10, 0, tzinfo=UTC)
 THEME = "Parler du deuil à ses enfants"
@@ -23,18 +23,6 @@ THEME = "Parler du deuil à ses enfants"
 @pytest.fixture(autouse=True)
 def frozen_clock(monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: NOW)
-
-
-@pytest.fixture
-def login(client, auth):
-    """Log ``user`` in on the shared test client, whoever was logged in before."""
-
-    def do(user):
-        auth.logout()
-        assert auth.login(user).status_code == 302
-        return client
-
-    return do
 
 
 @pytest.fixture
@@ -463,8 +451,8 @@ def test_a_proposer_who_deletes_their_account_leaves_the_theme_to_the_group(clie
 def test_the_same_theme_proposed_by_several_members_at_once_is_kept_once(app, setup):
     s = setup
     members = [s["ana_m"], s["ben_m"], s["group"].memberships[0]]
-    requests = [(_client(app, m), s["url"], {"text": THEME}) for m in members]
-    statuses = sorted(r.status_code for r in _at_once(requests))
+    requests = [(logged_in(app, m.user), s["url"], {"text": THEME}) for m in members]
+    statuses = sorted(r.status_code for r in at_once(requests))
     assert statuses == [302, 409, 409]
     assert len(_proposals()) == 1
 
@@ -476,9 +464,9 @@ def test_support_pressed_at_once_by_several_members_and_twice_by_one_counts_each
     s = setup
     proposal = _proposed(client, login, s)
     url = f"{s['url']}/{proposal.id}/support"
-    requests = [(_client(app, m), url, {"support": "1"}) for m in (s["ana_m"], s["ben_m"])]
-    requests += [(_client(app, s["ana_m"]), url, {"support": "1"})]
-    assert [r.status_code for r in _at_once(requests)] == [302, 302, 302]
+    requests = [(logged_in(app, m.user), url, {"support": "1"}) for m in (s["ana_m"], s["ben_m"])]
+    requests += [(logged_in(app, s["ana_m"].user), url, {"support": "1"})]
+    assert [r.status_code for r in at_once(requests)] == [302, 302, 302]
     assert _supports() == 2
 
 
@@ -489,8 +477,8 @@ def test_one_proposal_picked_for_two_meetings_at_once_goes_to_one(app, client, l
     owner = s["group"].memberships[0]
     url = f"{s['url']}/{proposal.id}/pick"
     other = f"s{s['series'].id}-202609221900"
-    requests = [(_client(app, owner), url, {"meeting": key}) for key in (s["key"], other)]
-    statuses = sorted(r.status_code for r in _at_once(requests))
+    requests = [(logged_in(app, owner.user), url, {"meeting": key}) for key in (s["key"], other)]
+    statuses = sorted(r.status_code for r in at_once(requests))
     assert statuses == [302, 409]
     themes_set = db.session.scalars(select(Meeting.theme).where(Meeting.theme.is_not(None))).all()
     assert themes_set == [THEME]

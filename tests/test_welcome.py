@@ -34,18 +34,6 @@ def frozen_clock(monkeypatch):
 
 
 @pytest.fixture
-def login(client, auth):
-    """Log ``user`` in (whoever was logged in before is logged out first)."""
-
-    def do(user):
-        auth.logout()
-        assert auth.login(user).status_code == 302
-        return client
-
-    return do
-
-
-@pytest.fixture
 def group(app, make_user, make_group, add_member, weekly_series):
     """Camille founded the group (co-responsible); Ben has been a member for a
     year and is willing to welcome newcomers; Ana joined yesterday. The group

@@ -21,6 +21,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -37,6 +38,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from facilitator.domain import recurrence as rec
 from facilitator.i18n import UI_LANGUAGES
+from facilitator.models.contact import BODY_MAX, CONTACT_MAX, SENDER_MAX
 from facilitator.models.users import DISPLAY_NAME_MAX, EMAIL_MAX
 from facilitator.services import clock
 from facilitator.services.accounts import (
@@ -283,3 +285,23 @@ def whole_number(value) -> int | None:
 
 class CharterAgreeForm(CharterAgreement, FlaskForm):
     """Agree to the charter shown."""
+
+
+class ContactForm(FlaskForm):
+    """A visitor's message to a group (the directory); a centre's request form
+    extends it."""
+
+    sender_name = LineField(
+        _l("Your name or a pseudonym"),
+        validators=[required(), max_length(SENDER_MAX)],
+    )
+    sender_contact = LineField(
+        _l("How to reach you (email address or phone)"),
+        validators=[required(), max_length(CONTACT_MAX)],
+        description=_l("Only the group's co-responsible members see it."),
+    )
+    body = TextAreaField(
+        _l("Your message"), validators=[required(), max_length(BODY_MAX)], filters=[strip]
+    )
+    # A field people never see: robots fill it in.
+    website = LineField(_l("Leave this field empty"))

@@ -21,8 +21,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, TextAreaField
 
 from facilitator.blueprints.common import render_form
-from facilitator.blueprints.directory import ContactForm
-from facilitator.blueprints.forms import LineField, max_length, required, strip
+from facilitator.blueprints.forms import ContactForm, LineField, max_length, required, strip
 from facilitator.extensions import cache, limiter
 from facilitator.i18n import current_language
 from facilitator.models.contact import BODY_MAX, CONTACT_MAX

@@ -4,36 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from flask_wtf import FlaskForm
-from wtforms import TextAreaField
 
 from facilitator.blueprints.common import load_group, render_form
-from facilitator.blueprints.forms import LineField, max_length, required, strip
+from facilitator.blueprints.forms import ContactForm
 from facilitator.extensions import limiter
 from facilitator.models import CANTONS, LANGUAGES, THEMES
-from facilitator.models.contact import BODY_MAX, CONTACT_MAX, SENDER_MAX
 from facilitator.services import clock, directory, referrals, retention, unit
 
 bp = Blueprint("directory", __name__, template_folder="templates")
-
-
-class ContactForm(FlaskForm):
-    sender_name = LineField(
-        _l("Your name or a pseudonym"),
-        validators=[required(), max_length(SENDER_MAX)],
-    )
-    sender_contact = LineField(
-        _l("How to reach you (email address or phone)"),
-        validators=[required(), max_length(CONTACT_MAX)],
-        description=_l("Only the group's co-responsible members see it."),
-    )
-    body = TextAreaField(
-        _l("Your message"), validators=[required(), max_length(BODY_MAX)], filters=[strip]
-    )
-    # A field people never see: robots fill it in.
-    website = LineField(_l("Leave this field empty"))
 
 
 def _per_group_key() -> str:

@@ -16,7 +16,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
 
@@ -62,7 +61,7 @@ def queue_room_bookings(now: datetime) -> int:
     base = current_app.config["BASE_URL"]
     with current_app.test_request_context(base_url=base):
         report = rooms.run_daily(
-            now.astimezone(ZoneInfo("Europe/Zurich")).date(),
+            now,
             lambda group: url_for("groups.show", group_id=group.id, _external=True),
         )
     return report.reminded + report.freed

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -41,6 +42,7 @@ from facilitator.services.directory import public_name
 from facilitator.services.errors import DomainError, NotFound
 from facilitator.services.schedule import Occurrence
 
+SWISS_TIME = ZoneInfo("Europe/Zurich")
 CLASH_DAYS = 366  # clashes are looked for over the coming 12 months
 ROOM_PAGE_DAYS = 8 * 7  # the room's page shows the coming 8 weeks
 REMIND_DAYS = 30  # co-responsibles are asked to confirm from 30 days before the end
@@ -333,12 +335,13 @@ class JobReport:
     freed: int = 0  # series no longer in their room
 
 
-def run_daily(today: date, link_for: Callable[[Group], str]) -> JobReport:
+def run_daily(now: datetime, link_for: Callable[[Group], str]) -> JobReport:
     """Ask the co-responsibles (once per booking end) to confirm a booking
     that ends within 30 days; free the bookings that ended unconfirmed (the
     group's history and the centre's rooms page say so; one email to the
     centre's address). Running it twice the same day does nothing more. The
-    caller commits."""
+    caller commits. ``now``: aware; its day in Switzerland counts."""
+    today = now.astimezone(SWISS_TIME).date()
     report = JobReport()
     reminded: set[tuple[int, int]] = set()
     for series in _current_bookings(None, today):
@@ -347,7 +350,7 @@ def run_daily(today: date, link_for: Callable[[Group], str]) -> JobReport:
         if end is None or room is None:
             continue
         if end <= today:
-            _expire(series, room)
+            _expire(series, room, now)
             report.freed += 1
         elif end - timedelta(days=REMIND_DAYS) <= today and series.room_reminded_for != end:
             series.room_reminded_for = end
@@ -379,12 +382,12 @@ def _confirm_subject(room: str) -> Callable[[], str]:
     return lambda: _("Confirm that you still use %(room)s", room=room)
 
 
-def _expire(series: MeetingSeries, room: Room) -> None:
+def _expire(series: MeetingSeries, room: Room, now: datetime) -> None:
     group = series.group
     centre = room.centre
     _free(series)
     audit.record(group, None, "room_freed", centre=centre.name, room=room.name)
-    centres.record(centre, None, "room_freed", group, room=room.id, name=room.name)
+    centres.record(centre, None, "room_freed", group, room=room.id, name=room.name).created_at = now
     if centre.contact_email:
         mail.send_template(
             centre.contact_email,

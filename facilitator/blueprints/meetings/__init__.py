@@ -186,13 +186,13 @@ def _series_form(group, membership, form, series):
             return render_template(template, form=form, **context), 409
         if series is None:
             saved = schedule.create_series(group, current_user, data, exact=True, today=today)
-            if hasattr(form, "room"):
+            if getattr(form, "room", None) is not None:
                 rooms.book(saved, room, today)
             unit.commit()
             flash(_("The meetings have been planned."), "success")
         else:
             result = schedule.split(group, current_user, series, data)
-            if hasattr(form, "room"):
+            if getattr(form, "room", None) is not None:
                 rooms.book(result.series, room, today, previous=series)
             else:  # the centre lends no room (any more): the new series is in none
                 rooms.book(result.series, None, today)

@@ -70,10 +70,10 @@ def rhythm(series) -> str:
 
 
 def slot_text(occurrence) -> str:
-    """ "Thu 14 Jan 2027, 18:30-20:00": a meeting's day and times, short."""
+    """ "Thursday 14 January 2027, 18:30-20:00": a meeting's day and times, short."""
     return _(
         "%(day)s, %(start)s–%(end)s",
-        day=day_text(occurrence.start, "medium"),
+        day=day_text(occurrence.start, "full"),
         start=time_text(occurrence.start),
         end=time_text(occurrence.end),
     )

@@ -37,7 +37,7 @@ def offer(form, group, current_room_id: int | None = None) -> bool:
 def picked(form, group):
     """The room picked (None for none); DomainError at the field for a room
     the group may not pick."""
-    if not hasattr(form, "room"):
+    if getattr(form, "room", None) is None:
         return None
     return rooms.pick(group, form.room.data)
 
@@ -62,10 +62,10 @@ def stop_for(form, found) -> bool:
     """Whether saving waits for an answer to the clash: there is one and
     "Use the room anyway" is not ticked (then the warning is at the room
     field)."""
-    if not found or (hasattr(form, "room_anyway") and form.room_anyway.data):
+    if not found or (getattr(form, "room_anyway", None) is not None and form.room_anyway.data):
         return False
     answer = _("Choose another room or another time, or tick this box to save anyway.")
-    if hasattr(form, "room"):
+    if getattr(form, "room", None) is not None:
         form.room.errors = [*form.room.errors, warning(found)]
         form.room_anyway.errors = [answer]
     else:  # a meeting of a series, in the series' room

@@ -524,3 +524,23 @@ def test_detaching_from_the_centre_frees_the_groups_bookings(client, login, scen
     db.session.expire_all()
     assert scene["carers_series"].room_id is None and one_off.room_id is None
     assert "bookings of the centre's rooms" not in text_of(client.get(url, follow_redirects=True))
+
+
+# --- Demo data ------------------------------------------------------------------------------
+
+
+def test_the_demo_has_rooms_and_its_groups_meet_in_them(app):
+    result = app.test_cli_runner().invoke(args=["demo-data"])
+    assert result.exit_code == 0, result.output
+    rows = db.session.execute(
+        select(Room.name, MeetingSeries.room_id, MeetingSeries.location)
+        .outerjoin(MeetingSeries, MeetingSeries.room_id == Room.id)
+        .order_by(Room.name)
+    ).all()
+    names = [name for name, _room, _place in rows]
+    assert names == ["Sala 2", "Salle 2", "Salle du jardin"]
+    used = {name: place for name, room, place in rows if room is not None}
+    assert used == {
+        "Sala 2": "Sala 2, Via Ciani 4, Lugano",
+        "Salle 2": "Salle 2, Av. de la Vallonnette 12, Lausanne",
+    }

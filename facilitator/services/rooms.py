@@ -75,7 +75,7 @@ def room_in(centre: Centre, room_id: int) -> Room:
     return room
 
 
-def add_room(centre: Centre, actor: User, data: RoomData) -> Room:
+def add_room(centre: Centre, actor: User | None, data: RoomData) -> Room:
     room = Room(
         centre_id=centre.id,
         name=data.name,

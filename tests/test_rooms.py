@@ -17,7 +17,7 @@ from facilitator import worker
 from facilitator.domain.recurrence import WEEKLY, Rule
 from facilitator.extensions import db, limiter
 from facilitator.models import AuditEvent, Meeting, MeetingSeries, Room, StaffAction
-from facilitator.services import clock, rooms, schedule, unit
+from facilitator.services import clock, feeds, rooms, schedule, unit
 from tests.conftest import PASSWORD, TEST_DATABASE_URL, confirmed, text_of
 
 NOW = datetime(2026, 10, 1, 10, 0, tzinfo=UTC)  # a Thursday, summer time
@@ -219,6 +219,10 @@ def test_a_coresponsible_picks_a_room_and_members_see_its_name_and_address(
     auth.logout()
     login(scene["ben"])
     assert "Salle du jardin" in text_of(client.get(f"/groups/{grief.id}"))
+    _feed, token = feeds.create(scene["ben"], "phone")
+    unit.commit()
+    calendar = client.get(f"/feeds/{token}.ics").get_data(as_text=True)
+    assert "LOCATION:Salle du jardin" in calendar
 
 
 def test_a_group_without_a_centre_sees_no_room_choice(client, login, make_user, make_group):

@@ -19,23 +19,17 @@ from facilitator.extensions import db, limiter
 from facilitator.models import AuditEvent, Meeting, MeetingSeries, Room, StaffAction
 from facilitator.services import clock, feeds, rooms, schedule, unit
 from tests.conftest import PASSWORD, TEST_DATABASE_URL, confirmed, text_of
+from tests.test_meetings import SERIES_FORM as MEETINGS_SERIES_FORM
 
 NOW = datetime(2026, 10, 1, 10, 0, tzinfo=UTC)  # a Thursday, summer time
 TODAY = date(2026, 10, 1)
 SERIES_FORM = {
-    "frequency": "weekly",
+    **MEETINGS_SERIES_FORM,
     "interval": "1",
     "weekdays": ["TH"],
-    "setpos": "1",
     "month_weekday": "TH",
     "start_date": "2026-10-08",
-    "start_time": "19:00",
-    "end_time": "21:00",
-    "ends": "never",
     "location": "",
-    "title": "",
-    "note": "",
-    "save": "1",
 }
 
 

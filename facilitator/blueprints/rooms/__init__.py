@@ -50,14 +50,7 @@ def index(centre_id: int):
 @login_required
 def new(centre_id: int):
     """Add a room."""
-    centre = load_centre(centre_id)
-    form = RoomForm()
-    if not form.validate_on_submit():
-        return render_form("rooms/form.html", form, centre=centre, room=None)
-    room = rooms.add_room(centre, current_user, form.to_data())
-    unit.commit()
-    flash_at("rooms", _("The room %(room)s has been added.", room=room.name))
-    return redirect_to(url_for("rooms.index", centre_id=centre.id), "rooms")
+    return _room_form(load_centre(centre_id), None)
 
 
 @bp.route("/centres/<int:centre_id>/rooms/<int:room_id>/edit", methods=["GET", "POST"])
@@ -65,15 +58,23 @@ def new(centre_id: int):
 def edit(centre_id: int, room_id: int):
     """Change a room's name, address, seats or notes."""
     centre = load_centre(centre_id)
-    room = _room(centre, room_id)
+    return _room_form(centre, _room(centre, room_id))
+
+
+def _room_form(centre, room):
     form = RoomForm()
-    if request.method == "GET":
+    if room is not None and request.method == "GET":
         form.fill_from(room)
     if not form.validate_on_submit():
         return render_form("rooms/form.html", form, centre=centre, room=room)
-    rooms.change_room(room, current_user, form.to_data())
+    if room is None:
+        room = rooms.add_room(centre, current_user, form.to_data())
+        done = _("The room %(room)s has been added.", room=room.name)
+    else:
+        rooms.change_room(room, current_user, form.to_data())
+        done = _("The room %(room)s has been changed.", room=room.name)
     unit.commit()
-    flash_at("rooms", _("The room %(room)s has been changed.", room=room.name))
+    flash_at("rooms", done)
     return redirect_to(url_for("rooms.index", centre_id=centre.id), "rooms")
 
 

@@ -542,3 +542,37 @@ def test_the_demo_has_rooms_and_its_groups_meet_in_them(app):
         "Sala 2": "Sala 2, Via Ciani 4, Lugano",
         "Salle 2": "Salle 2, Av. de la Vallonnette 12, Lausanne",
     }
+
+
+def test_a_series_changed_from_a_date_on_keeps_its_booking_and_is_freed_once(app, scene, outbox):
+    series, carers, cleo = scene["carers_series"], scene["carers"], scene["cleo"]
+    # Changed from after the booking's end: both series are current at its end.
+    data = schedule.SeriesData(
+        start_date=date(2027, 11, 4),
+        start_time=time(18),
+        duration_minutes=90,
+        rule=Rule(WEEKLY, byday=("TH",)),
+        location=series.location,
+    )
+    new = schedule.split(carers, cleo, series, data).series
+    rooms.book(new, scene["salle"], TODAY, previous=series)
+    unit.commit()
+    assert new.room_id == scene["salle"].id
+    assert new.room_confirmed_until == series.room_confirmed_until == date(2027, 10, 1)
+    assert [s.id for s in rooms.due(carers, date(2027, 9, 15))] in ([series.id], [new.id])
+    assert run_job(app, datetime(2027, 10, 1, 5, tzinfo=UTC)) == 1
+    db.session.expire_all()
+    assert new.room_id is None and series.room_id is None
+    assert len([m for m in outbox if m["To"] == scene["centre"].contact_email]) == 1
+
+
+def test_the_clash_warning_reads_in_french(client, login, scene, make_user, add_member):
+    camille = make_user("Camille", locale="fr")
+    add_member(scene["grief"], camille, coresponsible=True)
+    login(camille)
+    page = text_of(plan(client, scene["grief"], room=str(scene["salle"].id)))
+    assert (
+        "La salle est déjà utilisée par un autre groupe à 52 dates\u00a0: "
+        "jeudi 8 octobre 2026, 18:30–20:00\u202f; jeudi 15 octobre 2026" in page
+    )
+    assert "Et encore 44 fois." in page and "Utiliser la salle quand même" in page

@@ -332,7 +332,7 @@ def free_group(group: Group) -> int:
 @dataclass
 class JobReport:
     reminded: int = 0  # emails to co-responsibles
-    freed: int = 0  # series no longer in their room
+    freed: int = 0  # bookings freed (each told once to the centre)
 
 
 def run_daily(now: datetime, link_for: Callable[[Group], str]) -> JobReport:
@@ -344,14 +344,19 @@ def run_daily(now: datetime, link_for: Callable[[Group], str]) -> JobReport:
     today = now.astimezone(SWISS_TIME).date()
     report = JobReport()
     reminded: set[tuple[int, int]] = set()
+    freed: set[tuple[int, int]] = set()
     for series in _current_bookings(None, today):
         end = series.room_confirmed_until
         room = series.room
         if end is None or room is None:
             continue
         if end <= today:
-            _expire(series, room, now)
-            report.freed += 1
+            # A series changed from a date on continues in a new one: one
+            # booking, told once.
+            told = (series.group_id, room.id) in freed
+            freed.add((series.group_id, room.id))
+            _expire(series, room, now, tell=not told)
+            report.freed += not told
         elif end - timedelta(days=REMIND_DAYS) <= today and series.room_reminded_for != end:
             series.room_reminded_for = end
             if (series.group_id, room.id) in reminded:
@@ -382,10 +387,12 @@ def _confirm_subject(room: str) -> Callable[[], str]:
     return lambda: _("Confirm that you still use %(room)s", room=room)
 
 
-def _expire(series: MeetingSeries, room: Room, now: datetime) -> None:
+def _expire(series: MeetingSeries, room: Room, now: datetime, tell: bool = True) -> None:
     group = series.group
     centre = room.centre
     _free(series)
+    if not tell:
+        return
     audit.record(group, None, "room_freed", centre=centre.name, room=room.name)
     centres.record(centre, None, "room_freed", group, room=room.id, name=room.name).created_at = now
     if centre.contact_email:

@@ -4,6 +4,8 @@ and times only: never the other group)."""
 
 from __future__ import annotations
 
+import functools
+
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from wtforms.fields.choices import SelectChoice
@@ -51,11 +53,15 @@ def warning(found) -> str:
         "The room is already used by another group on %(dates)s.",
         "The room is already used by another group on %(num)d dates: %(dates)s.",
         len(found),
-        dates="; ".join(shown),
+        dates=functools.reduce(_listed, shown),
     )
     if more:
         text += " " + ngettext("And %(num)d more time.", "And %(num)d more times.", more)
     return text
+
+
+def _listed(earlier: str, later: str) -> str:
+    return _("%(earlier)s; %(later)s", earlier=earlier, later=later)
 
 
 def stop_for(form, found) -> bool:

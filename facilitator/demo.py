@@ -30,6 +30,7 @@ from facilitator.services import (
     polls,
     privacy,
     roles,
+    rooms,
     schedule,
     themes,
     unit,
@@ -183,6 +184,11 @@ DEMO_CENTRES = [
         "contact": f"info-entraide-vd@{DEMO_DOMAIN}",
         "group_language": "fr",
         "staff": ("sandrine", "Sandrine (Info-Entraide)", "fr"),
+        # (name, address, seats, notes); the group's series is in the first.
+        "rooms": [
+            ("Salle 2", "Av. de la Vallonnette 12, Lausanne", 14, "Clé à la réception."),
+            ("Salle du jardin", "Av. de la Vallonnette 12, Lausanne", 8, ""),
+        ],
     },
     {
         "name": "Centro Auto Aiuto Ticino (demo)",
@@ -191,6 +197,7 @@ DEMO_CENTRES = [
         "contact": f"auto-aiuto-ti@{DEMO_DOMAIN}",
         "group_language": "it",
         "staff": None,
+        "rooms": [("Sala 2", "Via Ciani 4, Lugano", 12, "")],
     },
 ]
 DEMO_STAFF_EMAIL = f"sandrine@{DEMO_DOMAIN}"
@@ -438,6 +445,19 @@ def _demo_centre(group: Group, coresponsible: User) -> None:
                 centres.add_staff(centre, _demo_user(*spec["staff"]), None)
         db.session.flush()
         centres.attach(group, coresponsible, centre.id)
+        _demo_rooms(group, centre, spec["rooms"])
+
+
+def _demo_rooms(group: Group, centre: Centre, specs: list[tuple[str, str, int, str]]) -> None:
+    """The centre's rooms; the group's regular meetings in the first one."""
+    made = [
+        rooms.add_room(centre, None, rooms.RoomData(name, address, seats, notes))
+        for name, address, seats, notes in specs
+    ]
+    today = clock.today(group.timezone)
+    for series in schedule.current_series(group, today):
+        series.location = made[0].place
+        rooms.book(series, made[0], today)
 
 
 def _demo_groups() -> list[Group]:

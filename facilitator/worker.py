@@ -19,7 +19,16 @@ from datetime import datetime, timedelta
 
 from flask import Flask, current_app, url_for
 
-from facilitator.services import charter, clock, jobs, notifications, polls, retention, unit
+from facilitator.services import (
+    charter,
+    clock,
+    jobs,
+    notifications,
+    polls,
+    retention,
+    rooms,
+    unit,
+)
 from facilitator.services.retention import PurgeReport
 from facilitator.services.unit import SendReport
 
@@ -46,6 +55,18 @@ def queue_charter_reviews(now: datetime) -> int:
         )
 
 
+def queue_room_bookings(now: datetime) -> int:
+    """The rooms' daily job: reminders to confirm a booking, bookings freed
+    (the caller commits); how many emails it queued."""
+    base = current_app.config["BASE_URL"]
+    with current_app.test_request_context(base_url=base):
+        report = rooms.run_daily(
+            now,
+            lambda group: url_for("groups.show", group_id=group.id, _external=True),
+        )
+    return report.reminded + report.freed
+
+
 def queue_and_send(
     queue: Callable[[datetime], int], when: datetime, now: datetime | None = None
 ) -> tuple[int, SendReport]:
@@ -67,6 +88,7 @@ class Round:
     charter_reviews: int | None = None  # None: not due this round
     polls_ended: int | None = None  # None: not due this round
     purge: PurgeReport | None = None
+    room_bookings: int | None = None  # None: not due this round
 
 
 def _merge(total: SendReport, more: SendReport) -> None:
@@ -90,6 +112,9 @@ def run_round(now: datetime | None = None) -> Round:
         unit.commit()
     if jobs.claim("charter_reviews", timedelta(hours=config["PURGE_EVERY_HOURS"]), when):
         result.charter_reviews, sent = queue_and_send(queue_charter_reviews, when, now)
+        _merge(result.mail, sent)
+    if jobs.claim("room_bookings", timedelta(hours=config["PURGE_EVERY_HOURS"]), when):
+        result.room_bookings, sent = queue_and_send(queue_room_bookings, when, now)
         _merge(result.mail, sent)
     if jobs.claim("purge", timedelta(hours=config["PURGE_EVERY_HOURS"]), when):
         result.purge = retention.purge(when)

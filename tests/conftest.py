@@ -39,6 +39,7 @@ from facilitator.models import (
     Membership,
     Referral,
     RoleAssignment,
+    Room,
     User,
 )
 from facilitator.models.groups import MemberRole
@@ -540,6 +541,8 @@ def world(app, make_user, make_group, add_member, make_centre):
     centre = make_centre("Centre Vaud", staff=(staff,))
     other_centre = make_centre("Centro Ticino", cantons=("TI",), staff=(other_staff,))
     group.centre_id = centre.id
+    room = Room(centre_id=centre.id, name="Salle 2", address="Rue du Lac 1, Lausanne")
+    db.session.add(room)
     # A visitor's request to the centre (forwardable), and the group asking
     # its centre to be listed.
     referral = Referral(
@@ -597,6 +600,7 @@ def world(app, make_user, make_group, add_member, make_centre):
             "closed_poll": closed_poll.id,
             "centre": centre.id,
             "other_centre": other_centre.id,
+            "room": room.id,
             "referral": referral.id,
             "closed_option": closed_poll.options[0].id,
             "proposal": proposal.id,

@@ -95,13 +95,15 @@ def test_nothing_in_the_model_can_name_who_came_who_voted_or_who_supports(model)
         assert columns == {"proposal_id", "supporter"}
     # Nor do the tables they reach lead to a person, but through the group
     # (a meeting's, a poll's, a proposal's), the poll's author or the
-    # proposal's author (never shown to others: tests/test_themes.py).
+    # proposal's author (never shown to others: tests/test_themes.py); a
+    # meeting's room leads to its centre only.
     authors = {"polls": {"users"}, "theme_proposals": {"memberships"}}
     for table in foreign:
         reached = {fk.column.table.name for fk in db.metadata.tables[table].foreign_keys}
-        assert reached <= {"groups", "meeting_series", "meetings", "polls"} | authors.get(
+        assert reached <= {"groups", "meeting_series", "meetings", "polls", "rooms"} | authors.get(
             table, set()
         )
+    assert {fk.column.table.name for fk in db.metadata.tables["rooms"].foreign_keys} == {"centres"}
 
 
 def test_only_open_ballots_are_named_and_by_one_table():

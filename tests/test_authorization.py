@@ -332,6 +332,19 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("centre_requests.send_back", "POST"): Case(
         "/centres/{centre}/listings/{group}/return", STAFF_FORM
     ),
+    # Rooms a centre lends: its staff manage them (a room of another centre
+    # is 404 even to staff, see test_rooms); a group's co-responsibles
+    # confirm their booking (nothing due: back to the group's page).
+    ("rooms.index", "GET"): Case("/centres/{centre}/rooms", STAFF_PAGE),
+    ("rooms.new", "GET"): Case("/centres/{centre}/rooms/new", STAFF_PAGE),
+    ("rooms.new", "POST"): Case("/centres/{centre}/rooms/new", STAFF_FORM),
+    ("rooms.edit", "GET"): Case("/centres/{centre}/rooms/{room}/edit", STAFF_PAGE),
+    ("rooms.edit", "POST"): Case("/centres/{centre}/rooms/{room}/edit", STAFF_FORM),
+    ("rooms.show", "GET"): Case("/centres/{centre}/rooms/{room}", STAFF_PAGE),
+    # Retiring shows what it does first (a POST without the confirmation too).
+    ("rooms.retire", "GET"): Case("/centres/{centre}/rooms/{room}/retire", STAFF_PAGE),
+    ("rooms.retire", "POST"): Case("/centres/{centre}/rooms/{room}/retire", STAFF_PAGE),
+    ("rooms.confirm_booking", "POST"): Case("/groups/{group}/series/{series}/room/confirm", ACTION),
 }
 
 

@@ -34,6 +34,7 @@ def register_blueprints(app) -> None:
     from facilitator.blueprints.meetings import bp as meetings_bp
     from facilitator.blueprints.polls import bp as polls_bp
     from facilitator.blueprints.roles import bp as roles_bp
+    from facilitator.blueprints.rooms import bp as rooms_bp
     from facilitator.blueprints.shape import bp as shape_bp
     from facilitator.blueprints.themes import bp as themes_bp
     from facilitator.blueprints.welcome import bp as welcome_bp
@@ -58,3 +59,4 @@ def register_blueprints(app) -> None:
     app.register_blueprint(centre_stats_bp)
     app.register_blueprint(centre_directory_bp)
     app.register_blueprint(centre_requests_bp)
+    app.register_blueprint(rooms_bp)

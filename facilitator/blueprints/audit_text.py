@@ -71,6 +71,13 @@ AUDIT_TEXTS = {
     "listing_approved": _l("%(centre)s approved the listing: the group is in the directory."),
     "listing_returned": _l("%(centre)s sent the request to be listed back, with a reason."),
     "referral_forwarded": _l("%(centre)s passed on a visitor's request (see Messages)."),
+    "room_confirmed": _l("%(actor)s confirmed that the group still uses the room %(room)s."),
+    "room_freed": _l(
+        "The booking of the room %(room)s was not confirmed in time: %(centre)s freed it."
+    ),
+    "centre_room_retired": _l(
+        "%(centre)s no longer lends the room %(room)s: the group's booking was freed."
+    ),
     "charter_reviewed": _l(
         "%(actor)s reviewed the charter and kept it as it is; next review on %(when)s."
     ),
@@ -131,5 +138,6 @@ def _tell(event, who: Callable, pattern_of: Callable):
             "number": details.get("number", ""),
             "theme": details.get("theme", ""),
             "centre": details.get("centre", ""),
+            "room": details.get("room", ""),
         }
     return pattern_of(pattern) % values

@@ -18,6 +18,7 @@ from facilitator.models.roles import (
     SwapRequest,
     Unavailability,
 )
+from facilitator.models.rooms import Room
 from facilitator.models.themes import ThemeProposal, ThemeSupport
 from facilitator.models.users import User
 from facilitator.models.welcome import WelcomeMessage, WelcomePairing
@@ -52,6 +53,7 @@ __all__ = [
     "RoleAssignment",
     "RoleOptIn",
     "RoleType",
+    "Room",
     "StaffAction",
     "SwapRequest",
     "ThemeProposal",

@@ -30,6 +30,7 @@ from facilitator.domain.recurrence import Rule
 from facilitator.extensions import db
 from facilitator.models._common import UTCDateTime, utcnow
 from facilitator.models.groups import Group
+from facilitator.models.rooms import Room
 
 TITLE_MAX = 120
 LOCATION_MAX = 200
@@ -56,6 +57,14 @@ class MeetingSeries(db.Model):
     title: Mapped[str] = mapped_column(String(TITLE_MAX), default="")
     location: Mapped[str] = mapped_column(String(LOCATION_MAX), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # A room of the group's centre (models/rooms.py): the weekly booking,
+    # confirmed until a date (re-confirmed yearly by the group, else freed).
+    room_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rooms.id", ondelete="SET NULL"), index=True
+    )
+    room_confirmed_until: Mapped[date | None] = mapped_column(Date)
+    # The ``room_confirmed_until`` the co-responsibles were reminded of.
+    room_reminded_for: Mapped[date | None] = mapped_column(Date)
     # The first occurrence (the RRULE's DTSTART is always an occurrence).
     start_date: Mapped[date] = mapped_column(Date)
     start_time: Mapped[time] = mapped_column(Time)
@@ -73,6 +82,7 @@ class MeetingSeries(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     group: Mapped[Group] = relationship()
+    room: Mapped[Room | None] = relationship()
     meetings: Mapped[list[Meeting]] = relationship(
         back_populates="series", cascade="all, delete-orphan", passive_deletes=True
     )
@@ -134,6 +144,11 @@ class Meeting(db.Model):
     outline: Mapped[str | None] = mapped_column(Text)
     # None: the group's usual online link; "": none for this meeting.
     online_link: Mapped[str | None] = mapped_column(String(300))
+    # A one-off meeting in a room of the group's centre (an occurrence of a
+    # series is in its series' room unless its place was changed).
+    room_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rooms.id", ondelete="SET NULL"), index=True
+    )
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
     cancel_reason: Mapped[str] = mapped_column(String(REASON_MAX), default="")
     uid: Mapped[str] = mapped_column(String(80), default=new_uid)

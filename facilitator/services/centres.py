@@ -216,11 +216,14 @@ def attach(group: Group, actor: User, centre_id: int) -> Centre:
 
 def detach(group: Group, actor: User) -> Centre | None:
     """Detach ``group`` from its centre at once; the centre keeps nothing of
-    it. Yearly figures are no longer shared: attaching again (to any centre)
+    it, and the group's room bookings there are freed. Yearly figures are no longer shared: attaching again (to any centre)
     asks for that choice anew. None when it was not attached."""
     centre = group.centre
     if centre is None:
         return None
+    from facilitator.services import rooms  # rooms builds on this module
+
+    rooms.free_group(group)
     group.centre_id = None
     group.share_figures = False
     audit.record(group, actor, "centre_detached", centre=centre.name)

@@ -29,7 +29,7 @@ from facilitator.formatting import day_text
 from facilitator.i18n import GROUP_LANGUAGE_NAMES
 from facilitator.models._common import MAX_ID
 from facilitator.models.groups import CANTONS, LANGUAGES, THEMES
-from facilitator.services import centre_groups, centres, clock, unit
+from facilitator.services import centre_groups, centres, clock, rooms, unit
 from facilitator.services.errors import Conflict, DomainError
 
 from .forms import AttachForm
@@ -205,7 +205,12 @@ def detach(group_id: int):
     if group.centre is None:
         return redirect(url_for("group_centre.choose", group_id=group.id))
     if request.method == "GET":
-        return render_template("centres/confirm_detach.html", group=group, membership=membership)
+        return render_template(
+            "centres/confirm_detach.html",
+            group=group,
+            membership=membership,
+            booked=rooms.has_bookings(group),
+        )
     centre = centres.detach(group, current_user)
     unit.commit()
     if centre is not None:

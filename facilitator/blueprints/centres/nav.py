@@ -10,4 +10,5 @@ STAFF_LINKS = [
     ("centre_requests.index", _l("Requests from visitors")),
     ("centre_requests.listings", _l("Listing requests")),
     ("centre_stats.stats", _l("Statistics")),
+    ("rooms.index", _l("Rooms")),
 ]

@@ -21,7 +21,17 @@ from facilitator.errors import flash_error
 from facilitator.i18n import use_context_language
 from facilitator.models._common import MAX_ID
 from facilitator.models.groups import LANGUAGES
-from facilitator.services import audit, charter, clock, invitations, listing, privacy, roles, unit
+from facilitator.services import (
+    audit,
+    charter,
+    clock,
+    invitations,
+    listing,
+    privacy,
+    roles,
+    rooms,
+    unit,
+)
 from facilitator.services import groups as group_service
 from facilitator.services import welcome as welcome_contacts
 from facilitator.services.errors import AlreadyMember, DomainError
@@ -100,6 +110,7 @@ def show(group_id: int):
         charter=charter_standing,
         review_due=charter_standing.review_due(today),
         pairings=welcome_contacts.mine(membership, today),
+        room_due=rooms.due_for(group, membership, today),
     )
 
 

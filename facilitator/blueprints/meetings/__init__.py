@@ -14,10 +14,10 @@ from facilitator.blueprints.confirm import confirm_page, confirm_step
 from facilitator.blueprints.feedback import flash_report, redirect_to
 from facilitator.blueprints.meeting_page import CancelForm, show_page
 from facilitator.i18n import current_language
-from facilitator.services import clock, notifications, roles, schedule, unit
-from facilitator.services.errors import NotFound
+from facilitator.services import clock, notifications, roles, rooms, schedule, unit
+from facilitator.services.errors import DomainError, NotFound
 
-from . import labels
+from . import labels, room_choice
 from .forms import EndForm, MeetingForm, PauseForm, SeriesForm
 
 bp = Blueprint(
@@ -86,6 +86,7 @@ def index(group_id: int):
         items=items,
         series_list=series_list,
         mine=roles.my_marks(current_user, group, clock.now()),
+        room_due=rooms.due_for(group, membership, clock.today(group.timezone)),
     )
 
 
@@ -117,6 +118,7 @@ def new_series(group_id: int):
     """Plan a recurring series, with a preview before saving."""
     group, membership = load_group(group_id, coresponsible=True)
     form = SeriesForm()
+    room_choice.offer(form, group)
     if request.method == "GET":
         form.location.data = group.default_location
         form.start_date.data = None  # a day of the rhythm, picked by the person
@@ -135,6 +137,7 @@ def edit_series(group_id: int, series_id: int):
         "Any date: the new rhythm goes on in step with the old one (a fortnightly series keeps "
         "its weeks)."
     )
+    room_choice.offer(form, group, series.room_id)
     if request.method == "GET":
         form.fill_from(series, max(clock.today(group.timezone), series.start_date))
     return _series_form(group, membership, form, series)
@@ -154,23 +157,45 @@ def _series_form(group, membership, form, series):
     data = form.to_series_data()
     today = clock.today(group.timezone)
     try:
+        room = room_choice.picked(form, group)
+        if room is not None:
+            data.location = room.place
+        if series is None:
+            first = schedule.check_series(data, exact=True, today=today)
+        else:
+            context["split"] = schedule.plan_split(series, data)
+            first = context["split"].first
+        found = (
+            rooms.clashes(
+                room.id, rooms.series_slots(data, first, group.timezone, today), group.id, today
+            )
+            if room is not None
+            else []
+        )
+        context["clashes"] = found
         if "preview" in request.form:
-            if series is None:
-                schedule.check_series(data, exact=True, today=today)
-                dates = schedule.preview(data, limit=10)
-            else:
-                context["split"] = schedule.plan_split(series, data)
-                dates = context["split"].after
+            dates = schedule.preview(data, limit=10) if series is None else context["split"].after
             context["preview"] = [
                 (d, schedule.holiday_on(group.canton, d.date(), current_language())) for d in dates
             ]
+            if found:
+                context["clash_text"] = room_choice.warning(found)
             return render_template(template, form=form, **context)
+        context["split"] = None
+        if room_choice.stop_for(form, found):
+            return render_template(template, form=form, **context), 409
         if series is None:
             saved = schedule.create_series(group, current_user, data, exact=True, today=today)
+            if getattr(form, "room", None) is not None:
+                rooms.book(saved, room, today)
             unit.commit()
             flash(_("The meetings have been planned."), "success")
         else:
             result = schedule.split(group, current_user, series, data)
+            if getattr(form, "room", None) is not None:
+                rooms.book(result.series, room, today, previous=series)
+            else:  # the centre lends no room (any more): the new series is in none
+                rooms.book(result.series, None, today)
             unit.commit()
             saved = result.series
             flash(
@@ -203,7 +228,7 @@ def _series_form(group, membership, form, series):
     except schedule.OffRhythm as exc:
         exc.message = labels.off_rhythm(exc, data.start_time)
         return field_error(form, exc, template, **context)
-    except schedule.ScheduleError as exc:
+    except (schedule.ScheduleError, DomainError) as exc:
         return field_error(form, exc, template, **context)
     _warn_holidays(group, saved)
     # the form posted to "#preview": land on the messages at the top of the page instead
@@ -345,19 +370,61 @@ def new_meeting(group_id: int):
     """Plan a one-off meeting."""
     group, membership = load_group(group_id, coresponsible=True)
     form = MeetingForm()
+    room_choice.offer(form, group)
     if request.method == "GET":
         form.location.data = group.default_location
+    context = {"group": group, "membership": membership, "occurrence": None}
     if form.validate_on_submit():
-        meeting = schedule.create_one_off(group, current_user, form.to_meeting_data())
+        data = form.to_meeting_data()
+        try:
+            room = _room_for_meeting(form, group, data, group.timezone, None)
+        except _Wait as wait:
+            return render_template("meetings/meeting_form.html", form=form, **context), wait.status
+        meeting = schedule.create_one_off(group, current_user, data)
+        rooms.place_meeting(meeting, room)
         unit.commit()
         holiday = schedule.holiday_on(group.canton, meeting.start.date(), current_language())
         flash(_("The meeting has been planned."), "success")
         if holiday:
             flash(_("This date is a public holiday: %(name)s.", name=holiday), "warning")
         return redirect(url_for("meetings.show", group_id=group.id, key=f"m{meeting.id}"))
-    return render_form(
-        "meetings/meeting_form.html", form, group=group, membership=membership, occurrence=None
+    return render_form("meetings/meeting_form.html", form, **context)
+
+
+class _Wait(Exception):
+    """The meeting form is shown again before saving: a room that may not be
+    picked (400), or a clash to answer (409)."""
+
+    def __init__(self, status: int):
+        self.status = status
+
+
+def _room_for_meeting(form, group, data, timezone, occurrence):
+    """The room a one-off meeting is in (picked on the form), or the series'
+    room an occurrence stays in; the room's place becomes the meeting's.
+    Raises _Wait when the form must be shown again (its fields say why)."""
+    if occurrence is not None and occurrence.series is not None:
+        series = occurrence.series
+        room = series.room if data.location == series.location else None
+    else:
+        try:
+            room = room_choice.picked(form, group)
+        except DomainError as exc:
+            form.room.errors = [*form.room.errors, str(exc.message)]
+            raise _Wait(400) from exc
+        if room is not None:
+            data.location = room.place
+    if room is None:
+        return None
+    found = rooms.clashes(
+        room.id,
+        rooms.meeting_slot(data.start, data.duration_minutes, timezone),
+        group.id,
+        clock.today(timezone),
     )
+    if room_choice.stop_for(form, found):
+        raise _Wait(409)
+    return room
 
 
 @bp.get("/meetings/<key>")
@@ -375,23 +442,31 @@ def edit_meeting(group_id: int, key: str):
     group, membership = load_group(group_id, coresponsible=True)
     occurrence = schedule.find(group, key)
     form = MeetingForm()
+    if occurrence.series is None:
+        room_choice.offer(form, group, occurrence.meeting.room_id if occurrence.meeting else None)
+    else:  # an occurrence is in its series' room (unless its place is changed)
+        del form.room
+        if occurrence.series.room_id is None:
+            del form.room_anyway
     if request.method == "GET":
         form.fill_from(occurrence)
+    context = {"group": group, "membership": membership, "occurrence": occurrence}
     if form.validate_on_submit():
         previous = occurrence.start
-        schedule.change(group, current_user, occurrence, form.to_meeting_data())
+        data = form.to_meeting_data()
+        try:
+            room = _room_for_meeting(form, group, data, occurrence.timezone, occurrence)
+        except _Wait as wait:
+            return render_template("meetings/meeting_form.html", form=form, **context), wait.status
+        schedule.change(group, current_user, occurrence, data)
+        if occurrence.series is None and occurrence.meeting is not None:
+            rooms.place_meeting(occurrence.meeting, room)
         _notify(group, [key], "changed", previous=previous)
         report = unit.commit()
         flash(_("The meeting has been changed."), "success")
         flash_report(report)
         return redirect(url_for("meetings.show", group_id=group.id, key=key))
-    return render_form(
-        "meetings/meeting_form.html",
-        form,
-        group=group,
-        membership=membership,
-        occurrence=occurrence,
-    )
+    return render_form("meetings/meeting_form.html", form, **context)
 
 
 @bp.route("/meetings/<key>/cancel", methods=["GET", "POST"])

@@ -10,10 +10,17 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
+from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import ValidationError
 
-from facilitator.blueprints.forms import LineField, date_field, max_length, strip, time_field
+from facilitator.blueprints.forms import (
+    CHOICE_ERROR,
+    LineField,
+    date_field,
+    max_length,
+    strip,
+    time_field,
+)
 from facilitator.models.meetings import LOCATION_MAX, NOTE_MAX, REASON_MAX, TITLE_MAX
 from facilitator.services.schedule import MeetingData, SeriesData
 
@@ -50,6 +57,27 @@ def place_fields():
     )
 
 
+def room_fields():
+    """A room of the group's centre (its choices are set by the page; the
+    page removes both fields when the centre lends no room), and the
+    answer to a clash: use the room anyway."""
+    return (
+        SelectField(
+            _l("A room of the centre"),
+            coerce=int,
+            default=0,
+            choices=[],
+            invalid_choice_message=CHOICE_ERROR,
+            invalid_value_message=CHOICE_ERROR,
+            description=_l("Its name and address then become the place members see."),
+        ),
+        BooleanField(
+            _l("Use the room anyway"),
+            description=_l("The centre's staff see that two groups use the room at once."),
+        ),
+    )
+
+
 class SeriesForm(RuleFields, TimesMixin, FlaskForm):
     """A series: its rhythm (``RuleFields``), first date, times and place."""
 
@@ -65,6 +93,7 @@ class SeriesForm(RuleFields, TimesMixin, FlaskForm):
     start_time = time_field(_l("Starts at"))
     end_time = time_field(_l("Ends at"))
     location, note = place_fields()
+    room, room_anyway = room_fields()
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
@@ -105,6 +134,7 @@ class MeetingForm(TimesMixin, FlaskForm):
     start_time = time_field(_l("Starts at"))
     end_time = time_field(_l("Ends at"))
     location, note = place_fields()
+    room, room_anyway = room_fields()
 
     def to_meeting_data(self) -> MeetingData:
         return MeetingData(

@@ -69,6 +69,16 @@ def rhythm(series) -> str:
     return ngettext("Every day at %(time)s", "Every %(num)d days at %(time)s", n, time=at)
 
 
+def slot_text(occurrence) -> str:
+    """ "Thursday 14 January 2027, 18:30-20:00": a meeting's day and times, short."""
+    return _(
+        "%(day)s, %(start)s–%(end)s",
+        day=day_text(occurrence.start, "full"),
+        start=time_text(occurrence.start),
+        end=time_text(occurrence.end),
+    )
+
+
 def span(series) -> str:
     """ "From 1 September 2026 until 15 December 2026" and the like."""
     rule = series.rule
@@ -139,4 +149,5 @@ def init_app(state) -> None:
     app.add_template_filter(when_text, "when")
     app.add_template_filter(rhythm, "rhythm")
     app.add_template_filter(span, "span")
+    app.add_template_filter(slot_text, "slot")
     app.add_template_filter(dropped_change, "dropped_change")

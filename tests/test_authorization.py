@@ -18,6 +18,9 @@ from dataclasses import dataclass
 import pytest
 from flask_wtf import FlaskForm
 
+from facilitator.extensions import db
+from facilitator.models import Centre
+from facilitator.services import founding
 from tests.conftest import PASSWORD
 
 ROLES = ("anonymous", "outsider", "member", "coresponsible", "staff", "other_staff", "admin")
@@ -332,7 +335,45 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("centre_requests.send_back", "POST"): Case(
         "/centres/{centre}/listings/{group}/return", STAFF_FORM
     ),
+    # Founding a group: the centre's staff only, for a group it is founding
+    # (``founding``, with an open hand-over link). The co-responsibles say
+    # that their group has started (the world's group is not being founded:
+    # the page leads back to the settings).
+    ("centre_founding.found", "GET"): Case("/centres/{centre}/found", STAFF_PAGE),
+    ("centre_founding.found", "POST"): Case("/centres/{centre}/found", STAFF_FORM),
+    ("centre_founding.show", "GET"): Case("/centres/{centre}/founding/{founding}", STAFF_PAGE),
+    ("centre_founding.show", "POST"): Case("/centres/{centre}/founding/{founding}", STAFF_FORM),
+    ("centre_founding.handover", "POST"): Case(
+        "/centres/{centre}/founding/{founding}/handover", STAFF_ACTION
+    ),
+    ("centre_founding.revoke", "GET"): Case(
+        "/centres/{centre}/founding/{founding}/handover/revoke", STAFF_PAGE
+    ),
+    ("centre_founding.revoke", "POST"): Case(
+        "/centres/{centre}/founding/{founding}/handover/revoke", STAFF_ACTION
+    ),
+    ("centre_founding.started", "GET"): Case("/groups/{group}/started", (302, 404, 403, 302)),
+    ("centre_founding.started", "POST"): Case("/groups/{group}/started", ACTION),
 }
+
+
+@pytest.fixture
+def world(world):
+    """The shared world, and a group that its centre is founding, with an
+    open hand-over link."""
+    staff = world["users"]["staff"]
+    centre = db.session.get(Centre, world["values"]["centre"])
+    group = founding.found(
+        centre,
+        staff,
+        founding.FoundingData(
+            name="Groupe en fondation", theme="grief", canton="VD", language="fr"
+        ),
+    )
+    founding.create_handover(group, centre, staff)
+    db.session.commit()
+    world["values"]["founding"] = group.id
+    return world
 
 
 def test_every_route_is_in_the_table(app):

@@ -399,8 +399,8 @@ def test_once_started_the_listing_leads_to_the_group(app, client, founded, make_
     assert client.get(f"/groups/{group.id}/contact").status_code == 200
 
 
-def test_an_unlisted_founding_group_is_not_in_the_directory(client, founded, login):
-    centre, staff, group = founded
+def test_an_unlisted_founding_group_is_not_in_the_directory(client, founded):
+    _centre, _staff, group = founded
     group.listed = False
     db.session.commit()
     assert "Groupe pour proches aidants" not in text_of(client.get("/groups"))

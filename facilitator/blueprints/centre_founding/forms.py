@@ -22,7 +22,7 @@ class FoundingForm(FlaskForm):
         lambda: [(code, GROUP_LANGUAGE_NAMES[code]) for code in LANGUAGES],
     )
     town = LineField(
-        _l("Town"),
+        _l("Town shown in the directory"),
         validators=[max_length(80)],
         description=_l("Only the town, never the address."),
     )

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, TextAreaField
 
 from facilitator.blueprints.forms import LineField, choice_field, max_length, required, strip
-from facilitator.blueprints.groups.labels import CANTON_NAMES, THEME_NAMES
 from facilitator.i18n import GROUP_LANGUAGE_NAMES
 from facilitator.models import CANTONS, LANGUAGES, THEMES
 from facilitator.models.groups import DESCRIPTION_MAX, NAME_MAX
 
 
+def _named(kind: str, codes: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Codes with their names in the reader's language (the filters that the
+    groups' pages register)."""
+    name = current_app.jinja_env.filters[f"{kind}_name"]
+    return [(code, str(name(code))) for code in codes]
+
+
 class FoundingForm(FlaskForm):
     name = LineField(_l("Name of the group"), validators=[required(), max_length(NAME_MAX)])
-    theme = choice_field(_l("Theme"), lambda: [(code, THEME_NAMES[code]) for code in THEMES])
-    canton = choice_field(_l("Canton"), lambda: [(code, CANTON_NAMES[code]) for code in CANTONS])
+    theme = choice_field(_l("Theme"), lambda: _named("theme", THEMES))
+    canton = choice_field(_l("Canton"), lambda: _named("canton", CANTONS))
     language = choice_field(
         _l("Language of the group"),
         lambda: [(code, GROUP_LANGUAGE_NAMES[code]) for code in LANGUAGES],

@@ -38,7 +38,7 @@ class Conflict(DomainError):
 class Gone(DomainError):
     status = 410
     language: str | None = None  # the language to explain it in, when not the reader's
-    group_id: int | None = None  # the group an invitation link led to, if any
+    group_id: int | None = None  # the group a spent hand-over link led to
 
 
 class WrongPassword(DomainError):

@@ -130,9 +130,10 @@ def find(token: str) -> Invitation:
         problem = HandoverUsed() if handover else InvitationUsedUp()
     if problem is not None:
         # The page that explains it speaks the group's language; a member who
-        # opens it again is simply led to the group.
+        # opens a spent hand-over link (theirs) is simply led to the group.
         problem.language = invitation.group.language
-        problem.group_id = invitation.group_id
+        if handover:
+            problem.group_id = invitation.group_id
         raise problem
     return invitation
 

@@ -12,7 +12,7 @@ import uuid
 import pytest
 
 from facilitator.extensions import db
-from facilitator.models import Centre, CentreStaff, Group, Membership
+from facilitator.models import Group, Membership
 from facilitator.models.groups import MemberRole
 from tests.browser.conftest import (
     PHONE,
@@ -21,6 +21,7 @@ from tests.browser.conftest import (
     open_registration_link,
     person,
     run_axe,
+    staffed_centre,
 )
 from tests.conftest import PASSWORD, t
 
@@ -33,21 +34,9 @@ def _demo_first(demo):
 
 
 def _centre_with_staff(app, language) -> tuple[int, str]:
-    """A centre serving Vaud with one staff member: its id and the staff
-    member's email."""
+    """A centre with one staff member: its id and the staff member's email."""
     staff_id, email = person(app, language, "Sacha")
-    with app.app_context():
-        centre = Centre(
-            name=f"Centre {uuid.uuid4().hex[:6]}",
-            cantons=["VD"],
-            languages=[language],
-            contact_email="contact@centre.example.org",
-        )
-        db.session.add(centre)
-        db.session.flush()
-        db.session.add(CentreStaff(centre_id=centre.id, user_id=staff_id))
-        db.session.commit()
-        return centre.id, email
+    return staffed_centre(app, language, staff_id), email
 
 
 def _checked(page) -> None:

@@ -352,6 +352,12 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("centre_founding.revoke", "POST"): Case(
         "/centres/{centre}/founding/{founding}/handover/revoke", STAFF_ACTION
     ),
+    ("centre_founding.give_up", "GET"): Case(
+        "/centres/{centre}/founding/{founding}/delete", STAFF_PAGE
+    ),
+    ("centre_founding.give_up", "POST"): Case(
+        "/centres/{centre}/founding/{founding}/delete", STAFF_ACTION
+    ),
     ("centre_founding.started", "GET"): Case("/groups/{group}/started", (302, 404, 403, 302)),
     ("centre_founding.started", "POST"): Case("/groups/{group}/started", ACTION),
 }

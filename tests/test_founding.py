@@ -420,3 +420,42 @@ def test_staff_of_another_centre_do_not_see_a_founding_group(
     assert (
         client.post(f"/centres/{other_centre.id}/founding/{group.id}/handover").status_code == 404
     )
+
+
+# --- Giving up ---------------------------------------------------------------------------
+
+
+def test_staff_give_up_a_group_nobody_took_over_after_a_confirmation(app, client, login, founded):
+    centre, staff, group = founded
+    _invitation, token = founding.create_handover(group, centre, staff)
+    db.session.commit()
+    login(staff)
+    url = f"/centres/{centre.id}/founding/{group.id}/delete"
+    confirm = client.get(url)
+    assert t(app, "fr", "Yes, delete the group") in text_of(confirm)
+    assert db.session.get(Group, group.id) is not None  # nothing yet
+    response = client.post(url)
+    assert response.location == f"/centres/{centre.id}/groups"
+    assert db.session.scalars(select(Group)).all() == []
+    assert client.get(f"/invite/{token}").status_code == 404
+    action = db.session.scalars(select(StaffAction).order_by(StaffAction.id.desc())).first()
+    assert (action.action, action.details) == (
+        "founding_given_up",
+        {"name": "Groupe pour proches aidants"},
+    )
+
+
+def test_a_group_taken_over_is_not_given_up(app, client, login, founded, make_user):
+    centre, staff, group = founded
+    _invitation, token = founding.create_handover(group, centre, staff)
+    db.session.commit()
+    invitations.accept(token, make_user("Jeanne"))
+    db.session.commit()
+    with pytest.raises(founding.HandedOver):
+        founding.give_up(group, centre, staff)
+    db.session.rollback()
+    login(staff)
+    url = f"/centres/{centre.id}/founding/{group.id}/delete"
+    assert client.get(url).location == f"/centres/{centre.id}/founding/{group.id}"
+    assert client.post(url).status_code == 302
+    assert db.session.get(Group, group.id) is not None

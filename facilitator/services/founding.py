@@ -9,7 +9,8 @@ its hash is stored, the link is shown once, it expires after
 becomes the group's first member and co-responsible (invitations.accept);
 from then on the group is its members': staff see "handed over on <day>",
 never who, and no longer edit anything. The centre stays attached as coach
-until the co-responsibles detach the group.
+until the co-responsibles detach the group. Until then, staff may also give
+up founding it: the group is deleted (``give_up``).
 
 "Being founded" ends when the co-responsibles say "Our group has started"
 (``start``), never by itself: the first meetings of a new group are often
@@ -33,7 +34,7 @@ from sqlalchemy import select, update
 from facilitator.extensions import db
 from facilitator.models import Centre, Group, Invitation, User
 from facilitator.models._common import utcnow
-from facilitator.services import audit, centres, charter, roles
+from facilitator.services import audit, centres, charter, privacy, roles
 from facilitator.services.errors import Conflict, NotFound
 from facilitator.services.lookup import get
 from facilitator.services.sql import rows_changed
@@ -175,6 +176,24 @@ def _revoke_open(group: Group, now: datetime) -> bool:
         )
         > 0
     )
+
+
+def give_up(group: Group, centre: Centre, actor: User) -> str:
+    """Delete a group that nobody took over (the centre gives up founding
+    it); its shown name, which the staff actions keep. HandedOver when
+    someone took it over, even at this very moment."""
+    # The hand-over link first, then the group: the order in which taking the
+    # group over locks them (invitations.accept), so that neither waits for
+    # the other forever.
+    _revoke_open(group, utcnow())
+    db.session.execute(select(Group.id).where(Group.id == group.id).with_for_update())
+    db.session.refresh(group, ["handed_over_at"])
+    if group.handed_over_at is not None:
+        raise HandedOver()
+    name = group.directory_title or group.name
+    centres.record(centre, actor, "founding_given_up", name=name)
+    privacy.delete_group(group)
+    return name
 
 
 def claim(group: Group, now: datetime) -> bool:

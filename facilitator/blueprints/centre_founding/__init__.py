@@ -8,7 +8,7 @@ group that is not being founded by that centre.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -152,6 +152,27 @@ def revoke(centre_id: int, group_id: int):
     if revoked:
         flash_at("handover", _("The hand-over link has been withdrawn. It no longer works."))
     return redirect_to(target, "handover")
+
+
+@bp.route("/centres/<int:centre_id>/founding/<int:group_id>/delete", methods=["GET", "POST"])
+@login_required
+def give_up(centre_id: int, group_id: int):
+    """Confirm, then delete a group that nobody took over."""
+    centre, group = _load(centre_id, group_id)
+    target = url_for("centre_founding.show", centre_id=centre.id, group_id=group.id)
+    if group.handed_over_at is not None:
+        return redirect(target)
+    if request.method == "GET":
+        return render_template("centre_founding/confirm_give_up.html", centre=centre, group=group)
+    try:
+        name = founding.give_up(group, centre, current_user)
+    except DomainError as exc:
+        unit.rollback()
+        flash_at("handover", str(exc.message), "error")
+        return redirect_to(target, "handover")
+    unit.commit()
+    flash(_("The group %(name)s has been deleted.", name=name), "success")
+    return redirect(url_for("centres.groups", centre_id=centre.id))
 
 
 @bp.route("/groups/<int:group_id>/started", methods=["GET", "POST"])

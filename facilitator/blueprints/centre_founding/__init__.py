@@ -113,6 +113,14 @@ def show(centre_id: int, group_id: int):
     )
 
 
+def _refused(exc: DomainError, target: str):
+    """Back to the staff page, which says why (the group was taken over
+    meanwhile), next to the hand-over."""
+    unit.rollback()
+    flash_at("handover", str(exc.message), "error")
+    return redirect_to(target, "handover")
+
+
 @bp.post("/centres/<int:centre_id>/founding/<int:group_id>/handover")
 @login_required
 def handover(centre_id: int, group_id: int):
@@ -122,9 +130,7 @@ def handover(centre_id: int, group_id: int):
     try:
         _invitation, token = founding.create_handover(group, centre, current_user)
     except DomainError as exc:
-        unit.rollback()
-        flash_at("handover", str(exc.message), "error")
-        return redirect_to(target, "handover")
+        return _refused(exc, target)
     unit.commit()
     session[NEW_HANDOVER] = {"group_id": group.id, "token": token}
     return redirect_to(target, "handover")
@@ -145,9 +151,7 @@ def revoke(centre_id: int, group_id: int):
     try:
         revoked = founding.revoke_handover(group, centre, current_user)
     except DomainError as exc:
-        unit.rollback()
-        flash_at("handover", str(exc.message), "error")
-        return redirect_to(target, "handover")
+        return _refused(exc, target)
     unit.commit()
     if revoked:
         flash_at("handover", _("The hand-over link has been withdrawn. It no longer works."))
@@ -167,9 +171,7 @@ def give_up(centre_id: int, group_id: int):
     try:
         name = founding.give_up(group, centre, current_user)
     except DomainError as exc:
-        unit.rollback()
-        flash_at("handover", str(exc.message), "error")
-        return redirect_to(target, "handover")
+        return _refused(exc, target)
     unit.commit()
     flash(_("The group %(name)s has been deleted.", name=name), "success")
     return redirect(url_for("centres.groups", centre_id=centre.id))

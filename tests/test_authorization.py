@@ -18,9 +18,6 @@ from dataclasses import dataclass
 import pytest
 from flask_wtf import FlaskForm
 
-from facilitator.extensions import db
-from facilitator.models import Centre
-from facilitator.services import founding
 from tests.conftest import PASSWORD
 
 ROLES = ("anonymous", "outsider", "member", "coresponsible", "staff", "other_staff", "admin")
@@ -361,25 +358,6 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("centre_founding.started", "GET"): Case("/groups/{group}/started", (302, 404, 403, 302)),
     ("centre_founding.started", "POST"): Case("/groups/{group}/started", ACTION),
 }
-
-
-@pytest.fixture
-def world(world):
-    """The shared world, and a group that its centre is founding, with an
-    open hand-over link."""
-    staff = world["users"]["staff"]
-    centre = db.session.get(Centre, world["values"]["centre"])
-    group = founding.found(
-        centre,
-        staff,
-        founding.FoundingData(
-            name="Groupe en fondation", theme="grief", canton="VD", language="fr"
-        ),
-    )
-    founding.create_handover(group, centre, staff)
-    db.session.commit()
-    world["values"]["founding"] = group.id
-    return world
 
 
 def test_every_route_is_in_the_table(app):

@@ -3,7 +3,8 @@ members, a meeting series with its exceptions, roles filled fairly, a year of
 headcounts, a directory message, an open poll, an invitation, a calendar feed
 and a charter (Lausanne's with a rule of its own that one member has not read
 yet); in Lausanne, a newcomer and their welcome contact who wrote to each other;
-each group attached to a self-help centre (the Vaud one with a staff account).
+each group attached to a self-help centre (the Vaud one with a staff account,
+founding a group in Morges that the directory lists as starting soon).
 
 Loaded by ``flask demo-data`` (and ``make run`` on an empty database) and by the
 browser tests.
@@ -26,6 +27,7 @@ from facilitator.services import (
     charter,
     clock,
     feeds,
+    founding,
     invitations,
     polls,
     privacy,
@@ -174,8 +176,25 @@ DEMO_GROUPS = [
 ]
 
 
+# A group that the Vaud centre is founding (no member yet: its staff hand it
+# over with a link), listed in the directory as starting soon.
+DEMO_FOUNDING = founding.FoundingData(
+    name="Proches aidants – Morges (démo)",
+    theme="family",
+    canton="VD",
+    language="fr",
+    town="Morges",
+    directory_title="Groupe pour proches aidants et aidantes",
+    description=(
+        "Pour les personnes qui accompagnent un proche malade ou âgé\u00a0: "
+        "échanger, souffler, s'entraider."
+    ),
+    listed=True,
+)
+
 # Two self-help centres: Lausanne's group is attached to the Vaud one, whose
-# staff account is the demo's tenth; Lugano's to the Ticino one.
+# staff account is the demo's tenth and which is founding a group in Morges;
+# Lugano's to the Ticino one.
 DEMO_CENTRES = [
     {
         "name": "Info-Entraide Vaud (démo)",
@@ -189,6 +208,7 @@ DEMO_CENTRES = [
             ("Salle 2", "Av. de la Vallonnette 12, Lausanne", 14, "Clé à la réception."),
             ("Salle du jardin", "Av. de la Vallonnette 12, Lausanne", 8, ""),
         ],
+        "founding": DEMO_FOUNDING,
     },
     {
         "name": "Centro Auto Aiuto Ticino (demo)",
@@ -442,7 +462,10 @@ def _demo_centre(group: Group, coresponsible: User) -> None:
             )
             db.session.flush()
             if spec["staff"]:
-                centres.add_staff(centre, _demo_user(*spec["staff"]), None)
+                staff = _demo_user(*spec["staff"])
+                centres.add_staff(centre, staff, None)
+                if spec.get("founding"):
+                    founding.found(centre, staff, spec["founding"])
         db.session.flush()
         centres.attach(group, coresponsible, centre.id)
         _demo_rooms(group, centre, spec["rooms"])
@@ -495,6 +518,18 @@ def reset_demo_data() -> None:
     for group in _demo_groups():
         privacy.delete_group(group)
     names = [spec["name"] for spec in DEMO_CENTRES]
+    # The group the demo centre is founding, while nobody took it over.
+    for group in db.session.scalars(
+        select(Group)
+        .join(Centre, Centre.id == Group.centre_id)
+        .where(
+            Centre.name.in_(names),
+            Group.name == DEMO_FOUNDING.name,
+            Group.founding.is_(True),
+            Group.handed_over_at.is_(None),
+        )
+    ).all():
+        privacy.delete_group(group)
     for centre in db.session.scalars(select(Centre).where(Centre.name.in_(names))):
         db.session.delete(centre)
     db.session.flush()

@@ -47,6 +47,7 @@ from facilitator.services import (
     accounts,
     clock,
     feeds,
+    founding,
     invitations,
     polls,
     roles,
@@ -494,7 +495,7 @@ def world(app, make_user, make_group, add_member, make_centre):
     an id or key for every kind of path parameter: what the route walks of
     test_authorization and test_bad_input open. Besides the group's people:
     a staff member of its centre, one of another centre, and an instance
-    administrator."""
+    administrator; and a group that the centre is founding."""
     coresponsible = make_user("Coresponsible")
     group = make_group(coresponsible)
     group.attendance_enabled = True
@@ -561,6 +562,15 @@ def world(app, make_user, make_group, add_member, make_centre):
     polls.close(group, closed_poll, coresponsible, clock.now())
     proposal = themes.propose(group, member_membership, "Parler du retour au travail", clock.now())
     pairing = welcome.pair(group, second, member_membership.id, second.id, clock.now(), str)
+    # A group that the centre is founding (no member), with an open hand-over link.
+    founded = founding.found(
+        centre,
+        staff,
+        founding.FoundingData(
+            name="Groupe en fondation", theme="grief", canton="VD", language="fr"
+        ),
+    )
+    founding.create_handover(founded, centre, staff)
     db.session.commit()
     with app.test_request_context():
         registration = accounts._serializer(accounts.REGISTRATION_SALT).dumps(
@@ -605,6 +615,7 @@ def world(app, make_user, make_group, add_member, make_centre):
             "closed_option": closed_poll.options[0].id,
             "proposal": proposal.id,
             "pairing": pairing.id,
+            "founding": founded.id,
             "newcomer": target.id,
             "charter_version": db.session.scalar(
                 select(CharterVersion.id).where(CharterVersion.group_id == group.id)

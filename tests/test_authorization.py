@@ -345,6 +345,31 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("rooms.retire", "GET"): Case("/centres/{centre}/rooms/{room}/retire", STAFF_PAGE),
     ("rooms.retire", "POST"): Case("/centres/{centre}/rooms/{room}/retire", STAFF_PAGE),
     ("rooms.confirm_booking", "POST"): Case("/groups/{group}/series/{series}/room/confirm", ACTION),
+    # Founding a group: the centre's staff only, for a group it is founding
+    # (``founding``, with an open hand-over link). The co-responsibles say
+    # that their group has started (the world's group is not being founded:
+    # the page leads back to the settings).
+    ("centre_founding.found", "GET"): Case("/centres/{centre}/found", STAFF_PAGE),
+    ("centre_founding.found", "POST"): Case("/centres/{centre}/found", STAFF_FORM),
+    ("centre_founding.show", "GET"): Case("/centres/{centre}/founding/{founding}", STAFF_PAGE),
+    ("centre_founding.show", "POST"): Case("/centres/{centre}/founding/{founding}", STAFF_FORM),
+    ("centre_founding.handover", "POST"): Case(
+        "/centres/{centre}/founding/{founding}/handover", STAFF_ACTION
+    ),
+    ("centre_founding.revoke", "GET"): Case(
+        "/centres/{centre}/founding/{founding}/handover/revoke", STAFF_PAGE
+    ),
+    ("centre_founding.revoke", "POST"): Case(
+        "/centres/{centre}/founding/{founding}/handover/revoke", STAFF_ACTION
+    ),
+    ("centre_founding.give_up", "GET"): Case(
+        "/centres/{centre}/founding/{founding}/delete", STAFF_PAGE
+    ),
+    ("centre_founding.give_up", "POST"): Case(
+        "/centres/{centre}/founding/{founding}/delete", STAFF_ACTION
+    ),
+    ("centre_founding.started", "GET"): Case("/groups/{group}/started", (302, 404, 403, 302)),
+    ("centre_founding.started", "POST"): Case("/groups/{group}/started", ACTION),
 }
 
 

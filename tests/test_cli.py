@@ -25,7 +25,7 @@ def test_demo_data_loads_a_french_and_an_italian_group(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["demo-data"])
     assert result.exit_code == 0, result.output
-    groups = {g.language: g for g in db.session.scalars(select(Group))}
+    groups = {g.language: g for g in db.session.scalars(select(Group).where(~Group.founding))}
     assert set(groups) == {"fr", "it"}
     assert "Lausanne" in groups["fr"].name
     assert "Lugano" in groups["it"].name
@@ -59,7 +59,7 @@ def test_demo_data_refuses_to_run_twice_unless_reset(app):
     reset = runner.invoke(args=["demo-data", "--reset"])
     assert reset.exit_code == 0, reset.output
     assert count(User) == users
-    assert count(Group) == 2
+    assert count(Group) == 3  # Lausanne, Lugano and the one the Vaud centre is founding
 
 
 def test_demo_data_if_empty_leaves_real_data_alone(app, make_user):
@@ -73,7 +73,7 @@ def test_demo_groups_have_a_schedule_with_exceptions(app):
     from facilitator.models import Meeting, MeetingSeries
 
     app.test_cli_runner().invoke(args=["demo-data"])
-    for group in db.session.scalars(select(Group)):
+    for group in db.session.scalars(select(Group).where(~Group.founding)):
         assert (
             db.session.scalar(
                 select(func.count())
@@ -116,7 +116,7 @@ def test_demo_has_a_year_of_headcounts_in_one_group(app):
     from facilitator.models import AttendanceRecord
 
     app.test_cli_runner().invoke(args=["demo-data"])
-    lausanne = db.session.scalar(select(Group).where(Group.language == "fr"))
+    lausanne = db.session.scalar(select(Group).where(~Group.founding).where(Group.language == "fr"))
     assert lausanne.attendance_enabled
     assert db.session.scalar(select(func.count()).select_from(AttendanceRecord)) >= 20
 
@@ -139,7 +139,7 @@ def test_demo_data_loads_on_a_staging_site_with_the_explicit_flag(app, monkeypat
     monkeypatch.setitem(app.config, "ENV_NAME", "production")
     result = app.test_cli_runner().invoke(args=["demo-data", "--i-know-this-is-production"])
     assert result.exit_code == 0, result.output
-    assert count(Group) == 2
+    assert count(Group) == 3  # with the one the Vaud centre is founding
     assert count(User) == len(DEMO_EMAILS) == 10
 
 
@@ -169,7 +169,7 @@ def test_a_demo_reset_deletes_only_what_the_demo_created(app, make_user, make_gr
     assert groups <= {g.id for g in db.session.scalars(select(Group))}
     # The demo's two groups loaded again; the group where the demo account was
     # alone went with it.
-    names = sorted(g.name for g in db.session.scalars(select(Group)))
+    names = sorted(g.name for g in db.session.scalars(select(Group).where(~Group.founding)))
     assert names == sorted([same_name.name, real.name, *(s["data"].name for s in DEMO_GROUPS)])
     for group_id in groups:  # the old demo account left them
         members = db.session.scalars(select(Membership).where(Membership.group_id == group_id))
@@ -229,7 +229,7 @@ def test_a_maintenance_command_that_fails_exits_non_zero(tmp_path, args, environ
 
 def test_demo_groups_have_two_proposed_themes_with_some_support(app):
     app.test_cli_runner().invoke(args=["demo-data"])
-    for group in db.session.scalars(select(Group)):
+    for group in db.session.scalars(select(Group).where(~Group.founding)):
         proposals = db.session.scalars(
             select(ThemeProposal).where(ThemeProposal.group_id == group.id)
         ).all()
@@ -253,7 +253,9 @@ def test_demo_groups_are_attached_to_centres_and_the_vaud_staff_can_log_in(app):
     assert DEMO_STAFF_EMAIL in result.output
     centres = {c.name: c for c in db.session.scalars(select(Centre))}
     assert sorted(centres) == ["Centro Auto Aiuto Ticino (demo)", "Info-Entraide Vaud (démo)"]
-    attached = {g.language: g.centre.name for g in db.session.scalars(select(Group))}
+    attached = {
+        g.language: g.centre.name for g in db.session.scalars(select(Group).where(~Group.founding))
+    }
     assert attached == {"fr": "Info-Entraide Vaud (démo)", "it": "Centro Auto Aiuto Ticino (demo)"}
     staff = db.session.scalar(User.select_by_email(DEMO_STAFF_EMAIL))
     assert staff.check_password(DEMO_PASSWORD)
@@ -267,3 +269,17 @@ def test_demo_groups_are_attached_to_centres_and_the_vaud_staff_can_log_in(app):
     assert reset.exit_code == 0, reset.output
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Centre)) == 2
+    # The group the Vaud centre is founding comes back once, not twice.
+    assert db.session.scalar(select(func.count()).select_from(Group).where(Group.founding)) == 1
+
+
+def test_the_vaud_centre_is_founding_a_group_listed_as_starting_soon(app, client):
+    from facilitator.demo import DEMO_FOUNDING
+
+    app.test_cli_runner().invoke(args=["demo-data"])
+    group = db.session.scalar(select(Group).where(Group.founding))
+    assert group.name == DEMO_FOUNDING.name and group.centre.name == "Info-Entraide Vaud (démo)"
+    assert group.memberships == [] and group.listed
+    page = client.get("/groups").get_data(as_text=True)
+    assert "Groupe pour proches aidants et aidantes" in page
+    assert f"/directory/centres/{group.centre_id}/write" in page

@@ -544,6 +544,7 @@ def test_the_centre_feed_lists_only_its_listed_groups_and_their_public_facts(cli
     facts = data["groups"][0]
     assert set(facts) == {
         "id",
+        "status",
         "title",
         "theme",
         "canton",
@@ -554,6 +555,7 @@ def test_the_centre_feed_lists_only_its_listed_groups_and_their_public_facts(cli
         "contact_url",
     }
     assert facts["id"] == group.id
+    assert facts["status"] == "meeting"  # not "starting_soon": see test_founding
     assert facts["newcomers_welcome"] is True
     assert facts["rhythms"] and "mardi" in facts["rhythms"][0].lower()
     text = response.get_data(as_text=True)

@@ -22,6 +22,7 @@ def register_blueprints(app) -> None:
     from facilitator.blueprints.attendance import bp as attendance_bp
     from facilitator.blueprints.auth import bp as auth_bp
     from facilitator.blueprints.centre_directory import bp as centre_directory_bp
+    from facilitator.blueprints.centre_founding import bp as centre_founding_bp
     from facilitator.blueprints.centre_requests import bp as centre_requests_bp
     from facilitator.blueprints.centre_stats import bp as centre_stats_bp
     from facilitator.blueprints.centres import admin_bp, group_bp
@@ -60,3 +61,4 @@ def register_blueprints(app) -> None:
     app.register_blueprint(centre_directory_bp)
     app.register_blueprint(centre_requests_bp)
     app.register_blueprint(rooms_bp)
+    app.register_blueprint(centre_founding_bp)

@@ -70,6 +70,19 @@ AUDIT_TEXTS = {
     "listing_withdrawn": _l("%(actor)s withdrew the request to be listed in the directory."),
     "listing_approved": _l("%(centre)s approved the listing: the group is in the directory."),
     "listing_returned": _l("%(centre)s sent the request to be listed back, with a reason."),
+    "centre_group_founded": _l("%(centre)s founded the group."),
+    "centre_founding_updated": _l("%(centre)s changed the facts of the group being founded."),
+    "centre_handover_created": _l("%(centre)s made a hand-over link."),
+    "centre_handover_renewed": _l(
+        "%(centre)s made a new hand-over link (the previous one no longer works)."
+    ),
+    "centre_handover_revoked": _l("%(centre)s withdrew the hand-over link."),
+    "member_took_over": _l(
+        "%(subject)s took the group over with the centre's hand-over link and became co-responsible."
+    ),
+    "founding_ended": _l(
+        "%(actor)s said that the group has started: it is no longer being founded."
+    ),
     "referral_forwarded": _l("%(centre)s passed on a visitor's request (see Messages)."),
     "room_confirmed": _l("%(actor)s confirmed that the group still uses the room %(room)s."),
     "room_freed": _l(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from facilitator.i18n import use_context_language
@@ -84,8 +84,16 @@ def field_error(form, exc: DomainError, template: str, **context):
 
 
 def invalid_invitation(exc: DomainError):
-    """Explain why an invitation link cannot be used, in the group's language."""
+    """Explain why an invitation link cannot be used, in the group's language;
+    a member of the group who opens it again is led to the group."""
     unit.rollback()
+    group_id = getattr(exc, "group_id", None)
+    if (
+        group_id is not None
+        and current_user.is_authenticated
+        and group_service.membership_of(current_user.id, group_id) is not None
+    ):
+        return redirect(url_for("groups.show", group_id=group_id))
     language = getattr(exc, "language", None)
     if language:
         use_context_language(language)

@@ -114,6 +114,9 @@ class Group(db.Model):
         ForeignKey("centres.id", ondelete="SET NULL"), index=True
     )
     founding: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # When the centre that founded the group handed it over to its first
+    # member (services/founding.py): never who.
+    handed_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     share_signals: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     share_figures: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Bumped on every change that touches meetings (feeds use it for ETags).
@@ -171,6 +174,9 @@ class Invitation(db.Model):
     max_uses: Mapped[int | None] = mapped_column(Integer)
     uses: Mapped[int] = mapped_column(Integer, default=0)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A centre's hand-over link of a group being founded (services/founding.py):
+    # single use, its user becomes the first member and co-responsible.
+    handover: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     group: Mapped[Group] = relationship(back_populates="invitations")
     created_by: Mapped[User | None] = relationship()

@@ -38,6 +38,7 @@ class Conflict(DomainError):
 class Gone(DomainError):
     status = 410
     language: str | None = None  # the language to explain it in, when not the reader's
+    group_id: int | None = None  # the group a spent hand-over link led to
 
 
 class WrongPassword(DomainError):
@@ -81,3 +82,20 @@ class InvitationRevoked(Gone):
 
 class InvitationUsedUp(Gone):
     message = _l("This invitation has already been used as often as allowed. Ask for a new link.")
+
+
+class HandoverExpired(Gone):
+    message = _l("This hand-over link has expired. Ask the self-help centre for a new link.")
+
+
+class HandoverRevoked(Gone):
+    message = _l(
+        "This hand-over link has been withdrawn by the self-help centre. Ask the centre for a new link."
+    )
+
+
+class HandoverUsed(Gone):
+    message = _l(
+        "This hand-over link has already been used: the group has been handed over. "
+        "Ask the group's co-responsible members for an invitation."
+    )

@@ -17,10 +17,13 @@ from facilitator.extensions import db
 from facilitator.models import Group, Invitation, MeetingSeries, Membership, User
 from facilitator.models._common import utcnow
 from facilitator.models.groups import FeedTitleMode, MemberRole
-from facilitator.services import audit, schedule
+from facilitator.services import audit, founding, schedule
 from facilitator.services.errors import (
     AlreadyMember,
     Gone,
+    HandoverExpired,
+    HandoverRevoked,
+    HandoverUsed,
     InvitationExpired,
     InvitationRevoked,
     InvitationUnknown,
@@ -84,7 +87,8 @@ def create_invitation(
 
 def open_invitations(group: Group) -> list[Invitation]:
     """The group's invitations still usable, newest first, with their
-    creators (the page names them)."""
+    creators (the page names them); a centre's hand-over link is not one of
+    them (services/founding.py)."""
     now = utcnow()
     return list(
         db.session.scalars(
@@ -92,6 +96,7 @@ def open_invitations(group: Group) -> list[Invitation]:
             .options(joinedload(Invitation.created_by))
             .where(
                 Invitation.group_id == group.id,
+                Invitation.handover.is_(False),
                 Invitation.revoked_at.is_(None),
                 Invitation.expires_at > now,
                 or_(Invitation.max_uses.is_(None), Invitation.uses < Invitation.max_uses),
@@ -102,7 +107,7 @@ def open_invitations(group: Group) -> list[Invitation]:
 
 
 def revoke(group: Group, actor: User, invitation_id: int) -> None:
-    invitation = owned(Invitation, invitation_id, group_id=group.id)
+    invitation = owned(Invitation, invitation_id, group_id=group.id, handover=False)
     if invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
         audit.record(group, actor, "invitation_revoked")
@@ -116,21 +121,27 @@ def find(token: str) -> Invitation:
     if invitation is None:
         raise InvitationUnknown()
     problem: Gone | None = None
+    handover = invitation.handover
     if invitation.revoked_at is not None:
-        problem = InvitationRevoked()
+        problem = HandoverRevoked() if handover else InvitationRevoked()
     elif invitation.expires_at <= utcnow():
-        problem = InvitationExpired()
+        problem = HandoverExpired() if handover else InvitationExpired()
     elif invitation.max_uses is not None and invitation.uses >= invitation.max_uses:
-        problem = InvitationUsedUp()
+        problem = HandoverUsed() if handover else InvitationUsedUp()
     if problem is not None:
-        # The page that explains it speaks the group's language.
+        # The page that explains it speaks the group's language; a member who
+        # opens a spent hand-over link (theirs) is simply led to the group.
         problem.language = invitation.group.language
+        if handover:
+            problem.group_id = invitation.group_id
         raise problem
     return invitation
 
 
 def accept(token: str, user: User) -> Membership:
-    """Make ``user`` a member of the invitation's group, counting one use."""
+    """Make ``user`` a member of the invitation's group, counting one use; a
+    centre's hand-over link makes them its first member and co-responsible
+    (once: two people using it at the same moment, one of them gets it)."""
     invitation = find(token)
     group = invitation.group
     if db.session.scalar(Membership.select_for(user.id, group.id)) is not None:
@@ -150,10 +161,14 @@ def accept(token: str, user: User) -> Membership:
         .execution_options(synchronize_session=False)
     )
     if counted != 1:
-        raise InvitationUsedUp()
-    membership = Membership(user_id=user.id, group_id=group.id, role=MemberRole.MEMBER)
+        raise HandoverUsed() if invitation.handover else InvitationUsedUp()
+    if invitation.handover and not founding.claim(group, now):
+        raise HandoverUsed()
+    role = MemberRole.CORESPONSIBLE if invitation.handover else MemberRole.MEMBER
+    membership = Membership(user_id=user.id, group_id=group.id, role=role)
     user.feed_changed_at = now  # the group joins their personal feed
     db.session.add(membership)
-    audit.record(group, user, "member_joined", subject=user)
+    joined = "member_took_over" if invitation.handover else "member_joined"
+    audit.record(group, user, joined, subject=user)
     db.session.flush()
     return membership

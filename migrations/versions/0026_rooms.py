@@ -12,7 +12,7 @@ import facilitator.models._common  # noqa: F401 - custom column types
 
 # revision identifiers, used by Alembic.
 revision = '0026_rooms'
-down_revision = '0023_referrals'
+down_revision = "0024_founding"
 branch_labels = None
 depends_on = None
 

@@ -23,6 +23,8 @@ from facilitator import create_app
 from facilitator.demo import DEMO_DOMAIN, DEMO_PASSWORD, load_demo_data
 from facilitator.extensions import db
 from facilitator.models import (
+    Centre,
+    CentreStaff,
     CharterVersion,
     Group,
     Membership,
@@ -136,7 +138,10 @@ def demo(live_app):
         groups = {}
         for (invite, feed), group in zip(
             links,
-            db.session.scalars(select(Group).where(Group.id > before).order_by(Group.id)),
+            # (not the group the Vaud centre is founding: it has no member yet)
+            db.session.scalars(
+                select(Group).where(Group.id > before, ~Group.founding).order_by(Group.id)
+            ),
             strict=True,
         ):
             if not group.attendance_enabled:  # every page exists in every language
@@ -207,6 +212,23 @@ def person(app, language: str, name: str = "Giulia") -> tuple[int, str]:
         user = new_user(name, language)
         db.session.commit()
         return user.id, user.email
+
+
+def staffed_centre(app, language: str, staff_id: int) -> int:
+    """A centre serving Vaud in ``language`` with ``staff_id`` (an account of
+    ``person``) on its staff, saved for the server: its id."""
+    with app.app_context():
+        centre = Centre(
+            name=f"Centre {uuid.uuid4().hex[:6]}",
+            cantons=["VD"],
+            languages=[language],
+            contact_email="contact@centre.example.org",
+        )
+        db.session.add(centre)
+        db.session.flush()
+        db.session.add(CentreStaff(centre_id=centre.id, user_id=staff_id))
+        db.session.commit()
+        return centre.id
 
 
 def log_in(page, base, email, password=DEMO_PASSWORD):

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 STAFF_LINKS = [
     ("centres.groups", _l("Groups")),
+    ("centre_founding.found", _l("Found a group")),
     ("centre_requests.index", _l("Requests from visitors")),
     ("centre_requests.listings", _l("Listing requests")),
     ("centre_stats.stats", _l("Statistics")),

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -45,6 +54,10 @@ def index():
 def contact(group_id: int):
     """Write to a listed group; its co-responsible members answer."""
     group = directory.listed_group(group_id)
+    if group.founding:  # no member answers yet: the centre does
+        if group.centre_id is None:
+            abort(404)
+        return redirect(url_for("centre_directory.ask", centre_id=group.centre_id))
     form = ContactForm()
     if form.validate_on_submit():
         if not form.website.data:  # robots get the same answer, and nothing is sent

@@ -345,7 +345,16 @@ def invitation(token: str):
             else:
                 announce_arrival(membership)
                 unit.commit()
-                flash(_("Welcome to %(name)s!", name=group.name), "success")
+                if invite.handover:
+                    flash(
+                        _(
+                            "You have taken over %(name)s: you are its co-responsible member.",
+                            name=group.name,
+                        ),
+                        "success",
+                    )
+                else:
+                    flash(_("Welcome to %(name)s!", name=group.name), "success")
                 return redirect(url_for("groups.welcome", group_id=group.id))
         else:
             status = 400
@@ -358,6 +367,7 @@ def invitation(token: str):
         preview=invitations.preview(group, clock.now()),
         rules=rules,
         form=form,
+        handover=invite.handover,
     ), status
 
 

@@ -25,14 +25,15 @@ from wtforms.fields.choices import SelectChoice
 
 from facilitator.blueprints.common import load_centre, load_group
 from facilitator.blueprints.feedback import flash_at, redirect_to
+from facilitator.blueprints.signal_text import staff_lines, staff_text
 from facilitator.formatting import day_text
 from facilitator.i18n import GROUP_LANGUAGE_NAMES
 from facilitator.models._common import MAX_ID
 from facilitator.models.groups import CANTONS, LANGUAGES, THEMES
-from facilitator.services import centre_groups, centres, clock, unit
+from facilitator.services import centre_groups, centres, clock, health_signals, unit
 from facilitator.services.errors import Conflict, DomainError
 
-from .forms import AttachForm
+from .forms import AttachForm, SignalsSharingForm
 from .nav import STAFF_LINKS
 
 bp = Blueprint("centres", __name__, template_folder="templates")
@@ -87,6 +88,7 @@ def _labels() -> dict[str, str]:
         "members": _("Members"),
         "newcomers": _("Newcomers welcome"),
         "listed": _("In the directory"),
+        "signals": _("Signals"),
     }
 
 
@@ -123,6 +125,10 @@ def groups(centre_id: int):
         },
         yes_no={True: _("yes"), False: _("no")},
         listed={True: _("listed"), False: _("not listed")},
+        signal_lines=staff_lines,
+        no_signal=_("none"),
+        not_shared=_("not shared"),
+        quiet_weeks=current_app.config["HEALTH_QUIET_WEEKS"],
     )
 
 
@@ -139,7 +145,7 @@ def groups_csv(centre_id: int):
         "yes": _("yes"),
         "no": _("no"),
     }
-    body = centre_groups.to_csv(rows, _labels(), values)
+    body = centre_groups.to_csv(rows, _labels(), values, staff_text)
     centres.record(centre, current_user, "groups_exported", rows=len(rows), **filters.as_args())
     unit.commit()
     response = Response(body, content_type="text/csv; charset=utf-8")
@@ -213,6 +219,46 @@ def detach(group_id: int):
             "centre-status", _("The group is no longer attached to %(centre)s.", centre=centre.name)
         )
     return redirect_to(url_for("group_centre.choose", group_id=group.id), "centre-status")
+
+
+@group_bp.route("/groups/<int:group_id>/sharing/signals", methods=["GET", "POST"])
+@login_required
+def signals_sharing(group_id: int):
+    """Say exactly what sharing the health signals gives the centre; turn it
+    on or off (recorded in the group's history)."""
+    group, membership = load_group(group_id, coresponsible=True)
+    form = SignalsSharingForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                health_signals.set_sharing(group, current_user, form.share.data == "on")
+            except DomainError as exc:
+                unit.rollback()
+                form.share.errors = [str(exc.message)]
+                status = exc.status
+            else:
+                unit.commit()
+                flash_at(
+                    "sharing",
+                    _("The signals are shared with the centre.")
+                    if group.share_signals
+                    else _("The signals are no longer shared with the centre."),
+                )
+                return redirect_to(
+                    url_for("group_centre.signals_sharing", group_id=group.id), "sharing"
+                )
+        else:
+            status = 400
+    else:
+        form.share.data = "on" if group.share_signals else "off"
+    return render_template(
+        "centres/signals_sharing.html",
+        group=group,
+        membership=membership,
+        form=form,
+        weeks=current_app.config["HEALTH_QUIET_WEEKS"],
+    ), status
 
 
 # --- Instance administrators ---------------------------------------------------------------

@@ -17,11 +17,22 @@ from facilitator.blueprints.common import (
 )
 from facilitator.blueprints.feedback import flash_at, redirect_to
 from facilitator.blueprints.forms import CharterAgreeForm, WillingForm
+from facilitator.blueprints.signal_text import group_lines
 from facilitator.errors import flash_error
 from facilitator.i18n import use_context_language
 from facilitator.models._common import MAX_ID
 from facilitator.models.groups import LANGUAGES
-from facilitator.services import audit, charter, clock, invitations, listing, privacy, roles, unit
+from facilitator.services import (
+    audit,
+    charter,
+    clock,
+    health_signals,
+    invitations,
+    listing,
+    privacy,
+    roles,
+    unit,
+)
 from facilitator.services import groups as group_service
 from facilitator.services import welcome as welcome_contacts
 from facilitator.services.errors import AlreadyMember, DomainError
@@ -149,12 +160,15 @@ def settings(group_id: int):
         if form.listed.data and not group.listed and group.centre is not None:
             flash(_("%(centre)s checks the listing first.", centre=group.centre.name), "info")
         return redirect(url_for("groups.show", group_id=group.id))
+    health = health_signals.of_group(group, clock.now())
     return render_form(
         "groups/form.html",
         form,
         group=group,
         membership=membership,
         listing_request=asked,
+        health=health,
+        health_lines=group_lines(health),
     )
 
 

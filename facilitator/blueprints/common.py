@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user
 
+from facilitator.blueprints.feedback import flash_at, redirect_to
 from facilitator.i18n import use_context_language
 from facilitator.models import Centre, Group, Membership
 from facilitator.services import centres, charter, notifications, unit
@@ -81,6 +83,39 @@ def field_error(form, exc: DomainError, template: str, **context):
     else:
         flash(str(exc.message), "error")
     return render_template(template, form=form, **context), exc.status
+
+
+def sharing_page(
+    group: Group,
+    form,
+    change: Callable[[bool], object],
+    shared: Callable[[], bool],
+    done: tuple[str, str],
+    template: str,
+    **context,
+):
+    """A co-responsible's page that turns sharing something with the centre
+    on or off (the form's ``share`` is "on" or "off"): saved, the page again
+    with ``done`` (on, off) beside the button; refused, the message at the
+    field."""
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                change(form.share.data == "on")
+            except DomainError as exc:
+                unit.rollback()
+                form.share.errors = [str(exc.message)]
+                status = exc.status
+            else:
+                unit.commit()
+                flash_at("sharing", done[0] if shared() else done[1])
+                return redirect_to(request.path, "sharing")
+        else:
+            status = 400
+    else:
+        form.share.data = "on" if shared() else "off"
+    return render_template(template, group=group, form=form, **context), status
 
 
 def invalid_invitation(exc: DomainError):

@@ -26,18 +26,16 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, func, or_, select
 
 from facilitator.domain import health
 from facilitator.domain.health import Facts, Signals, Thresholds
 from facilitator.extensions import db
-from facilitator.models import Centre, Group, Meeting, Membership, User
+from facilitator.models import Group, Meeting, Membership, User
 from facilitator.models.groups import MemberRole
 from facilitator.models.roles import RoleAssignment, RoleType
-from facilitator.services import audit, group_meetings
-from facilitator.services.centre_stats import NotAttached
+from facilitator.services import centres, group_meetings
 from facilitator.services.group_meetings import WINDOW, Start
-from facilitator.services.sql import rows_changed
 
 SWISS = ZoneInfo("Europe/Zurich")
 YEAR = timedelta(days=365)
@@ -153,24 +151,6 @@ def of_group(group: Group, now: datetime) -> Signals:
 
 
 def set_sharing(group: Group, actor: User, share: bool) -> bool:
-    """Share the signals with the group's centre, or stop. Returns whether it
-    changed (two co-responsibles at once: one change, one line in the
-    group's history)."""
-    if share and group.centre_id is None:
-        raise NotAttached()
-    changed = rows_changed(
-        update(Group)
-        .where(Group.id == group.id, Group.share_signals.is_not(share))
-        .values(share_signals=share)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(group, ["share_signals"])
-    if changed:
-        centre = db.session.get(Centre, group.centre_id) if group.centre_id else None
-        audit.record(
-            group,
-            actor,
-            "signals_shared" if share else "signals_unshared",
-            centre=centre.name if centre else "",
-        )
-    return bool(changed)
+    """Share the signals with the group's centre, or stop (recorded in the
+    group's history); whether it changed."""
+    return centres.set_shared(group, actor, "signals", share)

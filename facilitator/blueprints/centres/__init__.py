@@ -23,9 +23,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from facilitator.blueprints.common import load_centre, load_group
+from facilitator.blueprints.common import load_centre, load_group, sharing_page
 from facilitator.blueprints.feedback import flash_at, redirect_to
-from facilitator.blueprints.signal_text import staff_lines, staff_text
+from facilitator.blueprints.signal_text import StaffWords
 from facilitator.formatting import day_text
 from facilitator.i18n import GROUP_LANGUAGE_NAMES
 from facilitator.models._common import MAX_ID
@@ -125,9 +125,7 @@ def groups(centre_id: int):
         },
         yes_no={True: _("yes"), False: _("no")},
         listed={True: _("listed"), False: _("not listed")},
-        signal_lines=staff_lines,
-        no_signal=_("none"),
-        not_shared=_("not shared"),
+        signal_words=StaffWords(),
         quiet_weeks=current_app.config["HEALTH_QUIET_WEEKS"],
     )
 
@@ -145,7 +143,7 @@ def groups_csv(centre_id: int):
         "yes": _("yes"),
         "no": _("no"),
     }
-    body = centre_groups.to_csv(rows, _labels(), values, staff_text)
+    body = centre_groups.to_csv(rows, _labels(), values, StaffWords().text)
     centres.record(centre, current_user, "groups_exported", rows=len(rows), **filters.as_args())
     unit.commit()
     response = Response(body, content_type="text/csv; charset=utf-8")
@@ -227,38 +225,19 @@ def signals_sharing(group_id: int):
     """Say exactly what sharing the health signals gives the centre; turn it
     on or off (recorded in the group's history)."""
     group, membership = load_group(group_id, coresponsible=True)
-    form = SignalsSharingForm()
-    status = 200
-    if request.method == "POST":
-        if form.validate():
-            try:
-                health_signals.set_sharing(group, current_user, form.share.data == "on")
-            except DomainError as exc:
-                unit.rollback()
-                form.share.errors = [str(exc.message)]
-                status = exc.status
-            else:
-                unit.commit()
-                flash_at(
-                    "sharing",
-                    _("The signals are shared with the centre.")
-                    if group.share_signals
-                    else _("The signals are no longer shared with the centre."),
-                )
-                return redirect_to(
-                    url_for("group_centre.signals_sharing", group_id=group.id), "sharing"
-                )
-        else:
-            status = 400
-    else:
-        form.share.data = "on" if group.share_signals else "off"
-    return render_template(
+    return sharing_page(
+        group,
+        SignalsSharingForm(),
+        lambda share: health_signals.set_sharing(group, current_user, share),
+        lambda: group.share_signals,
+        (
+            _("The signals are shared with the centre."),
+            _("The signals are no longer shared with the centre."),
+        ),
         "centres/signals_sharing.html",
-        group=group,
         membership=membership,
-        form=form,
         weeks=current_app.config["HEALTH_QUIET_WEEKS"],
-    ), status
+    )
 
 
 # --- Instance administrators ---------------------------------------------------------------

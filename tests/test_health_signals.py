@@ -325,3 +325,12 @@ def test_the_list_runs_seven_statements_whatever_the_groups_and_their_roles(
     assert count_queries(client, path) == few
     # The reader and the staff check, then the list's seven (services/centre_groups.py).
     assert few == 2 + 7
+
+
+def test_the_privacy_page_and_my_data_say_what_signals_a_centre_sees(client, login, scene):
+    login(scene["ana"].user)
+    data = text_of(client.get("/account/data?lang=en"))
+    assert "its health signals unless the group turns them off" in data
+    privacy = text_of(client.get("/privacy?lang=en"))
+    assert "its health signals, unless the group turns them off" in privacy
+    assert "a share, never who" in privacy

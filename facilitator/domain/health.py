@@ -50,9 +50,10 @@ class Facts:
     # Slots of its active roles at one meeting; slots taken by meeting id.
     role_slots: int
     taken: dict[int, int]
-    # Roles taken at held meetings in the last 12 months, by holder (None: a
-    # former member, counted in the total but not as one person).
-    held_by: dict[int | None, int]
+    # Roles taken at the meetings held in the last 12 months, and the most
+    # that one member held (a former member's count in the total only).
+    roles_taken: int
+    most_by_one: int
     last_coresponsible_login: datetime | None
 
 
@@ -81,11 +82,9 @@ class Signals:
 NONE = Signals()
 
 
-def share_of_one(held_by: dict[int | None, int], minimum: int) -> int | None:
-    """The share (whole percents, rounded up) of the member who held the
-    most roles, when more than half of at least ``minimum`` roles."""
-    total = sum(held_by.values())
-    top = max((n for holder, n in held_by.items() if holder is not None), default=0)
+def share_of_one(total: int, top: int, minimum: int) -> int | None:
+    """The share (whole percents, rounded up) of the member who held ``top``
+    of ``total`` roles, when more than half of at least ``minimum`` roles."""
     if total < minimum or top * 2 <= total:
         return None
     return -(-100 * top // total)
@@ -104,7 +103,8 @@ def open_slots(
 def signals(facts: Facts, thresholds: Thresholds = Thresholds()) -> Signals:
     here = facts.local_now
     quiet_since = timedelta(weeks=thresholds.quiet_weeks)
-    held = any(here - quiet_since <= start < here for start, _mid in facts.meetings)
+    since = here - quiet_since
+    held = any(since <= start < here for start, _mid in facts.meetings)
     quiet = not held and facts.created_at < facts.now - quiet_since
     coming = sorted((m for m in facts.meetings if m[0] >= here), key=lambda m: m[0])
     coming = coming[: thresholds.ahead_meetings]
@@ -113,6 +113,6 @@ def signals(facts: Facts, thresholds: Thresholds = Thresholds()) -> Signals:
     return Signals(
         quiet=quiet,
         open_roles=open_slots(coming, facts.role_slots, facts.taken),
-        one_holder=share_of_one(facts.held_by, thresholds.min_roles),
+        one_holder=share_of_one(facts.roles_taken, facts.most_by_one, thresholds.min_roles),
         no_login=(last is None or last < login_since) and facts.created_at < login_since,
     )

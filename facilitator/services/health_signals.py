@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 
 from facilitator.domain import health
 from facilitator.domain.health import Facts, Signals, Thresholds
@@ -101,9 +101,14 @@ def compute(
             .group_by(RoleAssignment.meeting_id)
         ).all()
     )
-    held_by: dict[int, dict[int | None, int]] = {}
-    for gid, holder, count in db.session.execute(
-        select(Meeting.group_id, RoleAssignment.membership_id, func.count())
+    # Roles taken at held meetings, by group and holder; then by group: the
+    # total and the most by one member (a former member is no one: NULL).
+    by_holder = (
+        select(
+            Meeting.group_id.label("group_id"),
+            RoleAssignment.membership_id.label("holder"),
+            func.count().label("taken"),
+        )
         .join(Meeting, Meeting.id == RoleAssignment.meeting_id)
         .where(
             Meeting.group_id.in_(group_ids),
@@ -112,8 +117,18 @@ def compute(
             Meeting.start < swiss_now,
         )
         .group_by(Meeting.group_id, RoleAssignment.membership_id)
-    ):
-        held_by.setdefault(gid, {})[holder] = count
+        .subquery()
+    )
+    shares = {
+        gid: (total, top or 0)
+        for gid, total, top in db.session.execute(
+            select(
+                by_holder.c.group_id,
+                func.sum(by_holder.c.taken),
+                func.max(case((by_holder.c.holder.is_not(None), by_holder.c.taken))),
+            ).group_by(by_holder.c.group_id)
+        )
+    }
     result = {}
     local_now: dict[str, datetime] = {}
     for gid, timezone, created_at, founding, login, slots in groups:
@@ -131,7 +146,8 @@ def compute(
                 meetings=meetings.get(gid, []),
                 role_slots=slots,
                 taken=taken,
-                held_by=held_by.get(gid, {}),
+                roles_taken=shares.get(gid, (0, 0))[0],
+                most_by_one=shares.get(gid, (0, 0))[1],
                 last_coresponsible_login=login,
             ),
             limits,

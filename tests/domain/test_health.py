@@ -23,7 +23,8 @@ def facts(**changes) -> Facts:
         "meetings": [(HERE - timedelta(days=2), 1), (HERE + timedelta(days=5), 2)],
         "role_slots": 2,
         "taken": {2: 2},
-        "held_by": {10: 3, 11: 3},
+        "roles_taken": 6,
+        "most_by_one": 3,
         "last_coresponsible_login": NOW - timedelta(days=1),
     }
     return Facts(**{**values, **changes})
@@ -89,20 +90,19 @@ def test_a_group_without_roles_has_no_open_slot():
 
 
 @pytest.mark.parametrize(
-    ("held_by", "share"),
+    ("total", "top", "share"),
     [
-        ({1: 3, 2: 3}, None),  # exactly half is not more than half
-        ({1: 4, 2: 3}, 58),  # 57.1 %, rounded up
-        ({1: 5}, None),  # five roles: too few to mean anything
-        ({1: 6}, 100),
-        ({1: 101, 2: 99}, 51),  # 50.5 % shows as 51, never as 50
-        ({None: 5, 1: 2}, None),  # former members are not one person
-        ({None: 2, 1: 5}, 72),
+        (6, 3, None),  # exactly half is not more than half
+        (7, 4, 58),  # 57.1 %, rounded up
+        (5, 5, None),  # five roles: too few to mean anything
+        (6, 6, 100),
+        (200, 101, 51),  # 50.5 % shows as 51, never as 50
+        (0, 0, None),
     ],
 )
-def test_one_person_holding_more_than_half_of_the_roles(held_by, share):
-    assert share_of_one(held_by, minimum=6) == share
-    assert signals(facts(held_by=held_by)).one_holder == share
+def test_one_person_holding_more_than_half_of_the_roles(total, top, share):
+    assert share_of_one(total, top, minimum=6) == share
+    assert signals(facts(roles_taken=total, most_by_one=top)).one_holder == share
 
 
 @pytest.mark.parametrize(

@@ -120,7 +120,7 @@ def compute(
         .subquery()
     )
     shares = {
-        gid: (total, top or 0)
+        gid: (int(total), int(top or 0))  # PostgreSQL sums as numeric
         for gid, total, top in db.session.execute(
             select(
                 by_holder.c.group_id,

@@ -12,7 +12,9 @@ Three statements besides the meetings (services/group_meetings.py, whose
 window the caller reads at least ``quiet_weeks`` back): the groups with the
 last log-in of a co-responsible and the slots of their active roles; the
 roles taken at their coming meetings, by meeting; the roles taken at their
-meetings held in the last 12 months, by group and holder. The 12 months and
+meetings held in the last 12 months, by group: the total and the most that
+one member held (counted by group and holder in the database, never read
+out by holder). The 12 months and
 the coming meetings are counted in Swiss time (the groups' meetings are).
 
 ``HEALTH_QUIET_WEEKS`` (config, default 6): the weeks without a meeting

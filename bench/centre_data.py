@@ -15,8 +15,13 @@ What the groups are like (group number ``g``, from 1):
 - every 20th group is being founded (no meetings), every 20th (from the
   5th) stopped meeting 12 weeks ago (dormant), every 20th (from the 10th)
   3 weeks ago (paused); the others meet every week, on a weekday of their own;
-- 8 members (the first co-responsible); every 4th group shows a neutral
-  title; every other group shares its yearly figures;
+- 8 members (the first co-responsible, who logged in 0 to 120 days ago);
+  every 4th group shows a neutral title; every other group shares its
+  yearly figures;
+- two roles of one slot each, both taken at every past meeting held, in
+  turn by the members (in every 3rd group the first member always holds the
+  first one: more than half of the roles, a health signal); coming meetings
+  are not stored (their roles are open);
 - each past meeting is stored with a headcount (3 to 12 participants, 0 to 2
   newcomers), except every 25th, cancelled.
 """
@@ -41,6 +46,8 @@ from facilitator.models import (
     Meeting,
     MeetingSeries,
     Membership,
+    RoleAssignment,
+    RoleType,
     User,
 )
 from facilitator.models.groups import THEMES
@@ -65,11 +72,13 @@ def populate(now: datetime | None = None) -> dict:
     today = now.date()
     hashed = password_hash()
     models = (User, Centre, CentreStaff, Group, Membership, MeetingSeries, Meeting,
-              AttendanceRecord)  # fmt: skip
+              AttendanceRecord, RoleType, RoleAssignment)  # fmt: skip
     rows: dict[type, list[dict]] = {model: [] for model in models}
 
-    def account(user_id: int, email: str, name: str) -> None:
-        rows[User].append(account_row(user_id, email, name, hashed, now))
+    def account(user_id: int, email: str, name: str, login: datetime | None = None) -> None:
+        rows[User].append(
+            {**account_row(user_id, email, name, hashed, now), "last_login_at": login}
+        )
 
     account(1, STAFF_EMAIL, "Staff")
     rows[Centre].append(
@@ -113,11 +122,15 @@ def populate(now: datetime | None = None) -> dict:
                 "updated_at": now,
             }
         )
+        members = []
         for m in range(MEMBERS):
             user_id += 1
-            account(user_id, f"member{user_id}@bench.example.org", f"Membre {user_id}")
+            login = now - timedelta(days=(g * 13) % 121) if m == 0 else None
+            account(user_id, f"member{user_id}@bench.example.org", f"Membre {user_id}", login)
+            members.append(user_id)  # memberships numbered as their users
             rows[Membership].append(
                 {
+                    "id": user_id,
                     "user_id": user_id,
                     "group_id": g,
                     "joined_at": now,
@@ -126,6 +139,21 @@ def populate(now: datetime | None = None) -> dict:
             )
         if kind == "founding":
             continue
+        roles = (2 * g - 1, 2 * g)
+        for position, role_id in enumerate(roles):
+            rows[RoleType].append(
+                {
+                    "id": role_id,
+                    "group_id": g,
+                    "name": f"Rôle {position + 1}",
+                    "description": "",
+                    "guide": "",
+                    "slots": 1,
+                    "active": True,
+                    "position": position,
+                    "created_at": now,
+                }
+            )
         until = {"dormant": today - timedelta(weeks=12), "paused": today - timedelta(weeks=3)}
         weekday = rec.WEEKDAYS[g % 5]
         rule = rec.Rule(rec.WEEKLY, byday=(weekday,), until=until.get(kind))
@@ -152,6 +180,20 @@ def populate(now: datetime | None = None) -> dict:
                 }
             )
             if not cancelled:
+                first_holder = members[0] if g % 3 == 0 else members[i % MEMBERS]
+                for role_id, holder in zip(
+                    roles, (first_holder, members[(i + 3) % MEMBERS]), strict=True
+                ):
+                    rows[RoleAssignment].append(
+                        {
+                            "meeting_id": meeting_id,
+                            "role_type_id": role_id,
+                            "slot": 0,
+                            "membership_id": holder,
+                            "exclusive_holder": None,
+                            "assigned_at": now,
+                        }
+                    )
                 rows[AttendanceRecord].append(
                     {
                         "meeting_id": meeting_id,
@@ -166,6 +208,7 @@ def populate(now: datetime | None = None) -> dict:
         "groups": len(rows[Group]),
         "meetings": len(rows[Meeting]),
         "headcounts": len(rows[AttendanceRecord]),
+        "roles taken": len(rows[RoleAssignment]),
         "accounts": len(rows[User]),
     }
 

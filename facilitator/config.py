@@ -112,6 +112,10 @@ def from_environment() -> dict:
         "WORKER_POLL_SECONDS": _int("WORKER_POLL_SECONDS", 5),
         "REMINDERS_EVERY_MINUTES": _int("REMINDERS_EVERY_MINUTES", 15),
         "PURGE_EVERY_HOURS": _int("PURGE_EVERY_HOURS", 24),
+        # Health signals (services/health_signals.py): a group that held no
+        # meeting for this many weeks shows "no meeting" to itself and, if it
+        # shares its signals, to its centre's staff.
+        "HEALTH_QUIET_WEEKS": _int("HEALTH_QUIET_WEEKS", 6),
         # Rate limits (Flask-Limiter): memory by default, Redis in production,
         # e.g. RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -279,6 +279,12 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("group_centre.choose", "POST"): Case("/groups/{group}/centre", FORM_FOR_CORESP),
     ("group_centre.detach", "GET"): Case("/groups/{group}/centre/detach", CORESPONSIBLES),
     ("group_centre.detach", "POST"): Case("/groups/{group}/centre/detach", ACTION),
+    ("group_centre.signals_sharing", "GET"): Case(
+        "/groups/{group}/sharing/signals", CORESPONSIBLES
+    ),
+    ("group_centre.signals_sharing", "POST"): Case(
+        "/groups/{group}/sharing/signals", FORM_FOR_CORESP
+    ),
     # Staff pages: staff of that centre only (another centre's staff and the
     # instance administrators get 404 like anyone).
     ("centres.index", "GET"): Case("/centres/", (302, 404, 404, 404, 302, 302, 404)),

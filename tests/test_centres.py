@@ -205,6 +205,30 @@ def test_the_list_runs_the_same_statements_for_many_groups(
     assert count_queries(client, path) == few
 
 
+def test_the_list_shows_a_page_of_groups_at_a_time_and_its_csv_them_all(
+    client, login, centre_with_groups, monkeypatch
+):
+    import facilitator.blueprints.centres as staff_pages
+
+    monkeypatch.setattr(staff_pages, "GROUPS_PAGE_SIZE", 3)
+    login(centre_with_groups["staff"])
+    path = f"/centres/{centre_with_groups['centre'].id}/groups"
+    first = text_of(client.get(f"{path}?canton=VD"))
+    vaud = len(rows_of(client.get(f"{path}.csv?canton=VD")))
+    assert vaud > 3
+    assert f"{vaud} groups (1 to 3 shown)" in first
+    assert first.count('<th scope="row">') == 3
+    assert f'href="{path}?page=2&amp;canton=VD"' in client.get(f"{path}?canton=VD").get_data(
+        as_text=True
+    )  # the next page keeps the filters
+    last_page = (vaud + 2) // 3
+    last = text_of(client.get(f"{path}?canton=VD&page={last_page}"))
+    assert last.count('<th scope="row">') == vaud - 3 * (last_page - 1)
+    assert "Previous page" in last and "Next page" not in last
+    assert client.get(f"{path}?canton=VD&page={last_page + 1}").status_code == 404
+    assert client.get(f"{path}?page=0").status_code == 404
+
+
 def test_a_staff_member_of_one_centre_goes_straight_to_it(client, login, centre_with_groups):
     login(centre_with_groups["staff"])
     response = client.get("/centres/")

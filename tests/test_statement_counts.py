@@ -300,7 +300,8 @@ PAGES = [
     page("invitations", "camille", "/groups/{group}/invitations", 3),
     page("audit trail", "camille", "/groups/{group}/audit", 4),
     page("messages", "camille", "/groups/{group}/messages", 3),
-    page("settings", "camille", "/groups/{group}/settings", 2),
+    # The health signals: the meetings around today (3) and the signals (3).
+    page("settings", "camille", "/groups/{group}/settings", 8),
     page("calendar links", "camille", "/groups/{group}/calendar", 4),
     page("welcome", "ana", "/groups/{group}/welcome", 8),
     page("welcoming newcomers, co-responsible", "camille", "/groups/{group}/welcoming", 9),

@@ -46,6 +46,8 @@ AUDIT_TEXTS = {
     "attendance_disabled": _l("%(actor)s turned attendance off."),
     "figures_shared": _l("%(actor)s started sharing the yearly figures with %(centre)s."),
     "figures_unshared": _l("%(actor)s stopped sharing the yearly figures with %(centre)s."),
+    "signals_shared": _l("%(actor)s started sharing the health signals with %(centre)s."),
+    "signals_unshared": _l("%(actor)s stopped sharing the health signals with %(centre)s."),
     "outline_changed": _l("%(actor)s changed the usual outline of a meeting."),
     "role_swapped": _l("%(actor)s took over the role %(role)s from %(subject)s for %(when)s."),
     "poll_created": _l("%(actor)s asked the group: “%(question)s”"),

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from facilitator.blueprints.feedback import flash_at, redirect_to
 from facilitator.i18n import use_context_language
 from facilitator.models import Centre, Group, Membership
+from facilitator.models._common import MAX_ID
 from facilitator.services import centres, charter, notifications, unit
 from facilitator.services import groups as group_service
 from facilitator.services.errors import DomainError
@@ -83,6 +86,39 @@ def field_error(form, exc: DomainError, template: str, **context):
     return render_template(template, form=form, **context), exc.status
 
 
+def sharing_page(
+    group: Group,
+    form,
+    change: Callable[[bool], object],
+    shared: Callable[[], bool],
+    done: tuple[str, str],
+    template: str,
+    **context,
+):
+    """A co-responsible's page that turns sharing something with the centre
+    on or off (the form's ``share`` is "on" or "off"): saved, the page again
+    with ``done`` (on, off) beside the button; refused, the message at the
+    field."""
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                change(form.share.data == "on")
+            except DomainError as exc:
+                unit.rollback()
+                form.share.errors = [str(exc.message)]
+                status = exc.status
+            else:
+                unit.commit()
+                flash_at("sharing", done[0] if shared() else done[1])
+                return redirect_to(request.path, "sharing")
+        else:
+            status = 400
+    else:
+        form.share.data = "on" if shared() else "off"
+    return render_template(template, group=group, form=form, **context), status
+
+
 def invalid_invitation(exc: DomainError):
     """Explain why an invitation link cannot be used, in the group's language;
     a member of the group who opens it again is led to the group."""
@@ -112,3 +148,22 @@ def announce_departure(group: Group, name: str, reopened: list) -> None:
     opened again and a link to fill them fairly."""
     link = url_for("roles.fill", group_id=group.id, _external=True)
     notifications.notify_departure(group, name, reopened, link)
+
+
+def page_number() -> int:
+    """The ``page`` argument of a paged list (1 without it); 404 for one
+    that is not a page number."""
+    number = request.args.get("page", 1, type=int)
+    if number is None or not 1 <= number <= MAX_ID:
+        abort(404)
+    return number
+
+
+def page_of(items: list, size: int) -> tuple[list, int, int]:
+    """The requested page of ``items``: its items, its number and the number
+    of pages (at least 1); 404 past the last page."""
+    number = page_number()
+    pages = max((len(items) + size - 1) // size, 1)
+    if number > pages:
+        abort(404)
+    return items[(number - 1) * size : number * size], number, pages

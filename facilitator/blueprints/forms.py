@@ -18,6 +18,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -137,6 +138,16 @@ def choice_field(label, options, **kwargs):
         invalid_choice_message=CHOICE_ERROR,
         invalid_value_message=CHOICE_ERROR,
         **kwargs,
+    )
+
+
+def sharing_field(label, yes, no) -> RadioField:
+    """Share something with the group's centre ("on") or not ("off")."""
+    return RadioField(
+        label,
+        choices=[SelectChoice("on", yes), SelectChoice("off", no)],
+        validators=[InputRequired(message=REQUIRED)],
+        invalid_choice_message=CHOICE_ERROR,
     )
 
 

@@ -15,12 +15,14 @@ Status, decided in this order (``now`` in the group's time zone):
   series are paused, ended or absent);
 - ``active``: otherwise.
 
-Four SQL statements for the whole list, whatever the number of groups: the
-groups with their member counts, their series that reach the 16-week window
-around today, the stored occurrences of those series (by the (series,
-original start) index; an occurrence moved into the window by more than 4
-weeks is not seen), and the one-off meetings of the window; the series are
-expanded in memory over the window only.
+Health signals (services/health_signals.py) for the groups that share them;
+``signals`` is None for the others ("not shared"), and nothing is computed
+for them.
+
+Seven SQL statements for the whole list, whatever the number of groups: the
+groups with their member counts, their meetings around today
+(services/group_meetings.py: three statements, series expanded in memory
+over the window only), and the signals' three.
 """
 
 from __future__ import annotations
@@ -29,19 +31,19 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 
-from facilitator.domain import recurrence as rec
+from facilitator.domain.health import Signals
 from facilitator.extensions import db
-from facilitator.models import Centre, Group, Meeting, MeetingSeries, Membership
+from facilitator.models import Centre, Group, Membership
 from facilitator.models.groups import CANTONS, LANGUAGES, THEMES
+from facilitator.services import group_meetings, health_signals
+from facilitator.services.group_meetings import WINDOW
 
 STATUSES = ("founding", "active", "paused", "dormant")
-WINDOW = timedelta(weeks=8)
-MOVE_SLACK = timedelta(weeks=4)
 SEARCH_MAX = 100
 
 
@@ -52,6 +54,7 @@ class Filters:
     theme: str = ""
     language: str = ""
     search: str = ""
+    signals: bool = False  # only the groups showing a signal
 
     @classmethod
     def parse(cls, args: Callable[[str], str | None]) -> Filters:
@@ -67,6 +70,7 @@ class Filters:
             theme=pick("theme", THEMES),
             language=pick("language", LANGUAGES),
             search=(args("q") or "").strip()[:SEARCH_MAX],
+            signals=(args("signals") or "").strip() == "1",
         )
 
     def as_args(self) -> dict[str, str]:
@@ -76,6 +80,7 @@ class Filters:
             "theme": self.theme,
             "language": self.language,
             "q": self.search,
+            "signals": "1" if self.signals else "",
         }
         return {key: value for key, value in values.items() if value}
 
@@ -92,6 +97,7 @@ class GroupRow:
     members: int
     newcomers_welcome: bool
     listed: bool
+    signals: Signals | None  # None: the group does not share them
 
 
 def _like(text: str) -> str:
@@ -124,6 +130,7 @@ def centre_groups(centre: Centre, filters: Filters, now: datetime) -> list[Group
         Group.created_at,
         Group.accepting_newcomers,
         Group.listed,
+        Group.share_signals,
         members,
     ).where(Group.centre_id == centre.id)
     if filters.canton:
@@ -137,10 +144,17 @@ def centre_groups(centre: Centre, filters: Filters, now: datetime) -> list[Group
     groups = db.session.execute(query.order_by(func.lower(name), Group.id)).all()
     if not groups:
         return []
-    ids = select(Group.id).where(Group.centre_id == centre.id)
+    # Meetings and signals of the groups the filters keep, not of them all.
+    ids = query.with_only_columns(Group.id)
+    limits = health_signals.thresholds()
     today = now.date()
-    first, last = today - WINDOW - timedelta(days=1), today + WINDOW + timedelta(days=1)
-    meetings = _meetings(ids, first, last)
+    back = max(WINDOW, health_signals.lookback(limits))
+    first, last = today - back - timedelta(days=1), today + WINDOW + timedelta(days=1)
+    # The ids of the coming meetings only (their open roles): the day before
+    # today is early enough in any of the groups' time zones.
+    since = datetime.combine(today - timedelta(days=1), time.min)
+    meetings = group_meetings.starts_between(ids, first, last, ids_from=since)
+    signals = health_signals.compute(ids.where(Group.share_signals), meetings, now, limits)
     rows = []
     local_now: dict[str, datetime] = {}
     for g in groups:
@@ -148,8 +162,8 @@ def centre_groups(centre: Centre, filters: Filters, now: datetime) -> list[Group
         if here is None:
             here = local_now[g.timezone] = now.astimezone(ZoneInfo(g.timezone)).replace(tzinfo=None)
         starts = meetings.get(g.id, [])
-        held = any(here - WINDOW <= start < here for start in starts)
-        coming = [start for start in starts if here <= start < here + WINDOW]
+        held = any(here - WINDOW <= start < here for start, _mid in starts)
+        coming = [start for start, _mid in starts if here <= start < here + WINDOW]
         if g.founding:
             status = "founding"
         elif not held and g.created_at < now - WINDOW:
@@ -159,6 +173,9 @@ def centre_groups(centre: Centre, filters: Filters, now: datetime) -> list[Group
         else:
             status = "active"
         if filters.status and status != filters.status:
+            continue
+        shown = signals.get(g.id) if g.share_signals else None
+        if filters.signals and not shown:
             continue
         rows.append(
             GroupRow(
@@ -172,98 +189,24 @@ def centre_groups(centre: Centre, filters: Filters, now: datetime) -> list[Group
                 members=g[-1],
                 newcomers_welcome=g.accepting_newcomers,
                 listed=g.listed,
+                signals=shown,
             )
         )
     return rows
 
 
-def _meetings(group_ids: Select, first: date, last: date) -> dict[int, list[datetime]]:
-    """The local start of every meeting not cancelled between ``first`` and
-    ``last`` (local dates), by group: series expanded and merged with the
-    stored meetings. Three statements, plain rows (no objects)."""
-    low = datetime.combine(first, time.min)
-    high = datetime.combine(last + timedelta(days=1), time.min)
-    series = db.session.execute(
-        select(
-            MeetingSeries.id,
-            MeetingSeries.group_id,
-            MeetingSeries.start_date,
-            MeetingSeries.start_time,
-            MeetingSeries.freq,
-            MeetingSeries.interval,
-            MeetingSeries.byday,
-            MeetingSeries.setpos,
-            MeetingSeries.monthday,
-            MeetingSeries.count.label("times"),
-            MeetingSeries.until,
-        ).where(
-            MeetingSeries.group_id.in_(group_ids),
-            MeetingSeries.start_date <= last,
-            or_(MeetingSeries.until.is_(None), MeetingSeries.until >= first),
-        )
-    ).all()
-    # The stored occurrences of these series, found by the (series, original
-    # start) index; a meeting moved into the window comes from at most
-    # MOVE_SLACK away.
-    series_ids = select(MeetingSeries.id).where(MeetingSeries.group_id.in_(group_ids))
-    columns = (Meeting.group_id, Meeting.series_id, Meeting.original_start, Meeting.start,
-               Meeting.cancelled)  # fmt: skip
-    stored = db.session.execute(
-        select(*columns).where(
-            Meeting.series_id.in_(series_ids),
-            Meeting.original_start >= low - MOVE_SLACK,
-            Meeting.original_start < high + MOVE_SLACK,
-        )
-    ).all()
-    one_offs = db.session.execute(
-        select(*columns).where(
-            Meeting.series_id.is_(None),
-            Meeting.group_id.in_(group_ids),
-            Meeting.start >= low,
-            Meeting.start < high,
-        )
-    ).all()
-    # Plain tuples from here on: 600 groups make some ten thousand occurrences.
-    overrides = {(sid, original): (start, cancelled)
-                 for _gid, sid, original, start, cancelled in stored if sid is not None}  # fmt: skip
-    found: dict[int, list[datetime]] = {}
-    seen = set()
-    for s in series:
-        (sid, gid, start_date, start_time, freq, interval, byday, setpos, monthday, times,
-         until) = s  # fmt: skip
-        rule = rec.Rule(
-            freq=freq,
-            interval=interval,
-            byday=tuple(d for d in byday.split(",") if d),
-            setpos=setpos,
-            monthday=monthday,
-            count=times,
-            until=until,
-        )
-        starts = found.setdefault(gid, [])
-        for day in rec.dates(rule, start_date, first, last):
-            original = datetime.combine(day, start_time)
-            seen.add((sid, original))
-            override = overrides.get((sid, original))
-            if override is None:
-                starts.append(original)
-            elif not override[1]:
-                starts.append(override[0])
-    for m in [*stored, *one_offs]:
-        if m.cancelled or not low <= m.start < high:
-            continue
-        if m.series_id is None or (m.series_id, m.original_start) not in seen:
-            found.setdefault(m.group_id, []).append(m.start)
-    return found
-
-
-def to_csv(rows: list[GroupRow], labels: dict[str, str], values: dict[str, str]) -> str:
+def to_csv(
+    rows: list[GroupRow],
+    labels: dict[str, str],
+    values: dict[str, str],
+    signals_text: Callable[[Signals | None], str],
+) -> str:
     """One row per group, with the page's columns; ``values`` translates
-    statuses, themes, yes and no."""
+    statuses, themes, yes and no, ``signals_text`` a row's signals."""
     out = io.StringIO()
     writer = csv.writer(out)
     columns = ("name", "theme", "canton", "language", "status", "next_meeting", "members",
-               "newcomers", "listed")  # fmt: skip
+               "newcomers", "listed", "signals")  # fmt: skip
     writer.writerow([labels[c] for c in columns])
     for row in rows:
         writer.writerow(
@@ -277,6 +220,7 @@ def to_csv(rows: list[GroupRow], labels: dict[str, str], values: dict[str, str])
                 row.members,
                 values["yes" if row.newcomers_welcome else "no"],
                 values["yes" if row.listed else "no"],
+                signals_text(row.signals),
             ]
         )
     return out.getvalue()

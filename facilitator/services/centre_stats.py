@@ -21,23 +21,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from facilitator.domain import recurrence as rec
 from facilitator.domain import suppression
 from facilitator.domain.suppression import TOTAL, Table
 from facilitator.extensions import db
 from facilitator.models import AttendanceRecord, Centre, Group, Meeting, MeetingSeries, User
-from facilitator.services import audit, centres, schedule
+from facilitator.services import centres, schedule
 from facilitator.services.errors import Conflict
-from facilitator.services.sql import rows_changed
 
 EARLIEST_YEAR = 2000
 MAX_YEARS = 10
-
-
-class NotAttached(Conflict):
-    message = _l("The group is not attached to a self-help centre: there is no one to share with.")
 
 
 class AttendanceOff(Conflict):
@@ -60,26 +55,9 @@ def set_sharing(group: Group, actor: User, share: bool) -> bool:
     """Turn sharing the yearly figures with the group's centre on or off.
     Returns whether it changed (two co-responsibles at once: one change, one
     line in the group's history)."""
-    if share and group.centre_id is None:
-        raise NotAttached()
-    if share and not group.attendance_enabled:
+    if share and not group.attendance_enabled and group.centre_id is not None:
         raise AttendanceOff()
-    changed = rows_changed(
-        update(Group)
-        .where(Group.id == group.id, Group.share_figures.is_not(share))
-        .values(share_figures=share)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(group, ["share_figures"])
-    if changed:
-        centre = db.session.get(Centre, group.centre_id) if group.centre_id else None
-        audit.record(
-            group,
-            actor,
-            "figures_shared" if share else "figures_unshared",
-            centre=centre.name if centre else "",
-        )
-    return bool(changed)
+    return centres.set_shared(group, actor, "figures", share)
 
 
 # --- the figures --------------------------------------------------------------------

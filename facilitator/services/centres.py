@@ -231,6 +231,36 @@ def detach(group: Group, actor: User) -> Centre | None:
     return centre
 
 
+class NotAttached(Conflict):
+    message = _l("The group is not attached to a self-help centre: there is no one to share with.")
+
+
+def set_shared(group: Group, actor: User, choice: str, share: bool) -> bool:
+    """Turn on or off what the group shares with its centre: ``choice`` is
+    "figures" (``Group.share_figures``) or "signals" (``share_signals``).
+    Returns whether it changed (two co-responsibles at once: one change, one
+    line in the group's history, "<choice>_shared" or "<choice>_unshared")."""
+    if share and group.centre_id is None:
+        raise NotAttached()
+    column = getattr(Group, f"share_{choice}")
+    changed = sql.rows_changed(
+        update(Group)
+        .where(Group.id == group.id, column.is_not(share))
+        .values({column: share})
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(group, [f"share_{choice}"])
+    if changed:
+        centre = db.session.get(Centre, group.centre_id) if group.centre_id else None
+        audit.record(
+            group,
+            actor,
+            f"{choice}_shared" if share else f"{choice}_unshared",
+            centre=centre.name if centre else "",
+        )
+    return bool(changed)
+
+
 def staff_did(group: Group, centre: Centre, actor: User, action: str, **details: object) -> None:
     """What a centre's staff did to a group: in the staff-action trail (with
     the staff account) and in the group's history (as the centre: its

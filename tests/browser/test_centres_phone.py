@@ -37,7 +37,7 @@ def test_staff_see_and_filter_their_groups_on_a_phone(live_app, staff_page, lang
     assert row.count() == 1
     assert "Camille" not in page.content()
     # Labelled cells: each fact says what it is on a phone.
-    assert row.locator("td[data-label]").count() == 8
+    assert row.locator("td[data-label]").count() == 9
     page.select_option("#status", "dormant")
     with page.expect_navigation():
         page.click("main form button[type=submit]")

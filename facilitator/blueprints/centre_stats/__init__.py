@@ -3,17 +3,15 @@ group's yearly figures with its centre (the group's co-responsibles)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from facilitator.blueprints.common import load_centre, load_group
-from facilitator.blueprints.feedback import flash_at, redirect_to
+from facilitator.blueprints.common import load_centre, load_group, sharing_page
 from facilitator.i18n import locale_for
 from facilitator.models import Centre
 from facilitator.services import centre_stats, clock, unit
-from facilitator.services.errors import DomainError
 
 from .forms import PeriodForm, SharingForm
 
@@ -137,34 +135,17 @@ def sharing(group_id: int):
     """Say exactly what sharing the yearly figures gives the centre; turn it
     on or off."""
     group, membership = load_group(group_id, coresponsible=True)
-    form = SharingForm()
-    status = 200
-    if request.method == "POST":
-        if form.validate():
-            try:
-                centre_stats.set_sharing(group, current_user, form.share.data == "on")
-            except DomainError as exc:
-                unit.rollback()
-                form.share.errors = [str(exc.message)]
-                status = exc.status
-            else:
-                unit.commit()
-                flash_at(
-                    "sharing",
-                    _("Your yearly figures are shared with the centre.")
-                    if group.share_figures
-                    else _("Your yearly figures are no longer shared with the centre."),
-                )
-                return redirect_to(url_for("centre_stats.sharing", group_id=group.id), "sharing")
-        else:
-            status = 400
-    else:
-        form.share.data = "on" if group.share_figures else "off"
-    return render_template(
+    return sharing_page(
+        group,
+        SharingForm(),
+        lambda share: centre_stats.set_sharing(group, current_user, share),
+        lambda: group.share_figures,
+        (
+            _("Your yearly figures are shared with the centre."),
+            _("Your yearly figures are no longer shared with the centre."),
+        ),
         "centre_stats/sharing.html",
-        group=group,
         membership=membership,
-        form=form,
         may_share=centre_stats.may_share(group),
         shares=centre_stats.shares(group),
-    ), status
+    )

@@ -6,11 +6,9 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import Optional
 
-from facilitator.blueprints.forms import CHOICE_ERROR, REQUIRED, WholeNumberField, date_field
+from facilitator.blueprints.forms import REQUIRED, WholeNumberField, date_field, sharing_field
 from facilitator.services import centre_stats, clock
 
 
@@ -70,12 +68,6 @@ class PeriodForm(FlaskForm):
 
 
 class SharingForm(FlaskForm):
-    share = RadioField(
-        _l("Share our yearly figures"),
-        choices=[
-            SelectChoice("on", _l("Yes, share them")),
-            SelectChoice("off", _l("No, do not share them")),
-        ],
-        validators=[InputRequired(message=REQUIRED)],
-        invalid_choice_message=CHOICE_ERROR,
+    share = sharing_field(
+        _l("Share our yearly figures"), _l("Yes, share them"), _l("No, do not share them")
     )

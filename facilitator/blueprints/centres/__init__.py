@@ -23,16 +23,23 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from facilitator.blueprints.common import load_centre, load_group
+from facilitator.blueprints.common import (
+    load_centre,
+    load_group,
+    page_number,
+    page_of,
+    sharing_page,
+)
 from facilitator.blueprints.feedback import flash_at, redirect_to
+from facilitator.blueprints.signal_text import StaffWords
 from facilitator.formatting import day_text
 from facilitator.i18n import GROUP_LANGUAGE_NAMES
 from facilitator.models._common import MAX_ID
 from facilitator.models.groups import CANTONS, LANGUAGES, THEMES
-from facilitator.services import centre_groups, centres, clock, rooms, unit
+from facilitator.services import centre_groups, centres, clock, health_signals, rooms, unit
 from facilitator.services.errors import Conflict, DomainError
 
-from .forms import AttachForm
+from .forms import AttachForm, SignalsSharingForm
 from .nav import STAFF_LINKS
 
 bp = Blueprint("centres", __name__, template_folder="templates")
@@ -40,6 +47,8 @@ group_bp = Blueprint("group_centre", __name__, template_folder="templates")
 admin_bp = Blueprint("admin", __name__, template_folder="templates")
 
 ACTIONS_PAGE_SIZE = 50
+# The staff list shows this many groups a page (its CSV has them all).
+GROUPS_PAGE_SIZE = 50
 
 
 @bp.app_context_processor
@@ -52,13 +61,6 @@ def _named(kind: str, code: str) -> str:
     """A theme's or a canton's name in the reader's language (the filters
     that the groups' pages register)."""
     return str(current_app.jinja_env.filters[f"{kind}_name"](code))
-
-
-def _page_number() -> int:
-    number = request.args.get("page", 1, type=int)
-    if number is None or not 1 <= number <= MAX_ID:
-        abort(404)
-    return number
 
 
 # --- Staff pages ---------------------------------------------------------------------------
@@ -87,6 +89,7 @@ def _labels() -> dict[str, str]:
         "members": _("Members"),
         "newcomers": _("Newcomers welcome"),
         "listed": _("In the directory"),
+        "signals": _("Signals"),
     }
 
 
@@ -106,11 +109,16 @@ def groups(centre_id: int):
     centre = load_centre(centre_id)
     filters = centre_groups.Filters.parse(request.args.get)
     rows = centre_groups.centre_groups(centre, filters, clock.now())
-    # Names translated once for the page, not once per row (600 rows).
+    shown, page, pages = page_of(rows, GROUPS_PAGE_SIZE)
+    # Names translated once for the page, not once per row.
     return render_template(
         "centres/groups.html",
         centre=centre,
-        rows=rows,
+        rows=shown,
+        total=len(rows),
+        page=page,
+        pages=pages,
+        first=(page - 1) * GROUPS_PAGE_SIZE + 1,
         filters=filters,
         labels=_labels(),
         statuses=_status_names(),
@@ -119,10 +127,12 @@ def groups(centre_id: int):
         languages={code: _named("language", code) for code in LANGUAGES},
         days={
             day: day_text(day, "medium")
-            for day in {row.next_meeting.date() for row in rows if row.next_meeting}
+            for day in {row.next_meeting.date() for row in shown if row.next_meeting}
         },
         yes_no={True: _("yes"), False: _("no")},
         listed={True: _("listed"), False: _("not listed")},
+        signal_words=StaffWords(),
+        quiet_weeks=current_app.config["HEALTH_QUIET_WEEKS"],
     )
 
 
@@ -139,7 +149,7 @@ def groups_csv(centre_id: int):
         "yes": _("yes"),
         "no": _("no"),
     }
-    body = centre_groups.to_csv(rows, _labels(), values)
+    body = centre_groups.to_csv(rows, _labels(), values, StaffWords().text)
     centres.record(centre, current_user, "groups_exported", rows=len(rows), **filters.as_args())
     unit.commit()
     response = Response(body, content_type="text/csv; charset=utf-8")
@@ -220,6 +230,27 @@ def detach(group_id: int):
     return redirect_to(url_for("group_centre.choose", group_id=group.id), "centre-status")
 
 
+@group_bp.route("/groups/<int:group_id>/sharing/signals", methods=["GET", "POST"])
+@login_required
+def signals_sharing(group_id: int):
+    """Say exactly what sharing the health signals gives the centre; turn it
+    on or off (recorded in the group's history)."""
+    group, membership = load_group(group_id, coresponsible=True)
+    return sharing_page(
+        group,
+        SignalsSharingForm(),
+        lambda share: health_signals.set_sharing(group, current_user, share),
+        lambda: group.share_signals,
+        (
+            _("The signals are shared with the centre."),
+            _("The signals are no longer shared with the centre."),
+        ),
+        "centres/signals_sharing.html",
+        membership=membership,
+        weeks=current_app.config["HEALTH_QUIET_WEEKS"],
+    )
+
+
 # --- Instance administrators ---------------------------------------------------------------
 
 
@@ -233,7 +264,7 @@ def staff_actions():
     if centre_id is not None and not 1 <= centre_id <= MAX_ID:
         centre_id = None
     try:
-        page = centres.actions_page(centre_id, _page_number(), ACTIONS_PAGE_SIZE)
+        page = centres.actions_page(centre_id, page_number(), ACTIONS_PAGE_SIZE)
     except DomainError:
         abort(404)
     return render_template(

@@ -1,4 +1,4 @@
-"""The co-responsibles' choice of a centre."""
+"""The co-responsibles' choice of a centre, and sharing the health signals."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
-from facilitator.blueprints.forms import CHOICE_ERROR, REQUIRED
+from facilitator.blueprints.forms import CHOICE_ERROR, REQUIRED, sharing_field
 
 
 class AttachForm(FlaskForm):
@@ -16,4 +16,12 @@ class AttachForm(FlaskForm):
         coerce=int,
         validators=[InputRequired(message=REQUIRED)],
         invalid_choice_message=CHOICE_ERROR,
+    )
+
+
+class SignalsSharingForm(FlaskForm):
+    share = sharing_field(
+        _l("Share these signals with the centre"),
+        _l("Yes, share them"),
+        _l("No, do not share them"),
     )

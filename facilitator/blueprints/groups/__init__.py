@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -13,18 +13,20 @@ from facilitator.blueprints.common import (
     invalid_invitation,
     load_group,
     load_group_counted,
+    page_number,
     render_form,
 )
 from facilitator.blueprints.feedback import flash_at, redirect_to
 from facilitator.blueprints.forms import CharterAgreeForm, WillingForm
+from facilitator.blueprints.signal_text import group_lines
 from facilitator.errors import flash_error
 from facilitator.i18n import use_context_language
-from facilitator.models._common import MAX_ID
 from facilitator.models.groups import LANGUAGES
 from facilitator.services import (
     audit,
     charter,
     clock,
+    health_signals,
     invitations,
     listing,
     privacy,
@@ -160,12 +162,15 @@ def settings(group_id: int):
         if form.listed.data and not group.listed and group.centre is not None:
             flash(_("%(centre)s checks the listing first.", centre=group.centre.name), "info")
         return redirect(url_for("groups.show", group_id=group.id))
+    health = health_signals.of_group(group, clock.now())
     return render_form(
         "groups/form.html",
         form,
         group=group,
         membership=membership,
         listing_request=asked,
+        health=health,
+        health_lines=group_lines(health),
     )
 
 
@@ -305,10 +310,7 @@ def revoke_invitation(group_id: int, invitation_id: int):
 def audit_trail(group_id: int):
     """Show the group's audit trail to co-responsibles."""
     group, membership = load_group(group_id, coresponsible=True)
-    number = request.args.get("page", 1, type=int)
-    if number is None or not 1 <= number <= MAX_ID:
-        abort(404)
-    page = audit.events_page(group.id, number, AUDIT_PAGE_SIZE)
+    page = audit.events_page(group.id, page_number(), AUDIT_PAGE_SIZE)
     return render_template("groups/audit.html", group=group, membership=membership, page=page)
 
 

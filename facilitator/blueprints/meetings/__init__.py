@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from facilitator.blueprints.common import field_error, load_group, render_form
+from facilitator.blueprints.common import field_error, load_group, page_of, render_form
 from facilitator.blueprints.confirm import confirm_page, confirm_step
 from facilitator.blueprints.feedback import flash_report, redirect_to
 from facilitator.blueprints.meeting_page import CancelForm, show_page
 from facilitator.i18n import current_language
 from facilitator.services import clock, notifications, roles, rooms, schedule, unit
-from facilitator.services.errors import DomainError, NotFound
+from facilitator.services.errors import DomainError
 
 from . import labels, room_choice
 from .forms import EndForm, MeetingForm, PauseForm, SeriesForm
@@ -96,11 +96,7 @@ def past(group_id: int):
     """Show the archive of past meetings, newest first."""
     group, membership = load_group(group_id)
     items = schedule.past([group.id], clock.now(), schedule.archive_start(group))
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    pages = max((len(items) + PAST_PAGE_SIZE - 1) // PAST_PAGE_SIZE, 1)
-    if page > pages:
-        raise NotFound()
-    shown = items[(page - 1) * PAST_PAGE_SIZE : page * PAST_PAGE_SIZE]
+    shown, page, pages = page_of(items, PAST_PAGE_SIZE)
     return render_template(
         "meetings/past.html",
         group=group,

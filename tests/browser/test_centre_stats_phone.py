@@ -13,10 +13,10 @@ import pytest
 
 from facilitator.domain.recurrence import WEEKLY, Rule
 from facilitator.extensions import db
-from facilitator.models import Centre, CentreStaff, Group, User
+from facilitator.models import Centre, Group, User
 from facilitator.services import attendance, clock, schedule, unit
 from facilitator.services import groups as group_service
-from tests.browser.conftest import PHONE, log_in, person, run_axe
+from tests.browser.conftest import PHONE, log_in, person, run_axe, staffed_centre
 from tests.conftest import PASSWORD, t
 
 pytestmark = pytest.mark.browser
@@ -61,16 +61,9 @@ def _centre(app, language):
     owner_id, owner_email = person(app, language, "Owner")
     staff_id, staff_email = person(app, language, "Staff")
     others = [person(app, language, "Other")[0] for _ in range(3)]
+    centre_id = staffed_centre(app, language, staff_id)
     with app.app_context():
-        centre = Centre(
-            name=f"Centre {uuid.uuid4().hex[:6]}",
-            cantons=["VD"],
-            languages=[language],
-            contact_email="contact@centre.example.org",
-        )
-        db.session.add(centre)
-        db.session.flush()
-        db.session.add(CentreStaff(centre_id=centre.id, user_id=staff_id))
+        centre = db.session.get(Centre, centre_id)
         group = _attached_group(db.session.get(User, owner_id), centre, language, share=False)
         for other_id in others:
             _attached_group(db.session.get(User, other_id), centre, language, share=True)

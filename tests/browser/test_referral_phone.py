@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import select
 
 from facilitator.extensions import db
-from facilitator.models import Centre, CentreStaff, ContactMessage, Group, User
+from facilitator.models import Centre, ContactMessage, Group, User
 from facilitator.services import groups as group_service
 from facilitator.services import unit
-from tests.browser.conftest import PHONE, log_in, run_axe
+from tests.browser.conftest import PHONE, log_in, person, run_axe, staffed_centre
 from tests.conftest import PASSWORD, group_data, t
 
 pytestmark = pytest.mark.browser
@@ -36,32 +36,20 @@ def _demo_first(demo):
     """The demo data is loaded before this module adds groups of its own."""
 
 
-def _person(language, name):
-    user = User(email=f"{uuid.uuid4().hex[:10]}@example.org", display_name=name, locale=language)
-    user.set_password(PASSWORD)
-    db.session.add(user)
-    return user
-
-
 def _centre(app, language):
     """A centre with a staff member, and a group attached to it."""
+    staff_id, staff_email = person(app, language, "Sacha")
+    owner_id, owner_email = person(app, language, "Camille")
+    centre_id = staffed_centre(app, language, staff_id)
     with app.app_context():
-        staff, owner = _person(language, "Sacha"), _person(language, "Camille")
-        centre = Centre(
-            name=f"Centre {uuid.uuid4().hex[:6]}",
-            cantons=["VD"],
-            languages=[language],
-            contact_email="contact@centre.example.org",
-        )
-        db.session.add(centre)
-        db.session.flush()
-        db.session.add(CentreStaff(centre_id=centre.id, user_id=staff.id))
+        centre = db.session.get(Centre, centre_id)
         group = group_service.create_group(
-            owner, group_data(name=f"Deuil {uuid.uuid4().hex[:6]}", language=language)
+            db.session.get(User, owner_id),
+            group_data(name=f"Deuil {uuid.uuid4().hex[:6]}", language=language),
         )
         group.centre_id = centre.id
         unit.commit()
-        return centre.id, centre.name, group.id, group.name, staff.email, owner.email
+        return centre.id, centre.name, group.id, group.name, staff_email, owner_email
 
 
 def _phone(browser, language, scripts):

@@ -159,6 +159,18 @@ def test_privacy_page_in_every_language_names_the_directory_and_its_messages(
         assert text in text_of(response)
 
 
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "une salle prêtée par le centre"),
+        ("it", "una sala messa a disposizione dal centro"),
+        ("de", "einem Raum trifft, den das Zentrum zur Verfügung stellt"),
+    ],
+)
+def test_privacy_page_says_what_a_centre_sees_of_a_group_in_its_room(client, language, text):
+    assert text in text_of(client.get(f"/privacy?lang={language}"))
+
+
 def test_purge_deletes_what_is_past_its_time_and_is_idempotent(app, setup):
     from datetime import timedelta
 

@@ -336,6 +336,32 @@ def test_a_request_is_forwarded_once(client, login, centre_world):
     assert db.session.scalar(select(func.count()).select_from(ContactMessage)) == 1
 
 
+def test_a_group_that_detaches_is_forgotten_by_the_requests_passed_to_it(
+    client, login, centre_world
+):
+    from facilitator.services import centres
+
+    referral = _referral(centre_world["centre"])
+    group = centre_world["group"]
+    login(centre_world["staff"])
+    base = f"/centres/{centre_world['centre'].id}/requests/{referral.id}"
+    assert client.post(f"{base}/forward", data={"group": str(group.id)}).status_code == 302
+    centres.detach(group, centre_world["owner"])
+    db.session.commit()
+    db.session.refresh(referral)
+    assert referral.forwarded_group_id is None
+    assert referral.status == "forwarded"
+    page = text_of(client.get(base))
+    assert group.name not in page
+    assert "déjà été transmise" in page
+    # Attached again, it is not shown as the request's group, nor sent it twice.
+    group.centre_id = centre_world["centre"].id
+    db.session.commit()
+    assert group.name not in text_of(client.get(base))
+    assert client.post(f"{base}/forward", data={"group": str(group.id)}).status_code == 409
+    assert db.session.scalar(select(func.count()).select_from(ContactMessage)) == 1
+
+
 def test_two_staff_forwarding_at_once_forward_once(app, centre_world, make_user):
     """Parallel requests: one forwards, the other is told it was done."""
     centre = centre_world["centre"]

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from facilitator.extensions import db
-from facilitator.models import Centre, CentreStaff, Group, StaffAction, User
+from facilitator.models import Centre, CentreStaff, Group, Referral, StaffAction, User
 from facilitator.models._common import MAX_ID
 from facilitator.models.centres import CENTRE_NAME_MAX
 from facilitator.models.groups import CANTONS, LANGUAGES
@@ -216,14 +216,23 @@ def attach(group: Group, actor: User, centre_id: int) -> Centre:
 
 def detach(group: Group, actor: User) -> Centre | None:
     """Detach ``group`` from its centre at once; the centre keeps nothing of
-    it, and the group's room bookings there are freed. Yearly figures are no longer shared: attaching again (to any centre)
-    asks for that choice anew. None when it was not attached."""
+    it (the requests it passed on to the group no longer say to which), and
+    the group's room bookings there are freed. Yearly figures are no longer
+    shared: attaching again (to any centre) asks for that choice anew. None
+    when it was not attached."""
     centre = group.centre
     if centre is None:
         return None
     from facilitator.services import rooms  # rooms builds on this module
 
     rooms.free_group(group)
+    # A request the centre passed on to the group no longer points at it.
+    db.session.execute(
+        update(Referral)
+        .where(Referral.centre_id == centre.id, Referral.forwarded_group_id == group.id)
+        .values(forwarded_group_id=None)
+        .execution_options(synchronize_session=False)
+    )
     group.centre_id = None
     group.share_figures = False
     audit.record(group, actor, "centre_detached", centre=centre.name)

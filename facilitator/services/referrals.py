@@ -214,8 +214,10 @@ def forward(
         update(Referral)
         .where(
             Referral.id == referral.id,
+            # Once: a request passed on stays so (its group is forgotten
+            # when the group detaches, not the fact).
             Referral.forwarded_group_id.is_(None),
-            Referral.status != ReferralStatus.CLOSED,
+            Referral.status.not_in((ReferralStatus.FORWARDED, ReferralStatus.CLOSED)),
         )
         .values(status=ReferralStatus.FORWARDED, forwarded_group_id=group.id, changed_at=now)
         .execution_options(synchronize_session=False)

@@ -184,6 +184,24 @@ def test_a_new_member_takes_the_group_over_and_staff_see_only_the_day(
     assert len(db.session.scalars(select(Invitation)).all()) == 1
 
 
+def test_staff_cannot_take_over_the_group_their_centre_founds(app, client, login, founded):
+    centre, staff, group = founded
+    login(staff)
+    token = handover_token(client, centre, group)
+    response = client.post(f"/invite/{token}", data=AGREED)
+    assert response.status_code == 409
+    assert t(
+        app,
+        "fr",
+        "Staff of the self-help centre cannot take over a group the centre founded: "
+        "give this link to the group's first member.",
+    ) in text_of(response)
+    assert db.session.scalar(Membership.select_for(staff.id, group.id)) is None
+    db.session.refresh(group)
+    assert group.handed_over_at is None
+    assert db.session.scalar(select(Invitation.uses)) == 0  # the link still works
+
+
 def test_registering_through_the_handover_link_makes_the_first_coresponsible(
     app, client, login, founded, outbox
 ):

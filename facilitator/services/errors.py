@@ -94,6 +94,14 @@ class HandoverRevoked(Gone):
     )
 
 
+class HandoverByStaff(Conflict):
+    message = _l(
+        "Staff of the self-help centre cannot take over a group the centre founded: "
+        "give this link to the group's first member."
+    )
+    language: str | None = None  # the group's, as for the other invitation pages
+
+
 class HandoverUsed(Gone):
     message = _l(
         "This hand-over link has already been used: the group has been handed over. "

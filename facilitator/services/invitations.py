@@ -14,13 +14,14 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
 from facilitator.extensions import db
-from facilitator.models import Group, Invitation, MeetingSeries, Membership, User
+from facilitator.models import CentreStaff, Group, Invitation, MeetingSeries, Membership, User
 from facilitator.models._common import utcnow
 from facilitator.models.groups import FeedTitleMode, MemberRole
 from facilitator.services import audit, founding, schedule
 from facilitator.services.errors import (
     AlreadyMember,
     Gone,
+    HandoverByStaff,
     HandoverExpired,
     HandoverRevoked,
     HandoverUsed,
@@ -146,6 +147,12 @@ def accept(token: str, user: User) -> Membership:
     group = invitation.group
     if db.session.scalar(Membership.select_for(user.id, group.id)) is not None:
         raise AlreadyMember()
+    if invitation.handover and group.centre_id is not None:
+        # The centre never becomes a member of a group it founds.
+        if db.session.scalar(CentreStaff.select_for(user.id, group.centre_id)) is not None:
+            refused = HandoverByStaff()
+            refused.language = group.language
+            raise refused
     # Count the use atomically: two people using the last place at the same
     # moment cannot both get in.
     now = utcnow()

@@ -490,6 +490,13 @@ def test_an_unconfirmed_booking_is_freed_once_and_the_staff_are_told(
         page = text_of(client.get(f"/centres/{centre.id}/rooms"))
         assert "Used by 0 groups." in page
     assert "Groupe de proches did not confirm its booking of Salle 2" in page
+    # A group that left the centre is no longer named there.
+    db.session.get(type(carers), carers.id).centre_id = None
+    db.session.commit()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clock, "now", lambda: expiry + timedelta(days=59))
+        page = text_of(client.get(f"/centres/{centre.id}/rooms"))
+    assert "Groupe de proches" not in page
 
 
 def test_the_worker_runs_the_rooms_job_once_a_day(app, scene):

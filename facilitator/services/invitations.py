@@ -147,12 +147,15 @@ def accept(token: str, user: User) -> Membership:
     group = invitation.group
     if db.session.scalar(Membership.select_for(user.id, group.id)) is not None:
         raise AlreadyMember()
-    if invitation.handover and group.centre_id is not None:
-        # The centre never becomes a member of a group it founds.
-        if db.session.scalar(CentreStaff.select_for(user.id, group.centre_id)) is not None:
-            refused = HandoverByStaff()
-            refused.language = group.language
-            raise refused
+    # The centre never becomes a member of a group it founds.
+    if (
+        invitation.handover
+        and group.centre_id is not None
+        and db.session.scalar(CentreStaff.select_for(user.id, group.centre_id)) is not None
+    ):
+        refused = HandoverByStaff()
+        refused.language = group.language
+        raise refused
     # Count the use atomically: two people using the last place at the same
     # moment cannot both get in.
     now = utcnow()

@@ -446,7 +446,8 @@ class Freed:
 
 
 def recently_freed(centre: Centre, now: datetime) -> list[Freed]:
-    """The bookings freed (not confirmed) in the last 60 days, newest first."""
+    """The bookings freed (not confirmed) in the last 60 days, newest first;
+    the group's name only while it is still attached to the centre."""
     rows = db.session.scalars(
         select(StaffAction)
         .where(
@@ -460,7 +461,7 @@ def recently_freed(centre: Centre, now: datetime) -> list[Freed]:
         Freed(
             row.created_at,
             str(row.details.get("name", "")),
-            public_name(row.group) if row.group else "",
+            public_name(row.group) if row.group and row.group.centre_id == centre.id else "",
         )
         for row in rows
     ]

@@ -403,6 +403,16 @@ def test_a_listed_founding_group_is_starting_soon_and_leads_to_the_centre(app, c
     assert entry["title"] == "Groupe pour proches aidants"
 
 
+def test_a_founding_group_that_detached_answers_its_visitors_itself(app, client, founded):
+    _centre, _staff, group = founded
+    group.centre_id = None  # taken over, then detached by its co-responsibles
+    db.session.commit()
+    page = text_of(client.get("/groups"))
+    assert t(app, "fr", "Starting soon — contact the centre") not in page
+    assert f"/groups/{group.id}/contact" in page
+    assert client.get(f"/groups/{group.id}/contact").status_code == 200
+
+
 def test_once_started_the_listing_leads_to_the_group(app, client, founded, make_user):
     centre, staff, group = founded
     _invitation, token = founding.create_handover(group, centre, staff)

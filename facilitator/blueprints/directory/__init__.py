@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -54,9 +53,7 @@ def index():
 def contact(group_id: int):
     """Write to a listed group; its co-responsible members answer."""
     group = directory.listed_group(group_id)
-    if group.founding:  # no member answers yet: the centre does
-        if group.centre_id is None:
-            abort(404)
+    if group.founding and group.centre_id is not None:  # the centre answers
         return redirect(url_for("centre_directory.ask", centre_id=group.centre_id))
     form = ContactForm()
     if form.validate_on_submit():

@@ -378,6 +378,28 @@ def test_administrators_read_the_trail_newest_first_filtered_by_centre(
     assert client.get("/admin/staff-actions?centre=abc").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("action", "who"),
+    [
+        ("group_detached", "the group's co-responsible members"),
+        ("room_freed", "automatically (booking not confirmed)"),
+        ("staff_added", "command line"),
+    ],
+)
+def test_the_trail_says_who_acted_when_no_account_did(
+    client, login, make_user, make_centre, action, who
+):
+    from facilitator.services import centres
+
+    admin = make_user("Ada", email="ada@example.org", locale="en")
+    admin.is_admin = True
+    centres.record(make_centre("Centre Vaud"), None, action)
+    db.session.commit()
+    login(admin)
+    row = text_of(client.get("/admin/staff-actions")).split(action)[0].rsplit("<tr>", 1)[-1]
+    assert who in row
+
+
 # --- Two co-responsibles at once (PostgreSQL) ----------------------------------------------
 
 

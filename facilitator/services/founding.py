@@ -91,7 +91,10 @@ def founding_group(centre: Centre, group_id: int) -> Group:
 
 def update_facts(group: Group, centre: Centre, actor: User, data: FoundingData) -> list[str]:
     """Change what staff entered, while nobody holds the group; the names of
-    the fields that changed."""
+    the fields that changed. Someone taking the group over at this very
+    moment waits for the change, or the change is refused: never both."""
+    db.session.execute(select(Group.id).where(Group.id == group.id).with_for_update())
+    db.session.refresh(group, ["handed_over_at"])
     if group.handed_over_at is not None:
         raise HandedOver()
     changed = sorted(name for name, value in vars(data).items() if getattr(group, name) != value)

@@ -1,7 +1,7 @@
 """rooms a centre lends to its groups; a series' (or a one-off's) room and its yearly confirmation
 
 Revision ID: 0026_rooms
-Revises: 0023_referrals
+Revises: 0024_founding
 Create Date: 2026-12-04 20:40:00
 
 """

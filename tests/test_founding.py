@@ -202,6 +202,19 @@ def test_staff_cannot_take_over_the_group_their_centre_founds(app, client, login
     assert db.session.scalar(select(Invitation.uses)) == 0  # the link still works
 
 
+def test_after_the_handover_staff_see_the_shown_name_only(client, login, founded, make_user):
+    centre, staff, group = founded
+    login(staff)
+    token = handover_token(client, centre, group)
+    login(make_user("Jeanne"))
+    assert client.post(f"/invite/{token}", data=AGREED).status_code == 302
+    group.name, group.directory_title = "Les proches de Jeanne", "Groupe de parole"
+    db.session.commit()
+    login(staff)
+    page = text_of(client.get(f"/centres/{centre.id}/founding/{group.id}"))
+    assert "Groupe de parole" in page and "Les proches de Jeanne" not in page
+
+
 def test_registering_through_the_handover_link_makes_the_first_coresponsible(
     app, client, login, founded, outbox
 ):

@@ -109,37 +109,15 @@ def _public(response: Response, etag: str) -> Response:
 
 
 def _listing_facts(listing) -> dict:
-    """A group's facts in the feed; a group being founded is "starting_soon"
-    (no rhythm; its contact is the centre's request form)."""
-    rhythm = current_app.jinja_env.filters["rhythm"]
+    """A group's entry in the feed: its contact is the centre's request form
+    while the group is being founded."""
     group = listing.group
-    if group.founding:
-        return {
-            "id": group.id,
-            "status": "starting_soon",
-            "title": directory.public_name(group),
-            "theme": group.theme,
-            "canton": group.canton,
-            "language": group.language,
-            "town": group.town or None,
-            "rhythms": [],
-            "newcomers_welcome": True,
-            "contact_url": url_for(
-                "centre_directory.ask", centre_id=group.centre_id, _external=True
-            ),
-        }
-    return {
-        "id": group.id,
-        "status": "meeting",
-        "title": directory.public_name(group),
-        "theme": group.theme,
-        "canton": group.canton,
-        "language": group.language,
-        "town": group.town or None,
-        "rhythms": [rhythm(s) for s in listing.series],
-        "newcomers_welcome": bool(group.accepting_newcomers),
-        "contact_url": url_for("directory.contact", group_id=group.id, _external=True),
-    }
+    contact = (
+        url_for("centre_directory.ask", centre_id=group.centre_id, _external=True)
+        if group.founding
+        else url_for("directory.contact", group_id=group.id, _external=True)
+    )
+    return centre_feed.group_facts(listing, current_app.jinja_env.filters["rhythm"], contact)
 
 
 @bp.get("/directory/centres/<int:centre_id>.json")

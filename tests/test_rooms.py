@@ -507,6 +507,37 @@ def test_the_worker_runs_the_rooms_job_once_a_day(app, scene):
     assert first.room_bookings == 1 and second.room_bookings is None
 
 
+def test_a_single_meeting_in_a_room_counts_follows_its_renaming_and_is_freed_with_it(
+    client, login, auth, scene
+):
+    grief, garden = scene["grief"], scene["garden"]
+    one_off = Meeting(
+        group_id=grief.id,
+        start=datetime(2026, 10, 10, 10),
+        timezone="Europe/Zurich",
+        duration_minutes=60,
+        room_id=garden.id,
+        location="Salle du jardin",
+    )
+    db.session.add(one_off)
+    db.session.commit()
+    login(scene["sam"])
+    rooms_page = f"/centres/{scene['centre'].id}/rooms"
+    listed = text_of(client.get(rooms_page))
+    assert "Used by 1 group." in listed.split("Salle du jardin", 1)[1]
+    edit = f"{rooms_page}/{garden.id}/edit"
+    assert client.post(edit, data={"name": "Le jardin", "address": ""}).status_code == 302
+    db.session.expire_all()
+    assert one_off.location == "Le jardin" and one_off.sequence == 1
+    assert confirmed(client, f"{rooms_page}/{garden.id}/retire").status_code == 302
+    db.session.expire_all()
+    assert one_off.room_id is None and one_off.location == "Le jardin"
+    told = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "centre_room_retired")
+    ).all()
+    assert [e.group_id for e in told] == [grief.id]
+
+
 # --- Detaching ------------------------------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -108,6 +108,11 @@ def change_room(room: Room, actor: User, data: RoomData) -> None:
                 series.location = room.place
                 series.sequence += 1
                 series.group.version += 1
+        for meeting in db.session.scalars(select(Meeting).where(Meeting.room_id == room.id)):
+            if meeting.location == old_place:  # a one-off, or a meeting moved into it
+                meeting.location = room.place
+                meeting.sequence += 1
+                meeting.group.version += 1
     centres.record(room.centre, actor, "room_changed", room=room.id, name=room.name)
 
 
@@ -119,11 +124,18 @@ def retire_room(room: Room, actor: User) -> int:
         return 0
     room.retired = True
     freed = 0
+    told: set[int] = set()
     for series in _bookings(room.id):
         _free(series)
         centres.staff_did(series.group, room.centre, actor, "room_retired", room=room.name)
+        told.add(series.group_id)
         freed += 1
-    db.session.execute(update(Meeting).where(Meeting.room_id == room.id).values(room_id=None))
+    # Single meetings in the room: freed too, each group told once.
+    for meeting in db.session.scalars(select(Meeting).where(Meeting.room_id == room.id)):
+        meeting.room_id = None
+        if meeting.group_id not in told:
+            centres.staff_did(meeting.group, room.centre, actor, "room_retired", room=room.name)
+            told.add(meeting.group_id)
     centres.record(room.centre, actor, "room_retired_by_staff", room=room.id, name=room.name)
     return freed
 
@@ -478,7 +490,16 @@ def usage(centre: Centre, today: date) -> dict[int, int]:
             or_(MeetingSeries.until.is_(None), MeetingSeries.until >= today),
         )
     ).all()
-    for room_id, group_id in rows:
+    one_offs = db.session.execute(
+        select(Meeting.room_id, Meeting.group_id)
+        .join(Room, Room.id == Meeting.room_id)
+        .where(
+            Room.centre_id == centre.id,
+            Meeting.start >= datetime.combine(today, time.min),
+            Meeting.cancelled.is_(False),
+        )
+    ).all()
+    for room_id, group_id in [*rows, *one_offs]:
         assert room_id is not None  # joined to its room
         counts.setdefault(room_id, set()).add(group_id)
     return {room_id: len(ids) for room_id, ids in counts.items()}

@@ -19,7 +19,15 @@ from sqlalchemy.orm import aliased
 
 from facilitator.domain.recurrence import MONTHLY, WEEKLY, Rule
 from facilitator.extensions import db
-from facilitator.models import Centre, ContactMessage, Group, Membership, User, WelcomeMessage
+from facilitator.models import (
+    Centre,
+    ContactMessage,
+    Group,
+    Membership,
+    Referral,
+    User,
+    WelcomeMessage,
+)
 from facilitator.models.groups import MemberRole
 from facilitator.services import (
     attendance,
@@ -209,6 +217,13 @@ DEMO_CENTRES = [
             ("Salle du jardin", "Av. de la Vallonnette 12, Lausanne", 8, ""),
         ],
         "founding": DEMO_FOUNDING,
+        # A visitor's request waiting for the staff (name, contact, text).
+        "request": (
+            "Martine",
+            f"martine.visiteuse@{DEMO_DOMAIN}",
+            "Je cherche un groupe pour les proches d'une personne atteinte de la maladie "
+            "d'Alzheimer, à Lausanne ou à Morges, plutôt en soirée.",
+        ),
     },
     {
         "name": "Centro Auto Aiuto Ticino (demo)",
@@ -466,6 +481,18 @@ def _demo_centre(group: Group, coresponsible: User) -> None:
                 centres.add_staff(centre, staff, None)
                 if spec.get("founding"):
                     founding.found(centre, staff, spec["founding"])
+            if spec.get("request"):
+                name, contact, body = spec["request"]
+                db.session.add(
+                    Referral(
+                        centre_id=centre.id,
+                        sender_name=name,
+                        sender_contact=contact,
+                        body=body,
+                        language=spec["group_language"],
+                        consent=True,
+                    )
+                )
         db.session.flush()
         centres.attach(group, coresponsible, centre.id)
         _demo_rooms(group, centre, spec["rooms"])

@@ -12,7 +12,16 @@ from sqlalchemy import func, select
 
 from facilitator.demo import DEMO_DOMAIN, DEMO_EMAILS, DEMO_GROUPS, DEMO_PASSWORD
 from facilitator.extensions import db
-from facilitator.models import Group, Invitation, Membership, ThemeProposal, ThemeSupport, User
+from facilitator.models import (
+    Group,
+    Invitation,
+    Membership,
+    Referral,
+    ThemeProposal,
+    ThemeSupport,
+    User,
+)
+from tests.conftest import text_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -265,12 +274,17 @@ def test_demo_groups_are_attached_to_centres_and_the_vaud_staff_can_log_in(app):
     page = client.get("/centres/", follow_redirects=True).get_data(as_text=True)
     assert "Fibromyalgie – groupe d&#39;entraide" in page  # its neutral title
     assert "Camille" not in page
+    vaud = centres["Info-Entraide Vaud (démo)"]
+    requests = text_of(client.get(f"/centres/{vaud.id}/requests"))
+    assert "maladie d'Alzheimer" in requests  # a visitor's request waits for the staff
     reset = app.test_cli_runner().invoke(args=["demo-data", "--reset"])
     assert reset.exit_code == 0, reset.output
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Centre)) == 2
-    # The group the Vaud centre is founding comes back once, not twice.
+    # The group the Vaud centre is founding comes back once, not twice; so
+    # does the visitor's request.
     assert db.session.scalar(select(func.count()).select_from(Group).where(Group.founding)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Referral)) == 1
 
 
 def test_the_vaud_centre_is_founding_a_group_listed_as_starting_soon(app, client):

@@ -36,7 +36,7 @@ from facilitator.models import (
     User,
 )
 from facilitator.models._common import MAX_ID
-from facilitator.services import audit, centres, groups, mail, notifications, schedule
+from facilitator.services import audit, centres, clock, groups, mail, notifications, schedule
 from facilitator.services.charter import a_year_after
 from facilitator.services.directory import public_name
 from facilitator.services.errors import DomainError, NotFound
@@ -212,6 +212,40 @@ def clashes(room_id: int, slots: Iterable[Slot], group_id: int, today: date) -> 
         if o.group_id != group_id
     ]
     return [o for o in others if _overlaps(o.start_utc, o.end_utc, wanted)]
+
+
+def series_clashes(
+    room: Room | None, data: schedule.SeriesData, first: date, group: Group, today: date
+) -> list[Occurrence]:
+    """Other groups' meetings in ``room`` that a series planned from
+    ``first`` would overlap (none without a room)."""
+    if room is None:
+        return []
+    return clashes(room.id, series_slots(data, first, group.timezone, today), group.id, today)
+
+
+def meeting_room(
+    group: Group,
+    data: schedule.MeetingData,
+    timezone: str,
+    occurrence: Occurrence | None,
+    picked: Room | None,
+) -> tuple[Room | None, list[Occurrence]]:
+    """The room a meeting being planned or changed is in, and the other
+    groups' meetings it would overlap there: a one-off is in the room
+    ``picked`` (whose place becomes the meeting's); a meeting of a series
+    stays in the series' room while it keeps the series' place."""
+    if occurrence is not None and occurrence.series is not None:
+        series = occurrence.series
+        room = series.room if data.location == series.location else None
+    else:
+        room = picked
+        if room is not None:
+            data.location = room.place
+    if room is None:
+        return None, []
+    slot = meeting_slot(data.start, data.duration_minutes, timezone)
+    return room, clashes(room.id, slot, group.id, clock.today(timezone))
 
 
 def _overlaps(start: datetime, end: datetime, slots: list[Slot]) -> bool:

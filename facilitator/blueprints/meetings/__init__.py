@@ -161,13 +161,7 @@ def _series_form(group, membership, form, series):
         else:
             context["split"] = schedule.plan_split(series, data)
             first = context["split"].first
-        found = (
-            rooms.clashes(
-                room.id, rooms.series_slots(data, first, group.timezone, today), group.id, today
-            )
-            if room is not None
-            else []
-        )
+        found = rooms.series_clashes(room, data, first, group, today)
         context["clashes"] = found
         if "preview" in request.form:
             dates = schedule.preview(data, limit=10) if series is None else context["split"].after
@@ -182,16 +176,13 @@ def _series_form(group, membership, form, series):
             return render_template(template, form=form, **context), 409
         if series is None:
             saved = schedule.create_series(group, current_user, data, exact=True, today=today)
-            if getattr(form, "room", None) is not None:
-                rooms.book(saved, room, today)
+            rooms.book(saved, room, today)
             unit.commit()
             flash(_("The meetings have been planned."), "success")
         else:
             result = schedule.split(group, current_user, series, data)
-            if getattr(form, "room", None) is not None:
-                rooms.book(result.series, room, today, previous=series)
-            else:  # the centre lends no room (any more): the new series is in none
-                rooms.book(result.series, None, today)
+            # In the room picked; in none when the centre lends no room (any more).
+            rooms.book(result.series, room, today, previous=series)
             unit.commit()
             saved = result.series
             flash(
@@ -399,25 +390,14 @@ def _room_for_meeting(form, group, data, timezone, occurrence):
     """The room a one-off meeting is in (picked on the form), or the series'
     room an occurrence stays in; the room's place becomes the meeting's.
     Raises _Wait when the form must be shown again (its fields say why)."""
-    if occurrence is not None and occurrence.series is not None:
-        series = occurrence.series
-        room = series.room if data.location == series.location else None
-    else:
+    picked = None
+    if occurrence is None or occurrence.series is None:
         try:
-            room = room_choice.picked(form, group)
+            picked = room_choice.picked(form, group)
         except DomainError as exc:
             form.room.errors = [*form.room.errors, str(exc.message)]
             raise _Wait(400) from exc
-        if room is not None:
-            data.location = room.place
-    if room is None:
-        return None
-    found = rooms.clashes(
-        room.id,
-        rooms.meeting_slot(data.start, data.duration_minutes, timezone),
-        group.id,
-        clock.today(timezone),
-    )
+    room, found = rooms.meeting_room(group, data, timezone, occurrence, picked)
     if room_choice.stop_for(form, found):
         raise _Wait(409)
     return room

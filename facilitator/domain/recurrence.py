@@ -60,6 +60,21 @@ class Rule:
     def with_until(self, until: date | None) -> Rule:
         return replace(self, until=until, count=None if until else self.count)
 
+    @classmethod
+    def stored(
+        cls,
+        freq: str,
+        interval: int,
+        byday: str,
+        setpos: int | None,
+        monthday: int | None,
+        count: int | None,
+        until: date | None,
+    ) -> Rule:
+        """The rule as a series' columns store it (``byday``: "MO,TH")."""
+        days = tuple(d for d in byday.split(",") if d)
+        return cls(freq, interval, days, setpos, monthday, count, until)
+
 
 def horizon(start: date) -> date:
     """The last date a series starting on ``start`` may reach."""

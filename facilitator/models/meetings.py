@@ -89,14 +89,14 @@ class MeetingSeries(db.Model):
 
     @property
     def rule(self) -> Rule:
-        return Rule(
-            freq=self.freq,
-            interval=self.interval,
-            byday=tuple(d for d in self.byday.split(",") if d),
-            setpos=self.setpos,
-            monthday=self.monthday,
-            count=self.count,
-            until=self.until,
+        return Rule.stored(
+            self.freq,
+            self.interval,
+            self.byday,
+            self.setpos,
+            self.monthday,
+            self.count,
+            self.until,
         )
 
     @rule.setter

@@ -215,15 +215,7 @@ def _figures(centre: Centre, first: date, last: date, now: datetime) -> list[Gro
     }
     for group_id, zone, start_date, at, freq, interval, byday, *rest in series_list:
         setpos, monthday, count, until = rest
-        rule = rec.Rule(
-            freq=freq,
-            interval=interval,
-            byday=tuple(d for d in byday.split(",") if d),
-            setpos=setpos,
-            monthday=monthday,
-            count=count,
-            until=until,
-        )
+        rule = rec.Rule.stored(freq, interval, byday, setpos, monthday, count, until)
         local_now = zones[zone]
         days = rec.dates(rule, start_date, first, last)
         if days and datetime.combine(days[-1], at) > local_now:

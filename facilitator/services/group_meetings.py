@@ -96,15 +96,7 @@ def starts_between(
     for s in series:
         (sid, gid, start_date, start_time, freq, interval, byday, setpos, monthday, times,
          until) = s  # fmt: skip
-        rule = rec.Rule(
-            freq=freq,
-            interval=interval,
-            byday=tuple(d for d in byday.split(",") if d),
-            setpos=setpos,
-            monthday=monthday,
-            count=times,
-            until=until,
-        )
+        rule = rec.Rule.stored(freq, interval, byday, setpos, monthday, times, until)
         starts = found.setdefault(gid, [])
         for day in rec.dates(rule, start_date, first, last):
             original = datetime.combine(day, start_time)

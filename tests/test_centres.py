@@ -229,6 +229,18 @@ def test_the_list_shows_a_page_of_groups_at_a_time_and_its_csv_them_all(
     assert client.get(f"{path}?page=0").status_code == 404
 
 
+def test_every_staff_page_has_the_staff_menu(client, login, centre_with_groups):
+    login(centre_with_groups["staff"])
+    centre = centre_with_groups["centre"].id
+    pages = ["groups", "found", "requests", "listings", "statistics", "rooms"]
+    for name in pages:
+        html = client.get(f"/centres/{centre}/{name}").get_data(as_text=True)
+        menu = html.split('class="group-nav"', 1)[1].split("</nav>", 1)[0]
+        for other in pages:
+            assert f'href="/centres/{centre}/{other}"' in menu, (name, other)
+        assert 'aria-current="page"' in menu, name
+
+
 def test_a_staff_member_of_one_centre_goes_straight_to_it(client, login, centre_with_groups):
     login(centre_with_groups["staff"])
     response = client.get("/centres/")

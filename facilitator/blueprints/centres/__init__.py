@@ -51,10 +51,11 @@ ACTIONS_PAGE_SIZE = 50
 GROUPS_PAGE_SIZE = 50
 
 
-@bp.app_context_processor
-def staff_links() -> dict:
-    """The staff menu, for the centre pages of every blueprint."""
-    return {"staff_links": STAFF_LINKS}
+@bp.record_once
+def _staff_links(state) -> None:
+    """The staff menu, for the centre pages of every blueprint: a Jinja
+    global, since the menu's macro is imported without the page's context."""
+    state.app.jinja_env.globals["staff_links"] = STAFF_LINKS
 
 
 def _named(kind: str, code: str) -> str:

@@ -328,6 +328,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("centre_requests.forward", "POST"): Case(
         "/centres/{centre}/requests/{referral}/forward?group={group}", STAFF_ACTION
     ),
+    ("centre_requests.close", "GET"): Case(
+        "/centres/{centre}/requests/{referral}/close", STAFF_PAGE
+    ),
     ("centre_requests.close", "POST"): Case(
         "/centres/{centre}/requests/{referral}/close", STAFF_ACTION
     ),

@@ -240,6 +240,10 @@ def test_staff_close_a_request(client, login, centre_world):
     referral = _referral(centre_world["centre"])
     login(centre_world["staff"])
     base = f"/centres/{centre_world['centre'].id}/requests/{referral.id}"
+    asked = client.get(f"{base}/close")  # the request's page links to a confirmation
+    assert asked.status_code == 200 and "ne peut pas être rouverte" in text_of(asked)
+    db.session.refresh(referral)
+    assert referral.status == "new"
     response = client.post(f"{base}/close")
     assert response.status_code == 302
     assert "La demande est close." in text_of(client.get(response.location))

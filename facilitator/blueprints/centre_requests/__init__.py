@@ -207,10 +207,19 @@ def forward(centre_id: int, referral_id: int):
     ), (400 if request.method == "POST" else 200)
 
 
-@bp.post("/requests/<int:referral_id>/close")
+@bp.route("/requests/<int:referral_id>/close", methods=["GET", "POST"])
 @login_required
 def close(centre_id: int, referral_id: int):
-    """Close the request."""
+    """Confirm, then close the request (a closed request is not reopened)."""
+    if request.method == "GET":
+        centre = load_centre(centre_id)
+        referral = referrals.referral_in(centre, referral_id)
+        return render_template(
+            "centre_requests/confirm_close.html",
+            centre=centre,
+            item=referral,
+            kept_days=retention.REFERRAL_DAYS,
+        )
     return _change_status(centre_id, referral_id, referrals.close, _("The request is closed."))
 
 

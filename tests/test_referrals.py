@@ -299,6 +299,22 @@ def test_staff_forward_a_request_to_a_group_with_the_visitor_consent(
     assert "Centre Vaud a transmis la demande d'une personne" in history
 
 
+def test_a_group_nobody_took_over_yet_is_not_offered_for_a_request(
+    client, login, centre_world, make_group, make_user
+):
+    centre = centre_world["centre"]
+    unheld = make_group(make_user("Founder"), name="Futur groupe Nyon")
+    unheld.centre_id, unheld.founding = centre.id, True
+    db.session.commit()
+    referral = _referral(centre)
+    login(centre_world["staff"])
+    base = f"/centres/{centre.id}/requests/{referral.id}"
+    assert "Futur groupe Nyon" not in text_of(client.get(base))
+    assert client.get(f"{base}/forward?group={unheld.id}").status_code == 404
+    assert client.post(f"{base}/forward", data={"group": str(unheld.id)}).status_code == 404
+    assert db.session.scalar(select(ContactMessage)) is None
+
+
 def test_without_consent_a_request_is_never_forwarded(client, login, outbox, centre_world):
     referral = _referral(centre_world["centre"], consent=False)
     login(centre_world["staff"])

@@ -17,7 +17,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 
 from facilitator.extensions import db
 from facilitator.i18n import locale_for
@@ -98,17 +98,28 @@ def referral_in(centre: Centre, referral_id: int) -> Referral:
 
 
 def attached_groups(centre: Centre) -> list[Group]:
-    """The groups attached to the centre, to forward a request to, by name."""
+    """The groups attached to the centre that a request can go to, by name:
+    not one that nobody has taken over yet (nobody would read it)."""
     return list(
         db.session.scalars(
-            select(Group).where(Group.centre_id == centre.id).order_by(func.lower(Group.name))
+            select(Group)
+            .where(Group.centre_id == centre.id, ~_unheld())
+            .order_by(func.lower(Group.name))
         )
     )
 
 
+def _unheld() -> ColumnElement[bool]:
+    return Group.founding & Group.handed_over_at.is_(None)
+
+
 def attached_group(centre: Centre, group_id: object) -> Group:
-    """A group attached to the centre; NotFound for any other."""
-    return owned(Group, group_id, centre_id=centre.id)
+    """A group attached to the centre that a request can go to; NotFound for
+    any other."""
+    group = owned(Group, group_id, centre_id=centre.id)
+    if group.founding and group.handed_over_at is None:
+        raise NotFound()
+    return group
 
 
 def forwarded_to(centre: Centre, referral: Referral) -> Group | None:

@@ -137,6 +137,25 @@ def test_staff_see_the_last_complete_year_with_small_numbers_hidden(app, client,
     assert 'value="2025"' in page
 
 
+def test_where_no_group_shares_the_meetings_and_people_are_not_known_not_zero(
+    app, client, login, region
+):
+    for group in [*region["health"], region["grief"]]:
+        group.share_figures = False
+    db.session.commit()
+    result = centre_stats.report(region["centre"], date(2025, 1, 1), date(2025, 12, 31), NOW)
+    assert result.total.groups == 5 and result.total.sharing == 0 and result.total.unknown
+    login(region["staff"])
+    base = f"/centres/{region['centre'].id}/statistics"
+    unknown = t(app, "fr", "not known")
+    for path in ("?year=2025", "/report?year=2025"):
+        total_row = text_of(client.get(base + path)).split('class="total"')[1].split("</tr>")[0]
+        assert total_row.count(unknown) >= 3, path  # meetings, participants, newcomers
+    rows = list(csv.reader(io.StringIO(client.get(f"{base}.csv?year=2025").get_data(as_text=True))))
+    total = next(r for r in rows if r[1] == t(app, "fr", "Total"))
+    assert total[2:] == ["5", "0", unknown, unknown, unknown, "", unknown]
+
+
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [

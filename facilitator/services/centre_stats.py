@@ -119,6 +119,12 @@ class Cell:
     def median_hidden(self) -> bool:
         return self.shared_hidden or suppression.per_meeting(self.median)
 
+    @property
+    def unknown(self) -> bool:
+        """Active groups and none sharing its figures: the meetings and
+        people are not known (not zero)."""
+        return self.groups > 0 and self.sharing == 0
+
 
 @dataclass
 class Report:
@@ -359,7 +365,8 @@ def to_csv(
     canton_name: Callable[[str | None], str],
 ) -> str:
     """The aggregate tables (never the per-group figures): by theme, by canton,
-    each with its total; hidden cells say "fewer than 3"."""
+    each with its total; hidden cells say "fewer than 3", and the figures of
+    a row where no group shares them "not known"."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -375,18 +382,21 @@ def to_csv(
             labels["newcomers"],
         ]
     )
-    few = labels["few"]
+    few, unknown = labels["few"], labels["unknown"]
 
     def line(table: str, name: str, cell: Cell) -> list[object]:
-        shared = [cell.sharing, cell.held, cell.cancelled, cell.participants]
+        shared: list[object] = [cell.held, cell.cancelled, cell.participants]
         median = "" if cell.median is None else f"{cell.median:g}"
+        newcomers: object = cell.newcomers
+        if cell.unknown:
+            shared, newcomers = [unknown] * 3, unknown
         return [
             table,
             name,
             few if cell.groups_hidden else cell.groups,
-            *([few] * 4 if cell.shared_hidden else shared),
+            *([few] * 4 if cell.shared_hidden else [cell.sharing, *shared]),
             few if cell.median_hidden else median,
-            few if cell.shared_hidden else cell.newcomers,
+            few if cell.shared_hidden else newcomers,
         ]
 
     for table, cells, name_of in (

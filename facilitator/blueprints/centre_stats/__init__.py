@@ -76,6 +76,7 @@ def _csv_labels() -> dict[str, str]:
         "by_canton": _("By canton"),
         "total": _("Total"),
         "few": _("fewer than 3"),
+        "unknown": _("not known"),
     }
 
 

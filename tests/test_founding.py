@@ -155,7 +155,7 @@ def test_a_new_member_takes_the_group_over_and_staff_see_only_the_day(
     page = client.get(f"/invite/{token}")
     assert t(app, "fr", "Take over the group") in text_of(page)
     response = client.post(f"/invite/{token}", data=AGREED)
-    assert response.location == f"/groups/{group.id}/welcome"
+    assert response.location == f"/groups/{group.id}"
     membership = db.session.scalar(Membership.select_for(first.id, group.id))
     assert membership.role == MemberRole.CORESPONSIBLE
     db.session.refresh(group)
@@ -234,7 +234,7 @@ def test_registering_through_the_handover_link_makes_the_first_coresponsible(
             **AGREED,
         },
     )
-    assert response.location == f"/groups/{group.id}/welcome"
+    assert response.location == f"/groups/{group.id}"
     members = db.session.scalars(select(Membership).where(Membership.group_id == group.id)).all()
     assert [m.role for m in members] == [MemberRole.CORESPONSIBLE]
 

@@ -12,6 +12,7 @@ from facilitator.blueprints.feedback import flash_at, redirect_to
 from facilitator.i18n import use_context_language
 from facilitator.models import Centre, Group, Membership
 from facilitator.models._common import MAX_ID
+from facilitator.models.groups import MemberRole
 from facilitator.services import centres, charter, notifications, unit
 from facilitator.services import groups as group_service
 from facilitator.services.errors import DomainError
@@ -134,6 +135,15 @@ def invalid_invitation(exc: DomainError):
     if language:
         use_context_language(language)
     return render_template("groups/invitation_invalid.html", message=exc.message), exc.status
+
+
+def landing_after_joining(membership: Membership) -> str:
+    """Where a new member lands: the newcomer's welcome; the group's own page
+    for the first member who took a founded group over (no one to welcome
+    them: the page says what to do first)."""
+    if membership.role == MemberRole.CORESPONSIBLE:
+        return url_for("groups.show", group_id=membership.group_id)
+    return url_for("groups.welcome", group_id=membership.group_id)
 
 
 def announce_arrival(membership: Membership) -> None:

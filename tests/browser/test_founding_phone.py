@@ -99,7 +99,7 @@ def test_a_staff_member_founds_a_group_and_hands_it_over(live_app, browser, lang
             group = db.session.query(Group).filter_by(name=name).one()
             roles = [m.role for m in db.session.query(Membership).filter_by(group_id=group.id)]
             group_id = group.id
-        assert newcomer.url.endswith(f"/groups/{group_id}/welcome")
+        assert newcomer.url.endswith(f"/groups/{group_id}")
         assert roles == [MemberRole.CORESPONSIBLE]
         newcomer.goto(f"{base}/groups/{group_id}/settings")
         assert newcomer.get_by_role(

@@ -13,6 +13,7 @@ from facilitator.blueprints.common import (
     announce_arrival,
     field_error,
     invalid_invitation,
+    landing_after_joining,
     render_form,
     safe_next,
 )
@@ -231,7 +232,7 @@ def register_finish(token: str):
             else:
                 announce_arrival(membership)
                 unit.commit()
-                target = url_for("groups.welcome", group_id=membership.group_id)
+                target = landing_after_joining(membership)
         return logged_in(user, target)
     return render_form("auth/register_finish.html", form, **context)
 

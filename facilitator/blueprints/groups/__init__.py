@@ -11,6 +11,7 @@ from facilitator.blueprints.common import (
     announce_arrival,
     announce_departure,
     invalid_invitation,
+    landing_after_joining,
     load_group,
     load_group_counted,
     page_number,
@@ -357,7 +358,7 @@ def invitation(token: str):
                     )
                 else:
                     flash(_("Welcome to %(name)s!", name=group.name), "success")
-                return redirect(url_for("groups.welcome", group_id=group.id))
+                return redirect(landing_after_joining(membership))
         else:
             status = 400
     if rules is not None:

@@ -14,7 +14,7 @@ from facilitator.services import rooms
 
 from .labels import slot_text
 
-CLASHES_LISTED = 8
+CLASHES_LISTED = 3  # on a phone, a few dates and how many more
 
 
 def offer(form, group, current_room_id: int | None = None) -> bool:

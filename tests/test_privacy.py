@@ -164,7 +164,7 @@ def test_privacy_page_in_every_language_names_the_directory_and_its_messages(
     [
         ("fr", "une salle prêtée par le centre"),
         ("it", "una sala messa a disposizione dal centro"),
-        ("de", "einem Raum trifft, den das Zentrum zur Verfügung stellt"),
+        ("de", "einem Raum trifft, den die Kontaktstelle zur Verfügung stellt"),
     ],
 )
 def test_privacy_page_says_what_a_centre_sees_of_a_group_in_its_room(client, language, text):

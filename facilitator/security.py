@@ -34,10 +34,13 @@ HEADERS = {
 
 
 # Paths whose last part is a secret: calendar feeds, invitations, and the
-# links sent by email to register or to choose a new password. Our secrets
+# links sent by email to register or to choose a new password; and the
+# invitation a registration carries in its query. Our secrets
 # have 32 characters or more; a part shorter than 16 is none of them (and so
 # a traceback's ".../blueprints/feeds/__init__.py" stays readable).
-SECRET_PATH = re.compile(r"(/(?:feeds|invite|auth/register|auth/reset)/)[^\s/?#\".]{16,}")
+SECRET_PATH = re.compile(
+    r"(/(?:feeds|invite|auth/register|auth/reset)/|[?&]invitation=)[^\s/?&#\".]{16,}"
+)
 # The loggers that write request paths: the access logs, gunicorn's error log
 # ("Error handling request GET /feeds/…") and Flask's (the app's own logger:
 # "Exception on /feeds/… [GET]").

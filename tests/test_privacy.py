@@ -276,6 +276,7 @@ def test_access_logs_keep_the_path_but_not_its_secret(app, logger, monkeypatch):
         )
         log.info("%(r)s %(U)s", {"r": f"GET /invite/{token} HTTP/1.1", "U": f"/invite/{token}"})
         log.info(f"GET /auth/reset/{token}?next=/ HTTP/1.1")
+        log.info(f"GET /auth/register?invitation={token}&lang=fr HTTP/1.1")
     finally:
         log.removeHandler(lines)
     text = "\n".join(lines.lines)
@@ -283,3 +284,4 @@ def test_access_logs_keep_the_path_but_not_its_secret(app, logger, monkeypatch):
     assert "GET /feeds/[redacted].ics" in text
     assert "/invite/[redacted]" in text
     assert "/auth/reset/[redacted]?next=/" in text
+    assert "/auth/register?invitation=[redacted]&lang=fr" in text

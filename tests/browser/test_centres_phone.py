@@ -38,11 +38,15 @@ def test_staff_see_and_filter_their_groups_on_a_phone(live_app, staff_page, lang
     assert "Camille" not in page.content()
     # Labelled cells: each fact says what it is on a phone.
     assert row.locator("td[data-label]").count() == 9
+    # The filters are folded, the groups come first; a filter in use stays open.
+    assert row.is_visible() and not page.locator("#status").is_visible()
+    page.click("details.filters summary")
     page.select_option("#status", "dormant")
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     assert "status=dormant" in page.url
     assert page.locator("tbody tr").count() == 0
+    assert page.locator("#status").is_visible()
 
 
 def test_the_staff_action_trail_on_a_phone(live_app, staff_page):

@@ -45,6 +45,8 @@ def test_staff_filter_on_signals_and_a_group_stops_sharing_them(live_app, page, 
     cell = _row(page, group_name).locator(f'td[data-label="{signals_label}"]')
     assert cell.locator("li.signal-open_roles").count() == 1
     assert cell.locator("[aria-hidden=true]").count() >= 1  # the symbol, beside words
+    page.focus("details.filters summary")  # the folded filters, opened by keyboard
+    page.keyboard.press("Enter")
     page.focus("#signals")
     page.keyboard.press("Space")
     assert page.is_checked("#signals")

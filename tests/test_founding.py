@@ -154,6 +154,8 @@ def test_a_new_member_takes_the_group_over_and_staff_see_only_the_day(
     login(first)
     page = client.get(f"/invite/{token}")
     assert t(app, "fr", "Take over the group") in text_of(page)
+    # Nobody in the group yet: its charter is a starting text, folded.
+    assert t(app, "fr", "Read the starting charter") in text_of(page)
     response = client.post(f"/invite/{token}", data=AGREED)
     assert response.location == f"/groups/{group.id}"
     membership = db.session.scalar(Membership.select_for(first.id, group.id))

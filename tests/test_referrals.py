@@ -341,6 +341,7 @@ def test_a_request_goes_only_to_a_group_attached_to_the_centre(
     base = f"/centres/{centre_world['centre'].id}/requests/{referral.id}"
     assert client.post(f"{base}/forward", data={"group": str(elsewhere.id)}).status_code == 404
     assert client.post(f"{base}/forward", data={}).status_code == 400
+    assert client.get(f"{base}/forward?group=").status_code == 400  # "Choose a group" kept
     assert db.session.scalar(select(ContactMessage)) is None
 
 

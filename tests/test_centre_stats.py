@@ -135,6 +135,7 @@ def test_staff_see_the_last_complete_year_with_small_numbers_hidden(app, client,
     assert "Santé 0" in page and "Deuil" in page
     assert "Discret" not in page and "Altrove" not in page  # not sharing; another centre
     assert 'value="2025"' in page
+    assert t(app, "fr", "Or a period of your own: its two dates replace the year.") in page
 
 
 def test_where_no_group_shares_the_meetings_and_people_are_not_known_not_zero(
@@ -204,6 +205,9 @@ def test_the_csv_and_the_report_are_in_the_centres_language_and_are_staff_action
     assert t(app, "it", "Yearly report of the self-help groups") in page
     assert t(app, "it", "National questionnaire") in page
     assert "Santé 0" not in page  # aggregate only
+    # Only the report is in the centre's language: the page around it is the reader's.
+    assert '<article class="report" lang="it-CH">' in report.get_data(as_text=True)
+    assert t(app, "fr", "Back to the statistics") in page
     actions = db.session.scalars(select(StaffAction.action).order_by(StaffAction.id)).all()
     assert actions == ["statistics_csv", "statistics_report"]
 

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from facilitator.blueprints.common import load_centre, load_group, sharing_page
 from facilitator.i18n import locale_for
@@ -116,18 +117,21 @@ def report(centre_id: int):
     form, error = _period_or_page(centre)
     if error:
         return error
-    first, last, year = form.period()
+    first, last, _year = form.period()
     result = centre_stats.report(centre, first, last, clock.now())
     centre_stats.record_download(centre, current_user, "report", first, last)
     unit.commit()
-    with force_locale(_language(centre)):
-        return render_template(
-            "centre_stats/report.html",
+    # The report in the centre's language; the page around it in the reader's.
+    language = _language(centre)
+    with force_locale(language):
+        body = render_template(
+            "centre_stats/_report_body.html",
             centre=centre,
             result=result,
-            year=year,
-            args=_args(form),
+            language=language.replace("_", "-"),
         )
+    body = Markup(body)  # noqa: S704 - our own template, escaped as it was rendered
+    return render_template("centre_stats/report.html", centre=centre, body=body, args=_args(form))
 
 
 @bp.route("/groups/<int:group_id>/sharing/figures", methods=["GET", "POST"])

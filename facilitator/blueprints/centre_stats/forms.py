@@ -19,7 +19,11 @@ class PeriodForm(FlaskForm):
         csrf = False  # a GET form: it only chooses what to show
 
     year = WholeNumberField(_l("Year"), validators=[Optional()])
-    start = date_field(_l("From"), required=False)
+    start = date_field(
+        _l("From"),
+        required=False,
+        description=_l("Or a period of your own: its two dates replace the year."),
+    )
     end = date_field(_l("Until (inclusive)"), required=False)
 
     def validate(self, extra_validators=None) -> bool:

@@ -12,6 +12,7 @@ import re
 import shutil
 import threading
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -107,6 +108,21 @@ def page(request, browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@contextmanager
+def axe_ready_page(browser, scripts: bool):
+    """A phone-sized page, with JavaScript or not, where axe-core may be added
+    (bypass_csp: our pages have no inline script to let through); its
+    ``scripts`` says which. Closed at the end."""
+    context = browser.new_context(viewport=PHONE, java_script_enabled=scripts, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.scripts = scripts
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 # --- The demo data of `make run`, for pages that show a lived-in group --------

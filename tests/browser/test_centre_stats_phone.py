@@ -16,7 +16,7 @@ from facilitator.extensions import db
 from facilitator.models import Centre, Group, User
 from facilitator.services import attendance, clock, schedule, unit
 from facilitator.services import groups as group_service
-from tests.browser.conftest import PHONE, log_in, person, run_axe, staffed_centre
+from tests.browser.conftest import axe_ready_page, log_in, person, run_axe, staffed_centre
 from tests.conftest import PASSWORD, t
 
 pytestmark = pytest.mark.browser
@@ -73,13 +73,9 @@ def _centre(app, language):
 
 @pytest.fixture
 def page(request, browser):
-    context = browser.new_context(
-        viewport=PHONE, java_script_enabled=request.param, bypass_csp=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    """A phone page, with JavaScript or not (the parameter)."""
+    with axe_ready_page(browser, request.param) as page:
+        yield page
 
 
 def _in_view(page, selector):

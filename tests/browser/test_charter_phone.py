@@ -16,7 +16,7 @@ from facilitator.services import charter, invitations, unit
 from facilitator.services import groups as group_service
 from tests.browser.conftest import (
     PASSWORD,
-    PHONE,
+    axe_ready_page,
     fill_new_account,
     log_in,
     open_registration_link,
@@ -41,13 +41,8 @@ OWN_RULE = "- Wir beginnen pünktlich um 19 Uhr."
 def page(request, browser):
     """A phone-sized page, with and without JavaScript, where axe-core may be
     added (bypass_csp: our pages have no inline script to let through)."""
-    context = browser.new_context(
-        viewport=PHONE, java_script_enabled=request.param, bypass_csp=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    with axe_ready_page(browser, request.param) as page:
+        yield page
 
 
 def _group(app, language):

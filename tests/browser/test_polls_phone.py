@@ -18,7 +18,7 @@ from facilitator.models import Meeting, Membership
 from facilitator.models.groups import MemberRole
 from facilitator.services import clock, schedule, unit
 from facilitator.services import groups as group_service
-from tests.browser.conftest import PASSWORD, PHONE, log_in, new_user, run_axe
+from tests.browser.conftest import PASSWORD, PHONE, axe_ready_page, log_in, new_user, run_axe
 from tests.browser.test_accessibility import SMALL_TARGETS
 from tests.conftest import group_data, t
 
@@ -41,14 +41,8 @@ def _demo_first(demo):
 def page(request, browser):
     """A phone-sized page, with and without JavaScript; axe-core is added to
     it, past the app's Content-Security-Policy."""
-    context = browser.new_context(
-        viewport=PHONE, java_script_enabled=request.param, bypass_csp=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.scripts = request.param  # axe-core needs them
-    yield page
-    context.close()
+    with axe_ready_page(browser, request.param) as page:
+        yield page
 
 
 def _group(app, language):

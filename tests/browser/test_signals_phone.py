@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import PHONE, log_in, run_axe
+from tests.browser.conftest import axe_ready_page, log_in, run_axe
 from tests.browser.test_centre_stats_phone import _centre
 from tests.conftest import PASSWORD, t
 
@@ -18,13 +18,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def page(request, browser):
     """A phone page, with JavaScript or not (the test's parameter)."""
-    context = browser.new_context(
-        viewport=PHONE, java_script_enabled=request.param, bypass_csp=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    with axe_ready_page(browser, request.param) as page:
+        yield page
 
 
 def _row(page, name):

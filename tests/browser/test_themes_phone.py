@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import PHONE, log_in
+from tests.browser.conftest import axe_ready_page, log_in
 from tests.browser.test_polls_phone import _checked
 from tests.browser.test_roles_phone import _world
 from tests.conftest import PASSWORD, t
@@ -24,14 +24,8 @@ THEME = {
 @pytest.fixture(params=[True, False], ids=["js", "no-js"])
 def page(request, browser):
     """A phone-sized page, with and without JavaScript (axe-core needs it)."""
-    context = browser.new_context(
-        viewport=PHONE, java_script_enabled=request.param, bypass_csp=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.scripts = request.param
-    yield page
-    context.close()
+    with axe_ready_page(browser, request.param) as page:
+        yield page
 
 
 def _as(page, base, email):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from facilitator.extensions import db
 from facilitator.models import Membership, User, WelcomePairing
-from tests.browser.conftest import PHONE, log_in, person, run_axe
+from tests.browser.conftest import PHONE, axe_ready_page, log_in, person, run_axe
 from tests.browser.test_accessibility import SMALL_TARGETS
 from tests.browser.test_join_phone import _group_with_meetings
 from tests.browser.test_polls_phone import _logout
@@ -26,14 +26,8 @@ LANGUAGES = ["fr", "it", "de"]
 def page(request, browser):
     """A phone-sized page, with and without JavaScript, where axe-core may be
     added (bypass_csp: our pages have no inline script to let through)."""
-    context = browser.new_context(
-        viewport=PHONE, java_script_enabled=request.param, bypass_csp=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.with_js = request.param
-    yield page
-    context.close()
+    with axe_ready_page(browser, request.param) as page:
+        yield page
 
 
 def _checked(page):
@@ -41,7 +35,7 @@ def _checked(page):
     (where scripts run) it passes axe-core."""
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
     assert page.evaluate(SMALL_TARGETS) == [], page.url
-    if page.with_js:
+    if page.scripts:
         assert run_axe(page) == [], page.url
 
 

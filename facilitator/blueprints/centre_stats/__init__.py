@@ -3,7 +3,17 @@ group's yearly figures with its centre (the group's co-responsibles)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+from dataclasses import dataclass
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    render_template,
+    request,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -26,13 +36,25 @@ def _language(centre: Centre) -> str:
     return locale_for(centre.languages[0] if centre.languages else "fr")
 
 
-def _period_or_page(centre: Centre):
-    """The valid period form, or the page with the form's messages (400)."""
+@dataclass
+class _Asked:
+    centre: Centre
+    form: PeriodForm
+    year: int | None  # None: a period from ... to
+    result: centre_stats.Report
+
+
+def _asked(centre_id: int) -> _Asked:
+    """The centre, the period asked (a year, or from ... to) and its figures;
+    a period that is not valid is answered with the page and the form's
+    messages (400)."""
+    centre = load_centre(centre_id)
     form = PeriodForm(request.args)
-    if form.validate():
-        return form, None
-    page = render_template("centre_stats/stats.html", centre=centre, form=form, result=None)
-    return form, (page, 400)
+    if not form.validate():
+        page = render_template("centre_stats/stats.html", centre=centre, form=form, result=None)
+        abort(make_response(page, 400))
+    first, last, year = form.period()
+    return _Asked(centre, form, year, centre_stats.report(centre, first, last, clock.now()))
 
 
 def _args(form: PeriodForm) -> dict:
@@ -44,21 +66,16 @@ def _args(form: PeriodForm) -> dict:
 @login_required
 def stats(centre_id: int):
     """The centre's figures for a year or a period, small numbers hidden."""
-    centre = load_centre(centre_id)
-    form, error = _period_or_page(centre)
-    if error:
-        return error
-    first, last, year = form.period()
-    if year:
-        form.year.data = year
-    result = centre_stats.report(centre, first, last, clock.now())
+    asked = _asked(centre_id)
+    if asked.year:
+        asked.form.year.data = asked.year
     return render_template(
         "centre_stats/stats.html",
-        centre=centre,
-        form=form,
-        result=result,
-        year=year,
-        args=_args(form),
+        centre=asked.centre,
+        form=asked.form,
+        result=asked.result,
+        year=asked.year,
+        args=_args(asked.form),
     )
 
 
@@ -85,12 +102,9 @@ def _csv_labels() -> dict[str, str]:
 @login_required
 def stats_csv(centre_id: int):
     """Download the aggregate tables as CSV, in the centre's language."""
-    centre = load_centre(centre_id)
-    form, error = _period_or_page(centre)
-    if error:
-        return error
-    first, last, _year = form.period()
-    result = centre_stats.report(centre, first, last, clock.now())
+    asked = _asked(centre_id)
+    centre, result = asked.centre, asked.result
+    first, last = result.first, result.last
     filters = current_app.jinja_env.filters  # the names the pages show
     with force_locale(_language(centre)):
         body = centre_stats.to_csv(
@@ -113,13 +127,9 @@ def stats_csv(centre_id: int):
 def report(centre_id: int):
     """The printable report, one row per theme, in the centre's language,
     with the national umbrella's questionnaire figures."""
-    centre = load_centre(centre_id)
-    form, error = _period_or_page(centre)
-    if error:
-        return error
-    first, last, _year = form.period()
-    result = centre_stats.report(centre, first, last, clock.now())
-    centre_stats.record_download(centre, current_user, "report", first, last)
+    asked = _asked(centre_id)
+    centre, result = asked.centre, asked.result
+    centre_stats.record_download(centre, current_user, "report", result.first, result.last)
     unit.commit()
     # The report in the centre's language; the page around it in the reader's.
     language = _language(centre)
@@ -131,7 +141,9 @@ def report(centre_id: int):
             language=language.replace("_", "-"),
         )
     body = Markup(body)  # noqa: S704 - our own template, escaped as it was rendered
-    return render_template("centre_stats/report.html", centre=centre, body=body, args=_args(form))
+    return render_template(
+        "centre_stats/report.html", centre=centre, body=body, args=_args(asked.form)
+    )
 
 
 @bp.route("/groups/<int:group_id>/sharing/figures", methods=["GET", "POST"])

@@ -240,7 +240,9 @@ def test_a_room_of_another_centre_cannot_be_picked(client, login, scene, make_ce
     db.session.add(sala)
     db.session.commit()
     login(scene["ana"])
-    assert plan(client, scene["grief"], room=str(sala.id)).status_code == 400
+    refused = plan(client, scene["grief"], room=str(sala.id))
+    assert refused.status_code == 400
+    assert "Please correct the following:" in text_of(refused)  # an error, not a warning
 
 
 # --- Clashes --------------------------------------------------------------------------------
@@ -257,6 +259,8 @@ def test_a_clash_is_warned_about_before_saving_without_naming_the_other_group(cl
     assert "on 52 dates" in page and "And 49 more times." in page
     assert "Proches" not in page and "Cleo" not in page
     assert "Use the room anyway" in page
+    # Something to decide, not an error: a notice heads the page.
+    assert "Before saving:" in page and "Please correct the following:" not in page
     assert (
         db.session.scalar(select(MeetingSeries).where(MeetingSeries.group_id == grief.id)) is None
     )
@@ -320,6 +324,7 @@ def test_clashes_respect_cancelled_and_moved_meetings(client, login, scene):
     clash = one_off("2026-10-23", "09:00", "10:30")  # moved there
     assert clash.status_code == 409
     assert "Friday, 23 October 2026, 10:00–11:30" in text_of(clash)
+    assert "Before saving:" in text_of(clash)  # the one-off's form says it calmly too
 
 
 def test_clashes_are_computed_in_local_time_across_the_change_of_daylight_saving_time(scene):

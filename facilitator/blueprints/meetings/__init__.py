@@ -366,7 +366,10 @@ def new_meeting(group_id: int):
         try:
             room = _room_for_meeting(form, group, data, group.timezone, None)
         except _Wait as wait:
-            return render_template("meetings/meeting_form.html", form=form, **context), wait.status
+            page = render_template(
+                "meetings/meeting_form.html", form=form, clash=wait.status == 409, **context
+            )
+            return page, wait.status
         meeting = schedule.create_one_off(group, current_user, data)
         rooms.place_meeting(meeting, room)
         unit.commit()
@@ -433,7 +436,10 @@ def edit_meeting(group_id: int, key: str):
         try:
             room = _room_for_meeting(form, group, data, occurrence.timezone, occurrence)
         except _Wait as wait:
-            return render_template("meetings/meeting_form.html", form=form, **context), wait.status
+            page = render_template(
+                "meetings/meeting_form.html", form=form, clash=wait.status == 409, **context
+            )
+            return page, wait.status
         schedule.change(group, current_user, occurrence, data)
         if occurrence.series is None and occurrence.meeting is not None:
             rooms.place_meeting(occurrence.meeting, room)

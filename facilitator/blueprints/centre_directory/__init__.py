@@ -93,15 +93,6 @@ def ask(centre_id: int):
     return render_form("centre_directory/ask.html", form, centre=centre, name=centre.name)
 
 
-def _not_modified(etag: str) -> Response | None:
-    if etag in request.if_none_match:
-        response = Response(status=304)
-        response.set_etag(etag)
-        response.headers["Cache-Control"] = f"public, max-age={FEED_MAX_AGE}"
-        return response
-    return None
-
-
 def _public(response: Response, etag: str) -> Response:
     response.set_etag(etag)
     response.headers["Cache-Control"] = f"public, max-age={FEED_MAX_AGE}"
@@ -120,19 +111,28 @@ def _listing_facts(listing) -> dict:
     return centre_feed.group_facts(listing, current_app.jinja_env.filters["rhythm"], contact)
 
 
+def _feed(centre, kind: str, build, respond) -> Response:
+    """The centre's feed of ``kind`` ("json" or "html") in the reader's
+    language: 304 when the client has it; else its body from the cache, or
+    ``build(listings)`` and cached, answered by ``respond(body)``."""
+    language = current_language()
+    etag = centre_feed.fingerprint(centre, clock.today(), f"{kind}:{language}:{request.url_root}")
+    if etag in request.if_none_match:
+        return _public(Response(status=304), etag)
+    key = f"centre-{kind}:{etag}"
+    body = cache.get(key)
+    if body is None:
+        body = build(directory.listed(None, None, None, clock.today(), centre_id=centre.id))
+        cache.set(key, body)
+    return _public(respond(body), etag)
+
+
 @bp.get("/directory/centres/<int:centre_id>.json")
 def feed_json(centre_id: int):
     """The centre's listed groups as JSON, for its website."""
     centre = referrals.public_centre(centre_id)
-    language = current_language()
-    etag = centre_feed.fingerprint(centre, clock.today(), f"json:{language}:{request.url_root}")
-    answered = _not_modified(etag)
-    if answered is not None:
-        return answered
-    key = f"centre-feed:{etag}"
-    body = cache.get(key)
-    if body is None:
-        listings = directory.listed(None, None, None, clock.today(), centre_id=centre.id)
+
+    def build(listings) -> bytes:
         data = {
             "schema": centre_feed.SCHEMA_VERSION,
             "centre": {
@@ -140,37 +140,35 @@ def feed_json(centre_id: int):
                 "name": centre.name,
                 "write_url": url_for("centre_directory.ask", centre_id=centre.id, _external=True),
             },
-            "language": language,
+            "language": current_language(),
             "groups": [_listing_facts(item) for item in listings],
         }
-        body = json.dumps(data, ensure_ascii=False, indent=1).encode()
-        cache.set(key, body)
-    response = Response(body, content_type="application/json; charset=utf-8")
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return _public(response, etag)
+        return json.dumps(data, ensure_ascii=False, indent=1).encode()
+
+    def respond(body: bytes) -> Response:
+        response = Response(body, content_type="application/json; charset=utf-8")
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return _feed(centre, "json", build, respond)
 
 
 @bp.get("/directory/centres/<int:centre_id>/embed")
 def embed(centre_id: int):
     """The centre's listed groups as a small HTML page to embed in its website."""
     centre = referrals.public_centre(centre_id)
-    etag = centre_feed.fingerprint(
-        centre, clock.today(), f"html:{current_language()}:{request.url_root}"
-    )
-    answered = _not_modified(etag)
-    if answered is not None:
-        return answered
-    key = f"centre-embed:{etag}"
-    body = cache.get(key)
-    if body is None:
-        listings = directory.listed(None, None, None, clock.today(), centre_id=centre.id)
-        body = render_template("centre_directory/embed.html", centre=centre, listings=listings)
-        cache.set(key, body)
-    response = Response(body, content_type="text/html; charset=utf-8")
-    # Other sites may show it in a frame (its links open in a new tab).
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
-        "form-action 'none'; frame-ancestors *"
-    )
-    response.headers["X-Frame-Options"] = ""
-    return _public(response, etag)
+
+    def build(listings) -> str:
+        return render_template("centre_directory/embed.html", centre=centre, listings=listings)
+
+    def respond(body: str) -> Response:
+        response = Response(body, content_type="text/html; charset=utf-8")
+        # Other sites may show it in a frame (its links open in a new tab).
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
+            "form-action 'none'; frame-ancestors *"
+        )
+        response.headers["X-Frame-Options"] = ""
+        return response
+
+    return _feed(centre, "html", build, respond)

@@ -620,6 +620,7 @@ def test_the_centre_feed_answers_304_to_a_matching_etag_until_something_changes(
     first = client.get(url)
     etag = first.headers["ETag"]
     assert "max-age" in first.headers["Cache-Control"]
+    assert first.headers["Access-Control-Allow-Origin"] == "*"  # any website may read it
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again.headers["ETag"] == etag
